@@ -1,0 +1,11 @@
+// Node (ESM and require), Deno and Bun: the module is compiled synchronously at import.
+import { readFileSync } from 'node:fs';
+import { initSync } from './wechat_kf.js';
+import { setup } from './api.js';
+
+initSync({ module: readFileSync(new URL('./wechat_kf_bg.wasm', import.meta.url)) });
+setup();
+
+export * from './public.js';
+/** Already initialised in this runtime; kept so code can call `await init()` everywhere. */
+export async function init() {}

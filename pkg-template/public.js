@@ -1,0 +1,2 @@
+// What users import, whatever the runtime (the entries add `init`).
+export { WXBizMsgCrypt, signature, WxkfError } from './api.js';

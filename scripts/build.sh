@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# Builds the npm package into pkg/ and packs it into dist/wechat-kf-<version>.tgz.
+# Needs the toolchain of scripts/setup.sh (wasm-pack, wasm-bindgen, npm binaryen).
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+cd "$root"
+export PATH="$HOME/.cargo/bin:$root/node_modules/.bin:$PATH"
+
+rm -rf pkg
+wasm-pack build --release --target web --out-dir pkg --out-name wechat_kf --no-pack . >&2
+# wasm-opt from the npm package `binaryen` (Debian's corrupts wasm-bindgen output).
+wasm-opt -Oz --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
+  --enable-mutable-globals --enable-reference-types --enable-multivalue \
+  pkg/wechat_kf_bg.wasm -o pkg/wechat_kf_bg.wasm
+rm -f pkg/.gitignore pkg/package.json pkg/wechat_kf_bg.wasm.d.ts
+cp pkg-template/* pkg/
+cp README.md pkg/ 2>/dev/null || true
+
+mkdir -p dist
+rm -f dist/wechat-kf-*.tgz
+(cd pkg && npm pack --silent --pack-destination ../dist >/dev/null)
+ls dist/wechat-kf-*.tgz

@@ -1,0 +1,165 @@
+//! The `WXBizMsgCrypt` class of the JavaScript API.
+
+use alloc::string::String;
+use js_sys::{Object, Reflect};
+use wasm_bindgen::prelude::*;
+
+use super::args::{self, field};
+use super::edge;
+use super::errors::js_err;
+use crate::crypto::{Format, ReplyParams, UrlVerification, WxBizMsgCrypt};
+use crate::error::{Error, ErrorKind};
+
+#[wasm_bindgen(js_name = WXBizMsgCrypt)]
+pub struct JsWxBizMsgCrypt {
+    inner: WxBizMsgCrypt,
+}
+
+#[wasm_bindgen(js_class = WXBizMsgCrypt)]
+impl JsWxBizMsgCrypt {
+    /// `new WXBizMsgCrypt({ token, encodingAESKey, appId })`.
+    #[wasm_bindgen(constructor)]
+    pub fn new(options: &JsValue) -> Result<JsWxBizMsgCrypt, JsValue> {
+        let token = args::string(
+            &field(options, "token"),
+            "token",
+            ErrorKind::ComputeSignature,
+        )?;
+        let key = args::string(
+            &field(options, "encodingAESKey"),
+            "encodingAESKey",
+            ErrorKind::IllegalAesKey,
+        )?;
+        let app_id = args::string(&field(options, "appId"), "appId", ErrorKind::ValidateAppId)?;
+        let inner = WxBizMsgCrypt::new(&token, &key, &app_id).map_err(js_err)?;
+        Ok(JsWxBizMsgCrypt { inner })
+    }
+
+    #[wasm_bindgen(getter, js_name = appId)]
+    pub fn app_id(&self) -> String {
+        self.inner.app_id().into()
+    }
+
+    /// Encrypts to base64; `random` (16 bytes) defaults to the host CSPRNG.
+    pub fn encrypt(&self, plaintext: JsValue, random: JsValue) -> Result<String, JsValue> {
+        let plaintext = args::string(&plaintext, "plaintext", ErrorKind::EncryptAes)?;
+        let random = match args::random_bytes(&random, ErrorKind::EncryptAes)? {
+            Some(bytes) => bytes,
+            None => edge::random16().map_err(js_err)?,
+        };
+        self.inner.encrypt(&plaintext, &random).map_err(js_err)
+    }
+
+    /// Decrypts base64 to `{ plaintext, appId }`.
+    pub fn decrypt(&self, encrypt: JsValue) -> Result<Object, JsValue> {
+        let encrypt = args::string(&encrypt, "encrypt", ErrorKind::DecodeBase64)?;
+        let decrypted = self.inner.decrypt(&encrypt).map_err(js_err)?;
+        let out = Object::new();
+        Reflect::set(&out, &"plaintext".into(), &decrypted.plaintext.into())?;
+        Reflect::set(&out, &"appId".into(), &decrypted.receive_id.into())?;
+        Ok(out)
+    }
+
+    #[wasm_bindgen(js_name = msgSignature)]
+    pub fn msg_signature(
+        &self,
+        timestamp: JsValue,
+        nonce: JsValue,
+        encrypt: JsValue,
+    ) -> Result<String, JsValue> {
+        let kind = ErrorKind::ComputeSignature;
+        let timestamp = args::stamp(&timestamp, "timestamp", kind)?;
+        let nonce = args::stamp(&nonce, "nonce", kind)?;
+        let encrypt = args::string(&encrypt, "encrypt", kind)?;
+        Ok(self.inner.msg_signature(&timestamp, &nonce, &encrypt))
+    }
+
+    /// `decryptMessage({ msgSignature, timestamp, nonce, body })` -> plaintext.
+    #[wasm_bindgen(js_name = decryptMessage)]
+    pub fn decrypt_message(&self, params: &JsValue) -> Result<String, JsValue> {
+        let kind = ErrorKind::ValidateSignature;
+        let msg_signature = args::string(&field(params, "msgSignature"), "msgSignature", kind)?;
+        let timestamp = args::stamp(&field(params, "timestamp"), "timestamp", kind)?;
+        let nonce = args::stamp(&field(params, "nonce"), "nonce", kind)?;
+        let body = body_string(&field(params, "body"))?;
+        self.inner
+            .decrypt_message(&msg_signature, &timestamp, &nonce, &body)
+            .map_err(js_err)
+    }
+
+    /// `encryptMessage(plaintext, { timestamp?, nonce?, format?, random? })` -> envelope.
+    #[wasm_bindgen(js_name = encryptMessage)]
+    pub fn encrypt_message(&self, plaintext: JsValue, options: JsValue) -> Result<String, JsValue> {
+        let kind = ErrorKind::EncryptAes;
+        let plaintext = args::string(&plaintext, "plaintext", kind)?;
+        let timestamp =
+            match args::optional_stamp(&field(&options, "timestamp"), "timestamp", kind)? {
+                Some(t) => t,
+                None => edge::now_seconds(),
+            };
+        let nonce = match args::optional_stamp(&field(&options, "nonce"), "nonce", kind)? {
+            Some(n) => n,
+            None => edge::nonce().map_err(js_err)?,
+        };
+        let format =
+            match args::optional_string(&field(&options, "format"), "format", kind)?.as_deref() {
+                None | Some("xml") => Format::Xml,
+                Some("json") => Format::Json,
+                Some(_) => {
+                    return Err(js_err(Error::new(
+                        ErrorKind::GenReturnXml,
+                        "format must be 'xml' or 'json'",
+                    )))
+                }
+            };
+        let random = match args::random_bytes(&field(&options, "random"), kind)? {
+            Some(bytes) => bytes,
+            None => edge::random16().map_err(js_err)?,
+        };
+        let params = ReplyParams {
+            timestamp: &timestamp,
+            nonce: &nonce,
+            random: &random,
+            format,
+        };
+        self.inner
+            .encrypt_message(&plaintext, &params)
+            .map_err(js_err)
+    }
+
+    /// `verifyUrl({ signature?, msgSignature?, timestamp, nonce, echostr })` -> the answer.
+    #[wasm_bindgen(js_name = verifyUrl)]
+    pub fn verify_url(&self, query: &JsValue) -> Result<String, JsValue> {
+        let kind = ErrorKind::ValidateSignature;
+        let signature = args::optional_string(&field(query, "signature"), "signature", kind)?;
+        let msg_signature =
+            args::optional_string(&field(query, "msgSignature"), "msgSignature", kind)?;
+        let timestamp = args::stamp(&field(query, "timestamp"), "timestamp", kind)?;
+        let nonce = args::stamp(&field(query, "nonce"), "nonce", kind)?;
+        let echostr = args::string(&field(query, "echostr"), "echostr", kind)?;
+        self.inner
+            .verify_url(&UrlVerification {
+                signature: signature.as_deref(),
+                msg_signature: msg_signature.as_deref(),
+                timestamp: &timestamp,
+                nonce: &nonce,
+                echostr: &echostr,
+            })
+            .map_err(js_err)
+    }
+}
+
+/// A body given as a string or as UTF-8 bytes.
+fn body_string(value: &JsValue) -> Result<String, JsValue> {
+    if let Some(text) = value.as_string() {
+        return Ok(text);
+    }
+    if let Some(bytes) = value.dyn_ref::<js_sys::Uint8Array>() {
+        return String::from_utf8(bytes.to_vec())
+            .map_err(|_| js_err(Error::new(ErrorKind::ParseXml, "body is not valid UTF-8")));
+    }
+    Err(js_err(Error::new(
+        ErrorKind::ParseXml,
+        "body must be a string or a Uint8Array",
+    )))
+}

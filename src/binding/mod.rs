@@ -1,0 +1,27 @@
+//! The only module that imports wasm-bindgen: it converts JavaScript values in and out of the
+//! core, turns `Error` into a JavaScript `WxkfError`, and supplies the edge defaults (current
+//! time, random nonce, random bytes) that the core takes as parameters.
+
+mod args;
+mod crypt;
+mod edge;
+mod errors;
+
+use wasm_bindgen::prelude::*;
+
+/// `signature(token, timestamp, nonce, encrypt?)`: hex SHA-1 of the sorted parts.
+#[wasm_bindgen]
+pub fn signature(
+    token: JsValue,
+    timestamp: JsValue,
+    nonce: JsValue,
+    encrypt: JsValue,
+) -> Result<String, JsValue> {
+    use crate::error::ErrorKind::ComputeSignature;
+    let token = args::string(&token, "token", ComputeSignature)?;
+    let timestamp = args::stamp(&timestamp, "timestamp", ComputeSignature)?;
+    let nonce = args::stamp(&nonce, "nonce", ComputeSignature)?;
+    let encrypt = args::optional_string(&encrypt, "encrypt", ComputeSignature)?;
+    let hex = crate::crypto::signature(&token, &timestamp, &nonce, encrypt.as_deref());
+    Ok(crate::crypto::hex_str(&hex).into())
+}

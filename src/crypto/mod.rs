@@ -1,0 +1,141 @@
+//! WXBizMsgCrypt: signatures, the message cipher, envelopes and URL verification.
+
+mod cipher;
+mod envelope;
+mod key;
+mod signature;
+mod url;
+
+pub use cipher::{Decrypted, MessageCipher};
+pub use envelope::{read_encrypt, Format, ReplyEnvelope};
+pub use key::AesKey;
+pub use signature::{hex_str, signature, signature_matches, sorted_sha1_hex};
+pub use url::UrlVerification;
+
+use alloc::string::String;
+
+use crate::error::{Error, ErrorKind, Result};
+
+/// What the caller hands in to encrypt a reply: the edge supplies time and randomness.
+#[derive(Debug, Clone, Copy)]
+pub struct ReplyParams<'a> {
+    pub timestamp: &'a str,
+    pub nonce: &'a str,
+    pub random: &'a [u8; 16],
+    pub format: Format,
+}
+
+/// One configured account: token, AES key schedule and appId (receiveid).
+#[derive(Clone)]
+pub struct WxBizMsgCrypt {
+    token: String,
+    cipher: MessageCipher,
+}
+
+impl core::fmt::Debug for WxBizMsgCrypt {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("WxBizMsgCrypt")
+            .field("token", &"<redacted>")
+            .field("app_id", &self.cipher.receive_id())
+            .finish()
+    }
+}
+
+impl WxBizMsgCrypt {
+    /// Checks every option: token (-40003 when empty), key (-40004), appId (-40005 when empty).
+    pub fn new(token: &str, encoding_aes_key: &str, app_id: &str) -> Result<Self> {
+        if token.is_empty() {
+            return Err(Error::new(
+                ErrorKind::ComputeSignature,
+                "token is empty: pass the Token configured in the console's message push settings",
+            ));
+        }
+        let key = AesKey::parse(encoding_aes_key)?;
+        if app_id.is_empty() {
+            return Err(Error::new(
+                ErrorKind::ValidateAppId,
+                "appId is empty: pass the appId (receiveid) the platform encrypts for",
+            ));
+        }
+        Ok(WxBizMsgCrypt {
+            token: token.into(),
+            cipher: MessageCipher::new(&key, app_id),
+        })
+    }
+
+    pub fn app_id(&self) -> &str {
+        self.cipher.receive_id()
+    }
+
+    pub fn encrypt(&self, plaintext: &str, random: &[u8; 16]) -> Result<String> {
+        self.cipher.encrypt(plaintext, random)
+    }
+
+    pub fn decrypt(&self, encrypt: &str) -> Result<Decrypted> {
+        self.cipher.decrypt(encrypt)
+    }
+
+    /// `msg_signature` over token, timestamp, nonce and encrypt (lowercase hex).
+    pub fn msg_signature(&self, timestamp: &str, nonce: &str, encrypt: &str) -> String {
+        hex_str(&signature(&self.token, timestamp, nonce, Some(encrypt))).into()
+    }
+
+    /// Checks a received signature in constant time: over 4 parts when `encrypt` is given.
+    pub fn verify_signature(
+        &self,
+        received: &str,
+        timestamp: &str,
+        nonce: &str,
+        encrypt: Option<&str>,
+    ) -> Result<()> {
+        let expected = signature(&self.token, timestamp, nonce, encrypt);
+        if signature_matches(&expected, received) {
+            Ok(())
+        } else {
+            Err(Error::new(
+                ErrorKind::ValidateSignature,
+                match encrypt {
+                    Some(_) => {
+                        "msg_signature does not match: check the token, and that timestamp, \
+                         nonce and the body are passed exactly as received"
+                    }
+                    None => {
+                        "signature does not match: check the token, and that timestamp and \
+                         nonce are passed exactly as received"
+                    }
+                },
+            ))
+        }
+    }
+
+    /// Verifies `msg_signature` over the body's `Encrypt` value, then decrypts it.
+    pub fn decrypt_message(
+        &self,
+        msg_signature: &str,
+        timestamp: &str,
+        nonce: &str,
+        body: &str,
+    ) -> Result<String> {
+        let (encrypt, _format) = read_encrypt(body)?;
+        self.verify_signature(msg_signature, timestamp, nonce, Some(&encrypt))?;
+        Ok(self.cipher.decrypt(&encrypt)?.plaintext)
+    }
+
+    /// Encrypts a reply and wraps it in the signed envelope of the chosen format.
+    pub fn encrypt_message(&self, plaintext: &str, params: &ReplyParams<'_>) -> Result<String> {
+        let encrypt = self.cipher.encrypt(plaintext, params.random)?;
+        let msg_signature = self.msg_signature(params.timestamp, params.nonce, &encrypt);
+        ReplyEnvelope {
+            encrypt: &encrypt,
+            msg_signature: &msg_signature,
+            timestamp: params.timestamp,
+            nonce: params.nonce,
+        }
+        .to_format(params.format)
+    }
+
+    /// Answers a URL verification GET: the echostr (plain) or its decryption (encrypted).
+    pub fn verify_url(&self, request: &UrlVerification<'_>) -> Result<String> {
+        url::verify(self, request)
+    }
+}

@@ -1,0 +1,52 @@
+//! The platform's SHA-1 signatures: `signature` over (token, timestamp, nonce) and
+//! `msg_signature` over (token, timestamp, nonce, encrypt), each the lowercase hex SHA-1 of the
+//! parts sorted bytewise and concatenated with no separator.
+
+use sha1::{Digest, Sha1};
+
+/// Lowercase hex SHA-1 of the parts, sorted bytewise and concatenated.
+pub fn sorted_sha1_hex(parts: &mut [&str]) -> [u8; 40] {
+    parts.sort_unstable();
+    let mut hasher = Sha1::new();
+    for part in parts.iter() {
+        hasher.update(part.as_bytes());
+    }
+    to_hex(&hasher.finalize().into())
+}
+
+/// `signature` (3 parts) or `msg_signature` (4 parts, when `encrypt` is given).
+pub fn signature(token: &str, timestamp: &str, nonce: &str, encrypt: Option<&str>) -> [u8; 40] {
+    match encrypt {
+        Some(encrypt) => sorted_sha1_hex(&mut [token, timestamp, nonce, encrypt]),
+        None => sorted_sha1_hex(&mut [token, timestamp, nonce]),
+    }
+}
+
+/// Compares an expected hex signature with one received, in time independent of where they
+/// differ. Uppercase hex in the received value is accepted.
+pub fn signature_matches(expected: &[u8; 40], received: &str) -> bool {
+    let received = received.as_bytes();
+    if received.len() != expected.len() {
+        return false;
+    }
+    let mut diff = 0u8;
+    for (a, b) in expected.iter().zip(received) {
+        diff |= a ^ b.to_ascii_lowercase();
+    }
+    diff == 0
+}
+
+fn to_hex(digest: &[u8; 20]) -> [u8; 40] {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    let mut out = [0u8; 40];
+    for (i, byte) in digest.iter().enumerate() {
+        out[2 * i] = HEX[usize::from(byte >> 4)];
+        out[2 * i + 1] = HEX[usize::from(byte & 0x0f)];
+    }
+    out
+}
+
+/// The hex bytes as a `&str` (they are always ASCII).
+pub fn hex_str(hex: &[u8; 40]) -> &str {
+    core::str::from_utf8(hex).unwrap_or_default()
+}

@@ -1,0 +1,60 @@
+//! Writers that keep XML well-formed whatever the content: CDATA sections split around `]]>`,
+//! and characters XML 1.0 cannot carry at all replaced by U+FFFD.
+
+use alloc::string::String;
+
+/// Characters allowed in XML 1.0 documents (the `Char` production).
+fn is_xml_char(c: char) -> bool {
+    matches!(c, '\t' | '\n' | '\r' | '\u{20}'..='\u{D7FF}' | '\u{E000}'..='\u{FFFD}' | '\u{10000}'..)
+}
+
+/// Appends `<![CDATA[text]]>`, splitting any `]]>` as `]]]]><![CDATA[>`.
+pub fn push_cdata(out: &mut String, text: &str) {
+    out.push_str("<![CDATA[");
+    let mut rest = text;
+    while let Some(pos) = rest.find("]]>") {
+        push_xml_chars(out, &rest[..pos + 2]);
+        out.push_str("]]><![CDATA[");
+        rest = &rest[pos + 2..];
+    }
+    push_xml_chars(out, rest);
+    out.push_str("]]>");
+}
+
+fn push_xml_chars(out: &mut String, text: &str) {
+    if text.chars().all(is_xml_char) {
+        out.push_str(text);
+    } else {
+        out.extend(
+            text.chars()
+                .map(|c| if is_xml_char(c) { c } else { '\u{FFFD}' }),
+        );
+    }
+}
+
+/// Appends `<name><![CDATA[text]]></name>`.
+pub fn push_element(out: &mut String, name: &str, text: &str) {
+    out.push('<');
+    out.push_str(name);
+    out.push('>');
+    push_cdata(out, text);
+    out.push_str("</");
+    out.push_str(name);
+    out.push('>');
+}
+
+/// Appends `<name>text</name>` for text made only of ASCII digits (numbers such as
+/// timestamps), and falls back to CDATA for anything else.
+pub fn push_text_element(out: &mut String, name: &str, text: &str) {
+    if !text.is_empty() && text.bytes().all(|b| b.is_ascii_digit()) {
+        out.push('<');
+        out.push_str(name);
+        out.push('>');
+        out.push_str(text);
+        out.push_str("</");
+        out.push_str(name);
+        out.push('>');
+    } else {
+        push_element(out, name, text);
+    }
+}
