@@ -1,0 +1,9 @@
+// Node, ES module: `import * as lib from 'wechat-kf'` (the "node" condition).
+import { runEntryProcess } from './harness.mjs';
+
+export const entryFiles = ['node-esm.entry.mjs'];
+export const expectedEntry = 'node.js';
+
+export function run(ctx) {
+  return runEntryProcess(ctx, process.execPath, ['node-esm.entry.mjs']);
+}

@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# All the tests, from a fresh clone: installs the toolchain (scripts/setup.sh), then runs the
+# Rust checks and tests, builds and packs the npm package, and runs the JS suites against the
+# packed tarball in every runtime the README claims. Exits non-zero on any failure.
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+cd "$root"
+export PATH="$HOME/.cargo/bin:$root/node_modules/.bin:$PATH"
+
+step() { printf '\n== %s ==\n' "$*"; }
+
+step "setup"
+bash scripts/setup.sh
+
+step "rust: fmt, clippy"
+cargo fmt --check
+cargo clippy --all-targets -- -D warnings
+cargo clippy --target wasm32-unknown-unknown -- -D warnings
+
+step "rust: native tests"
+cargo test
+
+step "rust: wasm-bindgen-test in Node"
+wasm-pack test --node >/dev/null 2>&1 || wasm-pack test --node
+
+step "build and pack"
+bash scripts/build.sh
+
+step "typescript declarations"
+tsc -p js-tests/types/tsconfig.json
+
+step "js: the suite in every runtime, against the packed tarball"
+node js-tests/run-all.mjs
