@@ -1,0 +1,173 @@
+// Runtime-agnostic assertions on the crypto API (WXBizMsgCrypt, signature, WxkfError).
+// Uses only standard JS, TextEncoder and crypto.getRandomValues.
+import { makeChecker } from './check.js';
+
+const HOSTILE_KEY = 'kWxPEV2UEDyxWpmPdKC3F4dgPDmOvfKX1HGnEUDS1aR';
+const HOSTILE_TOKEN = 'hostile-token-secret';
+const HOSTILE_APP = 'wx49f0ab532d5d035a';
+
+function randomText(rand, max) {
+  const pieces = ['a', 'Z', '0', ' ', '\n', '\r\n', '<', '>', '&', ']]>', '"', '中', '文', '客服', '😀', '\u0000', 'é', '+', '/'];
+  const target = Math.floor(rand() * (max + 1));
+  let out = '';
+  while (out.length < target) out += pieces[Math.floor(rand() * pieces.length)];
+  return out;
+}
+
+function seeded(seed) {
+  let s = seed >>> 0;
+  return () => {
+    s ^= s << 13; s >>>= 0; s ^= s >>> 17; s ^= s << 5; s >>>= 0;
+    return s / 4294967296;
+  };
+}
+
+function hexBytes(hex) {
+  const out = new Uint8Array(hex.length / 2);
+  for (let i = 0; i < out.length; i++) out[i] = parseInt(hex.slice(2 * i, 2 * i + 2), 16);
+  return out;
+}
+
+function randomOf(v) {
+  if (v.random) return new TextEncoder().encode(v.random);
+  if (v.randomHex) return hexBytes(v.randomHex);
+  return undefined;
+}
+
+export async function runCryptoSuite(lib, { vectors, log = () => {} }) {
+  const { WXBizMsgCrypt, signature, WxkfError } = lib;
+  const c = makeChecker(log);
+
+  // Known-answer vectors.
+  for (const v of vectors.vectors) {
+    if (v.kind === 'signature') {
+      c.eq(`vector ${v.id}: signature`, signature(v.token, v.timestamp, v.nonce, v.encrypt), v.signature);
+      continue;
+    }
+    const crypt = new WXBizMsgCrypt({ token: v.token ?? 'token', encodingAESKey: v.encodingAESKey, appId: v.appId });
+    c.check(`vector ${v.id}: decrypt`, () => {
+      const out = crypt.decrypt(v.encrypt);
+      c.assertEq(out.plaintext, v.plaintext);
+      c.assertEq(out.appId, v.appId);
+    });
+    const random = randomOf(v);
+    if (random) c.eq(`vector ${v.id}: exact re-encryption`, crypt.encrypt(v.plaintext, random), v.encrypt);
+    if (v.msgSignature) {
+      c.eq(`vector ${v.id}: msgSignature`, crypt.msgSignature(v.timestamp, v.nonce, v.encrypt), v.msgSignature);
+      c.eq(`vector ${v.id}: msgSignature with numeric timestamp and nonce`,
+        crypt.msgSignature(Number(v.timestamp), Number(v.nonce), v.encrypt), v.msgSignature);
+      const xml = `<xml><ToUserName><![CDATA[gh_x]]></ToUserName><Encrypt><![CDATA[${v.encrypt}]]></Encrypt></xml>`;
+      const json = JSON.stringify({ ToUserName: 'gh_x', Encrypt: v.encrypt });
+      for (const [name, body] of [['xml', xml], ['json', json], ['bytes', new TextEncoder().encode(xml)]]) {
+        c.eq(`vector ${v.id}: decryptMessage (${name})`,
+          crypt.decryptMessage({ msgSignature: v.msgSignature, timestamp: v.timestamp, nonce: v.nonce, body }), v.plaintext);
+      }
+    }
+  }
+
+  // Round trips, including the envelope, in both formats.
+  const rand = seeded(20261121);
+  const crypt = new WXBizMsgCrypt({ token: 'tok', encodingAESKey: HOSTILE_KEY, appId: 'wxround' });
+  c.check('round trip: 200 random messages up to 2 KB and one of 64 KB', () => {
+    const sizes = [0, 1, 31, 32, 33, 64 * 1024];
+    for (let i = 0; i < 200; i++) sizes.push(Math.floor(rand() * 2048));
+    for (const size of sizes) {
+      const msg = randomText(rand, size);
+      const back = crypt.decrypt(crypt.encrypt(msg));
+      c.assertEq(back.plaintext, msg);
+    }
+  });
+  c.check('round trip: encryptMessage -> decryptMessage, xml and json', () => {
+    for (let i = 0; i < 50; i++) {
+      const msg = randomText(rand, 300);
+      const format = i % 2 ? 'json' : 'xml';
+      const timestamp = 1700000000 + i;
+      const nonce = String(Math.floor(rand() * 1e9));
+      const body = crypt.encryptMessage(msg, { timestamp, nonce, format });
+      const encrypt = format === 'json' ? JSON.parse(body).Encrypt : /<Encrypt><!\[CDATA\[([^\]]*)\]\]><\/Encrypt>/.exec(body)[1];
+      const msgSignature = crypt.msgSignature(timestamp, nonce, encrypt);
+      c.assertEq(crypt.decryptMessage({ msgSignature, timestamp, nonce, body }), msg);
+    }
+  });
+  c.check('encrypt draws fresh random bytes by default', () => {
+    c.assertTrue(crypt.encrypt('same') !== crypt.encrypt('same'), 'two encryptions differ');
+  });
+  c.check('encryptMessage defaults: timestamp is now in seconds, nonce digits, xml', () => {
+    const body = crypt.encryptMessage('x');
+    const ts = Number(/<TimeStamp>(\d+)<\/TimeStamp>/.exec(body)[1]);
+    c.assertTrue(Math.abs(ts - Date.now() / 1000) < 600, 'timestamp near now (seconds)');
+    c.assertTrue(/<Nonce><!\[CDATA\[\d+\]\]><\/Nonce>/.test(body), 'numeric nonce');
+  });
+  c.check('JSON envelope has Encrypt, MsgSignature, TimeStamp, Nonce', () => {
+    const env = JSON.parse(crypt.encryptMessage('x', { format: 'json', timestamp: 1700000000, nonce: 7 }));
+    c.assertEq(Object.keys(env).sort().join(','), 'Encrypt,MsgSignature,Nonce,TimeStamp');
+    c.assertEq(env.TimeStamp, 1700000000);
+    c.assertEq(env.Nonce, '7');
+  });
+
+  // URL verification.
+  const docs = new WXBizMsgCrypt({ token: 'AAAAA', encodingAESKey: 'A'.repeat(43), appId: 'wx134c8103faa5a59e' });
+  c.eq('verifyUrl plain: echostr as received', docs.verifyUrl({
+    signature: 'f464b24fc39322e44b38aa78f5edd27bd1441696', timestamp: '1714036504', nonce: 1514711492, echostr: 'abc123',
+  }), 'abc123');
+  c.check('verifyUrl encrypted: decrypted echostr', () => {
+    const echostr = docs.encrypt('echo-42');
+    const msgSignature = docs.msgSignature(1, 2, echostr);
+    c.assertEq(docs.verifyUrl({ msgSignature, timestamp: 1, nonce: 2, echostr }), 'echo-42');
+  });
+
+  // Hostile inputs: each gets its code; the same instance keeps working; no secret leaks.
+  const h = new WXBizMsgCrypt({ token: HOSTILE_TOKEN, encodingAESKey: HOSTILE_KEY, appId: HOSTILE_APP });
+  const other = new WXBizMsgCrypt({ token: HOSTILE_TOKEN, encodingAESKey: HOSTILE_KEY, appId: 'wx_other' });
+  const good = h.encrypt('hello');
+  const goodSig = h.msgSignature(1, 2, good);
+  const goodXml = `<xml><Encrypt><![CDATA[${good}]]></Encrypt></xml>`;
+  const cases = [
+    ['bad base64', () => h.decrypt('@@@not base64'), -40010, 'DecodeBase64'],
+    ['plus turned into space', () => h.decrypt(good.replace(/[+/]/g, ' ') + ' '), -40010, 'DecodeBase64'],
+    ['empty ciphertext', () => h.decrypt(''), -40007, 'DecryptAes'],
+    ['ciphertext not a multiple of 16', () => h.decrypt(btoa('x'.repeat(20))), -40007, 'DecryptAes'],
+    ['wrong appId', () => h.decrypt(other.encrypt('hi')), -40005, 'ValidateAppId'],
+    ['wrong signature', () => h.decryptMessage({ msgSignature: '0'.repeat(40), timestamp: 1, nonce: 2, body: goodXml }), -40001, 'ValidateSignature'],
+    ['empty signature', () => h.decryptMessage({ msgSignature: '', timestamp: 1, nonce: 2, body: goodXml }), -40001, 'ValidateSignature'],
+    ['envelope without Encrypt (xml)', () => h.decryptMessage({ msgSignature: goodSig, timestamp: 1, nonce: 2, body: '<xml><A>1</A></xml>' }), -40002, 'ParseXml'],
+    ['envelope without Encrypt (json)', () => h.decryptMessage({ msgSignature: goodSig, timestamp: 1, nonce: 2, body: '{"A":1}' }), -40012, 'ParseJson'],
+    ['malformed xml', () => h.decryptMessage({ msgSignature: goodSig, timestamp: 1, nonce: 2, body: goodXml.slice(0, -4) }), -40002, 'ParseXml'],
+    ['malformed json', () => h.decryptMessage({ msgSignature: goodSig, timestamp: 1, nonce: 2, body: '{"Encrypt":' }), -40012, 'ParseJson'],
+    ['xml with DTD', () => h.decryptMessage({ msgSignature: goodSig, timestamp: 1, nonce: 2, body: `<!DOCTYPE x [<!ENTITY a "b">]>${goodXml}` }), -40002, 'ParseXml'],
+    ['empty body', () => h.decryptMessage({ msgSignature: goodSig, timestamp: 1, nonce: 2, body: '' }), -40002, 'ParseXml'],
+    ['body of invalid UTF-8 bytes', () => h.decryptMessage({ msgSignature: goodSig, timestamp: 1, nonce: 2, body: new Uint8Array([0x3c, 0xff, 0xfe]) }), -40002, 'ParseXml'],
+    ['missing body', () => h.decryptMessage({ msgSignature: goodSig, timestamp: 1, nonce: 2 }), -40002, 'ParseXml'],
+    ['decrypt(undefined)', () => h.decrypt(undefined), -40010, 'DecodeBase64'],
+    ['decrypt(number)', () => h.decrypt(42), -40010, 'DecodeBase64'],
+    ['random of 15 bytes', () => h.encrypt('x', new Uint8Array(15)), -40006, 'EncryptAes'],
+    ['negative timestamp', () => h.msgSignature(-1, 2, 'x'), -40003, 'ComputeSignature'],
+    ['fractional nonce', () => h.msgSignature(1, 2.5, 'x'), -40003, 'ComputeSignature'],
+    ['bad format', () => h.encryptMessage('x', { format: 'yaml' }), -40011, 'GenReturnXml'],
+    ['verifyUrl without signature', () => h.verifyUrl({ timestamp: 1, nonce: 2, echostr: 'e' }), -40001, 'ValidateSignature'],
+    ['key of 42 characters', () => new WXBizMsgCrypt({ token: HOSTILE_TOKEN, encodingAESKey: HOSTILE_KEY.slice(1), appId: 'a' }), -40004, 'IllegalAesKey'],
+    ['key with a bad character', () => new WXBizMsgCrypt({ token: HOSTILE_TOKEN, encodingAESKey: HOSTILE_KEY.slice(1) + '-', appId: 'a' }), -40004, 'IllegalAesKey'],
+    ['key missing', () => new WXBizMsgCrypt({ token: HOSTILE_TOKEN, appId: 'a' }), -40004, 'IllegalAesKey'],
+    ['options missing', () => new WXBizMsgCrypt(), -40003, 'ComputeSignature'],
+    ['empty token', () => new WXBizMsgCrypt({ token: '', encodingAESKey: HOSTILE_KEY, appId: 'a' }), -40003, 'ComputeSignature'],
+    ['empty appId', () => new WXBizMsgCrypt({ token: 't', encodingAESKey: HOSTILE_KEY, appId: '' }), -40005, 'ValidateAppId'],
+  ];
+  for (const [name, fn, code, kind] of cases) {
+    c.check(`hostile: ${name} -> ${code}`, () => {
+      let error;
+      try { fn(); } catch (e) { error = e; }
+      c.assertTrue(error !== undefined, 'throws');
+      c.assertTrue(error instanceof WxkfError, `instanceof WxkfError (got ${error && error.constructor && error.constructor.name}: ${error})`);
+      c.assertTrue(error instanceof Error, 'instanceof Error');
+      c.assertEq(error.code, code);
+      c.assertEq(error.kind, kind);
+      c.assertEq(error.name, 'WxkfError');
+      const text = `${error.message} ${error.stack || ''}`;
+      c.assertTrue(!text.includes(HOSTILE_TOKEN) && !text.includes(HOSTILE_KEY.slice(0, 12)), 'no secret in message');
+      c.assertEq(h.decrypt(good).plaintext, 'hello');
+      c.assertEq(h.decryptMessage({ msgSignature: goodSig, timestamp: 1, nonce: 2, body: goodXml }), 'hello');
+    });
+  }
+
+  return c.result();
+}

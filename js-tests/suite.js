@@ -1,0 +1,22 @@
+// The one JS suite: js-tests/run-all.mjs runs it unchanged against the packed tarball in Node
+// ESM, Node CJS, Deno, Bun, workerd and Chromium. Standard JS only.
+import { runCryptoSuite } from './suite-crypto.js';
+
+const parts = [runCryptoSuite];
+
+export async function runSuite(lib, { vectors, log = () => {} }) {
+  if (typeof lib.init === 'function') await lib.init();
+  const total = { passed: 0, failed: 0, failures: [] };
+  for (const part of parts) {
+    let r;
+    try {
+      r = await part(lib, { vectors, log });
+    } catch (error) {
+      r = { passed: 0, failed: 1, failures: [`${part.name} crashed: ${error && error.stack || error}`] };
+    }
+    total.passed += r.passed;
+    total.failed += r.failed;
+    total.failures.push(...r.failures);
+  }
+  return total;
+}
