@@ -8,10 +8,24 @@ extern crate alloc;
 
 pub mod crypto;
 pub mod error;
+pub mod message;
+pub mod push;
 pub mod xml;
 
 #[cfg(target_arch = "wasm32")]
 mod binding;
+
+/// The JS-facing classes, reachable from the wasm tests (tests/wasm.rs); not a public API.
+#[cfg(target_arch = "wasm32")]
+#[doc(hidden)]
+pub mod binding_for_tests {
+    pub use crate::binding::crypt::JsWxBizMsgCrypt;
+    use wasm_bindgen::JsValue;
+
+    pub fn new_crypt(options: &JsValue) -> Result<JsWxBizMsgCrypt, JsValue> {
+        JsWxBizMsgCrypt::new(options)
+    }
+}
 
 pub use crypto::WxBizMsgCrypt;
 pub use error::{Error, ErrorKind, Result};

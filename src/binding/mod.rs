@@ -3,7 +3,7 @@
 //! time, random nonce, random bytes) that the core takes as parameters.
 
 mod args;
-mod crypt;
+pub(crate) mod crypt;
 mod edge;
 mod errors;
 
