@@ -35,6 +35,15 @@ pub enum ErrorKind {
     GenReturnXml,
     /// -40012: the JSON body or envelope cannot be parsed, or lacks a required field.
     ParseJson,
+    // Inbound push extensions (-41001 ..): codes outside the official -400xx range.
+    /// -41001: the push's `timestamp` is further from now than the replay window allows.
+    TimestampOutOfWindow,
+    /// -41002: the body is larger than the configured maximum.
+    BodyTooLarge,
+    /// -41003: the JSON body nests deeper than the limit.
+    JsonTooDeep,
+    /// -41004: the query lacks a required parameter or has an unknown `encrypt_type`.
+    InvalidQuery,
 }
 
 impl ErrorKind {
@@ -53,6 +62,10 @@ impl ErrorKind {
             ErrorKind::DecodeBase64 => -40010,
             ErrorKind::GenReturnXml => -40011,
             ErrorKind::ParseJson => -40012,
+            ErrorKind::TimestampOutOfWindow => -41001,
+            ErrorKind::BodyTooLarge => -41002,
+            ErrorKind::JsonTooDeep => -41003,
+            ErrorKind::InvalidQuery => -41004,
         }
     }
 
@@ -71,6 +84,10 @@ impl ErrorKind {
             ErrorKind::DecodeBase64 => "DecodeBase64",
             ErrorKind::GenReturnXml => "GenReturnXml",
             ErrorKind::ParseJson => "ParseJson",
+            ErrorKind::TimestampOutOfWindow => "TimestampOutOfWindow",
+            ErrorKind::BodyTooLarge => "BodyTooLarge",
+            ErrorKind::JsonTooDeep => "JsonTooDeep",
+            ErrorKind::InvalidQuery => "InvalidQuery",
         }
     }
 }

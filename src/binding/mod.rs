@@ -6,6 +6,7 @@ mod args;
 pub(crate) mod crypt;
 mod edge;
 mod errors;
+mod receiver;
 
 use wasm_bindgen::prelude::*;
 

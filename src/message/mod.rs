@@ -1,0 +1,29 @@
+//! The typed inbound message: every field of a push (XML or JSON, already decrypted) read into
+//! an ordered list of raw fields, and the known ones lifted into a typed model named by the
+//! rule of DESIGN.md (`FromUserName` -> `fromUserName`; 64-bit ids are strings; times are
+//! numbers of seconds). Unknown message types, events and fields parse and stay in `raw`.
+
+mod json;
+mod model;
+mod out;
+mod xml;
+
+pub use json::{check_json_depth, read_json_fields, DEFAULT_MAX_JSON_DEPTH};
+pub use model::{parse_u64, Kind, Message, RawValue, MAX_SAFE_INTEGER};
+pub use out::{push_json_number, push_json_string, push_json_value};
+pub use xml::read_xml_fields;
+
+use alloc::string::String;
+use alloc::vec::Vec;
+
+use crate::crypto::Format;
+use crate::error::Result;
+
+/// Parses a plaintext push (already decrypted when it was encrypted) of the given format.
+pub fn parse(body: &str, format: Format, max_json_depth: usize) -> Result<Message> {
+    let fields: Vec<(String, RawValue)> = match format {
+        Format::Xml => read_xml_fields(body)?,
+        Format::Json => read_json_fields(body, max_json_depth)?,
+    };
+    Message::from_fields(fields, format)
+}

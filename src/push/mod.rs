@@ -1,0 +1,291 @@
+//! One inbound push: limits, mode and format, verification, replay window, decryption,
+//! parsing, the dedup key, and the replies. Pure: the caller passes the current time and,
+//! for encrypted replies, the timestamp, nonce and random bytes.
+
+mod envelope;
+mod reply;
+mod window;
+
+pub use envelope::{read_envelope, Envelope};
+pub use reply::{transfer_reply, ReplyTarget};
+pub use window::check_window;
+
+use alloc::string::String;
+
+use crate::crypto::{Format, UrlVerification, WxBizMsgCrypt};
+use crate::error::{Error, ErrorKind, Result};
+use crate::message::{self, Message, DEFAULT_MAX_JSON_DEPTH};
+
+/// Largest body accepted by default: 1 MB.
+pub const DEFAULT_MAX_BODY_BYTES: usize = 1 << 20;
+/// Default replay window: a push whose timestamp is further than this from now is refused.
+pub const DEFAULT_MAX_SKEW_SECONDS: u64 = 300;
+
+/// How the push was protected, decided by `encrypt_type=aes` in the query.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    /// No encryption; `signature` authenticates the query only.
+    Plaintext,
+    /// Encrypted, with the plaintext fields beside `Encrypt` (never trusted).
+    Compatible,
+    /// Encrypted; the body carries only `ToUserName` and `Encrypt`.
+    Safe,
+}
+
+impl Mode {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Mode::Plaintext => "plaintext",
+            Mode::Compatible => "compatible",
+            Mode::Safe => "safe",
+        }
+    }
+
+    pub fn is_encrypted(self) -> bool {
+        !matches!(self, Mode::Plaintext)
+    }
+}
+
+/// The query parameters of a push (absent ones `None`).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct PushQuery<'a> {
+    pub signature: Option<&'a str>,
+    pub timestamp: Option<&'a str>,
+    pub nonce: Option<&'a str>,
+    pub openid: Option<&'a str>,
+    pub encrypt_type: Option<&'a str>,
+    pub msg_signature: Option<&'a str>,
+}
+
+/// Limits and the replay window.
+#[derive(Debug, Clone, Copy)]
+pub struct Limits {
+    pub max_body_bytes: usize,
+    pub max_json_depth: usize,
+    /// 0 disables the replay window check.
+    pub max_skew_seconds: u64,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            max_body_bytes: DEFAULT_MAX_BODY_BYTES,
+            max_json_depth: DEFAULT_MAX_JSON_DEPTH,
+            max_skew_seconds: DEFAULT_MAX_SKEW_SECONDS,
+        }
+    }
+}
+
+/// A verified, decrypted and parsed push.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Push {
+    pub mode: Mode,
+    pub format: Format,
+    pub message: Message,
+    pub dedup_key: String,
+}
+
+impl Push {
+    /// Who a passive reply goes to, and how it must be wrapped.
+    pub fn reply_target(&self) -> ReplyTarget<'_> {
+        ReplyTarget {
+            to_user_name: &self.message.from_user_name,
+            from_user_name: &self.message.to_user_name,
+            format: self.format,
+            encrypted: self.mode.is_encrypted(),
+            is_event: !self.message.is_user_message(),
+        }
+    }
+
+    /// The JSON object handed to JavaScript: `{ mode, format, dedupKey, message }`.
+    pub fn to_json(&self) -> String {
+        let mut out = String::with_capacity(320 + self.message.raw.len() * 64);
+        out.push_str("{\"mode\":\"");
+        out.push_str(self.mode.as_str());
+        out.push_str("\",\"format\":\"");
+        out.push_str(self.format.as_str());
+        out.push_str("\",\"dedupKey\":");
+        message::push_json_string(&mut out, &self.dedup_key);
+        out.push_str(",\"message\":");
+        self.message.write_json(&mut out);
+        out.push('}');
+        out
+    }
+}
+
+/// The dedup key: `msg:<ToUserName>:<MsgId>` for messages; for events (no MsgId)
+/// `event:<ToUserName>:<FromUserName>:<CreateTime>:<Event>`.
+pub fn dedup_key(message: &Message) -> String {
+    match &message.msg_id {
+        Some(id) => alloc::format!("msg:{}:{}", message.to_user_name, id),
+        None => alloc::format!(
+            "event:{}:{}:{}:{}",
+            message.to_user_name,
+            message.from_user_name,
+            message.create_time,
+            message.event.as_deref().unwrap_or(&message.msg_type)
+        ),
+    }
+}
+
+/// Picks XML or JSON by the body's first significant byte (`<`; `{` or `[`); the content type only decides
+/// which parse error an unrecognisable body gets.
+pub fn detect_format(body: &[u8], content_type: Option<&str>) -> Result<Format> {
+    let body = body.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(body);
+    match body.iter().find(|b| !b.is_ascii_whitespace()) {
+        Some(b'<') => Ok(Format::Xml),
+        Some(b'{' | b'[') => Ok(Format::Json),
+        first => {
+            let json = content_type.is_some_and(|t| t.to_ascii_lowercase().contains("json"));
+            let kind = if json {
+                ErrorKind::ParseJson
+            } else {
+                ErrorKind::ParseXml
+            };
+            Err(Error::new(
+                kind,
+                if first.is_none() {
+                    "the body is empty: expected an XML or JSON push"
+                } else {
+                    "the body is neither XML (starting with '<') nor JSON (starting with '{')"
+                },
+            ))
+        }
+    }
+}
+
+fn utf8(body: &[u8], format: Format) -> Result<&str> {
+    core::str::from_utf8(body).map_err(|_| {
+        Error::new(
+            match format {
+                Format::Xml => ErrorKind::ParseXml,
+                Format::Json => ErrorKind::ParseJson,
+            },
+            "the body is not valid UTF-8",
+        )
+    })
+}
+
+fn required<'a>(value: Option<&'a str>, name: &'static str) -> Result<&'a str> {
+    match value {
+        Some(v) if !v.is_empty() => Ok(v),
+        _ => Err(Error::with_message(
+            ErrorKind::InvalidQuery,
+            alloc::format!("the query has no {name}"),
+        )),
+    }
+}
+
+fn signature_param<'a>(value: Option<&'a str>, name: &'static str) -> Result<&'a str> {
+    value.filter(|v| !v.is_empty()).ok_or_else(|| {
+        Error::with_message(
+            ErrorKind::ValidateSignature,
+            alloc::format!("the query has no {name}"),
+        )
+    })
+}
+
+/// One account's inbound side: the crypt (token, key schedule, appId) and the limits.
+#[derive(Debug, Clone)]
+pub struct Receiver {
+    crypt: WxBizMsgCrypt,
+    limits: Limits,
+}
+
+impl Receiver {
+    pub fn new(crypt: WxBizMsgCrypt, limits: Limits) -> Self {
+        Receiver { crypt, limits }
+    }
+
+    pub fn crypt(&self) -> &WxBizMsgCrypt {
+        &self.crypt
+    }
+
+    pub fn limits(&self) -> &Limits {
+        &self.limits
+    }
+
+    /// The whole inbound pipeline for one POST: limits, mode and format, replay window,
+    /// signature, decryption, parsing and the dedup key.
+    pub fn receive(
+        &self,
+        query: &PushQuery<'_>,
+        body: &[u8],
+        content_type: Option<&str>,
+        now_seconds: u64,
+    ) -> Result<Push> {
+        if body.len() > self.limits.max_body_bytes {
+            return Err(Error::with_message(
+                ErrorKind::BodyTooLarge,
+                alloc::format!(
+                    "the body is {} bytes, more than the limit of {}",
+                    body.len(),
+                    self.limits.max_body_bytes
+                ),
+            ));
+        }
+        let encrypted = match query.encrypt_type {
+            None | Some("") | Some("raw") => false,
+            Some(t) if t.eq_ignore_ascii_case("aes") => true,
+            Some(_) => {
+                return Err(Error::new(
+                    ErrorKind::InvalidQuery,
+                    "encrypt_type must be 'aes' (encrypted modes) or absent (plaintext mode)",
+                ))
+            }
+        };
+        let timestamp = required(query.timestamp, "timestamp")?;
+        let nonce = required(query.nonce, "nonce")?;
+        check_window(timestamp, now_seconds, self.limits.max_skew_seconds)?;
+        let format = detect_format(body, content_type)?;
+        let text = utf8(body, format)?;
+        if format == Format::Json {
+            message::check_json_depth(text, self.limits.max_json_depth)?;
+        }
+        let (mode, message) = if encrypted {
+            let msg_signature = signature_param(query.msg_signature, "msg_signature")?;
+            let envelope = read_envelope(text, format)?;
+            self.crypt.verify_signature(
+                msg_signature,
+                timestamp,
+                nonce,
+                Some(&envelope.encrypt),
+            )?;
+            let plaintext = self.crypt.decrypt(&envelope.encrypt)?.plaintext;
+            let inner_format = detect_format(plaintext.as_bytes(), Some(format.as_str()))?;
+            let message = message::parse(&plaintext, inner_format, self.limits.max_json_depth)?;
+            let mode = if envelope.has_plain_fields {
+                Mode::Compatible
+            } else {
+                Mode::Safe
+            };
+            (mode, message)
+        } else {
+            let signature = signature_param(query.signature, "signature")?;
+            self.crypt
+                .verify_signature(signature, timestamp, nonce, None)?;
+            let message = message::parse(text, format, self.limits.max_json_depth)?;
+            (Mode::Plaintext, message)
+        };
+        let dedup_key = dedup_key(&message);
+        Ok(Push {
+            mode,
+            format,
+            message,
+            dedup_key,
+        })
+    }
+
+    /// Answers the URL verification GET (`signature`, `timestamp`, `nonce`, `echostr`; or
+    /// WeCom-style `msg_signature`), after the replay window check.
+    pub fn verify_url(&self, request: &UrlVerification<'_>, now_seconds: u64) -> Result<String> {
+        if request.timestamp.is_empty() {
+            return Err(Error::new(
+                ErrorKind::InvalidQuery,
+                "the query has no timestamp",
+            ));
+        }
+        check_window(request.timestamp, now_seconds, self.limits.max_skew_seconds)?;
+        self.crypt.verify_url(request)
+    }
+}

@@ -1,0 +1,316 @@
+//! Hostile pushes, each with its code; the same receiver must keep working after every one,
+//! and no error message may contain the token or the EncodingAESKey.
+
+use wechat_kf::crypto::{hex_str, signature};
+use wechat_kf::push::{Limits, PushQuery, Receiver};
+use wechat_kf::WxBizMsgCrypt;
+
+const TOKEN: &str = "hostile-push-token";
+const KEY: &str = "kWxPEV2UEDyxWpmPdKC3F4dgPDmOvfKX1HGnEUDS1aR";
+const APP_ID: &str = "wx49f0ab532d5d035a";
+const TS: &str = "1715943329";
+const NOW: u64 = 1_715_943_329;
+const NONCE: &str = "42";
+
+const GOOD_XML: &str = "<xml><ToUserName><![CDATA[gh_1]]></ToUserName><FromUserName><![CDATA[o_1]]></FromUserName><CreateTime>1715943329</CreateTime><MsgType><![CDATA[text]]></MsgType><Content><![CDATA[hi]]></Content><MsgId>6054768590064713728</MsgId></xml>";
+const GOOD_JSON: &str = r#"{"ToUserName":"gh_1","FromUserName":"o_1","CreateTime":1715943329,"MsgType":"text","Content":"hi","MsgId":6054768590064713728}"#;
+
+fn crypt() -> WxBizMsgCrypt {
+    WxBizMsgCrypt::new(TOKEN, KEY, APP_ID).unwrap()
+}
+
+fn receiver() -> Receiver {
+    Receiver::new(
+        crypt(),
+        Limits {
+            max_body_bytes: 64 * 1024,
+            ..Limits::default()
+        },
+    )
+}
+
+fn plain_sig() -> String {
+    hex_str(&signature(TOKEN, TS, NONCE, None)).into()
+}
+
+/// One hostile request: its query parts and body.
+struct Case {
+    name: &'static str,
+    signature: Option<String>,
+    timestamp: Option<String>,
+    nonce: Option<String>,
+    encrypt_type: Option<&'static str>,
+    msg_signature: Option<String>,
+    body: Vec<u8>,
+    want: i32,
+}
+
+fn plain(name: &'static str, body: impl Into<Vec<u8>>, want: i32) -> Case {
+    Case {
+        name,
+        signature: Some(plain_sig()),
+        timestamp: Some(TS.into()),
+        nonce: Some(NONCE.into()),
+        encrypt_type: None,
+        msg_signature: None,
+        body: body.into(),
+        want,
+    }
+}
+
+/// An encrypted push whose Encrypt is `encrypt`, wrapped by `wrap`, correctly signed.
+fn encrypted(name: &'static str, encrypt: &str, json: bool, want: i32) -> Case {
+    let msg_signature = crypt().msg_signature(TS, NONCE, encrypt);
+    let body = if json {
+        format!(r#"{{"ToUserName":"gh_1","Encrypt":"{encrypt}"}}"#)
+    } else {
+        format!("<xml><ToUserName><![CDATA[gh_1]]></ToUserName><Encrypt><![CDATA[{encrypt}]]></Encrypt></xml>")
+    };
+    Case {
+        name,
+        signature: Some(plain_sig()),
+        timestamp: Some(TS.into()),
+        nonce: Some(NONCE.into()),
+        encrypt_type: Some("aes"),
+        msg_signature: Some(msg_signature),
+        body: body.into_bytes(),
+        want,
+    }
+}
+
+fn encrypt_of(plaintext: &str) -> String {
+    crypt().encrypt(plaintext, &[5; 16]).unwrap()
+}
+
+fn run(r: &Receiver, c: &Case, now: u64) -> wechat_kf::Result<wechat_kf::push::Push> {
+    r.receive(
+        &PushQuery {
+            signature: c.signature.as_deref(),
+            timestamp: c.timestamp.as_deref(),
+            nonce: c.nonce.as_deref(),
+            openid: None,
+            encrypt_type: c.encrypt_type,
+            msg_signature: c.msg_signature.as_deref(),
+        },
+        &c.body,
+        None,
+        now,
+    )
+}
+
+fn assert_still_works(r: &Receiver) {
+    let push = run(r, &plain("good", GOOD_XML, 0), NOW).expect("good XML push after a hostile one");
+    assert_eq!(push.message.msg_id.as_deref(), Some("6054768590064713728"));
+    let push = run(r, &encrypted("good", &encrypt_of(GOOD_JSON), true, 0), NOW)
+        .expect("good encrypted JSON push after a hostile one");
+    assert_eq!(push.message.msg_id.as_deref(), Some("6054768590064713728"));
+}
+
+fn cases() -> Vec<Case> {
+    let good_encrypt = encrypt_of(GOOD_XML);
+    let mut v = vec![
+        // Missing Encrypt in both formats.
+        {
+            let mut c = encrypted("missing Encrypt (XML)", "x", false, -40002);
+            c.body = b"<xml><ToUserName>gh_1</ToUserName></xml>".to_vec();
+            c
+        },
+        {
+            let mut c = encrypted("missing Encrypt (JSON)", "x", true, -40012);
+            c.body = br#"{"ToUserName":"gh_1"}"#.to_vec();
+            c
+        },
+        {
+            let mut c = encrypted("two Encrypt elements", &good_encrypt, false, -40002);
+            c.body = format!("<xml><Encrypt>{good_encrypt}</Encrypt><Encrypt>{good_encrypt}</Encrypt></xml>").into_bytes();
+            c
+        },
+        // Signatures.
+        {
+            let mut c = encrypted("wrong msg_signature", &good_encrypt, false, -40001);
+            c.msg_signature = Some("0".repeat(40));
+            c
+        },
+        {
+            let mut c = encrypted("missing msg_signature", &good_encrypt, false, -40001);
+            c.msg_signature = None;
+            c
+        },
+        {
+            let mut c = encrypted("Encrypt altered after signing", &good_encrypt, false, -40001);
+            c.body = String::from_utf8(c.body).unwrap().replacen(&good_encrypt[..4], "AAAA", 1).into_bytes();
+            c
+        },
+        {
+            let mut c = plain("wrong signature", GOOD_XML, -40001);
+            c.signature = Some("f".repeat(40));
+            c
+        },
+        {
+            let mut c = plain("missing signature", GOOD_XML, -40001);
+            c.signature = None;
+            c
+        },
+        {
+            let mut c = plain("signature of another token", GOOD_XML, -40001);
+            c.signature = Some(hex_str(&signature("other", TS, NONCE, None)).into());
+            c
+        },
+        // Query.
+        {
+            let mut c = plain("missing timestamp", GOOD_XML, -41004);
+            c.timestamp = None;
+            c
+        },
+        {
+            let mut c = plain("timestamp not a number", GOOD_XML, -41004);
+            c.timestamp = Some("17e8".into());
+            c
+        },
+        {
+            let mut c = plain("missing nonce", GOOD_XML, -41004);
+            c.nonce = None;
+            c
+        },
+        {
+            let mut c = plain("unknown encrypt_type", GOOD_XML, -41004);
+            c.encrypt_type = Some("des");
+            c
+        },
+        // Limits.
+        plain("oversized body", vec![b' '; 64 * 1024 + 1], -41002),
+        plain(
+            "DTD",
+            r#"<?xml version="1.0"?><!DOCTYPE xml [<!ENTITY a "aaaa">]><xml><ToUserName>&a;</ToUserName></xml>"#,
+            -40002,
+        ),
+        plain(
+            "external entity",
+            r#"<!DOCTYPE xml [<!ENTITY x SYSTEM "file:///etc/passwd">]><xml><Content>&x;</Content></xml>"#,
+            -40002,
+        ),
+        plain("undeclared entity", "<xml><Content>&lol;</Content></xml>", -40002),
+        plain("deep JSON", "[".repeat(10_000), -41003),
+        plain(
+            "deep JSON inside a string is fine but the object is not",
+            format!("{{\"a\":\"{}\",\"b\":{}}}", "[".repeat(100), "{\"c\":".repeat(40)),
+            -41003,
+        ),
+        plain("deep XML", format!("<xml>{}", "<a>".repeat(100)), -40002),
+        // Malformed bodies.
+        plain("invalid UTF-8 (XML)", b"<xml><Content>\xff\xfe</Content></xml>".to_vec(), -40002),
+        plain("invalid UTF-8 (JSON)", b"{\"Content\":\"\xc3\"}".to_vec(), -40012),
+        plain("truncated XML", &GOOD_XML[..GOOD_XML.len() - 10], -40002),
+        plain("truncated JSON", &GOOD_JSON[..GOOD_JSON.len() - 10], -40012),
+        plain("JSON trailing garbage", format!("{GOOD_JSON}x"), -40012),
+        plain("JSON array", "[1,2]", -40012),
+        plain("empty body", "", -40002),
+        plain("neither XML nor JSON", "hello", -40002),
+        plain("two roots", format!("{GOOD_XML}{GOOD_XML}"), -40002),
+        plain("no MsgType", "<xml><ToUserName>a</ToUserName><FromUserName>b</FromUserName><CreateTime>1</CreateTime></xml>", -40002),
+        plain("CreateTime not a number", GOOD_XML.replace("1715943329", "soon"), -40002),
+        plain("JSON no MsgType", r#"{"ToUserName":"a","FromUserName":"b","CreateTime":1}"#, -40012),
+        // Safe-mode body sent without encrypt_type.
+        {
+            let c = encrypted("encrypted body, plaintext query", &good_encrypt, false, -40002);
+            plain("encrypted body, plaintext query", c.body, -40002)
+        },
+        // Encrypted content problems (correctly signed).
+        encrypted("Encrypt not base64", "@@@@", false, -40010),
+        encrypted("Encrypt wrong length", "AAAA", false, -40007),
+        encrypted(
+            "encrypted for another appId",
+            &WxBizMsgCrypt::new(TOKEN, KEY, "wxother").unwrap().encrypt(GOOD_XML, &[1; 16]).unwrap(),
+            false,
+            -40005,
+        ),
+        encrypted("decrypted DTD", &encrypt_of("<!DOCTYPE x><xml/>"), false, -40002),
+        encrypted("decrypted deep JSON", &encrypt_of(&"{\"a\":".repeat(64)), true, -41003),
+        encrypted("decrypted truncated XML", &encrypt_of(&GOOD_XML[..50]), false, -40002),
+        encrypted("decrypted garbage", &encrypt_of("not a push"), true, -40012),
+    ];
+    // Stale and future timestamps, correctly signed for them.
+    for (name, ts) in [
+        ("stale timestamp", NOW - 301),
+        ("future timestamp", NOW + 301),
+    ] {
+        let ts = ts.to_string();
+        let mut c = plain(name, GOOD_XML, -41001);
+        c.signature = Some(hex_str(&signature(TOKEN, &ts, NONCE, None)).into());
+        c.timestamp = Some(ts);
+        v.push(c);
+    }
+    v
+}
+
+#[test]
+fn hostile_pushes_get_their_codes_and_leave_the_receiver_working() {
+    let r = receiver();
+    let mut count = 0;
+    for c in cases() {
+        let err = match run(&r, &c, NOW) {
+            Ok(push) => panic!("{}: accepted: {push:?}", c.name),
+            Err(e) => e,
+        };
+        assert_eq!(err.code(), c.want, "{}: {err}", c.name);
+        assert!(
+            !err.message().contains(TOKEN),
+            "{}: leaks the token",
+            c.name
+        );
+        assert!(!err.message().contains(KEY), "{}: leaks the key", c.name);
+        assert_still_works(&r);
+        count += 1;
+    }
+    assert!(count >= 40, "{count}");
+}
+
+#[test]
+fn compatible_mode_never_trusts_the_plaintext_fields() {
+    let r = receiver();
+    let encrypt = encrypt_of(GOOD_XML);
+    for json in [false, true] {
+        let mut c = encrypted("tampered compatible", &encrypt, json, 0);
+        let tampered = if json {
+            format!(
+                r#"{{"ToUserName":"gh_1","FromUserName":"attacker","CreateTime":1,"MsgType":"text","Content":"transfer all money","MsgId":1,"Encrypt":"{encrypt}"}}"#
+            )
+        } else {
+            format!("<xml><ToUserName>gh_1</ToUserName><FromUserName>attacker</FromUserName><CreateTime>1</CreateTime><MsgType>text</MsgType><Content>transfer all money</Content><MsgId>1</MsgId><Encrypt>{encrypt}</Encrypt></xml>")
+        };
+        c.body = tampered.into_bytes();
+        let push = run(&r, &c, NOW).unwrap();
+        assert_eq!(push.mode, wechat_kf::push::Mode::Compatible);
+        assert_eq!(push.message.from_user_name, "o_1");
+        assert_eq!(push.message.field("Content").as_deref(), Some("hi"));
+        assert_eq!(push.message.msg_id.as_deref(), Some("6054768590064713728"));
+        assert_eq!(push.dedup_key, "msg:gh_1:6054768590064713728");
+    }
+}
+
+#[test]
+fn random_bytes_never_panic() {
+    // xorshift: deterministic junk bodies of every shape, in both modes.
+    let r = receiver();
+    let mut state = 0x9e37_79b9_7f4a_7c15u64;
+    let mut next = || {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        state
+    };
+    let alphabet = b"<>/![]CDATA{}\":,xml&;#0123456789 \n\xff\xc3ToUserNameEncryptMsgType";
+    for i in 0..3000 {
+        let len = (next() % 200) as usize;
+        let body: Vec<u8> = (0..len)
+            .map(|_| alphabet[(next() % alphabet.len() as u64) as usize])
+            .collect();
+        let mut c = plain("junk", body, 0);
+        if i % 2 == 0 {
+            c.encrypt_type = Some("aes");
+            c.msg_signature = Some("0".repeat(40));
+        }
+        let _ = run(&r, &c, NOW);
+    }
+    assert_still_works(&r);
+}
