@@ -10,8 +10,6 @@ pub mod crypto;
 pub mod error;
 pub mod message;
 pub mod push;
-pub mod message;
-pub mod push;
 pub mod xml;
 
 #[cfg(target_arch = "wasm32")]
