@@ -44,6 +44,16 @@ pub enum ErrorKind {
     JsonTooDeep,
     /// -41004: the query lacks a required parameter or has an unknown `encrypt_type`.
     InvalidQuery,
+    // Outbound extensions (-42001 ..): request builder validation, and platform errcodes.
+    /// -42001: a required input field of a request builder is missing or empty.
+    MissingField,
+    /// -42002: an input field has the wrong type, length, characters or form.
+    InvalidField,
+    /// -42003: the input is not an object, or not valid JSON.
+    InvalidInput,
+    /// The platform (or a local rule standing in for it) answered with an errcode: the error's
+    /// `code` is that errcode and its kind string comes from the catalog (see `Details`).
+    Api,
 }
 
 impl ErrorKind {
@@ -66,6 +76,11 @@ impl ErrorKind {
             ErrorKind::BodyTooLarge => -41002,
             ErrorKind::JsonTooDeep => -41003,
             ErrorKind::InvalidQuery => -41004,
+            ErrorKind::MissingField => -42001,
+            ErrorKind::InvalidField => -42002,
+            ErrorKind::InvalidInput => -42003,
+            // Never exposed alone: an Api error carries the errcode in its details.
+            ErrorKind::Api => 0,
         }
     }
 
@@ -88,8 +103,29 @@ impl ErrorKind {
             ErrorKind::BodyTooLarge => "BodyTooLarge",
             ErrorKind::JsonTooDeep => "JsonTooDeep",
             ErrorKind::InvalidQuery => "InvalidQuery",
+            ErrorKind::MissingField => "MissingField",
+            ErrorKind::InvalidField => "InvalidField",
+            ErrorKind::InvalidInput => "InvalidInput",
+            ErrorKind::Api => "Api",
         }
     }
+}
+
+/// Extra facts of API and validation errors, exposed to JavaScript as properties of the error.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Details {
+    /// The platform errcode, which replaces the kind's own code.
+    pub code: Option<i32>,
+    /// The catalog's kind string for that errcode, which replaces the kind's own string.
+    pub kind: Option<&'static str>,
+    /// The platform's own `errmsg`.
+    pub errmsg: Option<String>,
+    /// What to do about it, in plain words.
+    pub hint: Option<&'static str>,
+    /// Whether the same call may succeed if made again later.
+    pub retryable: Option<bool>,
+    /// The input field at fault (validation errors).
+    pub field: Option<Cow<'static, str>>,
 }
 
 /// An error with its kind and a message for the developer.
@@ -97,6 +133,7 @@ impl ErrorKind {
 pub struct Error {
     kind: ErrorKind,
     message: Cow<'static, str>,
+    details: Option<alloc::boxed::Box<Details>>,
 }
 
 impl Error {
@@ -105,6 +142,7 @@ impl Error {
         Error {
             kind,
             message: Cow::Borrowed(message),
+            details: None,
         }
     }
 
@@ -113,6 +151,7 @@ impl Error {
         Error {
             kind,
             message: Cow::Owned(message),
+            details: None,
         }
     }
 
@@ -120,8 +159,30 @@ impl Error {
         self.kind
     }
 
+    /// The official code, or the platform errcode of an API error.
     pub fn code(&self) -> i32 {
-        self.kind.code()
+        match self.details.as_ref().and_then(|d| d.code) {
+            Some(code) => code,
+            None => self.kind.code(),
+        }
+    }
+
+    /// The stable kind string: the catalog's for API errors, else the kind's own.
+    pub fn kind_str(&self) -> &'static str {
+        match self.details.as_ref().and_then(|d| d.kind) {
+            Some(kind) => kind,
+            None => self.kind.as_str(),
+        }
+    }
+
+    /// Attaches details (errcode, errmsg, hint, retryable, field).
+    pub fn with_details(mut self, details: Details) -> Self {
+        self.details = Some(alloc::boxed::Box::new(details));
+        self
+    }
+
+    pub fn details(&self) -> Option<&Details> {
+        self.details.as_deref()
     }
 
     pub fn message(&self) -> &str {
@@ -131,13 +192,7 @@ impl Error {
 
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "{} ({}): {}",
-            self.kind.as_str(),
-            self.kind.code(),
-            self.message
-        )
+        write!(f, "{} ({}): {}", self.kind_str(), self.code(), self.message)
     }
 }
 

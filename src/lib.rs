@@ -6,10 +6,13 @@
 
 extern crate alloc;
 
+pub mod api;
+pub mod chatbot;
 pub mod crypto;
 pub mod error;
 pub mod message;
 pub mod push;
+pub mod quota;
 pub mod xml;
 
 #[cfg(target_arch = "wasm32")]

@@ -1,0 +1,16 @@
+//! Outbound API: the path table, request descriptors with their validated bodies, and the
+//! response check with its catalog of platform errcodes. Pure: nothing here does I/O; the
+//! JavaScript client sends what these functions describe.
+
+mod builders;
+mod catalog;
+mod paths;
+mod request;
+mod response;
+pub(crate) mod validate;
+
+pub use builders::{build, BUILDERS};
+pub use catalog::{api_error, lookup, ApiErrorInfo, CATALOG, UNKNOWN};
+pub use paths::{Endpoint, Method, Route, ROUTES};
+pub use request::Request;
+pub use response::check_response;
