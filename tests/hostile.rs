@@ -1,8 +1,7 @@
 //! Hostile inputs, each with its official code; the same instance must keep working after
 //! every one, and no message may contain the token or the EncodingAESKey.
 
-use aes::cipher::block_padding::NoPadding;
-use aes::cipher::{BlockEncryptMut, KeyIvInit};
+use aes::cipher::{BlockModeEncrypt, KeyIvInit};
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine;
 use wechat_kf::crypto::{AesKey, UrlVerification};
@@ -16,10 +15,12 @@ const APP_ID: &str = "wx49f0ab532d5d035a";
 /// that the library's own encryptor would never produce.
 fn encrypt_raw(mut plain: Vec<u8>) -> String {
     let key = AesKey::parse(KEY).unwrap();
-    let len = plain.len();
-    cbc::Encryptor::<aes::Aes256>::new(key.bytes().into(), &key.iv().into())
-        .encrypt_padded_mut::<NoPadding>(&mut plain, len)
-        .unwrap();
+    let (blocks, rest) = aes::Block::slice_as_chunks_mut(&mut plain);
+    assert!(
+        rest.is_empty(),
+        "crafted plaintext must be a multiple of 16"
+    );
+    cbc::Encryptor::<aes::Aes256>::new(key.bytes().into(), &key.iv().into()).encrypt_blocks(blocks);
     STANDARD.encode(plain)
 }
 

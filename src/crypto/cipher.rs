@@ -1,9 +1,8 @@
 //! WXBizMsgCrypt's message cipher: AES-256-CBC (IV = first 16 key bytes) over
 //! `random(16) ‖ len(4, big-endian) ‖ msg ‖ receiveid`, PKCS#7-padded to a multiple of 32.
 
-use aes::cipher::block_padding::NoPadding;
-use aes::cipher::{BlockDecryptMut, BlockEncryptMut, InnerIvInit, KeyInit};
-use aes::Aes256;
+use aes::cipher::{BlockModeDecrypt, BlockModeEncrypt, InnerIvInit, KeyInit};
+use aes::{Aes256, Block};
 use alloc::string::String;
 use alloc::vec::Vec;
 use base64::engine::general_purpose::STANDARD;
@@ -58,10 +57,9 @@ impl MessageCipher {
         buf.extend_from_slice(msg);
         buf.extend_from_slice(self.receive_id.as_bytes());
         buf.resize(body_len + pad, pad as u8);
-        let len = buf.len();
+        let (blocks, _) = Block::slice_as_chunks_mut(&mut buf);
         cbc::Encryptor::<Aes256>::inner_iv_init(self.cipher.clone(), &self.iv.into())
-            .encrypt_padded_mut::<NoPadding>(&mut buf, len)
-            .map_err(|_| Error::new(ErrorKind::EncryptAes, "AES-CBC encryption failed"))?;
+            .encrypt_blocks(blocks);
         Ok(STANDARD.encode(&buf))
     }
 
@@ -101,9 +99,9 @@ impl MessageCipher {
                 ),
             ));
         }
+        let (blocks, _) = Block::slice_as_chunks_mut(&mut buf);
         cbc::Decryptor::<Aes256>::inner_iv_init(self.cipher.clone(), &self.iv.into())
-            .decrypt_padded_mut::<NoPadding>(&mut buf)
-            .map_err(|_| Error::new(ErrorKind::DecryptAes, "AES-CBC decryption failed"))?;
+            .decrypt_blocks(blocks);
         let content_len = unpad(&buf)?;
         split_content(buf, content_len)
     }
