@@ -18,15 +18,17 @@ pub fn register_error_class(class: Function) {
     ERROR_CLASS.with(|slot| *slot.borrow_mut() = Some(class));
 }
 
-/// Builds `new WxkfError(message, code, kind)`; a plain `Error` with the same fields if the
-/// class was never registered (the raw glue used directly).
+/// Builds `new WxkfError(message, code, kind, details)`; a plain `Error` with the same fields
+/// if the class was never registered (the raw glue used directly). `details` carries `errmsg`,
+/// `hint`, `retryable` and `field` when the error has them (API and validation errors).
 pub fn to_js(error: &Error) -> JsValue {
     let message = JsValue::from_str(error.message());
     let code = JsValue::from_f64(f64::from(error.code()));
-    let kind = JsValue::from_str(error.kind().as_str());
+    let kind = JsValue::from_str(error.kind_str());
+    let details = details(error);
     let class = ERROR_CLASS.with(|slot| slot.borrow().clone());
     if let Some(class) = class {
-        let args = Array::of3(&message, &code, &kind);
+        let args = Array::of4(&message, &code, &kind, &details);
         if let Ok(value) = Reflect::construct(&class, &args) {
             return value;
         }
@@ -35,7 +37,33 @@ pub fn to_js(error: &Error) -> JsValue {
     let _ = Reflect::set(&plain, &"name".into(), &"WxkfError".into());
     let _ = Reflect::set(&plain, &"code".into(), &code);
     let _ = Reflect::set(&plain, &"kind".into(), &kind);
+    let target: js_sys::Object = plain.clone().unchecked_into();
+    let source: js_sys::Object = details.unchecked_into();
+    js_sys::Object::assign(&target, &source);
     plain
+}
+
+/// The error's details as a plain object (empty when it has none).
+fn details(error: &Error) -> JsValue {
+    let out = js_sys::Object::new();
+    if let Some(d) = error.details() {
+        let set = |key: &str, value: JsValue| {
+            let _ = Reflect::set(&out, &JsValue::from_str(key), &value);
+        };
+        if let Some(errmsg) = d.errmsg.as_deref() {
+            set("errmsg", JsValue::from_str(errmsg));
+        }
+        if let Some(hint) = d.hint {
+            set("hint", JsValue::from_str(hint));
+        }
+        if let Some(retryable) = d.retryable {
+            set("retryable", JsValue::from_bool(retryable));
+        }
+        if let Some(field) = d.field.as_deref() {
+            set("field", JsValue::from_str(field));
+        }
+    }
+    out.into()
 }
 
 /// `?`-friendly conversion for binding functions.

@@ -7,6 +7,9 @@ pub(crate) mod crypt;
 mod edge;
 mod errors;
 mod receiver;
+mod requests;
+mod send_window;
+mod chatbot;
 
 use wasm_bindgen::prelude::*;
 

@@ -1,0 +1,235 @@
+// The Client against the local emulator over real HTTP on 127.0.0.1 (node --test js-tests/node/).
+// Uses the built package (pkg/node.js; WECHAT_KF_PKG overrides).
+import { test, before, after, beforeEach } from 'node:test';
+import assert from 'node:assert/strict';
+import { start } from '../../emulator/server.mjs';
+
+const lib = await import(process.env.WECHAT_KF_PKG ?? new URL('../../pkg/node.js', import.meta.url).href);
+const { Client, SendWindow, WxkfError, chatbot } = lib;
+
+let emu;
+const control = async (path, body) => {
+  const res = await fetch(`${emu.url}/__emulator/${path}`, {
+    method: body === undefined ? 'GET' : 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+    signal: AbortSignal.timeout(5000),
+  });
+  return res.json();
+};
+const recorded = async (path) => (await control(`requests${path ? `?path=${encodeURIComponent(path)}` : ''}`)).requests;
+const creds = () => ({ appId: emu.state.config.appId, appSecret: emu.state.config.appSecret, baseUrl: emu.url });
+const sleeps = [];
+const client = (extra = {}) => new Client({ ...creds(), sleep: async (ms) => { sleeps.push(ms); }, ...extra });
+const rejects = async (promise, code) => {
+  await assert.rejects(promise, (e) => {
+    assert.ok(e instanceof WxkfError, `WxkfError, got ${e}`);
+    assert.equal(e.code, code, e.message);
+    return true;
+  });
+};
+
+before(async () => {
+  emu = await start({ port: 0, lib });
+});
+after(async () => {
+  await emu?.close();
+});
+beforeEach(async () => {
+  await control('reset', {});
+  sleeps.length = 0;
+});
+
+test('one token request for 50 concurrent sends', { timeout: 20000 }, async () => {
+  const c = client();
+  for (let i = 0; i < 50; i++) await control('user', { openid: `u${i}`, action: 'message' });
+  const results = await Promise.all(Array.from({ length: 50 }, (_, i) => c.sendText({ touser: `u${i}`, content: `hello ${i}` })));
+  assert.equal(results.length, 50);
+  const log = await control('requests');
+  assert.equal(log.tokenRequests, 1);
+  assert.equal(c.tokenRequests, 1);
+  const sends = log.requests.filter((r) => r.path === '/cgi-bin/message/custom/send');
+  assert.equal(sends.length, 50);
+  assert.deepEqual(sends.find((r) => r.json.touser === 'u7').json, { touser: 'u7', msgtype: 'text', text: { content: 'hello 7' } });
+});
+
+test('stable_token mode and a user token function', { timeout: 10000 }, async () => {
+  const c = client({ stableToken: true });
+  await control('user', { openid: 'u', action: 'message' });
+  await c.sendText({ touser: 'u', content: 'x' });
+  const [tok] = await recorded('/cgi-bin/stable_token');
+  assert.deepEqual(tok.json, { grant_type: 'client_credential', appid: emu.state.config.appId, secret: emu.state.config.appSecret, force_refresh: false });
+  const token = await c.getAccessToken();
+  let calls = 0;
+  const viaFn = new Client({ baseUrl: emu.url, accessToken: async () => { calls++; return token; } });
+  await viaFn.sendText({ touser: 'u', content: 'y' });
+  assert.equal(calls, 1);
+});
+
+test('token refreshed before expiry (margin) and after 42001 / 40001', { timeout: 10000 }, async () => {
+  let now = Date.now();
+  const c = client({ now: () => now, refreshMarginMs: 300_000 });
+  await control('user', { openid: 'u', action: 'message' });
+  await c.sendText({ touser: 'u', content: '1' });
+  now += 7200_000 - 300_000; // inside the margin: refresh before using it
+  await c.sendText({ touser: 'u', content: '2' });
+  assert.equal((await control('requests')).tokenRequests, 2);
+  await control('expire-tokens', {}); // the platform says 42001: refresh once and retry
+  await c.sendText({ touser: 'u', content: '3' });
+  assert.equal((await control('requests')).tokenRequests, 3);
+  const answers = (await recorded('/cgi-bin/message/custom/send')).map((r) => r.errcode);
+  assert.deepEqual(answers, [0, 0, 42001, 0]);
+  // a token that stays invalid: one refresh, then the error
+  await control('fault', { path: '/cgi-bin/message/custom/send', errcode: 40001, times: 2 });
+  await rejects(c.sendText({ touser: 'u', content: '4' }), 40001);
+});
+
+test('errcode -1 retried with backoff, then given up', { timeout: 10000 }, async () => {
+  const c = client({ retries: 2, backoffMs: 100 });
+  await control('user', { openid: 'u', action: 'message' });
+  await control('fault', { path: '/cgi-bin/message/custom/send', errcode: -1, times: 2 });
+  await c.sendText({ touser: 'u', content: 'x' });
+  assert.deepEqual(sleeps, [100, 200]);
+  await control('fault', { path: '/cgi-bin/message/custom/send', errcode: -1, times: 3 });
+  const e = await c.sendText({ touser: 'u', content: 'x' }).catch((err) => err);
+  assert.equal(e.code, -1);
+  assert.equal(e.kind, 'SystemBusy');
+  assert.equal(e.retryable, true);
+});
+
+test('invalid input rejected before any request', { timeout: 10000 }, async () => {
+  const c = client();
+  await rejects(c.sendLink({ touser: 'u', title: 't', description: 'd', url: 'nope', thumbUrl: 'https://x/y' }), -42002);
+  await rejects(c.listBusiness({ offset: 0, count: 500 }), -42002);
+  await rejects(c.registerBusiness({ accountName: 'abc', nickname: 'abcd', iconMediaId: 'm' }), -42002);
+  assert.equal((await recorded()).length, 0);
+});
+
+test('the emulator enforces the send window (45015 / 45047) at its edges', { timeout: 10000 }, async () => {
+  const c = client();
+  await control('clock', { freeze: true });
+  await rejects(c.sendText({ touser: 'nobody', content: 'x' }), 45015);
+  await control('user', { openid: 'u', action: 'enter' });
+  await c.sendText({ touser: 'u', content: '1' });
+  await c.sendText({ touser: 'u', content: '2' });
+  await rejects(c.sendText({ touser: 'u', content: '3' }), 45047);
+  await control('user', { openid: 'u', action: 'enter' }); // resets to 2, not 0 + 2 + ...
+  await c.sendText({ touser: 'u', content: '4' });
+  await control('clock', { advanceMs: 59_999 });
+  await c.sendText({ touser: 'u', content: '5' });
+  await rejects(c.sendText({ touser: 'u', content: '6' }), 45047);
+  await control('user', { openid: 'u', action: 'enter' });
+  await control('clock', { advanceMs: 60_000 });
+  await rejects(c.sendText({ touser: 'u', content: '7' }), 45015);
+  await control('user', { openid: 'v', action: 'message' });
+  await control('clock', { advanceMs: 48 * 3600_000 - 1 });
+  await c.sendText({ touser: 'v', content: 'just in time' });
+  await control('clock', { advanceMs: 1 });
+  await control('expire-tokens', {}); // the clock jump also outlived the token
+  await rejects(c.sendText({ touser: 'v', content: 'too late' }), 45015);
+});
+
+test('client-side SendWindow refuses before the request', { timeout: 10000 }, async () => {
+  const window = new SendWindow();
+  const c = client({ sendWindow: window });
+  await rejects(c.sendText({ touser: 'u', content: 'x' }), 45015);
+  assert.equal((await recorded()).length, 0);
+  await control('user', { openid: 'u', action: 'enter' });
+  await window.observe('u', 'enter');
+  await c.sendText({ touser: 'u', content: '1' });
+  await c.sendText({ touser: 'u', content: '2' });
+  const e = await c.sendText({ touser: 'u', content: '3' }).catch((err) => err);
+  assert.equal(e.code, 45047);
+  assert.match(e.message, /locally/);
+  assert.equal((await recorded('/cgi-bin/message/custom/send')).length, 2);
+});
+
+test('media upload, get, and an image send', { timeout: 10000 }, async () => {
+  const c = client();
+  const png = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 1, 2, 3, 4]);
+  const up = await c.uploadMedia(png, { filename: 'a.png', contentType: 'image/png' });
+  assert.equal(up.type, 'image');
+  assert.match(up.media_id, /^EMU_MEDIA_/);
+  const got = await c.getMedia(up.media_id);
+  assert.equal(got.contentType, 'image/png');
+  assert.deepEqual([...got.data], [...png]);
+  await rejects(c.getMedia('missing'), 40007);
+  await control('user', { openid: 'u', action: 'message' });
+  await c.sendImage({ touser: 'u', mediaId: up.media_id });
+  const [send] = await recorded('/cgi-bin/message/custom/send');
+  assert.deepEqual(send.json, { touser: 'u', msgtype: 'image', image: { media_id: up.media_id } });
+});
+
+test('typing rules: 45080 without interaction, 45081 twice', { timeout: 10000 }, async () => {
+  const c = client();
+  await rejects(c.typing({ touser: 'u' }), 45080);
+  await control('user', { openid: 'u', action: 'message' });
+  await c.typing({ touser: 'u', command: 'Typing' });
+  await rejects(c.typing({ touser: 'u', command: 'Typing' }), 45081);
+  await c.typing({ touser: 'u', command: 'CancelTyping' });
+  await control('clock', { advanceMs: 31_000 });
+  await rejects(c.typing({ touser: 'u' }), 45080);
+});
+
+test('kf accounts and sub-merchant businesses', { timeout: 10000 }, async () => {
+  const c = client();
+  await c.addKfAccount({ kfWx: 'agent_1' });
+  await rejects(c.addKfAccount({ kfWx: 'agent_1' }), 65406);
+  const { kf_list } = await c.getKfList();
+  assert.equal(kf_list.length, 1);
+  await c.setKfAdmin({ kfOpenid: kf_list[0].kf_openid });
+  assert.equal((await c.getOnlineKfList()).kf_online_list.length, 1);
+  await c.deleteKfAccount({ kfOpenid: kf_list[0].kf_openid });
+  await rejects(c.cancelKfAdmin({ kfOpenid: kf_list[0].kf_openid }), 65401);
+
+  await rejects(c.registerBusiness({ accountName: 'apple_1', nickname: '苹果', iconMediaId: 'nope' }), 40007);
+  const icon = await c.uploadMedia(new Uint8Array([1, 2, 3]));
+  const { business_id } = await c.registerBusiness({ accountName: 'apple_1', nickname: '苹果', iconMediaId: icon.media_id });
+  await rejects(c.registerBusiness({ accountName: 'apple_1', nickname: '苹果', iconMediaId: icon.media_id }), 45070);
+  await c.updateBusiness({ businessId: business_id, nickname: '苹果店' });
+  assert.equal((await c.getBusiness({ businessId: business_id })).business_info.nickname, '苹果店');
+  assert.equal((await c.listBusiness({ offset: 0, count: 10 })).list.length, 1);
+  await rejects(c.getBusiness({ accountName: 'pear_123' }), 45071);
+  await control('user', { openid: 'u', action: 'message' });
+  await c.sendText({ touser: 'u', content: 'from the shop', businessId: business_id });
+  const [send] = await recorded('/cgi-bin/message/custom/business/send');
+  assert.deepEqual(send.json, { touser: 'u', businessid: business_id, msgtype: 'text', text: { content: 'from the shop' } });
+});
+
+test('dialogue platform payloads round-trip through the emulator', { timeout: 10000 }, async () => {
+  const bot = emu.state.config.bots[0];
+  const c = client({ chatbotBaseUrl: emu.url, chatbot: bot });
+  const msg = chatbot.msg.multimsg(['Hello,', chatbot.msg.image({ mediaId: 'M1', url: 'https://p.qq.com/1.jpg' })]);
+  const payload = { appId: 'wx123', openid: 'o1', msg, channel: 0, event: 'waiterEnter', kefuname: '小红', kefuavatar: 'https://a/b.png', ansNodeName: 'faq' };
+  const answer = await c.chatbotSend(payload);
+  assert.equal(answer.errcode, 0);
+  const [rec] = await recorded(`/openapi/sendmsg/${bot.token}`);
+  assert.deepEqual(rec.payload, payload);
+  assert.deepEqual(Object.keys(rec.json), ['encrypt']);
+  // wrong token, wrong key, missing fields
+  const wrong = client({ chatbotBaseUrl: emu.url, chatbot: { ...bot, token: 'NotABot' } });
+  await rejects(wrong.chatbotSend(payload), 1001);
+  const otherKey = client({ chatbotBaseUrl: emu.url, chatbot: { ...bot, encodingAESKey: 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopq' } });
+  await rejects(otherKey.chatbotSend(payload), 1005);
+  const raw = async (body) => (await fetch(`${emu.url}/openapi/sendmsg/${bot.token}`, { method: 'POST', body })).json();
+  assert.equal((await raw('{"encrypt":""}')).errcode, 1004);
+  const crypt = new lib.WXBizMsgCrypt({ token: bot.token, encodingAESKey: bot.encodingAESKey, appId: bot.appId });
+  const noMsg = crypt.encrypt('<xml><openid><![CDATA[o]]></openid><channel>7</channel></xml>');
+  assert.equal((await raw(JSON.stringify({ encrypt: noMsg }))).errcode, 1008);
+  // the XML envelope instead of the bare ciphertext is refused
+  const envelope = crypt.encryptMessage(chatbot.payloadXml({ openid: 'o', msg: 'm', channel: 7 }));
+  assert.equal((await raw(JSON.stringify({ encrypt: envelope }))).errcode, 1005);
+});
+
+test('transport failures: HTTP errors and unreachable hosts', { timeout: 10000 }, async () => {
+  const c = client({ baseUrl: `${emu.url}/nowhere`, retries: 1, backoffMs: 1 });
+  const e = await c.getKfList().catch((err) => err);
+  assert.equal(e.code, -42004);
+  assert.equal(e.kind, 'Transport');
+  const down = new Client({ appId: 'a', appSecret: 'b', baseUrl: 'http://127.0.0.1:9', retries: 1, sleep: async () => {} });
+  const e2 = await down.getKfList().catch((err) => err);
+  assert.equal(e2.code, -42004);
+  assert.equal(e2.retryable, true);
+  const bad = new Client({ appId: 'wrong', appSecret: 'b', baseUrl: emu.url });
+  await rejects(bad.getKfList(), 40013);
+});

@@ -1,0 +1,54 @@
+//! Outbound requests for the JS layer. Values cross as JSON strings: the JS side calls
+//! `JSON.stringify` on the input and `JSON.parse` on the descriptor (measured smaller than
+//! serde-wasm-bindgen, which this crate otherwise does not link).
+
+use wasm_bindgen::prelude::*;
+
+use super::errors::js_err;
+use crate::api;
+
+/// `__request(name, inputJson)` -> `{"method","path","query","body"}` as JSON.
+#[wasm_bindgen(js_name = __request)]
+pub fn request(name: &str, input: &str) -> Result<String, JsValue> {
+    api::build(name, input).map(|r| r.to_json()).map_err(js_err)
+}
+
+/// `__checkResponse(json)`: throws the catalogued `WxkfError` for a non-zero errcode.
+#[wasm_bindgen(js_name = __checkResponse)]
+pub fn check_response(json: &str) -> Result<(), JsValue> {
+    api::check_response(json).map_err(js_err)
+}
+
+/// `__apiCatalog()` -> `[{"code","kind","hint","retryable"}, ...]` as JSON.
+#[wasm_bindgen(js_name = __apiCatalog)]
+pub fn catalog() -> String {
+    let mut out = alloc::string::String::from("[");
+    for (i, e) in api::CATALOG.iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        let entry = serde_json::json!({
+            "code": e.code, "kind": e.kind, "hint": e.hint, "retryable": e.retryable
+        });
+        out.push_str(&entry.to_string());
+    }
+    out.push(']');
+    out
+}
+
+/// `__routes()` -> `[{"name","method","path"}, ...]` as JSON: the path table.
+#[wasm_bindgen(js_name = __routes)]
+pub fn routes() -> String {
+    let mut out = alloc::string::String::from("[");
+    for (i, r) in api::ROUTES.iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        let entry = serde_json::json!({
+            "name": r.name, "method": r.method.as_str(), "path": r.path
+        });
+        out.push_str(&entry.to_string());
+    }
+    out.push(']');
+    out
+}
