@@ -97,3 +97,222 @@ export declare function signature(token: string, timestamp: Stamp, nonce: Stamp,
 export declare function init(
   input?: string | URL | Request | Response | BufferSource | WebAssembly.Module,
 ): Promise<void>;
+
+// ============================================================================================
+// Outbound: request builders, responses, send window, dialogue platform, Client (issue 4)
+// ============================================================================================
+
+/** Extra properties of API (platform errcode) and validation errors on a WxkfError. */
+export interface WxkfErrorDetails {
+  /** The platform's own errmsg (API errors). */
+  errmsg?: string;
+  /** What to do about it, in plain words. */
+  hint?: string;
+  /** Whether the same call may succeed later (-1 busy, token errors, transport failures). */
+  retryable?: boolean;
+  /** The input field at fault (validation errors -42001 / -42002). */
+  field?: string;
+}
+
+/**
+ * Outbound kinds: -42001 MissingField, -42002 InvalidField, -42003 InvalidInput, -42004
+ * Transport (JS only: network, HTTP status, not JSON); platform errcodes keep their code and
+ * get a catalog kind, e.g. 45015 'SendWindowExpired', 45047 'SendQuotaExceeded', -1
+ * 'SystemBusy', 1001..1008 'Chatbot*'; unknown errcodes are 'UnknownApiError'.
+ */
+export type WxkfOutboundErrorKind =
+  | 'MissingField' | 'InvalidField' | 'InvalidInput' | 'Transport' | 'UnknownApiError'
+  | 'SystemBusy' | 'InvalidCredential' | 'InvalidAccessToken' | 'AccessTokenExpired'
+  | 'InvalidAppId' | 'InvalidAppSecret' | 'IpNotWhitelisted' | 'InvalidGrantType'
+  | 'InvalidOpenId' | 'SendWindowExpired' | 'SendQuotaExceeded' | 'ApiUnauthorized'
+  | 'InvalidTypingCommand' | 'TypingWithoutInteraction' | 'AlreadyTyping'
+  | 'KfApiUnavailable' | 'InvalidKfAccount' | 'KfAccountNotBound' | 'InvalidKfNickname'
+  | 'InvalidKfAccountName' | 'KfAccountLimitReached' | 'KfAccountExists' | 'KfAlreadyMember'
+  | 'KfInvitationExists' | 'InvalidKfWechatId' | 'KfInviteeBindLimit' | 'KfInvitationPending'
+  | 'KfAccountAlreadyBound' | 'NoUserSession' | 'UserServedByOtherKf'
+  | 'InvalidMediaType' | 'UnsupportedFileType' | 'InvalidMediaId' | 'InvalidImageSize'
+  | 'BusinessAccountNameTaken' | 'BusinessNotFound' | 'BusinessLimitReached'
+  | 'InvalidBusinessNickname' | 'BusinessNicknameForbidden' | 'InvalidBusinessAccountName'
+  | 'ChatbotTokenInvalid' | 'ChatbotNotApproved' | 'ChatbotSignatureNoUserId'
+  | 'ChatbotSignatureEmpty' | 'ChatbotSignatureInvalid' | 'ChatbotSignatureCheckFailed'
+  | 'ChatbotMissingFields' | 'ChatbotMissingMessageFields';
+
+/** What a builder returns: `body` is the exact JSON text to POST (null for GET/uploads). */
+export interface RequestDescriptor {
+  method: 'GET' | 'POST';
+  path: string;
+  query: Record<string, string>;
+  body: string | null;
+}
+
+/** A sub-merchant id: switches sends and typing to the business endpoints. */
+export type BusinessId = number | string;
+
+export interface SendTextInput { touser: string; content: string; businessId?: BusinessId }
+export interface SendImageInput { touser: string; mediaId: string; businessId?: BusinessId }
+export interface SendLinkInput {
+  touser: string; title: string; description: string; url: string; thumbUrl: string; businessId?: BusinessId;
+}
+export interface SendMiniProgramPageInput {
+  touser: string; title: string; pagePath: string; thumbMediaId: string; businessId?: BusinessId;
+}
+export interface TypingInput { touser: string; command?: 'Typing' | 'CancelTyping'; businessId?: BusinessId }
+export interface KfAccountInput { kfOpenid: string; businessId?: BusinessId }
+export interface RegisterBusinessInput {
+  /** 6-30 letters, digits, underscores. */
+  accountName: string;
+  /** 4-30 (a Chinese character counts 2) of Chinese, letters, digits. */
+  nickname: string;
+  iconMediaId: string;
+  transferToCommkf?: boolean;
+}
+
+export declare const requests: {
+  sendText(input: SendTextInput): RequestDescriptor;
+  sendImage(input: SendImageInput): RequestDescriptor;
+  sendLink(input: SendLinkInput): RequestDescriptor;
+  sendMiniProgramPage(input: SendMiniProgramPageInput): RequestDescriptor;
+  typing(input: TypingInput): RequestDescriptor;
+  getKfList(input?: { businessId?: BusinessId }): RequestDescriptor;
+  getOnlineKfList(input?: { businessId?: BusinessId }): RequestDescriptor;
+  addKfAccount(input: { kfWx: string; businessId?: BusinessId }): RequestDescriptor;
+  deleteKfAccount(input: KfAccountInput): RequestDescriptor;
+  setKfAdmin(input: KfAccountInput): RequestDescriptor;
+  cancelKfAdmin(input: KfAccountInput): RequestDescriptor;
+  registerBusiness(input: RegisterBusinessInput): RequestDescriptor;
+  updateBusiness(input: { businessId: BusinessId; nickname?: string; iconMediaId?: string }): RequestDescriptor;
+  getBusiness(input: { businessId: BusinessId } | { accountName: string }): RequestDescriptor;
+  listBusiness(input: { offset: number; count: number }): RequestDescriptor;
+  token(input: { appId: string; appSecret: string }): RequestDescriptor;
+  stableToken(input: { appId: string; appSecret: string; forceRefresh?: boolean }): RequestDescriptor;
+  mediaUpload(input?: { type?: 'image' }): RequestDescriptor;
+  mediaGet(input: { mediaId: string }): RequestDescriptor;
+};
+
+/** Returns the data, or throws WxkfError (code = errcode, kind, errmsg, hint, retryable). */
+export declare const parseResponse: {
+  <T = any>(json: string | object): T;
+  catalog(): { code: number; kind: string; hint: string; retryable: boolean }[];
+};
+
+export interface SendWindowRule { limit?: number; windowMs?: number }
+export interface SendWindowRules { message?: SendWindowRule; enter?: SendWindowRule }
+/** One user's window, as stored. `deadline` is exclusive (ms). */
+export interface SendWindowState { action: 'message' | 'enter'; remaining: number; deadline: number }
+export interface SendWindowDecision { allowed: boolean; remaining: number; deadline: number; code?: 45015 | 45047 }
+/** Where SendWindow keeps states; the methods may be async. */
+export interface SendWindowStore {
+  get(key: string): SendWindowState | undefined | Promise<SendWindowState | undefined>;
+  set(key: string, state: SendWindowState, ttlMs: number): void | Promise<void>;
+  delete?(key: string): void | Promise<void>;
+}
+export declare class MemoryWindowStore implements SendWindowStore {
+  constructor(options?: { maxEntries?: number; now?: () => number });
+  get(key: string): SendWindowState | undefined;
+  set(key: string, state: SendWindowState, ttlMs: number): void;
+  delete(key: string): void;
+  readonly size: number;
+}
+/** Defaults: 5 sends within 48 h after a user message; 2 within 1 min after entering. */
+export declare class SendWindow {
+  constructor(options?: { rules?: SendWindowRules; store?: SendWindowStore; now?: () => number });
+  readonly rules: Required<{ [K in keyof SendWindowRules]: Required<SendWindowRule> }>;
+  observe(openid: string, action?: 'message' | 'enter', at?: number): Promise<SendWindowState>;
+  observeMessage(message: { fromUserName: string; msgType: string; event?: string }, at?: number): Promise<SendWindowState | undefined>;
+  check(openid: string, at?: number): Promise<SendWindowDecision>;
+  /** @throws WxkfError 45015 (window over) or 45047 (quota used up). */
+  consume(openid: string, at?: number): Promise<SendWindowDecision>;
+  reset(openid: string): Promise<void>;
+}
+
+export interface ChatbotPayload {
+  /** Required for channels 0, 5, 6. */
+  appId?: string;
+  openid: string;
+  /** A string, or a rich msg object (sent as its JSON text). */
+  msg: string | object;
+  channel: 0 | 2 | 3 | 4 | 5 | 6 | 7;
+  event?: 'waiterQualityEvaluate' | 'waiterEnter' | 'waiterSwitch' | 'waiterQuit';
+  kefuname?: string;
+  kefuavatar?: string;
+  ansNodeName?: string;
+}
+export interface ChatbotOptions { token: string; encodingAESKey: string; appId: string }
+declare class ChatbotBot {
+  constructor(options: ChatbotOptions);
+  readonly appId: string;
+  sendmsg(payload: ChatbotPayload, options?: { random?: Uint8Array }): RequestDescriptor;
+  encryptPayload(payload: ChatbotPayload, options?: { random?: Uint8Array }): string;
+  /** The platform's side (emulator, tests): throws 1004 / 1005 / 1008. */
+  openSendmsg(body: string): ChatbotPayload & { msg: string };
+  decryptCallback(body: string): string;
+  encryptCallback(plaintext: string, options?: { random?: Uint8Array }): string;
+}
+export declare const chatbot: {
+  readonly channels: { Bound: 0; OpenApi: 2; WecomGroup: 3; WecomKf: 4; MenuH5: 5; MiniProgramPlugin: 6; WebH5: 7 };
+  readonly events: { waiterQualityEvaluate: 'waiterQualityEvaluate'; waiterEnter: 'waiterEnter'; waiterSwitch: 'waiterSwitch'; waiterQuit: 'waiterQuit' };
+  readonly msg: {
+    text(content: string): string;
+    textWithMenu(text: string, questions: (string | { content: string; id?: string; label?: string })[]): string;
+    hyperlink(link: { text: string; url: string; before?: string; after?: string }): string;
+    news(articles: { title: string; description?: string; url: string; picUrl?: string; type?: 'h5' | 'mp' }[]): string;
+    image(image: { mediaId: string; url?: string }): string;
+    miniProgramPage(page: { title: string; appId: string; pagePath: string; thumbMediaId?: string; thumbUrl?: string }): string;
+    multimsg(parts: string[]): string;
+  };
+  readonly Bot: typeof ChatbotBot;
+  payloadXml(payload: ChatbotPayload): string;
+};
+
+export interface ClientOptions {
+  appId?: string;
+  appSecret?: string;
+  /** Instead of appId/appSecret: your own token source (called with forceRefresh after 40001/42001). */
+  accessToken?: (o: { forceRefresh: boolean }) => string | { accessToken: string; expiresIn?: number } | Promise<string | { accessToken: string; expiresIn?: number }>;
+  /** Use POST /cgi-bin/stable_token (default false: GET /cgi-bin/token). */
+  stableToken?: boolean;
+  /** Default https://api.weixin.qq.com (point it at the emulator in tests). */
+  baseUrl?: string;
+  /** Default https://chatbot.weixin.qq.com. */
+  chatbotBaseUrl?: string;
+  fetch?: typeof fetch;
+  /** Injectable for tests; default setTimeout. */
+  sleep?: (ms: number) => Promise<void>;
+  /** Retries of errcode -1 and transport failures (default 2), backoff doubling from backoffMs (300). */
+  retries?: number;
+  backoffMs?: number;
+  /** Refresh this long before expiry (default 300000 ms). */
+  refreshMarginMs?: number;
+  now?: () => number;
+  /** When given, sends consume the window first and are refused locally (45015 / 45047). */
+  sendWindow?: SendWindow;
+  /** The bot for chatbotSend. */
+  chatbot?: ChatbotOptions | ChatbotBot;
+  /** Per request (default 15000 ms). */
+  timeoutMs?: number;
+}
+export declare class Client {
+  constructor(options: ClientOptions);
+  readonly tokenRequests: number;
+  getAccessToken(options?: { forceRefresh?: boolean }): Promise<string>;
+  invalidateToken(token?: string): void;
+  call<T = any>(request: RequestDescriptor): Promise<T>;
+  sendText(input: SendTextInput): Promise<{ errcode: number; errmsg: string }>;
+  sendImage(input: SendImageInput): Promise<{ errcode: number; errmsg: string }>;
+  sendLink(input: SendLinkInput): Promise<{ errcode: number; errmsg: string }>;
+  sendMiniProgramPage(input: SendMiniProgramPageInput): Promise<{ errcode: number; errmsg: string }>;
+  typing(input: TypingInput): Promise<{ errcode: number; errmsg: string }>;
+  getKfList(input?: { businessId?: BusinessId }): Promise<{ kf_list: Record<string, unknown>[] }>;
+  getOnlineKfList(input?: { businessId?: BusinessId }): Promise<{ kf_online_list: Record<string, unknown>[] }>;
+  addKfAccount(input: { kfWx: string; businessId?: BusinessId }): Promise<{ errcode: number; errmsg: string }>;
+  deleteKfAccount(input: KfAccountInput): Promise<{ errcode: number; errmsg: string }>;
+  setKfAdmin(input: KfAccountInput): Promise<{ errcode: number; errmsg: string }>;
+  cancelKfAdmin(input: KfAccountInput): Promise<{ errcode: number; errmsg: string }>;
+  registerBusiness(input: RegisterBusinessInput): Promise<{ business_id: number }>;
+  updateBusiness(input: { businessId: BusinessId; nickname?: string; iconMediaId?: string }): Promise<{ errcode: number; errmsg: string }>;
+  getBusiness(input: { businessId: BusinessId } | { accountName: string }): Promise<{ business_info: Record<string, unknown> }>;
+  listBusiness(input: { offset: number; count: number }): Promise<{ list: Record<string, unknown>[] }>;
+  uploadMedia(file: Blob | Uint8Array | ArrayBuffer, options?: { filename?: string; contentType?: string; type?: 'image' }): Promise<{ type: 'image'; media_id: string; created_at: number }>;
+  getMedia(mediaId: string): Promise<{ contentType: string; data: Uint8Array }>;
+  chatbotSend(payload: ChatbotPayload, options?: { random?: Uint8Array }): Promise<{ errcode: number; msg?: string }>;
+}
