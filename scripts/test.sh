@@ -31,3 +31,6 @@ tsc -p js-tests/types/tsconfig.json
 
 step "js: the suite in every runtime, against the packed tarball"
 node js-tests/run-all.mjs
+
+step "js: Client against the WeChat API emulator (Node)"
+node --test --test-timeout=60000 js-tests/node/
