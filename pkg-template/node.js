@@ -2,9 +2,10 @@
 import { readFileSync } from 'node:fs';
 import { initSync } from './wechat_kf.js';
 import { setup } from './api.js';
+import { nodeHostCrypto } from './node-crypto.js';
 
 initSync({ module: readFileSync(new URL('./wechat_kf_bg.wasm', import.meta.url)) });
-setup();
+setup(nodeHostCrypto);
 
 export * from './public.js';
 /** Already initialised in this runtime; kept so code can call `await init()` everywhere. */

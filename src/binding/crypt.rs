@@ -31,7 +31,7 @@ impl JsWxBizMsgCrypt {
             ErrorKind::IllegalAesKey,
         )?;
         let app_id = args::string(&field(options, "appId"), "appId", ErrorKind::ValidateAppId)?;
-        let inner = WxBizMsgCrypt::new(&token, &key, &app_id).map_err(js_err)?;
+        let inner = super::host::attach(WxBizMsgCrypt::new(&token, &key, &app_id).map_err(js_err)?);
         Ok(JsWxBizMsgCrypt { inner })
     }
 

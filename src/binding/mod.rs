@@ -3,13 +3,14 @@
 //! time, random nonce, random bytes) that the core takes as parameters.
 
 mod args;
+mod chatbot;
 pub(crate) mod crypt;
 mod edge;
 mod errors;
+pub(crate) mod host;
 mod receiver;
 mod requests;
 mod send_window;
-mod chatbot;
 
 use wasm_bindgen::prelude::*;
 

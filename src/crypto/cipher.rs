@@ -8,6 +8,7 @@ use alloc::vec::Vec;
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine;
 
+use super::host::{self, Host};
 use super::key::AesKey;
 use crate::error::{Error, ErrorKind, Result};
 
@@ -23,21 +24,59 @@ pub struct Decrypted {
     pub receive_id: String,
 }
 
-/// The per-key state: the AES key schedule, the IV and the receiveid, built once.
+/// The per-key state: the AES key schedule, the IV and the receiveid, built once; and the
+/// host's primitives for large messages, when the edge supplied them.
 #[derive(Clone)]
 pub struct MessageCipher {
     cipher: Aes256,
+    key: AesKey,
     iv: [u8; 16],
     receive_id: String,
+    host: Option<Host>,
 }
 
 impl MessageCipher {
     pub fn new(key: &AesKey, receive_id: &str) -> Self {
         MessageCipher {
             cipher: Aes256::new(key.bytes().into()),
+            key: key.clone(),
             iv: key.iv(),
             receive_id: receive_id.into(),
+            host: None,
         }
+    }
+
+    /// Uses the host's AES for messages of at least `host.min_len()` bytes.
+    pub fn with_host(mut self, host: Host) -> Self {
+        self.host = Some(host);
+        self
+    }
+
+    pub(crate) fn host(&self) -> Option<&Host> {
+        self.host.as_ref()
+    }
+
+    /// CBC over whole blocks, in place (the length is a multiple of 16).
+    fn cbc_encrypt(&self, buf: &mut [u8]) {
+        if let Some(h) = host::for_len(self.host.as_ref(), buf.len()) {
+            if h.aes256_cbc_encrypt(self.key.bytes(), &self.iv, buf) {
+                return;
+            }
+        }
+        let (blocks, _) = Block::slice_as_chunks_mut(buf);
+        cbc::Encryptor::<Aes256>::inner_iv_init(self.cipher.clone(), &self.iv.into())
+            .encrypt_blocks(blocks);
+    }
+
+    fn cbc_decrypt(&self, buf: &mut [u8]) {
+        if let Some(h) = host::for_len(self.host.as_ref(), buf.len()) {
+            if h.aes256_cbc_decrypt(self.key.bytes(), &self.iv, buf) {
+                return;
+            }
+        }
+        let (blocks, _) = Block::slice_as_chunks_mut(buf);
+        cbc::Decryptor::<Aes256>::inner_iv_init(self.cipher.clone(), &self.iv.into())
+            .decrypt_blocks(blocks);
     }
 
     pub fn receive_id(&self) -> &str {
@@ -57,9 +96,7 @@ impl MessageCipher {
         buf.extend_from_slice(msg);
         buf.extend_from_slice(self.receive_id.as_bytes());
         buf.resize(body_len + pad, pad as u8);
-        let (blocks, _) = Block::slice_as_chunks_mut(&mut buf);
-        cbc::Encryptor::<Aes256>::inner_iv_init(self.cipher.clone(), &self.iv.into())
-            .encrypt_blocks(blocks);
+        self.cbc_encrypt(&mut buf);
         Ok(STANDARD.encode(&buf))
     }
 
@@ -99,9 +136,7 @@ impl MessageCipher {
                 ),
             ));
         }
-        let (blocks, _) = Block::slice_as_chunks_mut(&mut buf);
-        cbc::Decryptor::<Aes256>::inner_iv_init(self.cipher.clone(), &self.iv.into())
-            .decrypt_blocks(blocks);
+        self.cbc_decrypt(&mut buf);
         let content_len = unpad(&buf)?;
         split_content(buf, content_len)
     }

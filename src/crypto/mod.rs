@@ -2,14 +2,18 @@
 
 mod cipher;
 mod envelope;
+mod host;
 mod key;
 mod signature;
 mod url;
 
 pub use cipher::{Decrypted, MessageCipher};
 pub use envelope::{read_encrypt, Format, ReplyEnvelope};
+pub use host::{Host, HostCrypto};
 pub use key::AesKey;
-pub use signature::{hex_str, signature, signature_matches, sorted_sha1_hex};
+pub use signature::{
+    hex_str, signature, signature_matches, signature_with, sorted_sha1_hex, sorted_sha1_hex_with,
+};
 pub use url::UrlVerification;
 
 use alloc::string::String;
@@ -63,8 +67,20 @@ impl WxBizMsgCrypt {
         })
     }
 
+    /// Runs AES and SHA-1 of large messages on the host's primitives (see [`HostCrypto`]).
+    pub fn with_host(mut self, host: Host) -> Self {
+        self.cipher = self.cipher.with_host(host);
+        self
+    }
+
     pub fn app_id(&self) -> &str {
         self.cipher.receive_id()
+    }
+
+    /// The message cipher (AES key schedule, receiveid), for callers that frame messages
+    /// themselves.
+    pub fn cipher(&self) -> &MessageCipher {
+        &self.cipher
     }
 
     pub fn encrypt(&self, plaintext: &str, random: &[u8; 16]) -> Result<String> {
@@ -77,7 +93,14 @@ impl WxBizMsgCrypt {
 
     /// `msg_signature` over token, timestamp, nonce and encrypt (lowercase hex).
     pub fn msg_signature(&self, timestamp: &str, nonce: &str, encrypt: &str) -> String {
-        hex_str(&signature(&self.token, timestamp, nonce, Some(encrypt))).into()
+        let hex = signature_with(
+            self.cipher.host(),
+            &self.token,
+            timestamp,
+            nonce,
+            Some(encrypt),
+        );
+        hex_str(&hex).into()
     }
 
     /// Checks a received signature in constant time: over 4 parts when `encrypt` is given.
@@ -88,7 +111,7 @@ impl WxBizMsgCrypt {
         nonce: &str,
         encrypt: Option<&str>,
     ) -> Result<()> {
-        let expected = signature(&self.token, timestamp, nonce, encrypt);
+        let expected = signature_with(self.cipher.host(), &self.token, timestamp, nonce, encrypt);
         if signature_matches(&expected, received) {
             Ok(())
         } else {

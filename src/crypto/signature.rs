@@ -4,9 +4,27 @@
 
 use sha1::{Digest, Sha1};
 
+use super::host::{self, Host};
+
 /// Lowercase hex SHA-1 of the parts, sorted bytewise and concatenated.
 pub fn sorted_sha1_hex(parts: &mut [&str]) -> [u8; 40] {
+    sorted_sha1_hex_with(None, parts)
+}
+
+/// As [`sorted_sha1_hex`], on the host's SHA-1 when the input is large enough.
+pub fn sorted_sha1_hex_with(host: Option<&Host>, parts: &mut [&str]) -> [u8; 40] {
     parts.sort_unstable();
+    let total: usize = parts.iter().map(|p| p.len()).sum();
+    if let Some(h) = host::for_len(host, total) {
+        let mut bytes: [&[u8]; 4] = [&[]; 4];
+        for (slot, part) in bytes.iter_mut().zip(parts.iter()) {
+            *slot = part.as_bytes();
+        }
+        let mut digest = [0u8; 20];
+        if parts.len() <= 4 && h.sha1(&bytes[..parts.len()], &mut digest) {
+            return to_hex(&digest);
+        }
+    }
     let mut hasher = Sha1::new();
     for part in parts.iter() {
         hasher.update(part.as_bytes());
@@ -16,9 +34,20 @@ pub fn sorted_sha1_hex(parts: &mut [&str]) -> [u8; 40] {
 
 /// `signature` (3 parts) or `msg_signature` (4 parts, when `encrypt` is given).
 pub fn signature(token: &str, timestamp: &str, nonce: &str, encrypt: Option<&str>) -> [u8; 40] {
+    signature_with(None, token, timestamp, nonce, encrypt)
+}
+
+/// As [`signature`], on the host's SHA-1 when the input is large enough.
+pub fn signature_with(
+    host: Option<&Host>,
+    token: &str,
+    timestamp: &str,
+    nonce: &str,
+    encrypt: Option<&str>,
+) -> [u8; 40] {
     match encrypt {
-        Some(encrypt) => sorted_sha1_hex(&mut [token, timestamp, nonce, encrypt]),
-        None => sorted_sha1_hex(&mut [token, timestamp, nonce]),
+        Some(encrypt) => sorted_sha1_hex_with(host, &mut [token, timestamp, nonce, encrypt]),
+        None => sorted_sha1_hex_with(host, &mut [token, timestamp, nonce]),
     }
 }
 

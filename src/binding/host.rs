@@ -1,0 +1,102 @@
+//! The host's crypto primitives (see `crate::crypto::HostCrypto`), registered once by runtime
+//! entries that have them (Node, Deno and Bun: `node:crypto`). Each call hands the host views
+//! into wasm memory; the host writes its output in place. A host that throws or returns
+//! anything but `true` leaves the work to the core.
+
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use js_sys::{Array, Function, Reflect, Uint8Array};
+use wasm_bindgen::prelude::*;
+
+use crate::crypto::{Host, HostCrypto, WxBizMsgCrypt};
+
+struct JsHost {
+    decrypt: Function,
+    encrypt: Function,
+    sha1: Function,
+    min_len: usize,
+}
+
+thread_local! {
+    static HOST: RefCell<Option<Host>> = const { RefCell::new(None) };
+}
+
+/// `__registerHostCrypto({ aes256CbcDecrypt, aes256CbcEncrypt, sha1, minLen })`.
+#[wasm_bindgen(js_name = __registerHostCrypto)]
+pub fn register_host_crypto(host: &JsValue) -> bool {
+    let function = |name: &str| {
+        Reflect::get(host, &JsValue::from_str(name))
+            .ok()
+            .and_then(|f| f.dyn_into::<Function>().ok())
+    };
+    let min_len = Reflect::get(host, &JsValue::from_str("minLen"))
+        .ok()
+        .and_then(|v| v.as_f64())
+        .filter(|n| *n >= 0.0)
+        .map_or(usize::MAX, |n| n as usize);
+    match (
+        function("aes256CbcDecrypt"),
+        function("aes256CbcEncrypt"),
+        function("sha1"),
+    ) {
+        (Some(decrypt), Some(encrypt), Some(sha1)) => {
+            let js: Host = Rc::new(JsHost {
+                decrypt,
+                encrypt,
+                sha1,
+                min_len,
+            });
+            HOST.with(|slot| *slot.borrow_mut() = Some(js));
+            true
+        }
+        _ => false,
+    }
+}
+
+/// A crypt that uses the registered host, if any.
+pub fn attach(crypt: WxBizMsgCrypt) -> WxBizMsgCrypt {
+    match current() {
+        Some(host) => crypt.with_host(host),
+        None => crypt,
+    }
+}
+
+/// The registered host, if any.
+pub fn current() -> Option<Host> {
+    HOST.with(|slot| slot.borrow().clone())
+}
+
+/// A view of wasm memory. Sound while no allocation happens in wasm during the host call,
+/// which holds: the host only runs JS.
+fn view(bytes: &[u8]) -> Uint8Array {
+    unsafe { Uint8Array::view_mut_raw(bytes.as_ptr() as *mut u8, bytes.len()) }
+}
+
+fn called_ok(result: Result<JsValue, JsValue>) -> bool {
+    matches!(result, Ok(v) if v.as_bool() == Some(true))
+}
+
+impl HostCrypto for JsHost {
+    fn aes256_cbc_decrypt(&self, key: &[u8; 32], iv: &[u8; 16], data: &mut [u8]) -> bool {
+        let args = Array::of3(&view(key), &view(iv), &view(data));
+        called_ok(self.decrypt.apply(&JsValue::NULL, &args))
+    }
+
+    fn aes256_cbc_encrypt(&self, key: &[u8; 32], iv: &[u8; 16], data: &mut [u8]) -> bool {
+        let args = Array::of3(&view(key), &view(iv), &view(data));
+        called_ok(self.encrypt.apply(&JsValue::NULL, &args))
+    }
+
+    fn sha1(&self, parts: &[&[u8]], out: &mut [u8; 20]) -> bool {
+        let list = Array::new();
+        for part in parts {
+            list.push(&view(part));
+        }
+        called_ok(self.sha1.call2(&JsValue::NULL, &list, &view(out)))
+    }
+
+    fn min_len(&self) -> usize {
+        self.min_len
+    }
+}
