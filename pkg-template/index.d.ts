@@ -99,6 +99,227 @@ export declare function init(
 ): Promise<void>;
 
 // ============================================================================================
+// Inbound pushes (issue 3): Receiver, typed messages, dedup store, handlers.
+// ============================================================================================
+
+/** Error kinds of the inbound pipeline, in the extension range -41001.. */
+export type WxkfInboundErrorKind =
+  | 'TimestampOutOfWindow' // -41001: timestamp further from now than maxSkewSeconds
+  | 'BodyTooLarge' // -41002: body larger than maxBodyBytes
+  | 'JsonTooDeep' // -41003: JSON nested deeper than maxJsonDepth
+  | 'InvalidQuery'; // -41004: timestamp/nonce missing or malformed, unknown encrypt_type
+
+export interface ReceiverOptions extends CryptOptions {
+  /** Replay window in seconds (default 300); 0 disables the check. */
+  maxSkewSeconds?: number;
+  /** Largest body accepted, in bytes (default 1 MB). */
+  maxBodyBytes?: number;
+  /** Deepest JSON nesting accepted (default 32). */
+  maxJsonDepth?: number;
+  /** The clock, in milliseconds like Date.now (default Date.now). */
+  now?: () => number;
+}
+
+/** The query of a push or verification: URLSearchParams or a plain object (first of arrays). */
+export type PushQueryInput =
+  | URLSearchParams
+  | Record<string, string | string[] | undefined | null>;
+
+/** Fields every message and event has. Original fields by original name are in `raw`. */
+export interface MessageBase {
+  /** The account (mini program's original id). */
+  toUserName: string;
+  /** The user's openid. */
+  fromUserName: string;
+  /** Unix seconds. */
+  createTime: number;
+  /** The sub-merchant id, for sessions of a customer-service sub-merchant. */
+  businessId?: number;
+  /** Every field as sent: XML text as strings; JSON values as given (integers beyond 2^53 as strings). */
+  raw: Record<string, unknown>;
+}
+
+interface UserMessageBase extends MessageBase {
+  /** The 64-bit message id, as exact decimal digits (never a number: ids exceed 2^53). */
+  msgId: string;
+}
+
+export interface TextMessage extends UserMessageBase {
+  msgType: 'text';
+  content: string;
+}
+
+export interface ImageMessage extends UserMessageBase {
+  msgType: 'image';
+  picUrl: string;
+  mediaId: string;
+}
+
+export interface MiniProgramPageMessage extends UserMessageBase {
+  msgType: 'miniprogrampage';
+  title: string;
+  appId: string;
+  pagePath: string;
+  thumbUrl: string;
+  thumbMediaId: string;
+}
+
+export interface UserEnterTempSessionEvent extends MessageBase {
+  msgType: 'event';
+  event: 'user_enter_tempsession';
+  sessionFrom: string;
+}
+
+export interface KfCreateSessionEvent extends MessageBase {
+  msgType: 'event';
+  event: 'kf_create_session';
+  kfAccount: string;
+}
+
+export interface KfCloseSessionEvent extends MessageBase {
+  msgType: 'event';
+  event: 'kf_close_session';
+  kfAccount: string;
+  closeType: string;
+}
+
+export interface KfSwitchSessionEvent extends MessageBase {
+  msgType: 'event';
+  event: 'kf_switch_session';
+  fromKfAccount: string;
+  toKfAccount: string;
+}
+
+export type KfUserMessage = TextMessage | ImageMessage | MiniProgramPageMessage;
+export type KfEvent =
+  | UserEnterTempSessionEvent
+  | KfCreateSessionEvent
+  | KfCloseSessionEvent
+  | KfSwitchSessionEvent;
+
+/** The typed union: narrow on `msgType`, then on `event`. */
+export type KfMessage = KfUserMessage | KfEvent;
+
+/**
+ * A message type or event this version does not type (for example `voice`, or a new event).
+ * It still arrives: `push.known` is false and its fields are in `raw`. (It is kept out of
+ * `KfMessage` because a member with a plain-string discriminant would stop TypeScript from
+ * narrowing the union.)
+ */
+export interface UnknownMessage extends MessageBase {
+  msgType: string;
+  event?: string;
+  msgId?: string;
+}
+
+export type PushMode = 'plaintext' | 'compatible' | 'safe';
+export type PushFormat = 'xml' | 'json';
+
+/** A passive reply to send as the HTTP response body. */
+export interface PushReply {
+  body: string;
+  contentType: string;
+}
+
+export interface Push {
+  /** The typed message. When `known` is false it is an UnknownMessage (read `raw`). */
+  message: KfMessage;
+  /** False for message types and events this version does not type. */
+  known: boolean;
+  mode: PushMode;
+  format: PushFormat;
+  /** `msg:<ToUserName>:<MsgId>`, or for events `event:<ToUserName>:<FromUserName>:<CreateTime>:<Event>`. */
+  dedupKey: string;
+  /**
+   * `transfer_customer_service` in the push's format, To/From swapped, encrypted with a fresh
+   * timestamp, nonce and msg_signature when the push was encrypted.
+   * @throws WxkfError -40011 for events (only user messages may be transferred).
+   */
+  transferReply(): PushReply;
+}
+
+export interface ReceiveParams {
+  query: PushQueryInput;
+  /** The raw body, exactly as received. */
+  body: string | Uint8Array | ArrayBuffer;
+  contentType?: string;
+}
+
+export declare class Receiver {
+  /** @throws WxkfError -40004 bad EncodingAESKey, -40003 empty token, -40005 empty appId. */
+  constructor(options: ReceiverOptions);
+  readonly maxBodyBytes: number;
+  /** Checks a URL verification GET; returns the string to answer (the echostr). */
+  verifyUrl(query: PushQueryInput): string;
+  /**
+   * Limits, mode (by encrypt_type=aes), format, replay window, signature (msg_signature over
+   * Encrypt when encrypted), decryption and parsing, in one call.
+   * @throws WxkfError -40001 signature, -40002/-40012 XML/JSON, -40005 appId, -41001 replay
+   * window, -41002 too large, -41003 too deep, -41004 query.
+   */
+  receive(params: ReceiveParams): Push;
+  free(): void;
+}
+
+/**
+ * Where dedup keys are recorded. Implement it over a shared store when several instances
+ * serve the URL. Redis: `claim = (await redis.set(key, '1', { NX: true, EX: ttl })) === 'OK'`,
+ * `release = redis.del(key)`. Workers KV (eventually consistent, best effort):
+ * `claim = !(await kv.get(key)) && (await kv.put(key, '1', { expirationTtl: Math.max(60, ttl) }), true)`.
+ */
+export interface DedupStore {
+  /** Records `key` for `ttlSeconds`; true when it was not already recorded. */
+  claim(key: string, ttlSeconds: number): boolean | Promise<boolean>;
+  /** Forgets `key` (called when onMessage throws, so the platform's retry runs it again). */
+  release?(key: string): void | Promise<void>;
+}
+
+export declare class MemoryDedupStore implements DedupStore {
+  constructor(options?: { maxEntries?: number; now?: () => number });
+  claim(key: string, ttlSeconds?: number): boolean;
+  release(key: string): void;
+  readonly size: number;
+}
+
+/**
+ * What onMessage may return: nothing or 'success' (acknowledge), 'transfer' (hand the message
+ * to the customer-service tools), or a body to send as is.
+ */
+export type MessageReply = void | undefined | null | '' | 'success' | 'transfer' | 'transfer_customer_service' | PushReply;
+
+export interface HandlerOptions extends Partial<ReceiverOptions> {
+  /** An existing Receiver (otherwise token, encodingAESKey, appId... build one). */
+  receiver?: Receiver;
+  /** Called once per push (retries are de-duplicated). */
+  onMessage(message: KfMessage, push: Push): MessageReply | Promise<MessageReply>;
+  /** Dedup store (default: a MemoryDedupStore); false turns de-duplication off. */
+  dedup?: DedupStore | false;
+  /** How long a key is kept (default 300 s). */
+  dedupTtlSeconds?: number;
+  /**
+   * How long to wait for onMessage before answering 'success' and letting it finish in the
+   * background (default 3000 ms; the platform waits 5 s).
+   */
+  replyTimeoutMs?: number;
+  /** Failures, for logging: the error and where it happened. Never given secrets. */
+  onError?(error: unknown, info: { phase: 'verifyUrl' | 'receive' | 'dedup' | 'onMessage' | 'reply'; dedupKey?: string }): void;
+}
+
+/** Web-standard handler: Deno.serve, Workers (pass ctx for waitUntil), Bun.serve, Node 18+. */
+export declare function createHandler(
+  options: HandlerOptions,
+): (request: Request, ctx?: { waitUntil(promise: Promise<unknown>): void }) => Promise<Response>;
+
+/** node:http listener: `http.createServer(createNodeListener(options))`. */
+export declare function createNodeListener(options: HandlerOptions): (req: any, res: any) => void;
+
+/** Express middleware; mount before express.json() (or use express.raw for its route). */
+export declare function createExpressMiddleware(options: HandlerOptions): (req: any, res: any, next: (err?: unknown) => void) => void;
+
+/** Koa middleware (reads ctx.request.rawBody when koa-bodyparser ran first). */
+export declare function createKoaMiddleware(options: HandlerOptions): (ctx: any, next?: () => Promise<unknown>) => Promise<void>;
+
+// ============================================================================================
 // Outbound: request builders, responses, send window, dialogue platform, Client (issue 4)
 // ============================================================================================
 

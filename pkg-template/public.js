@@ -1,5 +1,9 @@
 // What users import, whatever the runtime (the entries add `init`).
 export { WXBizMsgCrypt, signature, WxkfError } from './api.js';
+export { Receiver } from './receiver.js';
+export { MemoryDedupStore } from './dedup.js';
+export { createHandler } from './web-handler.js';
+export { createNodeListener, createExpressMiddleware, createKoaMiddleware } from './node-handler.js';
 export { requests } from './requests.js';
 export { parseResponse } from './response.js';
 export { SendWindow, MemoryWindowStore } from './send-window.js';

@@ -314,6 +314,7 @@ fn check(name: &str, fields: &Fields, push: &Push) {
     assert_eq!(json["message"]["createTime"], NOW);
     assert_eq!(json["mode"], push.mode.as_str());
     assert_eq!(json["format"], push.format.as_str());
+    assert_eq!(json["known"], !name.starts_with("unknown"), "{name}");
 }
 
 #[test]

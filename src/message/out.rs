@@ -6,32 +6,33 @@ use alloc::string::String;
 
 use super::model::{Kind, Message, RawValue, MAX_SAFE_INTEGER};
 
-/// Appends `text` as a JSON string literal.
+/// Appends `text` as a JSON string literal. Scans bytes: only `"`, `\\` and control bytes
+/// need escaping, and none of them occurs inside a multi-byte UTF-8 sequence.
 pub fn push_json_string(out: &mut String, text: &str) {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    out.reserve(text.len() + 2);
     out.push('"');
+    let bytes = text.as_bytes();
     let mut start = 0;
-    for (i, c) in text.char_indices() {
-        let escape: Option<&str> = match c {
-            '"' => Some("\\\""),
-            '\\' => Some("\\\\"),
-            '\n' => Some("\\n"),
-            '\r' => Some("\\r"),
-            '\t' => Some("\\t"),
-            c if (c as u32) < 0x20 => None,
-            _ => continue,
-        };
+    for (i, &b) in bytes.iter().enumerate() {
+        if b >= 0x20 && b != b'"' && b != b'\\' {
+            continue;
+        }
+        // `i` is at an ASCII byte, so it is a char boundary.
         out.push_str(text.get(start..i).unwrap_or_default());
-        match escape {
-            Some(e) => out.push_str(e),
-            None => {
-                const HEX: &[u8; 16] = b"0123456789abcdef";
-                let n = c as usize;
+        match b {
+            b'"' => out.push_str("\\\""),
+            b'\\' => out.push_str("\\\\"),
+            b'\n' => out.push_str("\\n"),
+            b'\r' => out.push_str("\\r"),
+            b'\t' => out.push_str("\\t"),
+            _ => {
                 out.push_str("\\u00");
-                out.push(char::from(HEX[(n >> 4) & 0xf]));
-                out.push(char::from(HEX[n & 0xf]));
+                out.push(char::from(HEX[usize::from(b >> 4)]));
+                out.push(char::from(HEX[usize::from(b & 0xf)]));
             }
         }
-        start = i + c.len_utf8();
+        start = i + 1;
     }
     out.push_str(text.get(start..).unwrap_or_default());
     out.push('"');

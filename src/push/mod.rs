@@ -97,7 +97,8 @@ impl Push {
         }
     }
 
-    /// The JSON object handed to JavaScript: `{ mode, format, dedupKey, message }`.
+    /// The JSON object handed to JavaScript: `{ mode, format, dedupKey, known, message }`
+    /// (`known` is false for message types and events this version does not type).
     pub fn to_json(&self) -> String {
         let mut out = String::with_capacity(320 + self.message.raw.len() * 64);
         out.push_str("{\"mode\":\"");
@@ -106,6 +107,12 @@ impl Push {
         out.push_str(self.format.as_str());
         out.push_str("\",\"dedupKey\":");
         message::push_json_string(&mut out, &self.dedup_key);
+        out.push_str(",\"known\":");
+        out.push_str(if self.message.kind == crate::message::Kind::Other {
+            "false"
+        } else {
+            "true"
+        });
         out.push_str(",\"message\":");
         self.message.write_json(&mut out);
         out.push('}');

@@ -1,0 +1,285 @@
+// Runtime-agnostic assertions on the inbound API: Receiver (every mode × format × type, from
+// the vectors and from the package's own encryption), replay window, hostile bodies, replies,
+// MemoryDedupStore and the Web handler in process. Standard JS only (Request/Response,
+// TextEncoder, URLSearchParams, setTimeout).
+import { makeChecker } from './check.js';
+
+const TOKEN = 'inbound-token-secret';
+const KEY = 'kWxPEV2UEDyxWpmPdKC3F4dgPDmOvfKX1HGnEUDS1aR';
+const APP = 'wx49f0ab532d5d035a';
+const NOW = 1715943329;
+const NONCE = '1590219412';
+const BIG_ID = '23456789012345678901';
+
+const header = (msgType) => [
+  ['ToUserName', 'gh_97417a04a28d'],
+  ['FromUserName', 'o9AgO5Kd5ggOC-bXrbNODIiE3bGY'],
+  ['CreateTime', NOW, 'num'],
+  ['MsgType', msgType],
+];
+const ev = (name, more) => [...header('event'), ['Event', name], ...more];
+
+/** [name, fields, expected typed properties] */
+const SAMPLES = [
+  ['text', [...header('text'), ['Content', ' 你好 <b>&amp; ]]> "q"\n'], ['MsgId', BIG_ID, 'num']],
+    { content: ' 你好 <b>&amp; ]]> "q"\n', msgId: BIG_ID }],
+  ['image', [...header('image'), ['PicUrl', 'http://x/?a=1&b=2'], ['MediaId', 'm1'], ['MsgId', '9223372036854775807', 'num']],
+    { picUrl: 'http://x/?a=1&b=2', mediaId: 'm1', msgId: '9223372036854775807' }],
+  ['miniprogrampage', [...header('miniprogrampage'), ['MsgId', '6054768590064713728', 'num'], ['Title', 'T'], ['AppId', 'wxa'],
+    ['PagePath', 'pages/i?x=1'], ['ThumbUrl', 'http://t'], ['ThumbMediaId', 'tm']],
+    { title: 'T', appId: 'wxa', pagePath: 'pages/i?x=1', thumbUrl: 'http://t', thumbMediaId: 'tm', msgId: '6054768590064713728' }],
+  ['user_enter_tempsession', ev('user_enter_tempsession', [['SessionFrom', 'weapp']]), { event: 'user_enter_tempsession', sessionFrom: 'weapp' }],
+  ['kf_create_session', ev('kf_create_session', [['KfAccount', 'k@t']]), { event: 'kf_create_session', kfAccount: 'k@t' }],
+  ['kf_close_session', ev('kf_close_session', [['KfAccount', 'k@t'], ['CloseType', '1']]), { kfAccount: 'k@t', closeType: '1' }],
+  ['kf_switch_session', ev('kf_switch_session', [['FromKfAccount', 'a@t'], ['ToKfAccount', 'b@t']]), { fromKfAccount: 'a@t', toKfAccount: 'b@t' }],
+  ['business', [...header('text'), ['Content', 'hi'], ['MsgId', '1234567890123456', 'num'], ['BusinessId', 1, 'num']],
+    { businessId: 1, content: 'hi' }],
+  ['unknown type', [...header('voice'), ['MediaId', 'v'], ['Format', 'amr'], ['MsgId', '77', 'num']], { msgId: '77' }],
+  ['unknown event', ev('debug_demo', [['debug_str', 'hello world']]), { event: 'debug_demo' }],
+];
+
+const cdata = (s) => `<![CDATA[${String(s).split(']]>').join(']]]]><![CDATA[>')}]]>`;
+const toXml = (fields) => '<xml>\n' + fields.map(([n, v, num]) => `<${n}>${num ? v : cdata(v)}</${n}>`).join('\n') + '\n</xml>';
+const toJson = (fields) => '{' + fields.map(([n, v, num]) => `${JSON.stringify(n)}:${num ? v : JSON.stringify(v)}`).join(',') + '}';
+const render = (fields, format) => (format === 'xml' ? toXml(fields) : toJson(fields));
+
+export async function runInboundSuite(lib, { vectors, log = () => {} }) {
+  const { Receiver, WXBizMsgCrypt, signature, WxkfError, MemoryDedupStore, createHandler } = lib;
+  const c = makeChecker(log);
+  const crypt = new WXBizMsgCrypt({ token: TOKEN, encodingAESKey: KEY, appId: APP });
+  const nowMs = () => NOW * 1000;
+  const receiver = new Receiver({ token: TOKEN, encodingAESKey: KEY, appId: APP, now: nowMs });
+  const sig = signature(TOKEN, String(NOW), NONCE);
+
+  function request(fields, format, mode, { ts = NOW } = {}) {
+    const plain = render(fields, format);
+    const query = { signature: signature(TOKEN, String(ts), NONCE), timestamp: String(ts), nonce: NONCE, openid: 'o9AgO5Kd5ggOC-bXrbNODIiE3bGY' };
+    if (mode === 'plaintext') return { query, body: plain };
+    const encrypt = crypt.encrypt(plain);
+    query.encrypt_type = 'aes';
+    query.msg_signature = crypt.msgSignature(String(ts), NONCE, encrypt);
+    const envelope = mode === 'compatible' ? [...fields, ['Encrypt', encrypt]] : [['ToUserName', 'gh_97417a04a28d'], ['Encrypt', encrypt]];
+    return { query, body: render(envelope, format) };
+  }
+
+  // Every mode × format × type, query and body in both shapes.
+  let i = 0;
+  for (const mode of ['plaintext', 'compatible', 'safe']) {
+    for (const format of ['xml', 'json']) {
+      for (const [name, fields, typed] of SAMPLES) {
+        c.check(`receive ${mode} ${format} ${name}`, () => {
+          const req = request(fields, format, mode);
+          const asParams = i++ % 2 === 0;
+          const push = receiver.receive({
+            query: asParams ? new URLSearchParams(req.query) : req.query,
+            body: asParams ? new TextEncoder().encode(req.body) : req.body,
+            contentType: format === 'xml' ? 'text/xml' : 'application/json',
+          });
+          c.assertEq(push.mode, mode);
+          c.assertEq(push.format, format);
+          const m = push.message;
+          c.assertEq(m.msgType, fields[3][1]);
+          c.assertEq(m.toUserName, 'gh_97417a04a28d');
+          c.assertEq(m.fromUserName, 'o9AgO5Kd5ggOC-bXrbNODIiE3bGY');
+          c.assertEq(m.createTime, NOW);
+          for (const [k, v] of Object.entries(typed)) c.assertEq(m[k], v);
+          c.assertEq(push.known, !name.startsWith('unknown'));
+          for (const [n, v, num] of fields) {
+            const raw = m.raw[n];
+            c.assertEq(String(raw), String(v));
+            if (format === 'xml') c.assertEq(typeof raw, 'string');
+            else if (num && String(v).length < 16) c.assertEq(typeof raw, 'number');
+          }
+          if (m.msgType === 'event') {
+            c.assertEq(m.msgId, undefined);
+            c.assertEq(push.dedupKey, `event:gh_97417a04a28d:o9AgO5Kd5ggOC-bXrbNODIiE3bGY:${NOW}:${m.event}`);
+          } else {
+            c.assertEq(typeof m.msgId, 'string');
+            c.assertEq(push.dedupKey, `msg:gh_97417a04a28d:${m.msgId}`);
+          }
+        });
+      }
+    }
+  }
+
+  // Pushes made from the vectors (real push plaintexts), safe and compatible, XML and JSON.
+  const byId = Object.fromEntries(vectors.vectors.map((v) => [v.id, v]));
+  for (const [id, check] of [
+    ['oa-python-sample-compat', (m) => { c.assertEq(m.content, 'abcdteT'); c.assertEq(m.msgId, '6054768590064713728'); c.assertEq(m.fromUserName, 'oyORnuP8q7ou2gfYjqLzSIWZf0rs'); }],
+    ['miniprogram-docs-push', (m) => { c.assertEq(m.event, 'debug_demo'); c.assertEq(m.raw.debug_str, 'hello world'); }],
+    ['easywechat-pad21', (m) => { c.assertEq(m.content, 'hello'); c.assertEq(m.msgId, '12345'); c.assertEq(m.raw.URL, 'http://wechat.laravel.so/server'); }],
+  ]) {
+    const v = byId[id];
+    for (const format of ['xml', 'json']) {
+      for (const compat of [false, true]) {
+        c.check(`vector ${id} ${format} ${compat ? 'compatible' : 'safe'}`, () => {
+          const r = new Receiver({ token: v.token, encodingAESKey: v.encodingAESKey, appId: v.appId, now: () => Number(v.timestamp) * 1000 + 5000 });
+          const fields = [['ToUserName', 'gh_x'], ...(compat ? [['MsgType', 'text'], ['Content', 'TAMPERED'], ['FromUserName', 'attacker']] : []), ['Encrypt', v.encrypt]];
+          const push = r.receive({ query: { timestamp: v.timestamp, nonce: v.nonce, encrypt_type: 'aes', msg_signature: v.msgSignature }, body: render(fields, format) });
+          c.assertEq(push.mode, compat ? 'compatible' : 'safe');
+          check(push.message);
+          r.free();
+        });
+      }
+    }
+  }
+  c.check('vector plaintext push (signature only)', () => {
+    const v = byId['oa-python-sample-plain-signature'];
+    const r = new Receiver({ token: v.token, encodingAESKey: KEY, appId: APP, now: () => Number(v.timestamp) * 1000 });
+    const push = r.receive({ query: { signature: v.signature, timestamp: v.timestamp, nonce: v.nonce }, body: byId['oa-python-sample-compat'].plaintext });
+    c.assertEq(push.mode, 'plaintext');
+    c.assertEq(push.message.content, 'abcdteT');
+  });
+  c.check('verifyUrl (vector)', () => {
+    const v = byId['miniprogram-docs-url'];
+    const r = new Receiver({ token: v.token, encodingAESKey: KEY, appId: APP, now: () => Number(v.timestamp) * 1000 });
+    c.assertEq(r.verifyUrl(new URLSearchParams({ signature: v.signature, timestamp: v.timestamp, nonce: v.nonce, echostr: '4375120948345356249' })), '4375120948345356249');
+    c.assertEq(r.verifyUrl({ signature: v.signature, timestamp: v.timestamp, nonce: v.nonce, echostr: 'e' }), 'e');
+  });
+
+  // Hostile requests: each its code, the instance still working afterwards.
+  const good = () => {
+    const push = receiver.receive(request(SAMPLES[0][1], 'json', 'safe'));
+    c.assertEq(push.message.msgId, BIG_ID);
+  };
+  const safeXml = request(SAMPLES[0][1], 'xml', 'safe');
+  const hostile = [
+    ['missing Encrypt (XML)', { ...safeXml, body: '<xml><ToUserName>gh</ToUserName></xml>' }, -40002, 'ParseXml'],
+    ['missing Encrypt (JSON)', { ...safeXml, body: '{"ToUserName":"gh"}' }, -40012, 'ParseJson'],
+    ['wrong msg_signature', { ...safeXml, query: { ...safeXml.query, msg_signature: '0'.repeat(40) } }, -40001, 'ValidateSignature'],
+    ['wrong signature (plaintext)', { query: { signature: 'f'.repeat(40), timestamp: String(NOW), nonce: NONCE }, body: toXml(SAMPLES[0][1]) }, -40001, 'ValidateSignature'],
+    ['stale timestamp', request(SAMPLES[0][1], 'xml', 'safe', { ts: NOW - 301 }), -41001, 'TimestampOutOfWindow'],
+    ['future timestamp', request(SAMPLES[0][1], 'json', 'plaintext', { ts: NOW + 301 }), -41001, 'TimestampOutOfWindow'],
+    ['oversized body', { query: { signature: sig, timestamp: String(NOW), nonce: NONCE }, body: '<xml>' + ' '.repeat(1 << 20) + '</xml>' }, -41002, 'BodyTooLarge'],
+    ['DTD', { query: { signature: sig, timestamp: String(NOW), nonce: NONCE }, body: '<!DOCTYPE xml [<!ENTITY a "b">]><xml><Content>&a;</Content></xml>' }, -40002, 'ParseXml'],
+    ['deep JSON', { query: { signature: sig, timestamp: String(NOW), nonce: NONCE }, body: '{"a":'.repeat(5000) }, -41003, 'JsonTooDeep'],
+    ['invalid UTF-8', { query: { signature: sig, timestamp: String(NOW), nonce: NONCE }, body: new Uint8Array([60, 120, 109, 108, 62, 0xff, 0xfe, 60, 47, 120, 109, 108, 62]) }, -40002, 'ParseXml'],
+    ['truncated XML', { query: { signature: sig, timestamp: String(NOW), nonce: NONCE }, body: toXml(SAMPLES[0][1]).slice(0, 80) }, -40002, 'ParseXml'],
+    ['missing timestamp', { query: { signature: sig, nonce: NONCE }, body: toXml(SAMPLES[0][1]) }, -41004, 'InvalidQuery'],
+    ['empty body', { query: { signature: sig, timestamp: String(NOW), nonce: NONCE }, body: '' }, -40002, 'ParseXml'],
+  ];
+  for (const [name, req, code, kind] of hostile) {
+    c.check(`hostile: ${name}`, () => {
+      let error;
+      try { receiver.receive(req); } catch (e) { error = e; }
+      c.assertTrue(error instanceof WxkfError, `a WxkfError, got ${error}`);
+      c.assertEq(error.code, code);
+      c.assertEq(error.kind, kind);
+      c.assertTrue(!String(error.message).includes(TOKEN) && !String(error.message).includes(KEY), 'no secret in the message');
+      good();
+    });
+  }
+  c.check('compatible mode with tampered plaintext fields uses the decrypted ones', () => {
+    const req = request(SAMPLES[0][1], 'xml', 'compatible');
+    req.body = req.body.replace('o9AgO5Kd5ggOC-bXrbNODIiE3bGY', 'attacker').replace('你好', 'pay me');
+    const push = receiver.receive(req);
+    c.assertEq(push.mode, 'compatible');
+    c.assertEq(push.message.fromUserName, 'o9AgO5Kd5ggOC-bXrbNODIiE3bGY');
+    c.assertEq(push.message.content, SAMPLES[0][2].content);
+  });
+  c.check('replay window: configurable, 0 disables', () => {
+    const late = request(SAMPLES[0][1], 'xml', 'safe', { ts: NOW - 3600 });
+    const off = new Receiver({ token: TOKEN, encodingAESKey: KEY, appId: APP, maxSkewSeconds: 0, now: nowMs });
+    c.assertEq(off.receive(late).message.msgId, BIG_ID);
+    const tight = new Receiver({ token: TOKEN, encodingAESKey: KEY, appId: APP, maxSkewSeconds: 10, now: () => (NOW + 11) * 1000 });
+    let code;
+    try { tight.receive(request(SAMPLES[0][1], 'xml', 'safe')); } catch (e) { code = e.code; }
+    c.assertEq(code, -41001);
+  });
+
+  // Replies.
+  for (const mode of ['plaintext', 'safe']) {
+    for (const format of ['xml', 'json']) {
+      c.check(`transferReply ${mode} ${format}`, () => {
+        const fields = SAMPLES[0][1].map((f) => (f[0] === 'FromUserName' ? [f[0], 'o]]>"<x>\\'] : f));
+        const push = receiver.receive(request(fields, format, mode));
+        const reply = push.transferReply();
+        c.assertEq(reply.contentType.includes(format), true);
+        let plain = reply.body;
+        if (mode !== 'plaintext') {
+          const env = format === 'json' ? JSON.parse(reply.body) : Object.fromEntries([...reply.body.matchAll(/<(\w+)>(?:<!\[CDATA\[(.*?)\]\]>|(\d+))<\/\1>/g)].map((m) => [m[1], m[2] ?? m[3]]));
+          c.assertEq(String(env.TimeStamp), String(NOW));
+          plain = crypt.decryptMessage({ msgSignature: env.MsgSignature, timestamp: env.TimeStamp, nonce: env.Nonce, body: reply.body });
+        }
+        // Parse the plaintext reply back with the package's own reader: a plaintext push.
+        const back = receiver.receive({ query: { signature: sig, timestamp: String(NOW), nonce: NONCE }, body: plain });
+        c.assertEq(back.message.msgType, 'transfer_customer_service');
+        c.assertEq(back.message.toUserName, 'o]]>"<x>\\');
+        c.assertEq(back.message.fromUserName, 'gh_97417a04a28d');
+      });
+    }
+  }
+  c.check('transferReply refuses events', () => {
+    const push = receiver.receive(request(SAMPLES[3][1], 'xml', 'safe'));
+    let code;
+    try { push.transferReply(); } catch (e) { code = e.code; }
+    c.assertEq(code, -40011);
+  });
+
+  // Dedup store.
+  c.check('MemoryDedupStore: claim once, expire, release', () => {
+    let t = 0;
+    const s = new MemoryDedupStore({ now: () => t, maxEntries: 3 });
+    c.assertEq(s.claim('a', 10), true);
+    c.assertEq(s.claim('a', 10), false);
+    t = 10_001;
+    c.assertEq(s.claim('a', 10), true);
+    s.release('a');
+    c.assertEq(s.claim('a', 10), true);
+    for (const k of ['b', 'c', 'd', 'e']) s.claim(k, 10);
+    c.assertTrue(s.size <= 3, 'bounded size');
+  });
+
+  // The Web handler, in process.
+  await c.checkAsync('createHandler: GET, push, retries handled once, slow callback, errors', async () => {
+    let handled = 0;
+    let slowDone = false;
+    const pending = [];
+    const handler = createHandler({
+      token: TOKEN, encodingAESKey: KEY, appId: APP, now: nowMs, replyTimeoutMs: 150,
+      onMessage: async (m) => {
+        handled++;
+        if (m.msgType === 'image') { await new Promise((r) => setTimeout(r, 400)); slowDone = true; }
+        return m.msgType === 'text' ? 'transfer' : undefined;
+      },
+    });
+    const ctx = { waitUntil: (p) => pending.push(p) };
+    const url = (q) => 'http://127.0.0.1/wx?' + new URLSearchParams(q);
+    const get = await handler(new Request(url({ signature: sig, timestamp: String(NOW), nonce: NONCE, echostr: 'abc' })));
+    c.assertEq(get.status, 200);
+    c.assertEq(await get.text(), 'abc');
+    const req = request(SAMPLES[0][1], 'xml', 'safe');
+    for (let n = 0; n < 3; n++) {
+      const res = await handler(new Request(url(req.query), { method: 'POST', body: req.body }), ctx);
+      c.assertEq(res.status, 200);
+      const text = await res.text();
+      if (n === 0) c.assertTrue(text.includes('<Encrypt>'), 'encrypted transfer reply');
+      else c.assertEq(text, 'success');
+    }
+    c.assertEq(handled, 1);
+    const slow = request(SAMPLES[1][1], 'json', 'safe');
+    const t0 = Date.now();
+    const res = await handler(new Request(url(slow.query), { method: 'POST', body: slow.body, headers: { 'content-type': 'application/json' } }), ctx);
+    c.assertEq(await res.text(), 'success');
+    c.assertTrue(Date.now() - t0 < 350, 'answered before the slow callback finished');
+    c.assertEq(slowDone, false);
+    c.assertEq(pending.length, 1);
+    await Promise.all(pending);
+    c.assertEq(slowDone, true);
+    const statuses = [];
+    for (const [q, body] of [
+      [{ ...req.query, msg_signature: '0'.repeat(40) }, req.body],
+      [req.query, '<xml><ToUserName>x</ToUserName></xml>'],
+      [req.query, 'x'.repeat((1 << 20) + 1)],
+    ]) {
+      const r = await handler(new Request(url(q), { method: 'POST', body }));
+      const text = await r.text();
+      c.assertTrue(!text.includes(TOKEN) && !text.includes(KEY), 'no secret in the response');
+      statuses.push(r.status);
+    }
+    c.assertEq(statuses.join(), '401,400,413');
+    c.assertEq((await handler(new Request('http://127.0.0.1/wx', { method: 'PUT', body: 'x' }))).status, 405);
+  });
+
+  return c.result();
+}

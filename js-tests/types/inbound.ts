@@ -1,0 +1,98 @@
+// Type-level test of the inbound API: compiled by `tsc -p js-tests/types/tsconfig.json`.
+// Each @ts-expect-error proves a narrowing or a refusal; an unused one fails the build.
+import {
+  Receiver,
+  MemoryDedupStore,
+  createHandler,
+  createNodeListener,
+  createExpressMiddleware,
+  createKoaMiddleware,
+  type KfMessage,
+  type Push,
+  type DedupStore,
+  type UnknownMessage,
+} from 'wechat-kf';
+
+const receiver = new Receiver({ token: 't', encodingAESKey: 'k', appId: 'a', maxSkewSeconds: 300, now: () => Date.now() });
+const echo: string = receiver.verifyUrl(new URLSearchParams('signature=x'));
+const push: Push = receiver.receive({ query: { timestamp: '1', nonce: '2' }, body: new Uint8Array(0), contentType: 'text/xml' });
+const reply: { body: string; contentType: string } = push.transferReply();
+const mode: 'plaintext' | 'compatible' | 'safe' = push.mode;
+// @ts-expect-error body must be a string or bytes
+receiver.receive({ query: {}, body: 42 });
+// @ts-expect-error now returns milliseconds as a number
+new Receiver({ token: 't', encodingAESKey: 'k', appId: 'a', now: () => 'soon' });
+
+function handle(m: KfMessage): string {
+  // @ts-expect-error content exists only on text messages
+  m.content;
+  switch (m.msgType) {
+    case 'text': {
+      const id: string = m.msgId; // ids are strings
+      // @ts-expect-error msgId is never a number
+      const n: number = m.msgId;
+      // @ts-expect-error a text message has no mediaId
+      m.mediaId;
+      return m.content;
+    }
+    case 'image':
+      return m.picUrl + m.mediaId;
+    case 'miniprogrampage':
+      return m.title + m.appId + m.pagePath + m.thumbUrl + m.thumbMediaId;
+    case 'event':
+      // @ts-expect-error events carry no msgId
+      m.msgId;
+      switch (m.event) {
+        case 'user_enter_tempsession':
+          return m.sessionFrom;
+        case 'kf_create_session':
+          // @ts-expect-error closeType belongs to kf_close_session
+          m.closeType;
+          return m.kfAccount;
+        case 'kf_close_session':
+          return m.kfAccount + m.closeType;
+        case 'kf_switch_session':
+          return m.fromKfAccount + m.toKfAccount;
+        default: {
+          const never: never = m;
+          return never;
+        }
+      }
+    default: {
+      const never: never = m;
+      return never;
+    }
+  }
+}
+
+function other(p: Push): unknown {
+  if (!p.known) {
+    const u = p.message as UnknownMessage;
+    return u.raw['MediaId'];
+  }
+  const business: number | undefined = p.message.businessId;
+  const created: number = p.message.createTime;
+  return handle(p.message) + business + created;
+}
+
+const store: DedupStore = new MemoryDedupStore({ maxEntries: 10 });
+const redisLike: DedupStore = { claim: async () => true, release: async () => {} };
+
+const web = createHandler({
+  token: 't',
+  encodingAESKey: 'k',
+  appId: 'a',
+  dedup: store,
+  replyTimeoutMs: 3000,
+  onMessage: async (message) => (message.msgType === 'text' ? 'transfer' : undefined),
+});
+const response: Promise<Response> = web(new Request('http://x/'), { waitUntil: () => {} });
+createNodeListener({ receiver, onMessage: () => 'success', dedup: redisLike });
+createExpressMiddleware({ receiver, onMessage: (m, p) => p.transferReply(), dedup: false });
+createKoaMiddleware({ receiver, onMessage: () => {} });
+// @ts-expect-error onMessage may not return arbitrary strings
+createHandler({ receiver, onMessage: () => 'hello' });
+// @ts-expect-error onMessage is required
+createHandler({ receiver });
+
+export { echo, reply, mode, other, response };

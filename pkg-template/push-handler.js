@@ -1,0 +1,169 @@
+// The runtime-independent part of the handlers: given one request (method, query, body),
+// verify and parse the push, de-duplicate, run the user's callback within the reply budget,
+// and decide the answer. The Web handler and the Node adapters only do the I/O around it.
+import { Receiver } from './receiver.js';
+import { MemoryDedupStore } from './dedup.js';
+import { WxkfError } from './errors.js';
+
+const TEXT = 'text/plain; charset=utf-8';
+const UNAUTHORIZED = new Set([
+  'ValidateSignature', 'TimestampOutOfWindow', 'ValidateAppId', 'DecryptAes', 'IllegalBuffer',
+  'DecodeBase64',
+]);
+
+/** HTTP status for a failure: 413 too large, 401 not authentic (or not for us), else 400. */
+export function statusFor(error) {
+  if (!(error instanceof WxkfError) && !(error && typeof error.kind === 'string')) return 500;
+  if (error.kind === 'BodyTooLarge') return 413;
+  return UNAUTHORIZED.has(error.kind) ? 401 : 400;
+}
+
+const answer = (status, body, contentType = TEXT) => ({ status, body, contentType });
+const failure = (error) => {
+  const status = statusFor(error);
+  // The kind is a public, stable name; the message may describe internals, so it stays out.
+  return answer(status, status === 500 ? 'internal error' : `error: ${error.kind}`);
+};
+
+/**
+ * Builds the request processor shared by every handler.
+ * options: { receiver? | token, encodingAESKey, appId, maxSkewSeconds?, maxBodyBytes?, now? },
+ *   onMessage(message, push) -> reply, dedup? (store | false), dedupTtlSeconds?,
+ *   replyTimeoutMs? (3000), onError?(error, { phase, dedupKey? })
+ */
+export function createProcessor(options = {}) {
+  const {
+    onMessage,
+    dedup = new MemoryDedupStore(),
+    dedupTtlSeconds = 300,
+    replyTimeoutMs = 3000,
+    onError = () => {},
+  } = options;
+  if (typeof onMessage !== 'function') throw new TypeError('onMessage must be a function (message, push) => reply');
+  const receiver = options.receiver ?? new Receiver({
+    token: options.token,
+    encodingAESKey: options.encodingAESKey,
+    appId: options.appId,
+    maxSkewSeconds: options.maxSkewSeconds,
+    maxBodyBytes: options.maxBodyBytes,
+    maxJsonDepth: options.maxJsonDepth,
+    now: options.now,
+  });
+  const report = (error, info) => {
+    try { onError(error, info); } catch {}
+  };
+
+  /** The answer the callback's return value asks for. */
+  function replyFor(value, push) {
+    if (value === undefined || value === null || value === '' || value === 'success') return answer(200, 'success');
+    if (value === 'transfer' || value === 'transfer_customer_service') {
+      const r = push.transferReply();
+      return answer(200, r.body, r.contentType);
+    }
+    if (typeof value === 'object' && typeof value.body === 'string') {
+      return answer(200, value.body, value.contentType ?? TEXT);
+    }
+    throw new TypeError("onMessage may return nothing, 'success', 'transfer', or { body, contentType }");
+  }
+
+  /**
+   * req: { method, query, body?: () => Promise<Uint8Array|string>, contentType?, contentLength?,
+   *        waitUntil?(promise) }
+   * Returns { status, body, contentType }.
+   */
+  async function process(req) {
+    const method = (req.method ?? 'GET').toUpperCase();
+    if (method === 'GET' || method === 'HEAD') {
+      if (!req.query || !(typeof req.query.get === 'function' ? req.query.get('echostr') !== null : 'echostr' in req.query)) {
+        return answer(400, 'error: missing echostr');
+      }
+      try {
+        return answer(200, receiver.verifyUrl(req.query));
+      } catch (e) {
+        report(e, { phase: 'verifyUrl' });
+        return failure(e);
+      }
+    }
+    if (method !== 'POST') return answer(405, 'method not allowed');
+
+    let push;
+    try {
+      const max = receiver.maxBodyBytes;
+      if (req.contentLength !== undefined && Number(req.contentLength) > max) {
+        throw new WxkfError(`the body is larger than ${max} bytes`, -41002, 'BodyTooLarge');
+      }
+      const body = await req.body(max);
+      push = receiver.receive({ query: req.query, body, contentType: req.contentType });
+    } catch (e) {
+      report(e, { phase: 'receive' });
+      return failure(e);
+    }
+
+    const key = push.dedupKey;
+    if (dedup) {
+      let fresh = true;
+      try {
+        fresh = await dedup.claim(key, dedupTtlSeconds);
+      } catch (e) {
+        report(e, { phase: 'dedup', dedupKey: key }); // fail open: handle it
+      }
+      if (!fresh) return answer(200, 'success');
+    }
+
+    const release = async () => {
+      if (dedup && typeof dedup.release === 'function') {
+        try { await dedup.release(key); } catch (e) { report(e, { phase: 'dedup', dedupKey: key }); }
+      }
+    };
+    const work = Promise.resolve().then(() => onMessage(push.message, push));
+    let timer;
+    const late = Symbol('late');
+    const budget = new Promise((resolve) => { timer = setTimeout(() => resolve(late), replyTimeoutMs); });
+    let value;
+    try {
+      value = await Promise.race([work, budget]);
+    } catch (e) {
+      clearTimeout(timer);
+      report(e, { phase: 'onMessage', dedupKey: key });
+      await release();
+      return answer(500, 'internal error');
+    }
+    clearTimeout(timer);
+    if (value === late) {
+      // Acknowledge now; the callback finishes in the background.
+      const rest = work.then(() => {}, (e) => report(e, { phase: 'onMessage', dedupKey: key }));
+      if (typeof req.waitUntil === 'function') req.waitUntil(rest);
+      return answer(200, 'success');
+    }
+    try {
+      return replyFor(value, push);
+    } catch (e) {
+      report(e, { phase: 'reply', dedupKey: key });
+      return answer(200, 'success');
+    }
+  }
+
+  return { process, receiver };
+}
+
+/** Reads a stream of Uint8Array chunks (Web ReadableStream or Node Readable) up to max bytes. */
+export async function readLimited(chunks, max) {
+  const parts = [];
+  let size = 0;
+  for await (const chunk of chunks) {
+    const bytes = typeof chunk === 'string' ? new TextEncoder().encode(chunk) : chunk;
+    size += bytes.byteLength;
+    if (size > max) {
+      throw new WxkfError(`the body is larger than ${max} bytes`, -41002, 'BodyTooLarge');
+    }
+    parts.push(bytes);
+  }
+  if (parts.length === 1) return new Uint8Array(parts[0].buffer, parts[0].byteOffset, parts[0].byteLength);
+  const out = new Uint8Array(size);
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.byteLength;
+  }
+  return out;
+}
