@@ -665,3 +665,28 @@ fn hostile_inputs_never_panic() {
         }
     }
 }
+
+#[test]
+fn json_writer_escapes_like_serde_json() {
+    use wechat_kf::api::json;
+    for s in [
+        "",
+        "plain",
+        "q\"uote",
+        "back\\slash",
+        "\n\r\t\u{8}\u{c}",
+        "\u{0}\u{1f}\u{7f}",
+        "中文😀",
+        "</script>",
+        "a/b",
+        "\u{2028}",
+    ] {
+        assert_eq!(json::string(s), serde_json::to_string(s).unwrap(), "{s:?}");
+    }
+    let mut out = String::new();
+    json::push_i64(&mut out, i64::MIN);
+    assert_eq!(out, i64::MIN.to_string());
+    let mut out = String::new();
+    json::push_u64(&mut out, u64::MAX);
+    assert_eq!(out, u64::MAX.to_string());
+}

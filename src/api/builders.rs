@@ -2,8 +2,8 @@
 //! the platform's JSON, field for field and in the documents' order.
 
 use alloc::string::String;
-use serde::Serialize;
 
+use super::json::Obj;
 use super::paths::Endpoint;
 use super::request::Request;
 use super::validate::{
@@ -35,77 +35,76 @@ pub const BUILDERS: &[&str] = &[
     "mediaGet",
 ];
 
+const TOKEN_FIELDS: &[&str] = &["appId", "appid", "appSecret", "secret", "forceRefresh"];
+
 /// Builds the request named `name` from its JSON input.
 pub fn build(name: &str, input: &str) -> Result<Request> {
+    let fields: &[&str] = match name {
+        "sendText" => &["touser", "content", "businessId"],
+        "sendImage" => &["touser", "mediaId", "businessId"],
+        "sendLink" => &[
+            "touser",
+            "title",
+            "description",
+            "url",
+            "thumbUrl",
+            "businessId",
+        ],
+        "sendMiniProgramPage" => &[
+            "touser",
+            "title",
+            "pagePath",
+            "pagepath",
+            "thumbMediaId",
+            "businessId",
+        ],
+        "typing" => &["touser", "command", "businessId"],
+        "getKfList" | "getOnlineKfList" => &["businessId"],
+        "addKfAccount" => &["kfWx", "businessId"],
+        "deleteKfAccount" | "setKfAdmin" | "cancelKfAdmin" => &["kfOpenid", "businessId"],
+        "registerBusiness" => &["accountName", "nickname", "iconMediaId", "transferToCommkf"],
+        "updateBusiness" => &["businessId", "nickname", "iconMediaId"],
+        "getBusiness" => &["businessId", "accountName"],
+        "listBusiness" => &["offset", "count"],
+        "token" | "stableToken" => TOKEN_FIELDS,
+        "mediaUpload" => &["type"],
+        "mediaGet" => &["mediaId"],
+        _ => {
+            return Err(Error::new(
+                ErrorKind::InvalidInput,
+                "unknown request builder name",
+            ))
+        }
+    };
+    let i = parse_input(input, fields)?;
     match name {
-        "sendText" => send_text(&parse_input(input, &["touser", "content", "businessId"])?),
-        "sendImage" => send_image(&parse_input(input, &["touser", "mediaId", "businessId"])?),
-        "sendLink" => send_link(&parse_input(
-            input,
-            &[
-                "touser",
-                "title",
-                "description",
-                "url",
-                "thumbUrl",
-                "businessId",
-            ],
-        )?),
-        "sendMiniProgramPage" => send_mini_program_page(&parse_input(
-            input,
-            &[
-                "touser",
-                "title",
-                "pagePath",
-                "pagepath",
-                "thumbMediaId",
-                "businessId",
-            ],
-        )?),
-        "typing" => typing(&parse_input(input, &["touser", "command", "businessId"])?),
-        "getKfList" => kf_list(Endpoint::GetKfList, &parse_input(input, &["businessId"])?),
-        "getOnlineKfList" => kf_list(
-            Endpoint::GetOnlineKfList,
-            &parse_input(input, &["businessId"])?,
-        ),
-        "addKfAccount" => add_kf_account(&parse_input(input, &["kfWx", "businessId"])?),
-        "deleteKfAccount" => kf_account(Endpoint::DeleteKfAccount, input),
-        "setKfAdmin" => kf_account(Endpoint::SetKfAdmin, input),
-        "cancelKfAdmin" => kf_account(Endpoint::CancelKfAdmin, input),
-        "registerBusiness" => register_business(&parse_input(
-            input,
-            &["accountName", "nickname", "iconMediaId", "transferToCommkf"],
-        )?),
-        "updateBusiness" => update_business(&parse_input(
-            input,
-            &["businessId", "nickname", "iconMediaId"],
-        )?),
-        "getBusiness" => get_business(&parse_input(input, &["businessId", "accountName"])?),
-        "listBusiness" => list_business(&parse_input(input, &["offset", "count"])?),
-        "token" => token(&parse_input(input, TOKEN_FIELDS)?),
-        "stableToken" => stable_token(&parse_input(input, TOKEN_FIELDS)?),
-        "mediaUpload" => media_upload(&parse_input(input, &["type"])?),
-        "mediaGet" => media_get(&parse_input(input, &["mediaId"])?),
-        _ => Err(Error::new(
-            ErrorKind::InvalidInput,
-            "unknown request builder name",
-        )),
+        "sendText" => send_text(&i),
+        "sendImage" => send_image(&i),
+        "sendLink" => send_link(&i),
+        "sendMiniProgramPage" => send_mini_program_page(&i),
+        "typing" => typing(&i),
+        "getKfList" => kf_list(Endpoint::GetKfList, &i),
+        "getOnlineKfList" => kf_list(Endpoint::GetOnlineKfList, &i),
+        "addKfAccount" => add_kf_account(&i),
+        "deleteKfAccount" => kf_account(Endpoint::DeleteKfAccount, &i),
+        "setKfAdmin" => kf_account(Endpoint::SetKfAdmin, &i),
+        "cancelKfAdmin" => kf_account(Endpoint::CancelKfAdmin, &i),
+        "registerBusiness" => register_business(&i),
+        "updateBusiness" => update_business(&i),
+        "getBusiness" => get_business(&i),
+        "listBusiness" => list_business(&i),
+        "token" => token(&i),
+        "stableToken" => stable_token(&i),
+        "mediaUpload" => media_upload(&i),
+        _ => media_get(&i),
     }
 }
 
-fn to_body<T: Serialize>(value: &T) -> Result<String> {
-    serde_json::to_string(value)
-        .map_err(|_| Error::new(ErrorKind::InvalidInput, "the body cannot be serialised"))
-}
-
 fn id_string(id: u64) -> String {
-    use core::fmt::Write;
     let mut s = String::new();
-    let _ = write!(s, "{id}");
+    super::json::push_u64(&mut s, id);
     s
 }
-
-const TOKEN_FIELDS: &[&str] = &["appId", "appid", "appSecret", "secret", "forceRefresh"];
 
 fn business_id(i: &Input) -> Result<Option<u64>> {
     i.id(&["businessId"])
@@ -115,148 +114,62 @@ fn business_id(i: &Input) -> Result<Option<u64>> {
 
 /// The common send body: `touser`, `businessid` (sub-merchant only), `msgtype`, then the
 /// message object under its own type name.
-#[derive(Serialize)]
-struct SendBody<'a, M: Serialize> {
-    touser: &'a str,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    businessid: Option<u64>,
-    msgtype: &'static str,
-    #[serde(flatten)]
-    message: M,
-}
-
-fn send<M: Serialize>(
-    touser: &Option<String>,
-    business_id: Option<u64>,
-    msgtype: &'static str,
-    message: M,
-) -> Result<Request> {
-    let touser = required_id(touser, "touser")?;
-    let endpoint = match business_id {
+fn send(i: &Input, msgtype: &'static str, message: String) -> Result<Request> {
+    let touser = i.str(&["touser"])?;
+    let touser = required_id(&touser, "touser")?;
+    let business = business_id(i)?;
+    let endpoint = match business {
         Some(_) => Endpoint::BusinessSend,
         None => Endpoint::CustomSend,
     };
-    let body = to_body(&SendBody {
-        touser,
-        businessid: business_id,
-        msgtype,
-        message,
-    })?;
+    let body = Obj::new()
+        .str("touser", touser)
+        .opt_u64("businessid", business)
+        .str("msgtype", msgtype)
+        .raw(msgtype, &message)
+        .finish();
     Ok(Request::new(endpoint).with_body(body))
-}
-
-#[derive(Serialize)]
-struct Text<'a> {
-    text: TextContent<'a>,
-}
-#[derive(Serialize)]
-struct TextContent<'a> {
-    content: &'a str,
 }
 
 fn send_text(i: &Input) -> Result<Request> {
     let content = i.str(&["content"])?;
     let content = required(&content, "content")?;
-    send(
-        &i.str(&["touser"])?,
-        business_id(i)?,
-        "text",
-        Text {
-            text: TextContent { content },
-        },
-    )
-}
-
-#[derive(Serialize)]
-struct Image<'a> {
-    image: MediaRef<'a>,
-}
-#[derive(Serialize)]
-struct MediaRef<'a> {
-    media_id: &'a str,
+    send(i, "text", Obj::new().str("content", content).finish())
 }
 
 fn send_image(i: &Input) -> Result<Request> {
     let media_id = i.str(&["mediaId"])?;
     let media_id = required_id(&media_id, "mediaId")?;
-    send(
-        &i.str(&["touser"])?,
-        business_id(i)?,
-        "image",
-        Image {
-            image: MediaRef { media_id },
-        },
-    )
-}
-
-#[derive(Serialize)]
-struct Link<'a> {
-    link: LinkBody<'a>,
-}
-#[derive(Serialize)]
-struct LinkBody<'a> {
-    title: &'a str,
-    description: &'a str,
-    url: &'a str,
-    thumb_url: &'a str,
+    send(i, "image", Obj::new().str("media_id", media_id).finish())
 }
 
 fn send_link(i: &Input) -> Result<Request> {
     let (title, description) = (i.str(&["title"])?, i.str(&["description"])?);
     let (url, thumb_url) = (i.str(&["url"])?, i.str(&["thumbUrl"])?);
-    let link = LinkBody {
-        title: required(&title, "title")?,
-        description: required(&description, "description")?,
-        url: required_url(&url, "url")?,
-        thumb_url: required_url(&thumb_url, "thumbUrl")?,
-    };
-    send(&i.str(&["touser"])?, business_id(i)?, "link", Link { link })
-}
-
-#[derive(Serialize)]
-struct Page<'a> {
-    miniprogrampage: PageBody<'a>,
-}
-#[derive(Serialize)]
-struct PageBody<'a> {
-    title: &'a str,
-    pagepath: &'a str,
-    thumb_media_id: &'a str,
+    let link = Obj::new()
+        .str("title", required(&title, "title")?)
+        .str("description", required(&description, "description")?)
+        .str("url", required_url(&url, "url")?)
+        .str("thumb_url", required_url(&thumb_url, "thumbUrl")?)
+        .finish();
+    send(i, "link", link)
 }
 
 fn send_mini_program_page(i: &Input) -> Result<Request> {
     let (title, page_path) = (i.str(&["title"])?, i.str(&["pagePath", "pagepath"])?);
     let thumb_media_id = i.str(&["thumbMediaId"])?;
-    let page = PageBody {
-        title: required(&title, "title")?,
-        pagepath: required(&page_path, "pagePath")?,
-        thumb_media_id: required_id(&thumb_media_id, "thumbMediaId")?,
-    };
-    send(
-        &i.str(&["touser"])?,
-        business_id(i)?,
-        "miniprogrampage",
-        Page {
-            miniprogrampage: page,
-        },
-    )
+    let page = Obj::new()
+        .str("title", required(&title, "title")?)
+        .str("pagepath", required(&page_path, "pagePath")?)
+        .str(
+            "thumb_media_id",
+            required_id(&thumb_media_id, "thumbMediaId")?,
+        )
+        .finish();
+    send(i, "miniprogrampage", page)
 }
 
 // ---- typing --------------------------------------------------------------------------------
-
-#[derive(Serialize)]
-struct TypingBody<'a> {
-    touser: &'a str,
-    command: &'a str,
-}
-
-/// The business typing body, in the order of the document's example.
-#[derive(Serialize)]
-struct BusinessTypingBody<'a> {
-    businessid: u64,
-    touser: &'a str,
-    command: &'a str,
-}
 
 fn typing(i: &Input) -> Result<Request> {
     let touser = i.str(&["touser"])?;
@@ -267,18 +180,22 @@ fn typing(i: &Input) -> Result<Request> {
         Some(c @ ("Typing" | "CancelTyping")) => c,
         Some(_) => return Err(invalid("command", "must be 'Typing' or 'CancelTyping'")),
     };
-    match business_id(i)? {
-        Some(id) => Ok(Request::new(Endpoint::BusinessTyping).with_body(to_body(
-            &BusinessTypingBody {
-                businessid: id,
-                touser,
-                command,
-            },
-        )?)),
-        None => {
-            Ok(Request::new(Endpoint::Typing).with_body(to_body(&TypingBody { touser, command })?))
-        }
-    }
+    Ok(match business_id(i)? {
+        // the business body in the order of the document's example
+        Some(id) => Request::new(Endpoint::BusinessTyping).with_body(
+            Obj::new()
+                .u64("businessid", id)
+                .str("touser", touser)
+                .str("command", command)
+                .finish(),
+        ),
+        None => Request::new(Endpoint::Typing).with_body(
+            Obj::new()
+                .str("touser", touser)
+                .str("command", command)
+                .finish(),
+        ),
+    })
 }
 
 // ---- kf accounts ---------------------------------------------------------------------------
@@ -294,41 +211,23 @@ fn kf_list(endpoint: Endpoint, i: &Input) -> Result<Request> {
     Ok(with_business(Request::new(endpoint), business_id(i)?))
 }
 
-#[derive(Serialize)]
-struct AddKfBody<'a> {
-    kf_wx: &'a str,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    business_id: Option<u64>,
-}
-
 fn add_kf_account(i: &Input) -> Result<Request> {
     let kf_wx = i.str(&["kfWx"])?;
-    let kf_wx = required_id(&kf_wx, "kfWx")?;
-    let body = to_body(&AddKfBody {
-        kf_wx,
-        business_id: business_id(i)?,
-    })?;
+    let body = Obj::new()
+        .str("kf_wx", required_id(&kf_wx, "kfWx")?)
+        .opt_u64("business_id", business_id(i)?)
+        .finish();
     Ok(Request::new(Endpoint::AddKfAccount).with_body(body))
 }
 
-fn kf_account(endpoint: Endpoint, input: &str) -> Result<Request> {
-    let i = parse_input(input, &["kfOpenid", "businessId"])?;
+fn kf_account(endpoint: Endpoint, i: &Input) -> Result<Request> {
     let kf_openid = i.str(&["kfOpenid"])?;
     let kf_openid = required_id(&kf_openid, "kfOpenid")?;
     let request = Request::new(endpoint).with_query("kf_openid", kf_openid.into());
-    Ok(with_business(request, business_id(&i)?))
+    Ok(with_business(request, business_id(i)?))
 }
 
 // ---- business (sub-merchants) --------------------------------------------------------------
-
-#[derive(Serialize)]
-struct RegisterBody<'a> {
-    account_name: &'a str,
-    nickname: &'a str,
-    icon_media_id: &'a str,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    transfer_to_commkf: Option<bool>,
-}
 
 fn register_business(i: &Input) -> Result<Request> {
     let account_name = i.str(&["accountName"])?;
@@ -338,21 +237,14 @@ fn register_business(i: &Input) -> Result<Request> {
     let nickname = required(&nickname, "nickname")?;
     check_nickname(nickname, "nickname")?;
     let icon_media_id = i.str(&["iconMediaId"])?;
-    let icon_media_id = required_id(&icon_media_id, "iconMediaId")?;
-    let body = to_body(&RegisterBody {
-        account_name,
-        nickname,
-        icon_media_id,
-        transfer_to_commkf: i.bool(&["transferToCommkf"])?,
-    })?;
-    Ok(Request::new(Endpoint::RegisterBusiness).with_body(body))
-}
-
-#[derive(Serialize)]
-struct UpdateBody<'a> {
-    business_id: u64,
-    nickname: &'a str,
-    icon_media_id: &'a str,
+    let mut body = Obj::new()
+        .str("account_name", account_name)
+        .str("nickname", nickname)
+        .str("icon_media_id", required_id(&icon_media_id, "iconMediaId")?);
+    if let Some(transfer) = i.bool(&["transferToCommkf"])? {
+        body = body.bool("transfer_to_commkf", transfer);
+    }
+    Ok(Request::new(Endpoint::RegisterBusiness).with_body(body.finish()))
 }
 
 fn update_business(i: &Input) -> Result<Request> {
@@ -369,21 +261,12 @@ fn update_business(i: &Input) -> Result<Request> {
     if !icon_media_id.is_empty() {
         required_id(&icon, "iconMediaId")?;
     }
-    let body = to_body(&UpdateBody {
-        business_id,
-        nickname,
-        icon_media_id,
-    })?;
+    let body = Obj::new()
+        .u64("business_id", business_id)
+        .str("nickname", nickname)
+        .str("icon_media_id", icon_media_id)
+        .finish();
     Ok(Request::new(Endpoint::UpdateBusiness).with_body(body))
-}
-
-#[derive(Serialize)]
-struct GetById {
-    business_id: u64,
-}
-#[derive(Serialize)]
-struct GetByName<'a> {
-    account_name: &'a str,
 }
 
 fn get_business(i: &Input) -> Result<Request> {
@@ -395,20 +278,14 @@ fn get_business(i: &Input) -> Result<Request> {
                 "must not be given together with businessId: pass one of them",
             ))
         }
-        (Some(id), None) => to_body(&GetById { business_id: id })?,
+        (Some(id), None) => Obj::new().u64("business_id", id).finish(),
         (None, Some(name)) if !name.is_empty() => {
             check_account_name(name, "accountName")?;
-            to_body(&GetByName { account_name: name })?
+            Obj::new().str("account_name", name).finish()
         }
         _ => return Err(missing("businessId")),
     };
     Ok(Request::new(Endpoint::GetBusiness).with_body(body))
-}
-
-#[derive(Serialize)]
-struct ListBody {
-    offset: u64,
-    count: u64,
 }
 
 fn list_business(i: &Input) -> Result<Request> {
@@ -417,7 +294,10 @@ fn list_business(i: &Input) -> Result<Request> {
     if !(1..=200).contains(&count) {
         return Err(invalid("count", "must be between 1 and 200"));
     }
-    let body = to_body(&ListBody { offset, count })?;
+    let body = Obj::new()
+        .u64("offset", offset)
+        .u64("count", count)
+        .finish();
     Ok(Request::new(Endpoint::ListBusiness).with_body(body))
 }
 
@@ -440,37 +320,29 @@ fn token(i: &Input) -> Result<Request> {
         .with_query("secret", secret))
 }
 
-#[derive(Serialize)]
-struct StableTokenBody<'a> {
-    grant_type: &'static str,
-    appid: &'a str,
-    secret: &'a str,
-    force_refresh: bool,
-}
-
 fn stable_token(i: &Input) -> Result<Request> {
     let (appid, secret) = credentials(i)?;
-    let body = to_body(&StableTokenBody {
-        grant_type: "client_credential",
-        appid: &appid,
-        secret: &secret,
-        force_refresh: i.bool(&["forceRefresh"])?.unwrap_or(false),
-    })?;
+    let body = Obj::new()
+        .str("grant_type", "client_credential")
+        .str("appid", &appid)
+        .str("secret", &secret)
+        .bool("force_refresh", i.bool(&["forceRefresh"])?.unwrap_or(false))
+        .finish();
     Ok(Request::new(Endpoint::StableToken).with_body(body))
 }
 
 fn media_upload(i: &Input) -> Result<Request> {
     let media_type = i.str(&["type"])?;
-    let media_type = match media_type.as_deref() {
-        None | Some("image") => "image",
+    match media_type.as_deref() {
+        None | Some("image") => {}
         Some(_) => {
             return Err(invalid(
                 "type",
                 "must be 'image': customer service messages send images only",
             ))
         }
-    };
-    Ok(Request::new(Endpoint::MediaUpload).with_query("type", media_type.into()))
+    }
+    Ok(Request::new(Endpoint::MediaUpload).with_query("type", "image".into()))
 }
 
 fn media_get(i: &Input) -> Result<Request> {

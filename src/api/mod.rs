@@ -4,6 +4,7 @@
 
 mod builders;
 mod catalog;
+pub mod json;
 mod paths;
 mod request;
 mod response;

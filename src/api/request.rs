@@ -1,11 +1,9 @@
 //! A request descriptor: what to send, without the host or the access token.
 
+use super::json::{self, Obj};
+use super::paths::{Endpoint, Method};
 use alloc::string::String;
 use alloc::vec::Vec;
-use serde::ser::{SerializeMap, Serializer};
-use serde::Serialize;
-
-use super::paths::{Endpoint, Method};
 
 /// `{ method, path, query, body }`: `body` is the exact JSON text to POST (None for GET and for
 /// multipart uploads, whose body the I/O layer assembles).
@@ -41,31 +39,19 @@ impl Request {
 
     /// The descriptor as JSON: `{"method":..,"path":..,"query":{..},"body":".."|null}`.
     pub fn to_json(&self) -> String {
-        serde_json::to_string(&Wire(self)).unwrap_or_default()
-    }
-}
-
-struct Wire<'a>(&'a Request);
-struct Query<'a>(&'a [(&'static str, String)]);
-
-impl Serialize for Query<'_> {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let mut map = s.serialize_map(Some(self.0.len()))?;
-        for (k, v) in self.0 {
-            map.serialize_entry(k, v)?;
+        let mut query = Obj::new();
+        for (k, v) in &self.query {
+            query = query.str(k, v);
         }
-        map.end()
-    }
-}
-
-impl Serialize for Wire<'_> {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let r = self.0;
-        let mut map = s.serialize_map(Some(4))?;
-        map.serialize_entry("method", r.method.as_str())?;
-        map.serialize_entry("path", &r.path)?;
-        map.serialize_entry("query", &Query(&r.query))?;
-        map.serialize_entry("body", &r.body)?;
-        map.end()
+        let body = match &self.body {
+            Some(b) => json::string(b),
+            None => String::from("null"),
+        };
+        Obj::new()
+            .str("method", self.method.as_str())
+            .str("path", &self.path)
+            .raw("query", &query.finish())
+            .raw("body", &body)
+            .finish()
     }
 }

@@ -6,6 +6,7 @@ use wasm_bindgen::prelude::*;
 
 use super::errors::js_err;
 use crate::api;
+use crate::api::json::{self, Obj};
 
 /// `__request(name, inputJson)` -> `{"method","path","query","body"}` as JSON.
 #[wasm_bindgen(js_name = __request)]
@@ -22,33 +23,24 @@ pub fn check_response(json: &str) -> Result<(), JsValue> {
 /// `__apiCatalog()` -> `[{"code","kind","hint","retryable"}, ...]` as JSON.
 #[wasm_bindgen(js_name = __apiCatalog)]
 pub fn catalog() -> String {
-    let mut out = alloc::string::String::from("[");
-    for (i, e) in api::CATALOG.iter().enumerate() {
-        if i > 0 {
-            out.push(',');
-        }
-        let entry = serde_json::json!({
-            "code": e.code, "kind": e.kind, "hint": e.hint, "retryable": e.retryable
-        });
-        out.push_str(&entry.to_string());
-    }
-    out.push(']');
-    out
+    json::array(api::CATALOG.iter().map(|e| {
+        Obj::new()
+            .i64("code", i64::from(e.code))
+            .str("kind", e.kind)
+            .str("hint", e.hint)
+            .bool("retryable", e.retryable)
+            .finish()
+    }))
 }
 
 /// `__routes()` -> `[{"name","method","path"}, ...]` as JSON: the path table.
 #[wasm_bindgen(js_name = __routes)]
 pub fn routes() -> String {
-    let mut out = alloc::string::String::from("[");
-    for (i, r) in api::ROUTES.iter().enumerate() {
-        if i > 0 {
-            out.push(',');
-        }
-        let entry = serde_json::json!({
-            "name": r.name, "method": r.method.as_str(), "path": r.path
-        });
-        out.push_str(&entry.to_string());
-    }
-    out.push(']');
-    out
+    json::array(api::ROUTES.iter().map(|r| {
+        Obj::new()
+            .str("name", r.name)
+            .str("method", r.method.as_str())
+            .str("path", r.path)
+            .finish()
+    }))
 }

@@ -27,7 +27,7 @@ fn state(json: &str) -> Result<Option<quota::WindowState>, JsValue> {
 #[wasm_bindgen(js_name = __windowRules)]
 pub fn rules(rules: &str) -> Result<String, JsValue> {
     let rules = Rules::from_json(rules).map_err(js_err)?;
-    Ok(serde_json::to_string(&rules).unwrap_or_default())
+    Ok(rules.to_json())
 }
 
 /// `__windowObserve(rulesJson, action, now)` -> the new state as JSON.
@@ -43,7 +43,7 @@ pub fn observe(rules: &str, action: &str, now: f64) -> Result<String, JsValue> {
 #[wasm_bindgen(js_name = __windowCheck)]
 pub fn check(state_json: &str, now: f64) -> Result<String, JsValue> {
     let decision = quota::check(state(state_json)?.as_ref(), millis(now)?);
-    Ok(serde_json::to_string(&decision).unwrap_or_default())
+    Ok(decision.to_json())
 }
 
 /// `__windowConsume(stateJson, now)` -> the state after one send, or throws 45015 / 45047.
@@ -56,10 +56,5 @@ pub fn consume(state_json: &str, now: f64) -> Result<String, JsValue> {
 /// `__windowAction(msgType, event)` -> 'message', 'enter' or undefined.
 #[wasm_bindgen(js_name = __windowAction)]
 pub fn action(msg_type: &str, event: Option<String>) -> Option<String> {
-    Action::for_inbound(msg_type, event.as_deref()).map(|a| {
-        String::from(match a {
-            Action::Message => "message",
-            Action::Enter => "enter",
-        })
-    })
+    Action::for_inbound(msg_type, event.as_deref()).map(|a| String::from(a.name()))
 }

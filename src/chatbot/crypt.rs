@@ -3,7 +3,6 @@
 //! callbacks carry `{"encrypted": ...}`; neither is signed.
 
 use alloc::string::String;
-use serde::Serialize;
 use serde_json::Value;
 
 use super::payload::{parse_payload_xml, Payload};
@@ -26,11 +25,6 @@ impl core::fmt::Debug for ChatbotCrypt {
             .field("app_id", &self.cipher.receive_id())
             .finish()
     }
-}
-
-#[derive(Serialize)]
-struct SendBody<'a> {
-    encrypt: &'a str,
 }
 
 /// The string member `name` of a JSON object body; Err(()) when the body is not an object.
@@ -85,8 +79,9 @@ impl ChatbotCrypt {
     /// `POST /openapi/sendmsg/{TOKEN}` with body `{"encrypt":"<ciphertext>"}`.
     pub fn sendmsg(&self, payload: &Payload, random: &[u8; 16]) -> Result<Request> {
         let encrypt = self.encrypt_payload(payload, random)?;
-        let body = serde_json::to_string(&SendBody { encrypt: &encrypt })
-            .map_err(|_| Error::new(ErrorKind::EncryptAes, "cannot serialise the body"))?;
+        let body = crate::api::json::Obj::new()
+            .str("encrypt", &encrypt)
+            .finish();
         let mut request = Request::new(Endpoint::ChatbotSendMsg).with_body(body);
         request.path.push_str(&self.token);
         Ok(request)
@@ -136,13 +131,8 @@ impl ChatbotCrypt {
     /// Encrypts a callback as the platform would (for tests and the emulator).
     pub fn encrypt_callback(&self, plaintext: &str, random: &[u8; 16]) -> Result<String> {
         let encrypted = self.cipher.encrypt(plaintext, random)?;
-        #[derive(Serialize)]
-        struct Callback<'a> {
-            encrypted: &'a str,
-        }
-        serde_json::to_string(&Callback {
-            encrypted: &encrypted,
-        })
-        .map_err(|_| Error::new(ErrorKind::EncryptAes, "cannot serialise the body"))
+        Ok(crate::api::json::Obj::new()
+            .str("encrypted", &encrypted)
+            .finish())
     }
 }

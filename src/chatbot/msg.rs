@@ -4,8 +4,9 @@
 
 use alloc::string::String;
 use alloc::vec::Vec;
-use serde::Serialize;
 use serde_json::Value;
+
+use crate::api::json::{self, Obj};
 
 use crate::api::validate::{check_url, element, invalid, missing, parse_input, Input};
 use crate::error::{Error, ErrorKind, Result};
@@ -41,17 +42,12 @@ pub fn build_msg(kind: &str, input: &str) -> Result<String> {
         "text" => text(&parse_input(input, &["content"])?),
         "textWithMenu" => text_with_menu(&parse_input(input, &["text", "questions"])?),
         "hyperlink" => hyperlink(&parse_input(input, &["before", "text", "url", "after"])?),
-        "news" => to_json(&Rich::news(&parse_input(input, &["articles"])?)?),
-        "image" => to_json(&Rich::image(&parse_input(input, IMAGE_FIELDS)?)?),
-        "miniProgramPage" => to_json(&Rich::page(&parse_input(input, PAGE_FIELDS)?)?),
+        "news" => Ok(Rich::news(&parse_input(input, &["articles"])?)?.to_json()),
+        "image" => Ok(Rich::image(&parse_input(input, IMAGE_FIELDS)?)?.to_json()),
+        "miniProgramPage" => Ok(Rich::page(&parse_input(input, PAGE_FIELDS)?)?.to_json()),
         "multimsg" => multimsg(&parse_input(input, &["parts"])?),
         _ => Err(Error::new(ErrorKind::InvalidInput, "unknown msg kind")),
     }
-}
-
-fn to_json<T: Serialize>(value: &T) -> Result<String> {
-    serde_json::to_string(value)
-        .map_err(|_| Error::new(ErrorKind::InvalidInput, "the msg cannot be serialised"))
 }
 
 fn need(v: Option<String>, field: &'static str) -> Result<String> {
@@ -120,49 +116,40 @@ fn hyperlink(i: &Input) -> Result<String> {
 
 // ---- JSON forms, in the platform's field names ----------------------------------------------
 
-#[derive(Serialize, Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 struct Article {
     title: String,
-    #[serde(skip_serializing_if = "String::is_empty")]
     description: String,
     url: String,
-    #[serde(skip_serializing_if = "String::is_empty")]
     picurl: String,
-    #[serde(rename = "type")]
     kind: &'static str,
 }
 
-#[derive(Serialize, Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 struct News {
     articles: Vec<Article>,
 }
 
-#[derive(Serialize, Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 struct ImageBody {
     media_id: String,
-    #[serde(skip_serializing_if = "String::is_empty")]
     url: String,
 }
 
-#[derive(Serialize, Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 struct PageBody {
     title: String,
     appid: String,
     pagepath: String,
-    #[serde(skip_serializing_if = "String::is_empty")]
     thumb_media_id: String,
-    #[serde(skip_serializing_if = "String::is_empty")]
     thumb_url: String,
 }
 
 /// One rich object: exactly one of its members is set.
-#[derive(Serialize, Debug, Clone, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 struct Rich {
-    #[serde(skip_serializing_if = "Option::is_none")]
     news: Option<News>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     image: Option<ImageBody>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     miniprogrampage: Option<PageBody>,
 }
 
@@ -235,6 +222,39 @@ impl Rich {
         })
     }
 
+    fn to_json(&self) -> String {
+        let (key, inner) = if let Some(news) = &self.news {
+            let articles = json::array(news.articles.iter().map(|a| {
+                Obj::new()
+                    .str("title", &a.title)
+                    .non_empty("description", &a.description)
+                    .str("url", &a.url)
+                    .non_empty("picurl", &a.picurl)
+                    .str("type", a.kind)
+                    .finish()
+            }));
+            ("news", Obj::new().raw("articles", &articles).finish())
+        } else if let Some(image) = &self.image {
+            let inner = Obj::new()
+                .str("media_id", &image.media_id)
+                .non_empty("url", &image.url)
+                .finish();
+            ("image", inner)
+        } else if let Some(page) = &self.miniprogrampage {
+            let inner = Obj::new()
+                .str("title", &page.title)
+                .str("appid", &page.appid)
+                .str("pagepath", &page.pagepath)
+                .non_empty("thumb_media_id", &page.thumb_media_id)
+                .non_empty("thumb_url", &page.thumb_url)
+                .finish();
+            ("miniprogrampage", inner)
+        } else {
+            return String::from("{}");
+        };
+        Obj::new().raw(key, &inner).finish()
+    }
+
     /// A msg from the JSON builders read back: `{"news"|"image"|"miniprogrampage": {...}}`.
     fn parse(part: &str) -> Option<Rich> {
         let Ok(Value::Object(map)) = serde_json::from_str::<Value>(part) else {
@@ -257,18 +277,6 @@ impl Rich {
     }
 }
 
-#[derive(Serialize)]
-#[serde(untagged)]
-enum Part {
-    Text(String),
-    Rich(Rich),
-}
-
-#[derive(Serialize)]
-struct Multi {
-    multimsg: Vec<Part>,
-}
-
 /// `{"multimsg": [...]}`: each part is a msg from another builder; the JSON forms (news,
 /// image, miniprogrampage) are embedded as objects, anything else as text.
 fn multimsg(i: &Input) -> Result<String> {
@@ -289,9 +297,9 @@ fn multimsg(i: &Input) -> Result<String> {
             None
         };
         out.push(match rich {
-            Some(r) => Part::Rich(r),
-            None => Part::Text(part.clone()),
+            Some(r) => r.to_json(),
+            None => json::string(part),
         });
     }
-    to_json(&Multi { multimsg: out })
+    Ok(Obj::new().raw("multimsg", &json::array(out)).finish())
 }

@@ -1,7 +1,6 @@
 //! The sendmsg payload: fields, channel and event enums, XML out and in.
 
 use alloc::string::String;
-use serde::Serialize;
 
 use crate::api::api_error;
 use crate::api::validate::{invalid, missing, parse_input};
@@ -78,21 +77,15 @@ pub const EVENTS: &[&str] = &[
 pub type Event = &'static str;
 
 /// A validated sendmsg payload (JavaScript names; `appId` is the XML's `appid`).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Default)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Payload {
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub app_id: Option<String>,
     pub openid: String,
     pub msg: String,
     pub channel: Option<u64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub event: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub kefuname: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub kefuavatar: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub ans_node_name: Option<String>,
 }
 
@@ -207,8 +200,18 @@ impl Payload {
         Ok(out)
     }
 
+    /// The payload in JavaScript names (absent fields left out).
     pub fn to_json(&self) -> String {
-        serde_json::to_string(self).unwrap_or_default()
+        crate::api::json::Obj::new()
+            .opt_str("appId", self.app_id.as_deref())
+            .str("openid", &self.openid)
+            .str("msg", &self.msg)
+            .opt_u64("channel", self.channel)
+            .opt_str("event", self.event.as_deref())
+            .opt_str("kefuname", self.kefuname.as_deref())
+            .opt_str("kefuavatar", self.kefuavatar.as_deref())
+            .opt_str("ansNodeName", self.ans_node_name.as_deref())
+            .finish()
     }
 }
 

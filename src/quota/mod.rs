@@ -8,17 +8,16 @@
 //! to that action's own maximum. The deadline is exclusive: at `deadline` the window is over.
 
 use alloc::string::String;
-use serde::Serialize;
 use serde_json::Value;
 
+use crate::api::json::Obj;
 use crate::api::validate::{parse_input, Input};
 
 use crate::api::api_error;
 use crate::error::{Error, Result};
 
 /// The user actions that open a window.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "lowercase")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Action {
     /// The user sent a message (text, image, mini program card...).
     Message,
@@ -42,15 +41,14 @@ impl Action {
 }
 
 /// How many messages one action allows, and for how long.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Rule {
     pub limit: u32,
     pub window_ms: u64,
 }
 
 /// The rules per action. Defaults: message 5 / 48 h, enter 2 / 1 min.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Rules {
     pub message: Rule,
     pub enter: Rule,
@@ -74,8 +72,7 @@ impl Default for Rules {
 }
 
 /// One user's window: what is left and until when (exclusive, milliseconds).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct WindowState {
     pub action: Action,
     pub remaining: u32,
@@ -83,8 +80,7 @@ pub struct WindowState {
 }
 
 /// The answer to "may I send now?".
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Decision {
     pub allowed: bool,
     /// Messages still allowed now (0 when the window is over).
@@ -92,11 +88,17 @@ pub struct Decision {
     /// When the window ends (ms, exclusive); 0 when no action was ever seen.
     pub deadline: u64,
     /// Why not: 45015 (window over or never opened) or 45047 (quota used up).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub code: Option<i32>,
 }
 
 impl Action {
+    pub fn name(self) -> &'static str {
+        match self {
+            Action::Message => "message",
+            Action::Enter => "enter",
+        }
+    }
+
     pub fn from_name(name: &str) -> Option<Action> {
         match name {
             "message" => Some(Action::Message),
@@ -215,7 +217,41 @@ fn rule_from(i: &Input, name: &'static str) -> Result<Option<Rule>> {
 
 /// The state as JSON: `{"action":"message","remaining":5,"deadline":172800000}`.
 pub fn state_to_json(state: &WindowState) -> String {
-    serde_json::to_string(state).unwrap_or_default()
+    Obj::new()
+        .str("action", state.action.name())
+        .u64("remaining", u64::from(state.remaining))
+        .u64("deadline", state.deadline)
+        .finish()
+}
+
+impl Decision {
+    /// `{"allowed","remaining","deadline","code"?}`.
+    pub fn to_json(&self) -> String {
+        let obj = Obj::new()
+            .bool("allowed", self.allowed)
+            .u64("remaining", u64::from(self.remaining))
+            .u64("deadline", self.deadline);
+        match self.code {
+            Some(code) => obj.i64("code", i64::from(code)).finish(),
+            None => obj.finish(),
+        }
+    }
+}
+
+impl Rules {
+    /// `{"message":{"limit","windowMs"},"enter":{...}}`.
+    pub fn to_json(&self) -> String {
+        let rule = |r: Rule| {
+            Obj::new()
+                .u64("limit", u64::from(r.limit))
+                .u64("windowMs", r.window_ms)
+                .finish()
+        };
+        Obj::new()
+            .raw("message", &rule(self.message))
+            .raw("enter", &rule(self.enter))
+            .finish()
+    }
 }
 
 /// Reads a stored state; `null`, `undefined` or an empty string mean none.
