@@ -11,9 +11,9 @@
 // the last line is the total `N passed, M failed`. A runtime that crashes, times out or is
 // missing counts as one failure. Exit code 0 only when every selected runtime passed.
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { copyFileSync, cpSync, existsSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
-import { ROOT, RUNNERS_DIR } from './runners/harness.mjs';
+import { ROOT, RUNNERS_DIR, withTimeout } from './runners/harness.mjs';
 
 const RUNTIMES = ['node-esm', 'node-cjs', 'deno', 'bun', 'workerd', 'chromium'];
 
@@ -37,33 +37,44 @@ const cleanup = async () => {
     try { await fn(); } catch {}
   }
 };
+let interrupted = false;
 for (const sig of ['SIGINT', 'SIGTERM']) {
   process.on(sig, async () => {
+    if (interrupted) process.exit(130);
+    interrupted = true;
+    console.log(`\n${sig}: stopping`);
     await cleanup();
     process.exit(130);
   });
 }
 
-prepareScratch();
+try {
+  prepareScratch();
+} catch (e) {
+  die(`cannot prepare ${scratch}: ${e?.message ?? e}`);
+}
 
 const results = [];
 for (const name of selected) {
+  if (interrupted) break;
   const started = Date.now();
   const ctx = { name, scratch, timeoutMs, verbose: !!args.verbose, defer: (fn) => pending.push(fn) };
   let r;
   try {
     const runner = await import(join(RUNNERS_DIR, `${name}.mjs`));
-    r = await runner.run(ctx);
+    // The runners bound each step; this bounds the whole runtime, whatever it does.
+    r = await withTimeout(runner.run(ctx), timeoutMs + 5000, name);
     if (runner.expectedEntry && basename(r.entry ?? '') !== runner.expectedEntry) {
       r.failures.push(`resolved 'wechat-kf' to ${r.entry}, expected the package's ${runner.expectedEntry}`);
       r.failed += 1;
     }
     if (r.passed + r.failed === 0) r.failures.push('the suite ran no test'), (r.failed = 1);
   } catch (e) {
-    r = { passed: 0, failed: 1, crashed: true, failures: [`did not run: ${e?.stack ?? e}`], logs: [] };
+    r = { passed: 0, failed: 1, crashed: true, failures: [`did not run: ${args.verbose ? e?.stack ?? e : e?.message ?? e}`], logs: [] };
   } finally {
     await cleanup();
   }
+  if (interrupted) break;
   r.name = name;
   if (r.entry) r.entry = String(r.entry).replace(/^file:\/\//, '').replace(scratch + '/', '');
   r.seconds = (Date.now() - started) / 1000;
@@ -104,10 +115,13 @@ function prepareScratch() {
   } catch {
     die(`npm install ${tarball} failed`);
   }
-  // The suite (and any sibling module it imports) becomes scratch/suite.js.
+  // The suite becomes scratch/suite.js; the modules beside it (and in folders beside it) are
+  // copied too, so its relative imports resolve.
   const suiteDir = dirname(suiteFile);
+  const skip = new Set(['.scratch', 'runners', 'node_modules', 'run-all.mjs']);
+  const wanted = (src) => !skip.has(basename(src)) && (statSync(src).isDirectory() || /\.(js|mjs|json)$/.test(src));
   for (const f of readdirSync(suiteDir)) {
-    if (/\.(js|mjs)$/.test(f) && f !== 'run-all.mjs' && statSync(join(suiteDir, f)).isFile()) copyFileSync(join(suiteDir, f), join(scratch, f));
+    if (wanted(join(suiteDir, f))) cpSync(join(suiteDir, f), join(scratch, f), { recursive: true, filter: wanted });
   }
   copyFileSync(suiteFile, join(scratch, 'suite.js'));
   copyFileSync(vectorsFile, join(scratch, 'vectors.json'));

@@ -17,7 +17,7 @@ fi
 
 # Binaries the harness runs. Each npm package ships its binary in a platform package; when
 # its postinstall ran, the binary may have been moved into the main package instead. Same
-# candidates as js-tests/runners/bins.mjs.
+# candidates as resolveBin() in js-tests/runners/harness.mjs.
 have() { # have CANDIDATE... : true if one is a real binary (not a postinstall placeholder)
   local f
   for f in "$@"; do

@@ -1,7 +1,6 @@
 // Bun: `bun run` with auto-install off (the package comes from the scratch node_modules).
 import { resolveBin, runEntryProcess } from './harness.mjs';
 
-export const entryFiles = ['bun.entry.mjs'];
 export const expectedEntry = 'node.js';
 
 export function run(ctx) {

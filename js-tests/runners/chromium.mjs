@@ -8,7 +8,6 @@ import { extname, join, normalize, sep } from 'node:path';
 import { chromium } from 'playwright-core';
 import { resolveBin, withTimeout } from './harness.mjs';
 
-export const entryFiles = ['chromium.entry.html', 'chromium.entry.mjs'];
 export const expectedEntry = 'browser.js';
 
 const TYPES = {
@@ -49,7 +48,8 @@ export async function run(ctx) {
   // launch() (unlike launchPersistentContext) starts from a fresh temporary profile and
   // deletes it on close.
   const browser = await withTimeout(
-    chromium.launch({ executablePath, headless: true, args: FLAGS, timeout: ctx.timeoutMs }),
+    chromium.launch({ executablePath, headless: true, args: FLAGS, timeout: ctx.timeoutMs,
+      handleSIGINT: false, handleSIGTERM: false, handleSIGHUP: false }), // run-all cleans up
     ctx.timeoutMs, 'chromium launch');
   ctx.defer(() => browser.close().catch(() => {}));
 
@@ -60,11 +60,14 @@ export async function run(ctx) {
   try {
     await page.goto(`http://127.0.0.1:${server.address().port}/`, { timeout: ctx.timeoutMs });
     await page.waitForFunction(() => window.__suiteResult !== undefined, null, { timeout: ctx.timeoutMs });
-    const result = await page.evaluate(() => window.__suiteResult);
+    // evaluate() awaits the page's promise, with no timeout of its own.
+    const result = await withTimeout(page.evaluate(() => window.__suiteResult), ctx.timeoutMs, 'chromium suite');
     if (result.error) throw new Error(`page threw: ${result.error}`);
     result.entry = result.entry && new URL(result.entry).pathname.replace(/^\//, '');
     return result;
   } catch (e) {
+    // Playwright appends Chromium's whole stderr (mostly D-Bus noise): keep it for --verbose.
+    if (!ctx.verbose) e.message = e.message.replace(/\n\s*Browser logs:[\s\S]*/, '');
     if (notes.length) e.message += `\n--- page ---\n${notes.slice(-30).join('\n')}`;
     throw e;
   }

@@ -2,7 +2,6 @@
 import { join } from 'node:path';
 import { resolveBin, runEntryProcess } from './harness.mjs';
 
-export const entryFiles = ['deno.entry.mjs'];
 export const expectedEntry = 'node.js';
 
 export function run(ctx) {

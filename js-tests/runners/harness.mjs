@@ -31,7 +31,7 @@ export function resolveBin(name) {
   for (const rel of BIN_CANDIDATES[name]) {
     const p = rel.startsWith('/') ? rel : join(ROOT, rel);
     // npm placeholders are tiny; /usr/bin/chromium is a shell wrapper (any size will do).
-    if (existsSync(p) && (rel.startsWith('/') || statSync(p).size > 100_000)) {
+    if (existsSync(p) && (rel.startsWith('/') || statSync(p).size > 1_000_000)) {
       if (!(statSync(p).mode & 0o111)) chmodSync(p, 0o755);
       return p;
     }

@@ -1,7 +1,6 @@
 // Node, CommonJS: `require('wechat-kf')` of the ES package (require(esm), Node >= 20.19).
 import { runEntryProcess } from './harness.mjs';
 
-export const entryFiles = ['node-cjs.entry.cjs'];
 export const expectedEntry = 'node.js';
 
 export function run(ctx) {

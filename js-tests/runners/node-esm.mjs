@@ -1,7 +1,6 @@
 // Node, ES module: `import * as lib from 'wechat-kf'` (the "node" condition).
 import { runEntryProcess } from './harness.mjs';
 
-export const entryFiles = ['node-esm.entry.mjs'];
 export const expectedEntry = 'node.js';
 
 export function run(ctx) {

@@ -6,7 +6,6 @@ import { basename, join } from 'node:path';
 import { build } from 'esbuild';
 import { freePort, resolveBin, startProcess, withTimeout } from './harness.mjs';
 
-export const entryFiles = ['workerd.entry.mjs'];
 export const expectedEntry = 'workerd.js';
 
 export async function run(ctx) {
@@ -65,12 +64,15 @@ const suiteWorker :Workerd.Worker = (
   try {
     const base = `http://127.0.0.1:${port}`;
     await withTimeout(waitReady(base, proc), ctx.timeoutMs, 'workerd start');
-    const res = await fetch(`${base}/run`, { signal: AbortSignal.timeout(ctx.timeoutMs) });
-    const body = await res.text();
+    const { res, body } = await withTimeout((async () => {
+      const res = await fetch(`${base}/run`);
+      return { res, body: await res.text() };
+    })(), ctx.timeoutMs, 'workerd GET /run');
     let result;
     try { result = JSON.parse(body); } catch { throw new Error(`GET /run: HTTP ${res.status}: ${body.slice(0, 2000)}`); }
     if (result.error) throw new Error(`worker threw: ${result.error}`);
     result.entry = entry;
+    result.stderr = proc.output().stderr;
     return result;
   } catch (e) {
     const { stdout, stderr } = proc.output();
