@@ -34,3 +34,6 @@ node js-tests/run-all.mjs
 
 step "js: Client against the WeChat API emulator (Node)"
 node --test --test-timeout=60000 js-tests/node/
+
+step "js: the push handlers over HTTP (koa, Express, Deno, Bun, workerd examples)"
+node js-tests/handlers/run.mjs

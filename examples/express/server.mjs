@@ -1,0 +1,28 @@
+// Express: mount the middleware before any body parser (it needs the raw body).
+import express from 'express';
+import { Client, createExpressMiddleware } from 'wechat-kf';
+
+const env = process.env;
+const client = new Client({ appId: env.WECHAT_APPID, appSecret: env.WECHAT_APPSECRET, baseUrl: env.WECHAT_API_BASE || undefined });
+
+const app = express();
+app.all('/wechat', createExpressMiddleware({
+  token: env.WECHAT_TOKEN,
+  encodingAESKey: env.WECHAT_ENCODING_AES_KEY,
+  appId: env.WECHAT_APPID,
+  replyTimeoutMs: Number(env.REPLY_TIMEOUT_MS) || 3000,
+  onError: (error, { phase }) => console.error(`wechat-kf ${phase}: ${error.kind ?? error.name} ${error.code ?? ''}`),
+  async onMessage(message, push) {
+    console.log(`handled ${push.dedupKey}`);
+    if (message.msgType === 'text') {
+      if (message.content.includes('人工')) return 'transfer';
+      await client.sendText({ touser: message.fromUserName, content: '我知道了' });
+    } else if (message.msgType === 'event' && message.event === 'user_enter_tempsession') {
+      await client.sendText({ touser: message.fromUserName, content: '您有什么问题吗?' });
+    }
+  },
+}));
+app.use(express.json()); // other routes may parse JSON; /wechat is answered above
+
+const port = Number(env.PORT) || 8080;
+app.listen(port, '127.0.0.1', () => console.log(`listening on http://127.0.0.1:${port}/wechat`));

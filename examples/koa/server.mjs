@@ -1,0 +1,39 @@
+// The walkthrough's koa handler (miniprogram-kf-walkthrough), rewritten with wechat-kf:
+// verification, decryption, retries and the 5 s budget are handled by the middleware.
+import Koa from 'koa';
+import { Client, createKoaMiddleware } from 'wechat-kf';
+
+const env = process.env;
+const client = new Client({ appId: env.WECHAT_APPID, appSecret: env.WECHAT_APPSECRET, baseUrl: env.WECHAT_API_BASE || undefined });
+
+const wechat = createKoaMiddleware({
+  token: env.WECHAT_TOKEN,
+  encodingAESKey: env.WECHAT_ENCODING_AES_KEY,
+  appId: env.WECHAT_APPID,
+  replyTimeoutMs: Number(env.REPLY_TIMEOUT_MS) || 3000,
+  onError: (error, { phase }) => console.error(`wechat-kf ${phase}: ${error.kind ?? error.name} ${error.code ?? ''}`),
+  async onMessage(message, push) {
+    console.log(`handled ${push.dedupKey}`);
+    switch (message.msgType) {
+      case 'text': // the user sent text in the customer-service session
+        if (message.content.includes('人工')) return 'transfer'; // hand over to human agents
+        await client.sendText({ touser: message.fromUserName, content: '我知道了', businessId: message.businessId });
+        break;
+      case 'image': // the user sent an image: send it back
+        await client.sendImage({ touser: message.fromUserName, mediaId: message.mediaId, businessId: message.businessId });
+        break;
+      case 'event':
+        if (message.event === 'user_enter_tempsession') { // entered from the contact button
+          await client.sendText({ touser: message.fromUserName, content: '您有什么问题吗?', businessId: message.businessId });
+        } else if (message.event === 'kf_create_session') {
+          console.log(`agent ${message.kfAccount} took the session`);
+        }
+        break;
+    }
+  },
+});
+
+const app = new Koa();
+app.use(async (ctx, next) => (ctx.path === '/wechat' ? wechat(ctx, next) : next()));
+const port = Number(env.PORT) || 8080;
+app.listen(port, '127.0.0.1', () => console.log(`listening on http://127.0.0.1:${port}/wechat`));
