@@ -1,8 +1,10 @@
 // The one JS suite: js-tests/run-all.mjs runs it unchanged against the packed tarball in Node
 // ESM, Node CJS, Deno, Bun, workerd and Chromium. Standard JS only.
 import { runCryptoSuite } from './suite-crypto.js';
+import { runInboundSuite } from './suite-inbound.js';
+import { runOutboundSuite } from './suite-outbound.js';
 
-const parts = [runCryptoSuite];
+const parts = [runCryptoSuite, runInboundSuite, runOutboundSuite];
 
 export async function runSuite(lib, { vectors, log = () => {} }) {
   if (typeof lib.init === 'function') await lib.init();
