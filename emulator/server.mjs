@@ -25,6 +25,7 @@
 import { createServer } from 'node:http';
 import { randomBytes } from 'node:crypto';
 import { pathToFileURL } from 'node:url';
+import { existsSync } from 'node:fs';
 
 export const DEFAULTS = Object.freeze({
   appId: 'wx0000000000emulator',
@@ -42,9 +43,13 @@ const KNOWN = new Set([
   '/cgi-bin/business/get', '/cgi-bin/business/list', '/cgi-bin/media/upload', '/cgi-bin/media/get',
 ]);
 
-/** Loads the built package (pkg/node.js next to this folder) unless one is passed in. */
+/**
+ * Loads the package unless one is passed in: node.js next to this file when it runs from the
+ * installed package (the build copies it there as emulator.js), else the repo's pkg/node.js.
+ */
 async function loadLib() {
-  const spec = process.env.WECHAT_KF_PKG ?? new URL('../pkg/node.js', import.meta.url).href;
+  const local = new URL('./node.js', import.meta.url);
+  const spec = process.env.WECHAT_KF_PKG ?? (existsSync(local) ? local.href : new URL('../pkg/node.js', import.meta.url).href);
   return import(spec);
 }
 

@@ -14,6 +14,8 @@ wasm-opt -Oz --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sig
   pkg/wechat_kf_bg.wasm -o pkg/wechat_kf_bg.wasm
 rm -f pkg/.gitignore pkg/package.json pkg/wechat_kf_bg.wasm.d.ts
 cp pkg-template/* pkg/
+# The API emulator ships in the package (`wechat-kf emulator`); emulator/server.mjs stays its source.
+cp emulator/server.mjs pkg/emulator.js
 cp README.md pkg/ 2>/dev/null || true
 
 mkdir -p dist

@@ -1,0 +1,44 @@
+// `wechat-kf emulator`: the local emulator of the WeChat HTTP API (emulator.js, copied into the
+// package from the repository's emulator/server.mjs by the build), on 127.0.0.1.
+import { UsageError, integer, parse } from './cli-options.js';
+
+export const emulator = {
+  summary: 'start the local emulator of the WeChat HTTP API (tokens, send window, kf, media, chatbot)',
+  help: `usage: wechat-kf emulator [--port 8081] [--host 127.0.0.1] [--app-id ID] [--app-secret S]
+
+Serves the WeChat API on http://HOST:PORT for tests and development (--port 0: any free
+port): /cgi-bin/token and stable_token, custom/send with the send-window rules (45015,
+45047), typing, kf accounts, sub-merchants, media, and the dialogue platform's sendmsg.
+Point a Client at it with \`baseUrl\`. Control endpoints: POST /__emulator/user
+{openid, action} opens a user's window; GET /__emulator/requests lists what it received;
+POST /__emulator/push pushes a message to your URL. Runs until interrupted (Ctrl-C).
+
+The appId and secret default to the emulator's own (wx0000000000emulator /
+emulator-app-secret); --app-id / --app-secret or WECHAT_KF_APP_ID / WECHAT_KF_APP_SECRET
+change them.`,
+  async run(argv, { lib, out, env = process.env }) {
+    const v = parse(argv, { port: { type: 'string' }, host: { type: 'string' }, 'app-id': { type: 'string' }, 'app-secret': { type: 'string' } });
+    if (v.help) return out(this.help);
+    const port = integer(v, 'port', 8081);
+    if (port > 65535) throw new UsageError(`--port must be at most 65535, got ${port}`);
+    const { start } = await import('./emulator.js');
+    const options = { lib, port, host: v.host ?? '127.0.0.1' };
+    const appId = v['app-id'] ?? env.WECHAT_KF_APP_ID;
+    const appSecret = v['app-secret'] ?? env.WECHAT_KF_APP_SECRET;
+    if (appId) options.appId = appId;
+    if (appSecret) options.appSecret = appSecret;
+    let emu;
+    try {
+      emu = await start(options);
+    } catch (e) {
+      throw new UsageError(`cannot listen on ${options.host}:${port}: ${e.code ?? e.message}`);
+    }
+    out(`wechat-kf emulator listening on ${emu.url} (appId ${emu.state.config.appId})`);
+    await new Promise((resolve) => {
+      const stop = () => resolve();
+      process.once('SIGINT', stop);
+      process.once('SIGTERM', stop);
+    });
+    await emu.close();
+  },
+};

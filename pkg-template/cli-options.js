@@ -1,0 +1,100 @@
+// Command-line plumbing shared by the `wechat-kf` commands: flag parsing (node:util), secrets
+// from flags or environment variables, and the two kinds of failure with their exit codes.
+import { parseArgs } from 'node:util';
+import { readFileSync } from 'node:fs';
+
+/** A wrong invocation (unknown flag, missing value): exit code 2. */
+export class UsageError extends Error {}
+/** The command ran and the check failed (bad signature, bad answer...): exit code 1. */
+export class CheckFailed extends Error {}
+
+/** Secrets and ids: flag name, environment variables (first set wins), what it is. */
+export const SECRETS = {
+  token: { flag: 'token', env: ['WECHAT_KF_TOKEN', 'WECHAT_TOKEN'], what: 'the Token of the message push settings' },
+  key: { flag: 'key', env: ['WECHAT_KF_AES_KEY', 'WECHAT_ENCODING_AES_KEY'], what: 'the 43-character EncodingAESKey' },
+  appId: { flag: 'app-id', env: ['WECHAT_KF_APP_ID', 'WECHAT_APPID'], what: 'the appId messages are encrypted for' },
+};
+
+/** Flag definitions of the secrets, for parseArgs. */
+export const SECRET_FLAGS = {
+  token: { type: 'string' },
+  key: { type: 'string' },
+  'app-id': { type: 'string' },
+};
+
+/**
+ * Parses argv for one command. `spec` maps flag names to { type, short?, default? }.
+ * Returns the values; `--help` is always accepted.
+ */
+export function parse(argv, spec) {
+  try {
+    const { values, positionals } = parseArgs({
+      args: argv,
+      options: { ...spec, help: { type: 'boolean', short: 'h' } },
+      strict: true,
+      allowPositionals: true,
+    });
+    if (positionals.length) throw new UsageError(`unexpected argument '${positionals[0]}'`);
+    return values;
+  } catch (e) {
+    if (e instanceof UsageError) throw e;
+    // parseArgs' messages name the flag and say what is wrong; drop its advice about '--'.
+    throw new UsageError(String(e.message).split('. To specify')[0].split('\n')[0]);
+  }
+}
+
+/** A secret from its flag or environment variables; throws a UsageError naming both. */
+export function secret(values, name, env = process.env) {
+  const s = SECRETS[name];
+  const v = values[s.flag] ?? s.env.map((n) => env[n]).find((x) => x !== undefined && x !== '');
+  if (v === undefined || v === '') {
+    throw new UsageError(`missing ${s.what}: pass --${s.flag} or set ${s.env[0]}`);
+  }
+  return v;
+}
+
+/** A required plain flag. */
+export function required(values, flag, what) {
+  const v = values[flag];
+  if (v === undefined || v === '') throw new UsageError(`missing --${flag} (${what})`);
+  return v;
+}
+
+/** A non-negative integer flag. */
+export function integer(values, flag, fallback) {
+  const v = values[flag];
+  if (v === undefined) return fallback;
+  if (!/^\d+$/.test(v)) throw new UsageError(`--${flag} must be a whole number, got '${v}'`);
+  return Number(v);
+}
+
+/** One of a fixed set of values. */
+export function choice(values, flag, allowed, fallback) {
+  const v = values[flag] ?? fallback;
+  if (!allowed.includes(v)) throw new UsageError(`--${flag} must be one of ${allowed.join(', ')}; got '${v}'`);
+  return v;
+}
+
+/** Text from a flag value, or from a file with `@path`, or stdin with `-`. */
+export function textArg(value) {
+  if (value === '-') return readFileSync(0, 'utf8');
+  if (typeof value === 'string' && value.startsWith('@')) {
+    try {
+      return readFileSync(value.slice(1), 'utf8');
+    } catch (e) {
+      throw new UsageError(`cannot read ${value.slice(1)}: ${e.code ?? e.message}`);
+    }
+  }
+  return value;
+}
+
+/** The query of a push given as `a=1&b=2`, `?a=1...` or a whole URL. */
+export function queryArg(value) {
+  const q = value.includes('?') ? value.slice(value.indexOf('?') + 1) : value;
+  return new URLSearchParams(q);
+}
+
+export const SECRETS_HELP = `Secrets come from flags or environment variables (never printed):
+  --token T      or WECHAT_KF_TOKEN      (also WECHAT_TOKEN)
+  --key K        or WECHAT_KF_AES_KEY    (also WECHAT_ENCODING_AES_KEY)
+  --app-id ID    or WECHAT_KF_APP_ID     (also WECHAT_APPID)`;

@@ -1,0 +1,80 @@
+// The platform's side of a push: the fields of each message type, their XML or JSON text, and
+// the signed (optionally encrypted) request as the platform sends it.
+import { randomBytes } from 'node:crypto';
+
+/** Message types and events `simulate --type` knows, with the fields each adds. */
+export const TYPES = {
+  text: (o) => ({ MsgType: 'text', Content: o.content ?? '你好 (a message simulated by wechat-kf)' }),
+  image: () => ({ MsgType: 'image', PicUrl: 'https://example.invalid/simulated.jpg', MediaId: 'simulated_media_id' }),
+  miniprogrampage: () => ({
+    MsgType: 'miniprogrampage', Title: '模拟卡片 simulated card', AppId: 'wx0000000000simulate',
+    PagePath: 'pages/index/index', ThumbUrl: 'https://example.invalid/thumb.jpg', ThumbMediaId: 'simulated_thumb_media_id',
+  }),
+  user_enter_tempsession: () => ({ MsgType: 'event', Event: 'user_enter_tempsession', SessionFrom: 'wechat-kf-simulate' }),
+  kf_create_session: () => ({ MsgType: 'event', Event: 'kf_create_session', KfAccount: 'test1@simulate' }),
+  kf_close_session: () => ({ MsgType: 'event', Event: 'kf_close_session', KfAccount: 'test1@simulate', CloseType: 'KF' }),
+  kf_switch_session: () => ({ MsgType: 'event', Event: 'kf_switch_session', FromKfAccount: 'test1@simulate', ToKfAccount: 'test2@simulate' }),
+};
+
+const NUMERIC = new Set(['CreateTime', 'MsgId', 'BusinessId']);
+const cdata = (s) => `<![CDATA[${String(s).split(']]>').join(']]]]><![CDATA[>')}]]>`;
+
+/** The plaintext of a push in the platform's XML or JSON (64-bit ids as bare digits). */
+export function serialize(fields, format) {
+  const entries = Object.entries(fields);
+  if (format === 'json') {
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${NUMERIC.has(k) ? String(v) : JSON.stringify(String(v))}`).join(',')}}`;
+  }
+  return `<xml>${entries.map(([k, v]) => `<${k}>${NUMERIC.has(k) ? v : cdata(v)}</${k}>`).join('')}</xml>`;
+}
+
+/** A fresh 64-bit message id above 2^53, as the platform's are. */
+function msgId() {
+  return (BigInt.asUintN(62, randomBytes(8).readBigUInt64BE(0)) | (1n << 62n)).toString();
+}
+
+/**
+ * The fields of one push. o: { type, from, to, content?, businessId?, now (seconds) }.
+ */
+export function pushFields(o) {
+  const fields = { ToUserName: o.to, FromUserName: o.from, CreateTime: o.now, ...TYPES[o.type](o) };
+  if (fields.MsgType !== 'event') fields.MsgId = msgId();
+  if (o.businessId !== undefined) fields.BusinessId = o.businessId;
+  return fields;
+}
+
+const nonce = () => String(100000000 + (randomBytes(4).readUInt32BE(0) % 900000000));
+
+/**
+ * The request the platform sends: { query: URLSearchParams, body, contentType }.
+ * keys: { token, encodingAESKey?, appId? }; encrypted needs all three (safe mode).
+ */
+export function pushRequest(lib, fields, { format, encrypted, keys, now }) {
+  const timestamp = String(now);
+  const n = nonce();
+  const plaintext = serialize(fields, format);
+  const query = new URLSearchParams({ signature: lib.signature(keys.token, timestamp, n), timestamp, nonce: n, openid: fields.FromUserName });
+  let body = plaintext;
+  if (encrypted) {
+    const crypt = new lib.WXBizMsgCrypt(keys);
+    try {
+      const encrypt = crypt.encrypt(plaintext);
+      body = format === 'json'
+        ? JSON.stringify({ ToUserName: fields.ToUserName, Encrypt: encrypt })
+        : `<xml><ToUserName>${cdata(fields.ToUserName)}</ToUserName><Encrypt>${cdata(encrypt)}</Encrypt></xml>`;
+      query.set('encrypt_type', 'aes');
+      query.set('msg_signature', crypt.msgSignature(timestamp, n, encrypt));
+    } finally {
+      crypt.free();
+    }
+  }
+  return { query, body, plaintext, contentType: format === 'json' ? 'application/json' : 'text/xml' };
+}
+
+/** The URL verification GET's query: signature over token, timestamp, nonce; a random echostr. */
+export function verificationQuery(lib, token, now) {
+  const timestamp = String(now);
+  const n = nonce();
+  const echostr = BigInt.asUintN(63, randomBytes(8).readBigUInt64BE(0)).toString();
+  return { query: new URLSearchParams({ signature: lib.signature(token, timestamp, n), timestamp, nonce: n, echostr }), echostr };
+}
