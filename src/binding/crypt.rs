@@ -151,7 +151,7 @@ impl JsWxBizMsgCrypt {
 
 /// A body given as a string or as UTF-8 bytes.
 fn body_string(value: &JsValue) -> Result<String, JsValue> {
-    if let Some(text) = value.as_string() {
+    if let Some(text) = args::text(value) {
         return Ok(text);
     }
     if let Some(bytes) = value.dyn_ref::<js_sys::Uint8Array>() {

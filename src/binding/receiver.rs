@@ -58,7 +58,7 @@ impl JsPushReceiver {
             ErrorKind::IllegalAesKey,
         )?;
         let app_id = args::string(&field(options, "appId"), "appId", ErrorKind::ValidateAppId)?;
-        let crypt = WxBizMsgCrypt::new(&token, &key, &app_id).map_err(js_err)?;
+        let crypt = super::host::attach(WxBizMsgCrypt::new(&token, &key, &app_id).map_err(js_err)?);
         let defaults = Limits::default();
         let limits = Limits {
             max_skew_seconds: count(options, "maxSkewSeconds", defaults.max_skew_seconds)?,
@@ -88,10 +88,11 @@ impl JsPushReceiver {
         nonce: Option<String>,
         encrypt_type: Option<String>,
         msg_signature: Option<String>,
-        body: &str,
+        body: JsValue,
         content_type: Option<String>,
         now_seconds: f64,
     ) -> Result<String, JsValue> {
+        let body = args::text(&body).unwrap_or_default();
         self.run(
             &signature,
             &timestamp,
