@@ -1,0 +1,164 @@
+// The browser debugger (examples/debugger) end to end in headless Chromium: the repository is
+// served on 127.0.0.1, the page loads the package's browser entry (pkg/browser.js, built by
+// scripts/build.sh), a known-answer vector is pasted and decrypted, a tampered signature shows
+// -40001, the builders round-trip, no request leaves 127.0.0.1; saves docs/debugger.png.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { createServer } from 'node:http';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { extname, join, normalize, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+const SCREENSHOT = join(ROOT, 'docs', 'debugger.png');
+const TYPES = {
+  '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8', '.mjs': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8', '.json': 'application/json', '.wasm': 'application/wasm', '.png': 'image/png',
+};
+const FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
+  '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'];
+const { vectors } = JSON.parse(readFileSync(join(ROOT, 'vectors', 'wxbizmsgcrypt.json'), 'utf8'));
+const v = vectors.find((x) => x.id === 'miniprogram-docs-push');
+const QUERY = `signature=0000&timestamp=${v.timestamp}&nonce=${v.nonce}&openid=o9AgO5Kd5ggOC-bXrbNODIiE3bGY&encrypt_type=aes&msg_signature=${v.msgSignature}`
+  .replace('signature=0000&', ''); // the vector has no plain signature
+const BODY = `<xml><ToUserName><![CDATA[gh_97417a04a28d]]></ToUserName><Encrypt><![CDATA[${v.encrypt}]]></Encrypt></xml>`;
+
+let server;
+let browser;
+let page;
+const requests = [];
+const problems = [];
+
+before(async () => {
+  assert.ok(existsSync(join(ROOT, 'pkg', 'browser.js')), 'pkg/browser.js missing: run `bash scripts/build.sh` first');
+  server = createServer(async (req, res) => {
+    const path = decodeURIComponent(new URL(req.url, 'http://x').pathname);
+    const file = normalize(join(ROOT, path));
+    if (!file.startsWith(ROOT) || file.split(sep).includes('node_modules')) return res.writeHead(403).end();
+    try {
+      const body = await readFile(file);
+      res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream', 'cache-control': 'no-store' });
+      res.end(body);
+    } catch {
+      problems.push(`404 ${path}`);
+      res.writeHead(404).end('not found');
+    }
+  });
+  await new Promise((r) => server.listen(0, '127.0.0.1', r));
+  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, args: FLAGS, timeout: 30_000 });
+  page = await browser.newPage({ viewport: { width: 1180, height: 1100 } });
+  page.setDefaultTimeout(15_000);
+  page.on('request', (r) => requests.push(r.url()));
+  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+  page.on('console', (m) => { if (m.type() === 'error') problems.push(`console: ${m.text()}`); });
+  await page.goto(`http://127.0.0.1:${server.address().port}/examples/debugger/index.html`);
+  await page.waitForSelector('body[data-ready]');
+  assert.equal(await page.getAttribute('body', 'data-ready'), 'true', problems.join('\n'));
+});
+
+after(async () => {
+  await browser?.close().catch(() => {});
+  if (server) await new Promise((r) => { server.closeAllConnections(); server.close(r); });
+});
+
+async function inspect({ token = v.token, key = v.encodingAESKey, appId = v.appId, query = QUERY, body = BODY } = {}) {
+  await page.fill('#token', token);
+  await page.fill('#aesKey', key);
+  await page.fill('#appId', appId);
+  await page.fill('#query', query);
+  await page.fill('#body', body);
+  await page.click('#inspect');
+  await page.waitForSelector('#result:not([hidden])');
+}
+
+test('the page says nothing leaves it', async () => {
+  const note = await page.textContent('#local-note');
+  assert.match(note, /不会发送任何数据/);
+  assert.match(note, /nothing is sent anywhere/);
+});
+
+test('a pasted vector is verified and decrypted; screenshot saved', async () => {
+  await inspect();
+  await page.waitForSelector('#decrypted:not([hidden])');
+  const plaintext = await page.textContent('#plaintext');
+  assert.equal(plaintext, v.plaintext);
+  const message = JSON.parse(await page.textContent('#message'));
+  assert.equal(message.mode, 'safe');
+  assert.equal(message.message.event, 'debug_demo');
+  assert.equal(message.message.raw.debug_str, 'hello world');
+  assert.ok(await page.isHidden('#error'));
+  mkdirSync(join(ROOT, 'docs'), { recursive: true });
+  await page.screenshot({ path: SCREENSHOT, fullPage: false });
+  assert.ok(readFileSync(SCREENSHOT).length > 10_000);
+});
+
+test('a tampered msg_signature shows -40001 with its explanation', async () => {
+  const bad = v.msgSignature.replace(/^./, (c) => (c === '0' ? '1' : '0'));
+  await inspect({ query: QUERY.replace(v.msgSignature, bad) });
+  await page.waitForSelector('#error:not([hidden])');
+  const error = await page.textContent('#error');
+  assert.match(error, /-40001 ValidateSignature/);
+  assert.match(error, /签名校验失败/);
+  assert.match(error, /Signature check failed/);
+  assert.ok(await page.isHidden('#decrypted'));
+  assert.match(await page.textContent('#steps'), /msg_signature .* is NOT valid/);
+});
+
+test('wrong appId (-40005), wrong key, a trimmed body: each explained', async () => {
+  await inspect({ appId: 'wx_not_this_app' });
+  assert.match(await page.textContent('#error'), /-40005 ValidateAppId[\s\S]*wx134c8103faa5a59e/);
+  await inspect({ key: 'B'.repeat(43) });
+  assert.match(await page.textContent('#error'), /-4000[78]/);
+  assert.match(await page.textContent('#hints'), /EncodingAESKey is most likely wrong/);
+  await inspect({ body: BODY.replace(v.encrypt, v.encrypt.slice(0, -12)) });
+  assert.match(await page.textContent('#error'), /-40001/);
+  assert.match(await page.textContent('#hints'), /Token is wrong|not from the same request/);
+});
+
+test('builders: a push (inspected back), an encrypted reply, a dialogue-platform payload', async () => {
+  await page.fill('#token', 'debugger-token');
+  await page.fill('#aesKey', v.encodingAESKey);
+  await page.fill('#appId', 'wx0000000000debug');
+  await page.selectOption('#pushType', 'text');
+  await page.selectOption('#pushFormat', 'json');
+  await page.fill('#pushContent', '调试消息 debug');
+  await page.click('#buildPush');
+  await page.waitForSelector('#pushOut:not([hidden])');
+  assert.match(await page.textContent('#pushQuery'), /encrypt_type=aes&msg_signature=[0-9a-f]{40}/);
+  await page.click('#pushToInspect');
+  await page.waitForSelector('#decrypted:not([hidden])');
+  const message = JSON.parse(await page.textContent('#message'));
+  assert.equal(message.format, 'json');
+  assert.equal(message.message.content, '调试消息 debug');
+
+  await page.click('summary:has-text("transfer_customer_service")');
+  await page.click('#buildReply');
+  await page.waitForSelector('#replyOut:not([hidden])');
+  assert.match(await page.textContent('#replyBody'), /<Encrypt><!\[CDATA\[[A-Za-z0-9+/=]+\]\]><\/Encrypt>/);
+  assert.match(await page.textContent('#replyPlain'), /transfer_customer_service/);
+
+  await page.click('summary:has-text("sendmsg")');
+  await page.fill('#botToken', 'DebugBotToken');
+  await page.fill('#botKey', v.encodingAESKey);
+  await page.fill('#botAppId', 'DEBUGBOT');
+  await page.selectOption('#botChannel', '2');
+  await page.click('#buildBot');
+  await page.waitForSelector('#botOut:not([hidden])');
+  assert.match(await page.textContent('#botRequest'), /POST https:\/\/chatbot\.weixin\.qq\.com\/openapi\/sendmsg\/DebugBotToken[\s\S]*"encrypt":/);
+  assert.match(await page.textContent('#botXml'), /o_debugger_user/);
+
+  await page.fill('#botKey', 'short');
+  await page.click('#buildBot');
+  assert.match(await page.textContent('#buildError'), /-40004[\s\S]*EncodingAESKey/);
+});
+
+test('no request left 127.0.0.1 and nothing failed', () => {
+  assert.ok(requests.length > 3, 'requests were recorded');
+  for (const url of requests) {
+    const u = new URL(url);
+    assert.ok(u.protocol === 'data:' || u.hostname === '127.0.0.1', `request to ${url}`);
+  }
+  assert.deepEqual(problems, []);
+});
