@@ -14,6 +14,13 @@ if [ ! -x /usr/bin/chromium ]; then
   apt-get update -qq >/dev/null
   apt-get install -y -qq chromium chromium-driver >/dev/null
 fi
+# A CJK font, so pages with Chinese text (examples/debugger and its screenshot) render it.
+if [ ! -e /usr/share/fonts/truetype/wqy/wqy-microhei.ttc ]; then
+  echo "setup-runtimes: installing fonts-wqy-microhei (apt)" >&2
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq >/dev/null
+  apt-get install -y -qq fonts-wqy-microhei >/dev/null
+fi
 
 # Binaries the harness runs. Each npm package ships its binary in a platform package; when
 # its postinstall ran, the binary may have been moved into the main package instead. Same

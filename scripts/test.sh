@@ -37,3 +37,9 @@ node --test --test-timeout=60000 js-tests/node/
 
 step "js: the push handlers over HTTP (koa, Express, Deno, Bun, workerd examples)"
 node js-tests/handlers/run.mjs
+
+step "js: the browser debugger in headless Chromium (saves docs/debugger.png)"
+node --test --test-timeout=120000 js-tests/debugger/
+
+step "js: the wechat-kf command line from the packed tarball (simulate against the examples)"
+node --test --test-timeout=120000 js-tests/cli/
