@@ -10,6 +10,7 @@ pub mod api;
 pub mod chatbot;
 pub mod crypto;
 pub mod error;
+mod json;
 pub mod message;
 pub mod push;
 pub mod quota;

@@ -39,44 +39,78 @@ impl Format {
     }
 }
 
+/// The outside of an encrypted push: its `Encrypt` value, and whether plaintext fields sit
+/// beside it (compatible mode). Those fields are never trusted: only the decryption is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Envelope<'a> {
+    pub encrypt: Cow<'a, str>,
+    /// Fields other than `ToUserName` and `Encrypt` are present (compatible mode).
+    pub has_plain_fields: bool,
+}
+
+fn is_envelope_field(name: &str) -> bool {
+    matches!(name, "ToUserName" | "Encrypt" | "encrypt")
+}
+
 /// Reads the `Encrypt` value from an XML or JSON body, with its format.
 pub fn read_encrypt(body: &str) -> Result<(Cow<'_, str>, Format)> {
     let format = Format::detect(body)?;
-    let encrypt = match format {
-        Format::Xml => read_encrypt_xml(body)?,
-        Format::Json => read_encrypt_json(body)?,
-    };
-    Ok((encrypt, format))
+    Ok((read_envelope(body, format)?.encrypt, format))
 }
 
-fn read_encrypt_xml(body: &str) -> Result<Cow<'_, str>> {
-    let mut found = None;
+/// Reads the envelope of a body whose format is known. Exactly one `Encrypt` is required.
+pub fn read_envelope(body: &str, format: Format) -> Result<Envelope<'_>> {
+    match format {
+        Format::Xml => read_envelope_xml(body),
+        Format::Json => read_envelope_json(body),
+    }
+}
+
+fn read_envelope_xml(body: &str) -> Result<Envelope<'_>> {
+    let mut encrypt = None;
+    let mut has_plain_fields = false;
     for field in xml::read_fields(body)? {
         if field.name == "Encrypt" {
-            if found.is_some() {
+            if encrypt.is_some() {
                 return Err(Error::new(
                     ErrorKind::ParseXml,
                     "the XML body has more than one Encrypt element",
                 ));
             }
-            found = Some(field.value);
+            encrypt = Some(field.value);
+        } else if !is_envelope_field(&field.name) {
+            has_plain_fields = true;
         }
     }
-    found.ok_or(Error::new(
-        ErrorKind::ParseXml,
-        "the XML body has no Encrypt element: is the push really encrypted (encrypt_type=aes)?",
-    ))
+    match encrypt {
+        Some(encrypt) => Ok(Envelope {
+            encrypt,
+            has_plain_fields,
+        }),
+        None => Err(Error::new(
+            ErrorKind::ParseXml,
+            "the XML body has no Encrypt element: is the push really encrypted \
+             (encrypt_type=aes)?",
+        )),
+    }
 }
 
-fn read_encrypt_json(body: &str) -> Result<Cow<'_, str>> {
-    let envelope: JsonEnvelope = serde_json::from_str(body).map_err(|e| {
-        Error::with_message(
-            ErrorKind::ParseJson,
-            alloc::format!("the JSON body cannot be parsed ({e})"),
-        )
-    })?;
+fn read_envelope_json(body: &str) -> Result<Envelope<'_>> {
+    let body = body.strip_prefix('\u{feff}').unwrap_or(body);
+    let mut de = serde_json::Deserializer::from_str(body);
+    let envelope: JsonEnvelope = serde::Deserializer::deserialize_any(&mut de, EnvelopeVisitor)
+        .and_then(|v| de.end().map(|()| v))
+        .map_err(|e| {
+            Error::with_message(
+                ErrorKind::ParseJson,
+                alloc::format!("the JSON body cannot be parsed ({e})"),
+            )
+        })?;
     match envelope.encrypt {
-        Some(serde_json::Value::String(text)) => Ok(Cow::Owned(text)),
+        Some(serde_json::Value::String(text)) => Ok(Envelope {
+            encrypt: Cow::Owned(text),
+            has_plain_fields: envelope.has_plain_fields,
+        }),
         Some(_) => Err(Error::new(
             ErrorKind::ParseJson,
             "the JSON body's Encrypt field is not a string",
@@ -95,14 +129,7 @@ fn read_encrypt_json(body: &str) -> Result<Cow<'_, str>> {
 /// of wasm) for one error message, and a derive cannot refuse `Encrypt` next to `encrypt`.
 struct JsonEnvelope {
     encrypt: Option<serde_json::Value>,
-}
-
-impl<'de> serde::Deserialize<'de> for JsonEnvelope {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> core::result::Result<Self, D::Error> {
-        deserializer.deserialize_any(EnvelopeVisitor)
-    }
+    has_plain_fields: bool,
 }
 
 struct EnvelopeVisitor;
@@ -114,79 +141,29 @@ impl<'de> serde::de::Visitor<'de> for EnvelopeVisitor {
         f.write_str("a JSON object with an Encrypt field")
     }
 
-    // Every non-object value gets the same custom error: serde's default type errors would link
-    // float formatting.
-    fn visit_unit<E: serde::de::Error>(self) -> core::result::Result<JsonEnvelope, E> {
-        Err(not_an_object())
-    }
-    fn visit_bool<E: serde::de::Error>(self, _: bool) -> core::result::Result<JsonEnvelope, E> {
-        Err(not_an_object())
-    }
-    fn visit_i64<E: serde::de::Error>(self, _: i64) -> core::result::Result<JsonEnvelope, E> {
-        Err(not_an_object())
-    }
-    fn visit_u64<E: serde::de::Error>(self, _: u64) -> core::result::Result<JsonEnvelope, E> {
-        Err(not_an_object())
-    }
-    fn visit_f64<E: serde::de::Error>(self, _: f64) -> core::result::Result<JsonEnvelope, E> {
-        Err(not_an_object())
-    }
-    fn visit_str<E: serde::de::Error>(self, _: &str) -> core::result::Result<JsonEnvelope, E> {
-        Err(not_an_object())
-    }
-    fn visit_seq<A: serde::de::SeqAccess<'de>>(
-        self,
-        _: A,
-    ) -> core::result::Result<JsonEnvelope, A::Error> {
-        Err(not_an_object())
-    }
+    crate::json::refuse_non_objects!(JsonEnvelope, "the body is not a JSON object");
 
     fn visit_map<A: serde::de::MapAccess<'de>>(
         self,
         mut map: A,
     ) -> core::result::Result<JsonEnvelope, A::Error> {
         let mut encrypt = None;
-        while let Some(EncryptKey(is_encrypt)) = map.next_key::<EncryptKey>()? {
-            if is_encrypt {
+        let mut has_plain_fields = false;
+        while let Some(crate::json::Key(key)) = map.next_key()? {
+            if key == "Encrypt" || key == "encrypt" {
                 if encrypt.is_some() {
                     return Err(serde::de::Error::custom("more than one Encrypt field"));
                 }
                 encrypt = Some(map.next_value::<serde_json::Value>()?);
             } else {
+                has_plain_fields |= !is_envelope_field(&key);
                 map.next_value::<serde::de::IgnoredAny>()?;
             }
         }
-        Ok(JsonEnvelope { encrypt })
-    }
-}
-
-fn not_an_object<E: serde::de::Error>() -> E {
-    E::custom("the body is not a JSON object")
-}
-
-/// A JSON object key, reduced to whether it names the Encrypt field. Read with
-/// `deserialize_any` so no type-error path (and its float formatting) is linked.
-struct EncryptKey(bool);
-
-impl<'de> serde::Deserialize<'de> for EncryptKey {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> core::result::Result<Self, D::Error> {
-        deserializer.deserialize_any(EncryptKeyVisitor)
-    }
-}
-
-struct EncryptKeyVisitor;
-
-impl serde::de::Visitor<'_> for EncryptKeyVisitor {
-    type Value = EncryptKey;
-
-    fn expecting(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
-        f.write_str("a field name")
-    }
-
-    fn visit_str<E: serde::de::Error>(self, key: &str) -> core::result::Result<EncryptKey, E> {
-        Ok(EncryptKey(key == "Encrypt" || key == "encrypt"))
+        Ok(JsonEnvelope {
+            encrypt,
+            has_plain_fields,
+        })
     }
 }
 

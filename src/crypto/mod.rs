@@ -8,7 +8,7 @@ mod signature;
 mod url;
 
 pub use cipher::{Decrypted, MessageCipher};
-pub use envelope::{read_encrypt, Format, ReplyEnvelope};
+pub use envelope::{read_encrypt, read_envelope, Envelope, Format, ReplyEnvelope};
 pub use host::{Host, HostCrypto};
 pub use key::AesKey;
 pub use signature::{

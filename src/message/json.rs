@@ -1,7 +1,6 @@
 //! JSON pushes: one flat object. Numbers keep their exact digits (`MsgId` exceeds 2^53);
 //! nesting deeper than the limit is refused before parsing (-41003).
 
-use alloc::borrow::Cow;
 use alloc::string::String;
 use alloc::vec::Vec;
 use core::fmt;
@@ -72,16 +71,21 @@ impl<'de> Visitor<'de> for ObjectVisitor {
         f.write_str("a JSON object")
     }
 
+    crate::json::refuse_non_objects!(Vec<(String, RawValue)>, "the push is not a JSON object");
+
     fn visit_map<A: MapAccess<'de>>(
         self,
         mut map: A,
     ) -> core::result::Result<Self::Value, A::Error> {
         let mut fields = Vec::new();
-        while let Some(key) = map.next_key::<Cow<'de, str>>()? {
+        while let Some(crate::json::Key(key)) = map.next_key()? {
             let raw: &'de JsonRaw = map.next_value()?;
             let text = raw.get();
             let value = match text.as_bytes().first() {
-                Some(b'"') => RawValue::Text(serde_json::from_str(text).map_err(A::Error::custom)?),
+                Some(b'"') => RawValue::Text(
+                    crate::json::string_value(text)
+                        .ok_or_else(|| A::Error::custom("invalid string"))?,
+                ),
                 Some(b'-' | b'0'..=b'9') => RawValue::Number(text.into()),
                 _ => RawValue::Json(serde_json::from_str(text).map_err(A::Error::custom)?),
             };

@@ -2,17 +2,15 @@
 //! parsing, the dedup key, and the replies. Pure: the caller passes the current time and,
 //! for encrypted replies, the timestamp, nonce and random bytes.
 
-mod envelope;
 mod reply;
 mod window;
 
-pub use envelope::{read_envelope, Envelope};
 pub use reply::{transfer_reply, ReplyTarget};
 pub use window::check_window;
 
 use alloc::string::String;
 
-use crate::crypto::{Format, UrlVerification, WxBizMsgCrypt};
+use crate::crypto::{read_envelope, Format, UrlVerification, WxBizMsgCrypt};
 use crate::error::{Error, ErrorKind, Result};
 use crate::message::{self, Message, DEFAULT_MAX_JSON_DEPTH};
 
