@@ -20,18 +20,7 @@ impl JsWxBizMsgCrypt {
     /// `new WXBizMsgCrypt({ token, encodingAESKey, appId })`.
     #[wasm_bindgen(constructor)]
     pub fn new(options: &JsValue) -> Result<JsWxBizMsgCrypt, JsValue> {
-        let token = args::string(
-            &field(options, "token"),
-            "token",
-            ErrorKind::ComputeSignature,
-        )?;
-        let key = args::string(
-            &field(options, "encodingAESKey"),
-            "encodingAESKey",
-            ErrorKind::IllegalAesKey,
-        )?;
-        let app_id = args::string(&field(options, "appId"), "appId", ErrorKind::ValidateAppId)?;
-        let inner = super::host::attach(WxBizMsgCrypt::new(&token, &key, &app_id).map_err(js_err)?);
+        let inner = crypt_from_options(options)?;
         Ok(JsWxBizMsgCrypt { inner })
     }
 
@@ -147,6 +136,24 @@ impl JsWxBizMsgCrypt {
             })
             .map_err(js_err)
     }
+}
+
+/// A crypt from `{ token, encodingAESKey, appId }`, using the host's primitives when the
+/// runtime registered them. Shared by every class that takes these options.
+pub fn crypt_from_options(options: &JsValue) -> Result<WxBizMsgCrypt, JsValue> {
+    let token = args::string(
+        &field(options, "token"),
+        "token",
+        ErrorKind::ComputeSignature,
+    )?;
+    let key = args::string(
+        &field(options, "encodingAESKey"),
+        "encodingAESKey",
+        ErrorKind::IllegalAesKey,
+    )?;
+    let app_id = args::string(&field(options, "appId"), "appId", ErrorKind::ValidateAppId)?;
+    let crypt = WxBizMsgCrypt::new(&token, &key, &app_id).map_err(js_err)?;
+    Ok(super::host::attach(crypt))
 }
 
 /// A body given as a string or as UTF-8 bytes.

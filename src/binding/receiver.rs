@@ -9,7 +9,7 @@ use wasm_bindgen::prelude::*;
 use super::args::{self, field};
 use super::edge;
 use super::errors::js_err;
-use crate::crypto::{Format, UrlVerification, WxBizMsgCrypt};
+use crate::crypto::{Format, UrlVerification};
 use crate::error::{Error, ErrorKind};
 use crate::push::{transfer_reply, Limits, PushQuery, Receiver, ReplyTarget};
 
@@ -47,18 +47,7 @@ impl JsPushReceiver {
     /// maxJsonDepth? })`.
     #[wasm_bindgen(constructor)]
     pub fn new(options: &JsValue) -> Result<JsPushReceiver, JsValue> {
-        let token = args::string(
-            &field(options, "token"),
-            "token",
-            ErrorKind::ComputeSignature,
-        )?;
-        let key = args::string(
-            &field(options, "encodingAESKey"),
-            "encodingAESKey",
-            ErrorKind::IllegalAesKey,
-        )?;
-        let app_id = args::string(&field(options, "appId"), "appId", ErrorKind::ValidateAppId)?;
-        let crypt = super::host::attach(WxBizMsgCrypt::new(&token, &key, &app_id).map_err(js_err)?);
+        let crypt = super::crypt::crypt_from_options(options)?;
         let defaults = Limits::default();
         let limits = Limits {
             max_skew_seconds: count(options, "maxSkewSeconds", defaults.max_skew_seconds)?,
