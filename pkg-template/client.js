@@ -22,6 +22,18 @@ function transportError(message, retryable) {
   return new WxkfError(message, -42004, 'Transport', { retryable });
 }
 
+/** `text` with every secret (as given, and URL-encoded) replaced by `***`. */
+function redact(text, secrets) {
+  let out = String(text);
+  for (const s of secrets) {
+    if (typeof s !== 'string' || s.length < 4) continue;
+    for (const form of new Set([s, encodeURIComponent(s), new URLSearchParams({ s }).toString().slice(2)])) {
+      out = out.split(form).join('***');
+    }
+  }
+  return out;
+}
+
 export class Client {
   #appId; #appSecret; #tokenFn; #stable; #base; #chatbotBase; #fetch; #sleep; #retries;
   #backoffMs; #marginMs; #now; #window; #bot; #timeoutMs;
@@ -180,7 +192,8 @@ export class Client {
       throw new WxkfError('Client needs the chatbot option ({ token, encodingAESKey, appId })', -42001, 'MissingField', { field: 'chatbot' });
     }
     const request = this.#bot.sendmsg(payload, { random });
-    return this.#exchange(this.#chatbotBase, request, null);
+    // The bot's TOKEN is the last segment of the sendmsg path: keep it out of error messages.
+    return this.#exchange(this.#chatbotBase, request, null, undefined, [request.path.split('/').pop()]);
   }
 
   async #withRetries(fn) {
@@ -195,8 +208,13 @@ export class Client {
     }
   }
 
-  /** One HTTP exchange. `body`: a function making a FormData, or 'binary' for media/get. */
-  async #exchange(base, request, token, body) {
+  /**
+   * One HTTP exchange. `body`: a function making a FormData, or 'binary' for media/get.
+   * `secrets`: more values (besides the access token and appSecret) no error may name.
+   */
+  async #exchange(base, request, token, body, secrets = []) {
+    const hidden = [token, this.#appSecret, request.query?.secret, ...secrets];
+    const what = redact(`${request.method} ${request.path}`, hidden);
     const params = new URLSearchParams();
     if (token) params.set('access_token', token);
     for (const [k, v] of Object.entries(request.query ?? {})) params.set(k, v);
@@ -216,7 +234,7 @@ export class Client {
     try {
       res = await this.#fetch(url, init);
     } catch (e) {
-      throw transportError(`${request.method} ${request.path} failed: ${e && e.message}`, true);
+      throw transportError(`${what} failed: ${redact(e && e.message, hidden)}`, true);
     }
     const type = res.headers.get('content-type') ?? '';
     if (body === 'binary' && res.ok && !/json|text\/plain/i.test(type)) {
@@ -224,10 +242,10 @@ export class Client {
     }
     const text = await res.text();
     if (!res.ok) {
-      throw transportError(`${request.method} ${request.path} answered HTTP ${res.status}`, res.status >= 500 || res.status === 429);
+      throw transportError(`${what} answered HTTP ${res.status}`, res.status >= 500 || res.status === 429);
     }
     if (!/^\s*\{/.test(text)) {
-      throw transportError(`${request.method} ${request.path} answered something other than JSON`, false);
+      throw transportError(`${what} answered something other than JSON`, false);
     }
     return parseResponse(text);
   }

@@ -233,3 +233,28 @@ test('transport failures: HTTP errors and unreachable hosts', { timeout: 10000 }
   const bad = new Client({ appId: 'wrong', appSecret: 'b', baseUrl: emu.url });
   await rejects(bad.getKfList(), 40013);
 });
+
+test('transport errors name no secret: bot token in the sendmsg path, access_token, appSecret', { timeout: 10000 }, async () => {
+  const secrets = { botToken: 'BotTokenSecret42', accessToken: 'ACCESS_TOKEN_SECRET_9', appSecret: 'app-secret-value-7' };
+  const key = 'kWxPEV2UEDyxWpmPdKC3F4dgPDmOvfKX1HGnEUDS1aR';
+  const noSecret = (e) => {
+    assert.ok(e instanceof WxkfError, `WxkfError, got ${e}`);
+    assert.equal(e.code, -42004);
+    for (const s of Object.values(secrets)) assert.ok(!String(e.message).includes(s), `secret in: ${e.message}`);
+  };
+  // The dialogue platform answers HTTP 503 (as it does to a wrong body): the path holds the TOKEN.
+  const bot = new Client({
+    accessToken: () => secrets.accessToken, retries: 0,
+    chatbot: { token: secrets.botToken, encodingAESKey: key, appId: 'botapp' },
+    fetch: async () => new Response('busy', { status: 503 }),
+  });
+  noSecret(await bot.chatbotSend({ openid: 'o', msg: 'm', channel: 7 }).catch((e) => e));
+  // A fetch whose error names the URL (undici's "Failed to parse URL from ...", proxies, mocks).
+  const echo = async (url) => { throw new TypeError(`request to ${url} failed`); };
+  const viaToken = new Client({ accessToken: () => secrets.accessToken, retries: 0, fetch: echo });
+  noSecret(await viaToken.getKfList().catch((e) => e));
+  const viaSecret = new Client({ appId: 'wxapp', appSecret: secrets.appSecret, retries: 0, fetch: echo });
+  noSecret(await viaSecret.getAccessToken().catch((e) => e));
+  const botEcho = new Client({ accessToken: () => secrets.accessToken, retries: 0, fetch: echo, chatbot: { token: secrets.botToken, encodingAESKey: key, appId: 'botapp' } });
+  noSecret(await botEcho.chatbotSend({ openid: 'o', msg: 'm', channel: 7 }).catch((e) => e));
+});
