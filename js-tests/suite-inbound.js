@@ -281,5 +281,34 @@ export async function runInboundSuite(lib, { vectors, log = () => {} }) {
     c.assertEq((await handler(new Request('http://127.0.0.1/wx', { method: 'PUT', body: 'x' }))).status, 405);
   });
 
+  await c.checkAsync('createHandler: a callback failing after the reply budget releases its dedup key', async () => {
+    let calls = 0;
+    const pending = [];
+    const errors = [];
+    const handler = createHandler({
+      token: TOKEN, encodingAESKey: KEY, appId: APP, now: nowMs, replyTimeoutMs: 20,
+      onError: (e, info) => errors.push(info.phase),
+      onMessage: async () => {
+        calls++;
+        await new Promise((r) => setTimeout(r, 60));
+        if (calls === 1) throw new Error('the database is down');
+      },
+    });
+    const ctx = { waitUntil: (p) => pending.push(p) };
+    const req = request(SAMPLES[0][1], 'xml', 'safe');
+    const post = () => handler(new Request('http://127.0.0.1/wx?' + new URLSearchParams(req.query), { method: 'POST', body: req.body }), ctx);
+    c.assertEq(await (await post()).text(), 'success');
+    await Promise.all(pending);
+    c.assertEq(errors.join(), 'onMessage');
+    // The platform's retry: the failed push is handled again, not acknowledged as a duplicate.
+    c.assertEq(await (await post()).text(), 'success');
+    await Promise.all(pending);
+    c.assertEq(calls, 2);
+    // Handled successfully now: a further retry is a duplicate.
+    await post();
+    await Promise.all(pending);
+    c.assertEq(calls, 2);
+  });
+
   return c.result();
 }

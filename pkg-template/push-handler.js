@@ -130,8 +130,12 @@ export function createProcessor(options = {}) {
     }
     clearTimeout(timer);
     if (value === late) {
-      // Acknowledge now; the callback finishes in the background.
-      const rest = work.then(() => {}, (e) => report(e, { phase: 'onMessage', dedupKey: key }));
+      // Acknowledge now; the callback finishes in the background. If it fails, the key is
+      // released so that the platform's retry runs it again.
+      const rest = work.then(() => {}, async (e) => {
+        report(e, { phase: 'onMessage', dedupKey: key });
+        await release();
+      });
       if (typeof req.waitUntil === 'function') req.waitUntil(rest);
       return answer(200, 'success');
     }
