@@ -1,6 +1,7 @@
 // Receiver: the inbound side of one account. A thin wrapper over the wasm PushReceiver: it
 // reads the clock, normalises the query and the body, and makes one wasm call per push.
 import { PushReceiver } from './wechat_kf.js';
+import { WxkfError } from './errors.js';
 
 const XML_TYPE = 'text/xml; charset=utf-8';
 const JSON_TYPE = 'application/json; charset=utf-8';
@@ -65,14 +66,22 @@ export class Receiver {
       param(query, 'msg_signature', 'msgSignature'),
     ];
     const now = this.#seconds();
+    // The size limit comes before the body is copied into wasm memory (which never shrinks).
+    // A string of n UTF-16 units is at least n bytes of UTF-8.
+    const max = this.#inner.maxBodyBytes;
+    const tooLarge = (size) => {
+      if (size > max) throw new WxkfError(`the body is ${size} bytes or more, more than the limit of ${max}`, -41002, 'BodyTooLarge');
+    };
     let json;
     if (typeof body === 'string') {
+      tooLarge(body.length);
       json = this.#inner.receiveText(...args, body, contentType ?? undefined, now);
     } else {
       const bytes = body instanceof Uint8Array ? body
         : body instanceof ArrayBuffer ? new Uint8Array(body)
         : ArrayBuffer.isView(body) ? new Uint8Array(body.buffer, body.byteOffset, body.byteLength)
         : new Uint8Array(0);
+      tooLarge(bytes.byteLength);
       json = this.#inner.receiveBytes(...args, bytes, contentType ?? undefined, now);
     }
     const push = JSON.parse(json);

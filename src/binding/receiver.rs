@@ -33,6 +33,11 @@ fn count(options: &JsValue, name: &str, default: u64) -> Result<u64, JsValue> {
     }
 }
 
+/// A count as `usize`: values beyond the target's range (4 GiB on wasm32) mean "no limit".
+fn saturate(n: u64) -> usize {
+    usize::try_from(n).unwrap_or(usize::MAX)
+}
+
 fn seconds(now_seconds: f64) -> u64 {
     if now_seconds.is_finite() && now_seconds > 0.0 {
         now_seconds as u64
@@ -51,10 +56,16 @@ impl JsPushReceiver {
         let defaults = Limits::default();
         let limits = Limits {
             max_skew_seconds: count(options, "maxSkewSeconds", defaults.max_skew_seconds)?,
-            max_body_bytes: count(options, "maxBodyBytes", defaults.max_body_bytes as u64)?
-                as usize,
-            max_json_depth: count(options, "maxJsonDepth", defaults.max_json_depth as u64)?
-                as usize,
+            max_body_bytes: saturate(count(
+                options,
+                "maxBodyBytes",
+                defaults.max_body_bytes as u64,
+            )?),
+            max_json_depth: saturate(count(
+                options,
+                "maxJsonDepth",
+                defaults.max_json_depth as u64,
+            )?),
         };
         Ok(JsPushReceiver {
             inner: Receiver::new(crypt, limits),

@@ -1,0 +1,41 @@
+// The Receiver's body limit is applied before the body reaches wasm memory: an oversized body
+// costs no copy and no (never returned) growth of the module's memory. Uses the built package
+// (pkg/node.js; WECHAT_KF_PKG overrides) and its glue's initSync, which hands back the
+// already-instantiated exports.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+
+const entry = process.env.WECHAT_KF_PKG ?? new URL('../../pkg/node.js', import.meta.url).href;
+const lib = await import(entry);
+const glue = await import(new URL('./wechat_kf.js', entry).href);
+const { memory } = glue.initSync();
+const { Receiver, WxkfError } = lib;
+
+const options = { token: 't0ken', encodingAESKey: 'kWxPEV2UEDyxWpmPdKC3F4dgPDmOvfKX1HGnEUDS1aR', appId: 'wx49f0ab532d5d035a' };
+const query = { signature: 'a'.repeat(40), timestamp: '1', nonce: '2' };
+
+const tooLarge = (fn) => {
+  let error;
+  try { fn(); } catch (e) { error = e; }
+  assert.ok(error instanceof WxkfError, `WxkfError, got ${error}`);
+  assert.equal(error.code, -41002);
+  assert.equal(error.kind, 'BodyTooLarge');
+};
+
+test('oversized bodies are refused before they are copied into wasm memory', () => {
+  const receiver = new Receiver({ ...options, maxBodyBytes: 1024, now: () => 1000 });
+  const before = memory.buffer.byteLength;
+  const big = 64 << 20;
+  tooLarge(() => receiver.receive({ query, body: 'x'.repeat(big) }));
+  tooLarge(() => receiver.receive({ query, body: new Uint8Array(big) }));
+  tooLarge(() => receiver.receive({ query, body: new ArrayBuffer(big) }));
+  tooLarge(() => receiver.receive({ query, body: new DataView(new ArrayBuffer(big)) }));
+  assert.ok(memory.buffer.byteLength - before < big, `wasm memory grew by ${memory.buffer.byteLength - before} bytes`);
+  // At the limit the body is read (and fails later, on the signature).
+  assert.throws(() => receiver.receive({ query, body: `<xml>${'x'.repeat(1024 - 11)}</xml>` }), (e) => e.kind === 'ValidateSignature');
+});
+
+test('maxBodyBytes above 4 GiB saturates instead of wrapping', () => {
+  assert.equal(new Receiver({ ...options, maxBodyBytes: 2 ** 32 }).maxBodyBytes, 2 ** 32 - 1);
+  assert.equal(new Receiver({ ...options, maxBodyBytes: 2 ** 32 + 5 }).maxBodyBytes, 2 ** 32 - 1);
+});
