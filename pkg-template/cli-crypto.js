@@ -5,7 +5,11 @@ import {
 } from './cli-options.js';
 import { envelopeField } from './cli-reply.js';
 
-const same = (a, b) => a.length === b.length && timingSafeEqual(Buffer.from(a), Buffer.from(b));
+const same = (a, b) => {
+  const x = Buffer.from(a);
+  const y = Buffer.from(b);
+  return x.length === y.length && timingSafeEqual(x, y);
+};
 
 export const sign = {
   summary: 'compute signature (token, timestamp, nonce) or msg_signature (with --encrypt)',

@@ -111,3 +111,11 @@ test('clear failures: wrong appId, wrong key, missing secrets, unknown flags', a
     assert.match(r.stdout, new RegExp(`usage: wechat-kf ${cmd}`));
   }
 });
+
+test('verify: a non-ASCII signature of the right length is INVALID (exit 1), not a crash', async () => {
+  const sig = `é${'0'.repeat(39)}`;
+  const r = await cli(['verify', '--timestamp', push.timestamp, '--nonce', push.nonce, '--signature', sig]);
+  assert.equal(r.code, 1);
+  assert.match(r.stdout, /signature: INVALID/);
+  assert.doesNotMatch(r.stderr, /unexpected error/);
+});
