@@ -310,5 +310,17 @@ export async function runInboundSuite(lib, { vectors, log = () => {} }) {
     c.assertEq(calls, 2);
   });
 
+  // allowPlaintext: false refuses plaintext pushes (a replayed query cannot carry a forged body)
+  // and still takes encrypted ones.
+  c.check('allowPlaintext: false refuses plaintext with -41005, accepts encrypted', () => {
+    const strict = new Receiver({ token: TOKEN, encodingAESKey: KEY, appId: APP, now: nowMs, allowPlaintext: false });
+    let error;
+    try { strict.receive(request(SAMPLES[0][1], 'xml', 'plaintext')); } catch (e) { error = e; }
+    c.assertTrue(error instanceof WxkfError, 'a WxkfError');
+    c.assertEq(error.code, -41005);
+    c.assertEq(error.kind, 'PlaintextRefused');
+    c.assertEq(strict.receive(request(SAMPLES[0][1], 'json', 'safe')).message.msgId, BIG_ID);
+  });
+
   return c.result();
 }

@@ -107,7 +107,8 @@ export type WxkfInboundErrorKind =
   | 'TimestampOutOfWindow' // -41001: timestamp further from now than maxSkewSeconds
   | 'BodyTooLarge' // -41002: body larger than maxBodyBytes
   | 'JsonTooDeep' // -41003: JSON nested deeper than maxJsonDepth
-  | 'InvalidQuery'; // -41004: timestamp/nonce missing or malformed, unknown encrypt_type
+  | 'InvalidQuery' // -41004: timestamp/nonce missing or malformed, unknown encrypt_type
+  | 'PlaintextRefused'; // -41005: plaintext push while allowPlaintext is false
 
 export interface ReceiverOptions extends CryptOptions {
   /** Replay window in seconds (default 300); 0 disables the check. */
@@ -116,6 +117,12 @@ export interface ReceiverOptions extends CryptOptions {
   maxBodyBytes?: number;
   /** Deepest JSON nesting accepted (default 32). */
   maxJsonDepth?: number;
+  /**
+   * Accept plaintext-mode pushes (default true). Set false when the account uses compatible
+   * or safe mode: in plaintext mode `signature` does not cover the body, so a replayed query
+   * could carry a forged plaintext body. Refused pushes throw -41005 PlaintextRefused.
+   */
+  allowPlaintext?: boolean;
   /** The clock, in milliseconds like Date.now (default Date.now). */
   now?: () => number;
 }

@@ -8,7 +8,7 @@ import { WxkfError } from './errors.js';
 const TEXT = 'text/plain; charset=utf-8';
 const UNAUTHORIZED = new Set([
   'ValidateSignature', 'TimestampOutOfWindow', 'ValidateAppId', 'DecryptAes', 'IllegalBuffer',
-  'DecodeBase64',
+  'DecodeBase64', 'PlaintextRefused',
 ]);
 
 /** HTTP status for a failure: 413 too large, 401 not authentic (or not for us), else 400. */

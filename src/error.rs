@@ -44,6 +44,8 @@ pub enum ErrorKind {
     JsonTooDeep,
     /// -41004: the query lacks a required parameter or has an unknown `encrypt_type`.
     InvalidQuery,
+    /// -41005: a plaintext push reached a receiver configured for encrypted pushes only.
+    PlaintextRefused,
     // Outbound extensions (-42001 ..): request builder validation, and platform errcodes.
     /// -42001: a required input field of a request builder is missing or empty.
     MissingField,
@@ -76,6 +78,7 @@ impl ErrorKind {
             ErrorKind::BodyTooLarge => -41002,
             ErrorKind::JsonTooDeep => -41003,
             ErrorKind::InvalidQuery => -41004,
+            ErrorKind::PlaintextRefused => -41005,
             ErrorKind::MissingField => -42001,
             ErrorKind::InvalidField => -42002,
             ErrorKind::InvalidInput => -42003,
@@ -103,6 +106,7 @@ impl ErrorKind {
             ErrorKind::BodyTooLarge => "BodyTooLarge",
             ErrorKind::JsonTooDeep => "JsonTooDeep",
             ErrorKind::InvalidQuery => "InvalidQuery",
+            ErrorKind::PlaintextRefused => "PlaintextRefused",
             ErrorKind::MissingField => "MissingField",
             ErrorKind::InvalidField => "InvalidField",
             ErrorKind::InvalidInput => "InvalidInput",

@@ -314,3 +314,31 @@ fn random_bytes_never_panic() {
     }
     assert_still_works(&r);
 }
+
+#[test]
+fn plaintext_pushes_can_be_refused() {
+    // In plaintext mode `signature` covers token, timestamp and nonce only, so a replayed query
+    // could carry a forged body; a receiver for an encrypted account refuses plaintext outright.
+    let strict = Receiver::new(
+        crypt(),
+        Limits {
+            allow_plaintext: false,
+            ..Limits::default()
+        },
+    );
+    let sig = plain_sig();
+    let query = PushQuery {
+        signature: Some(&sig),
+        timestamp: Some(TS),
+        nonce: Some(NONCE),
+        ..Default::default()
+    };
+    let body = b"<xml><ToUserName>gh</ToUserName><FromUserName>o</FromUserName><CreateTime>1</CreateTime><MsgType>text</MsgType><Content>forged</Content><MsgId>1</MsgId></xml>";
+    let err = strict.receive(&query, body, None, NOW).unwrap_err();
+    assert_eq!(
+        (err.code(), err.kind().as_str()),
+        (-41005, "PlaintextRefused")
+    );
+    // The default receiver accepts the same push, so the refusal is the option's doing.
+    assert!(receiver().receive(&query, body, None, NOW).is_ok());
+}

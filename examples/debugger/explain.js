@@ -112,6 +112,11 @@ export const EXPLAIN = {
     en: 'Bad query (-41004): timestamp or nonce missing or malformed, or an unknown encrypt_type.',
     causes: [['粘贴查询字符串时漏了参数', 'a parameter was lost when pasting the query string']],
   },
+  PlaintextRefused: {
+    zh: '拒绝明文推送 (-41005)：接收方设置了 allowPlaintext: false，而这条推送没有 encrypt_type=aes。',
+    en: 'Plaintext refused (-41005): the receiver has allowPlaintext: false and this push has no encrypt_type=aes.',
+    causes: [['明文模式下 signature 不覆盖消息体：加密账号应拒绝明文推送', 'in plaintext mode the signature does not cover the body, so an encrypted account refuses plaintext pushes']],
+  },
   MissingField: {
     zh: '缺少必填字段 (-42001)。',
     en: 'A required field is missing (-42001).',

@@ -49,7 +49,7 @@ fn seconds(now_seconds: f64) -> u64 {
 #[wasm_bindgen(js_class = PushReceiver)]
 impl JsPushReceiver {
     /// `new PushReceiver({ token, encodingAESKey, appId, maxSkewSeconds?, maxBodyBytes?,
-    /// maxJsonDepth? })`.
+    /// maxJsonDepth?, allowPlaintext? })`.
     #[wasm_bindgen(constructor)]
     pub fn new(options: &JsValue) -> Result<JsPushReceiver, JsValue> {
         let crypt = super::crypt::crypt_from_options(options)?;
@@ -66,6 +66,10 @@ impl JsPushReceiver {
                 "maxJsonDepth",
                 defaults.max_json_depth as u64,
             )?),
+            allow_plaintext: match field(options, "allowPlaintext").as_bool() {
+                Some(allow) => allow,
+                None => defaults.allow_plaintext,
+            },
         };
         Ok(JsPushReceiver {
             inner: Receiver::new(crypt, limits),

@@ -62,6 +62,10 @@ pub struct Limits {
     pub max_json_depth: usize,
     /// 0 disables the replay window check.
     pub max_skew_seconds: u64,
+    /// Whether plaintext-mode pushes are accepted. An account in compatible or safe mode never
+    /// sends one, and in plaintext mode `signature` does not cover the body: turning this off
+    /// there stops a replayed query from carrying a forged plaintext body.
+    pub allow_plaintext: bool,
 }
 
 impl Default for Limits {
@@ -70,6 +74,7 @@ impl Default for Limits {
             max_body_bytes: DEFAULT_MAX_BODY_BYTES,
             max_json_depth: DEFAULT_MAX_JSON_DEPTH,
             max_skew_seconds: DEFAULT_MAX_SKEW_SECONDS,
+            allow_plaintext: true,
         }
     }
 }
@@ -239,6 +244,13 @@ impl Receiver {
                 ))
             }
         };
+        if !encrypted && !self.limits.allow_plaintext {
+            return Err(Error::new(
+                ErrorKind::PlaintextRefused,
+                "a plaintext push (no encrypt_type=aes) reached a receiver that accepts only \
+                 encrypted pushes: set allowPlaintext if the account uses plaintext mode",
+            ));
+        }
         let timestamp = required(query.timestamp, "timestamp")?;
         let nonce = required(query.nonce, "nonce")?;
         check_window(timestamp, now_seconds, self.limits.max_skew_seconds)?;
