@@ -2,7 +2,7 @@
 // URL verification GET first, then one signed (optionally encrypted) push, each attempt given
 // 5 s, three attempts in all, and the answer judged as the platform would.
 import { CheckFailed, SECRET_FLAGS, SECRETS_HELP, UsageError, choice, integer, parse, required, secret } from './cli-options.js';
-import { TYPES, pushFields, pushRequest, verificationQuery } from './cli-push.js';
+import { TYPES, pushFields, pushRequest, verificationQuery } from './simulated-push.js';
 import { judgeAnswer } from './cli-reply.js';
 
 export const simulate = {

@@ -1,6 +1,11 @@
-// The platform's side of a push: the fields of each message type, their XML or JSON text, and
-// the signed (optionally encrypted) request as the platform sends it.
-import { randomBytes } from 'node:crypto';
+// The platform's side of a push, shared by `wechat-kf simulate` and the browser debugger: the
+// fields of each message type, their XML or JSON text, and the signed (optionally encrypted)
+// request as the platform sends it. Standard JS only (crypto.getRandomValues), so it runs in
+// Node and in the page alike.
+
+function randomU32s(n) {
+  return crypto.getRandomValues(new Uint32Array(n));
+}
 
 /** Message types and events `simulate --type` knows, with the fields each adds. */
 export const TYPES = {
@@ -17,7 +22,7 @@ export const TYPES = {
 };
 
 const NUMERIC = new Set(['CreateTime', 'MsgId', 'BusinessId']);
-const cdata = (s) => `<![CDATA[${String(s).split(']]>').join(']]]]><![CDATA[>')}]]>`;
+export const cdata = (s) => `<![CDATA[${String(s).split(']]>').join(']]]]><![CDATA[>')}]]>`;
 
 /** The plaintext of a push in the platform's XML or JSON (64-bit ids as bare digits). */
 export function serialize(fields, format) {
@@ -30,7 +35,8 @@ export function serialize(fields, format) {
 
 /** A fresh 64-bit message id above 2^53, as the platform's are. */
 function msgId() {
-  return (BigInt.asUintN(62, randomBytes(8).readBigUInt64BE(0)) | (1n << 62n)).toString();
+  const [hi, lo] = randomU32s(2);
+  return (BigInt.asUintN(62, (BigInt(hi) << 32n) | BigInt(lo)) | (1n << 62n)).toString();
 }
 
 /**
@@ -43,7 +49,7 @@ export function pushFields(o) {
   return fields;
 }
 
-const nonce = () => String(100000000 + (randomBytes(4).readUInt32BE(0) % 900000000));
+const nonce = () => String(100000000 + (randomU32s(1)[0] % 900000000));
 
 /**
  * The request the platform sends: { query: URLSearchParams, body, contentType }.
@@ -75,6 +81,7 @@ export function pushRequest(lib, fields, { format, encrypted, keys, now }) {
 export function verificationQuery(lib, token, now) {
   const timestamp = String(now);
   const n = nonce();
-  const echostr = BigInt.asUintN(63, randomBytes(8).readBigUInt64BE(0)).toString();
+  const [hi, lo] = randomU32s(2);
+  const echostr = BigInt.asUintN(63, (BigInt(hi) << 32n) | BigInt(lo)).toString();
   return { query: new URLSearchParams({ signature: lib.signature(token, timestamp, n), timestamp, nonce: n, echostr }), echostr };
 }
