@@ -322,5 +322,26 @@ export async function runInboundSuite(lib, { vectors, log = () => {} }) {
     c.assertEq(strict.receive(request(SAMPLES[0][1], 'json', 'safe')).message.msgId, BIG_ID);
   });
 
+  // Options of the wrong type are WxkfErrors too, and the handler passes allowPlaintext on.
+  for (const [name, make] of [
+    ['Receiver now: 1', () => new Receiver({ token: TOKEN, encodingAESKey: KEY, appId: APP, now: 1 })],
+    ['createHandler without onMessage', () => createHandler({ token: TOKEN, encodingAESKey: KEY, appId: APP })],
+  ]) {
+    c.check(`option error: ${name} -> -41006`, () => {
+      let error;
+      try { make(); } catch (e) { error = e; }
+      c.assertTrue(error instanceof WxkfError, 'a WxkfError');
+      c.assertEq(error.code, -41006);
+      c.assertEq(error.kind, 'InvalidOption');
+    });
+  }
+  await c.checkAsync('createHandler({ allowPlaintext: false }) answers a plaintext push with 401', async () => {
+    const handler = createHandler({ token: TOKEN, encodingAESKey: KEY, appId: APP, now: nowMs, allowPlaintext: false, onMessage() {} });
+    const req = request(SAMPLES[0][1], 'xml', 'plaintext');
+    const res = await handler(new Request('http://127.0.0.1/wx?' + new URLSearchParams(req.query), { method: 'POST', body: req.body }));
+    c.assertEq(res.status, 401);
+    c.assertEq(await res.text(), 'error: PlaintextRefused');
+  });
+
   return c.result();
 }

@@ -108,7 +108,8 @@ export type WxkfInboundErrorKind =
   | 'BodyTooLarge' // -41002: body larger than maxBodyBytes
   | 'JsonTooDeep' // -41003: JSON nested deeper than maxJsonDepth
   | 'InvalidQuery' // -41004: timestamp/nonce missing or malformed, unknown encrypt_type
-  | 'PlaintextRefused'; // -41005: plaintext push while allowPlaintext is false
+  | 'PlaintextRefused' // -41005: plaintext push while allowPlaintext is false
+  | 'InvalidOption'; // -41006 (JS): a Receiver or handler option of the wrong type
 
 export interface ReceiverOptions extends CryptOptions {
   /** Replay window in seconds (default 300); 0 disables the check. */

@@ -39,7 +39,9 @@ export function createProcessor(options = {}) {
     replyTimeoutMs = 3000,
     onError = () => {},
   } = options;
-  if (typeof onMessage !== 'function') throw new TypeError('onMessage must be a function (message, push) => reply');
+  if (typeof onMessage !== 'function') {
+    throw new WxkfError('onMessage must be a function (message, push) => reply', -41006, 'InvalidOption');
+  }
   const receiver = options.receiver ?? new Receiver({
     token: options.token,
     encodingAESKey: options.encodingAESKey,
@@ -47,6 +49,7 @@ export function createProcessor(options = {}) {
     maxSkewSeconds: options.maxSkewSeconds,
     maxBodyBytes: options.maxBodyBytes,
     maxJsonDepth: options.maxJsonDepth,
+    allowPlaintext: options.allowPlaintext,
     now: options.now,
   });
   const report = (error, info) => {

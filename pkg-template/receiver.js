@@ -27,7 +27,9 @@ export class Receiver {
    */
   constructor(options = {}) {
     const { now = Date.now, ...rest } = options ?? {};
-    if (typeof now !== 'function') throw new TypeError('now must be a function returning milliseconds');
+    if (typeof now !== 'function') {
+      throw new WxkfError('now must be a function returning milliseconds, like Date.now', -41006, 'InvalidOption');
+    }
     this.#inner = new PushReceiver(rest);
     this.#now = now;
   }
