@@ -3,7 +3,7 @@
 use alloc::string::String;
 use wasm_bindgen::prelude::*;
 
-use super::args::{self, field};
+use super::args;
 use super::edge;
 use super::errors::js_err;
 use crate::chatbot::{build_msg, ChatbotCrypt, Payload};
@@ -40,13 +40,7 @@ impl JsChatbotCrypt {
     /// `new __ChatbotCrypt({ token, encodingAESKey, appId })`.
     #[wasm_bindgen(constructor)]
     pub fn new(options: &JsValue) -> Result<JsChatbotCrypt, JsValue> {
-        let token = args::string(&field(options, "token"), "token", ErrorKind::MissingField)?;
-        let key = args::string(
-            &field(options, "encodingAESKey"),
-            "encodingAESKey",
-            ErrorKind::IllegalAesKey,
-        )?;
-        let app_id = args::string(&field(options, "appId"), "appId", ErrorKind::ValidateAppId)?;
+        let (token, key, app_id) = super::crypt::crypt_options(options, ErrorKind::MissingField)?;
         let inner = ChatbotCrypt::new(&token, &key, &app_id).map_err(js_err)?;
         Ok(JsChatbotCrypt { inner })
     }

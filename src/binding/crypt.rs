@@ -138,20 +138,26 @@ impl JsWxBizMsgCrypt {
     }
 }
 
-/// A crypt from `{ token, encodingAESKey, appId }`, using the host's primitives when the
-/// runtime registered them. Shared by every class that takes these options.
-pub fn crypt_from_options(options: &JsValue) -> Result<WxBizMsgCrypt, JsValue> {
-    let token = args::string(
-        &field(options, "token"),
-        "token",
-        ErrorKind::ComputeSignature,
-    )?;
+/// The strings of `{ token, encodingAESKey, appId }`, each checked to be a string; a missing
+/// token is reported with `token_kind`. Shared by every class that takes these options.
+pub fn crypt_options(
+    options: &JsValue,
+    token_kind: ErrorKind,
+) -> Result<(String, String, String), JsValue> {
+    let token = args::string(&field(options, "token"), "token", token_kind)?;
     let key = args::string(
         &field(options, "encodingAESKey"),
         "encodingAESKey",
         ErrorKind::IllegalAesKey,
     )?;
     let app_id = args::string(&field(options, "appId"), "appId", ErrorKind::ValidateAppId)?;
+    Ok((token, key, app_id))
+}
+
+/// A crypt from `{ token, encodingAESKey, appId }`, using the host's primitives when the
+/// runtime registered them.
+pub fn crypt_from_options(options: &JsValue) -> Result<WxBizMsgCrypt, JsValue> {
+    let (token, key, app_id) = crypt_options(options, ErrorKind::ComputeSignature)?;
     let crypt = WxBizMsgCrypt::new(&token, &key, &app_id).map_err(js_err)?;
     Ok(super::host::attach(crypt))
 }
