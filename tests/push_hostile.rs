@@ -19,11 +19,14 @@ fn crypt() -> WxBizMsgCrypt {
     WxBizMsgCrypt::new(TOKEN, KEY, APP_ID).unwrap()
 }
 
+/// Plaintext pushes opted in, so that the table reaches the plaintext parser too; the default
+/// refusal is `plaintext_pushes_are_refused_by_default_when_a_key_is_configured`.
 fn receiver() -> Receiver {
     Receiver::new(
         crypt(),
         Limits {
             max_body_bytes: 64 * 1024,
+            allow_plaintext: true,
             ..Limits::default()
         },
     )
@@ -229,6 +232,23 @@ fn cases() -> Vec<Case> {
         encrypted("decrypted truncated XML", &encrypt_of(&GOOD_XML[..50]), false, -40002),
         encrypted("decrypted garbage", &encrypt_of("not a push"), true, -40012),
     ];
+    // Timestamps that are not canonical decimal seconds, each correctly signed as spelled: the
+    // sorted signature cannot tell a spelling from another, so only the canonical one counts.
+    for (name, ts) in [
+        ("timestamp with a leading zero", "01715943329"),
+        ("timestamp with leading zeros (10 digits)", "0001715943"),
+        ("timestamp with a plus sign", "+1715943329"),
+        ("timestamp with a space", " 1715943329"),
+        ("timestamp of 11 digits", "17159433290"),
+        ("timestamp zero", "0"),
+        ("timestamp negative", "-1"),
+        ("timestamp in milliseconds", "1715943329000"),
+    ] {
+        let mut c = plain(name, GOOD_XML, -41004);
+        c.signature = Some(hex_str(&signature(TOKEN, ts, NONCE, None)).into());
+        c.timestamp = Some(ts.into());
+        v.push(c);
+    }
     // Stale and future timestamps, correctly signed for them.
     for (name, ts) in [
         ("stale timestamp", NOW - 301),
@@ -316,16 +336,11 @@ fn random_bytes_never_panic() {
 }
 
 #[test]
-fn plaintext_pushes_can_be_refused() {
-    // In plaintext mode `signature` covers token, timestamp and nonce only, so a replayed query
-    // could carry a forged body; a receiver for an encrypted account refuses plaintext outright.
-    let strict = Receiver::new(
-        crypt(),
-        Limits {
-            allow_plaintext: false,
-            ..Limits::default()
-        },
-    );
+fn plaintext_pushes_are_refused_by_default_when_a_key_is_configured() {
+    // In plaintext mode `signature` covers token, timestamp and nonce only, so anyone who saw
+    // one push URL could send any body with it (and, reusing a real MsgId, make the genuine
+    // encrypted push be dropped as a duplicate): a receiver with a key refuses plaintext.
+    let strict = Receiver::new(crypt(), Limits::default());
     let sig = plain_sig();
     let query = PushQuery {
         signature: Some(&sig),
@@ -339,6 +354,89 @@ fn plaintext_pushes_can_be_refused() {
         (err.code(), err.kind().as_str()),
         (-41005, "PlaintextRefused")
     );
-    // The default receiver accepts the same push, so the refusal is the option's doing.
+    // Opting in (allow_plaintext) accepts the same push, so the refusal is the default's doing.
     assert!(receiver().receive(&query, body, None, NOW).is_ok());
+}
+
+/// An encrypted push of `plaintext`, signed over the given timestamp and nonce.
+fn encrypted_at(plaintext: &str, timestamp: &str, nonce: &str) -> (String, String) {
+    let encrypt = encrypt_of(plaintext);
+    let msg_signature = crypt().msg_signature(timestamp, nonce, &encrypt);
+    let body = format!("<xml><ToUserName><![CDATA[gh_1]]></ToUserName><Encrypt><![CDATA[{encrypt}]]></Encrypt></xml>");
+    (body, msg_signature)
+}
+
+fn receive_encrypted(
+    r: &Receiver,
+    body: &str,
+    msg_signature: &str,
+    timestamp: &str,
+    nonce: &str,
+    now: u64,
+) -> wechat_kf::Result<wechat_kf::push::Push> {
+    r.receive(
+        &PushQuery {
+            timestamp: Some(timestamp),
+            nonce: Some(nonce),
+            encrypt_type: Some("aes"),
+            msg_signature: Some(msg_signature),
+            ..Default::default()
+        },
+        body.as_bytes(),
+        None,
+        now,
+    )
+}
+
+#[test]
+fn swapping_timestamp_and_nonce_does_not_reopen_the_window() {
+    // A push captured at NOW whose nonce reads as a time 1000 s later: both signatures are over
+    // the sorted parts, so swapping timestamp and nonce keeps them valid. At NOW + 1000 the
+    // swapped query's timestamp is fresh, but the signed CreateTime is not.
+    let nonce = (NOW + 1000).to_string();
+    let (body, msg_signature) = encrypted_at(GOOD_XML, TS, &nonce);
+    let r = receiver();
+    assert!(receive_encrypted(&r, &body, &msg_signature, TS, &nonce, NOW).is_ok());
+    let err = receive_encrypted(&r, &body, &msg_signature, &nonce, TS, NOW + 1000).unwrap_err();
+    assert_eq!(
+        (err.code(), err.kind_str()),
+        (-41001, "TimestampOutOfWindow")
+    );
+    assert!(err.message().contains("CreateTime"), "{err}");
+}
+
+#[test]
+fn the_signed_create_time_must_lie_in_the_window() {
+    let r = receiver();
+    for (create_time, ok) in [
+        (NOW - 300, true),
+        (NOW + 300, true),
+        (NOW - 301, false),
+        (NOW + 301, false),
+        (1, false),
+    ] {
+        let xml = GOOD_XML.replace("1715943329", &create_time.to_string());
+        let (body, msg_signature) = encrypted_at(&xml, TS, NONCE);
+        let result = receive_encrypted(&r, &body, &msg_signature, TS, NONCE, NOW);
+        match (result, ok) {
+            (Ok(push), true) => assert_eq!(push.message.create_time, create_time),
+            (Err(e), false) => assert_eq!(e.code(), -41001, "{create_time}: {e}"),
+            (other, _) => panic!("CreateTime {create_time}: {other:?}"),
+        }
+    }
+    // Window 0 disables both checks.
+    let off = Receiver::new(
+        crypt(),
+        Limits {
+            max_skew_seconds: 0,
+            ..Limits::default()
+        },
+    );
+    let (body, msg_signature) = encrypted_at(&GOOD_XML.replace("1715943329", "1"), TS, NONCE);
+    assert!(receive_encrypted(&off, &body, &msg_signature, TS, NONCE, NOW + 10_000_000).is_ok());
+    // The canonical form is checked even then.
+    let (body, msg_signature) = encrypted_at(GOOD_XML, "01715943329", NONCE);
+    let err =
+        receive_encrypted(&off, &body, &msg_signature, "01715943329", NONCE, NOW).unwrap_err();
+    assert_eq!(err.code(), -41004);
 }

@@ -15,10 +15,15 @@ const APP_ID: &str = "wx49f0ab532d5d035a";
 const NOW: u64 = 1_715_943_329;
 const NONCE: &str = "1590219412";
 
+/// A keyed receiver that also accepts plaintext pushes (opted in), so that every mode runs
+/// through one receiver; the default refusal is tested in `plaintext_mode_rules`.
 fn receiver() -> Receiver {
     Receiver::new(
         WxBizMsgCrypt::new(TOKEN, KEY, APP_ID).unwrap(),
-        Limits::default(),
+        Limits {
+            allow_plaintext: true,
+            ..Limits::default()
+        },
     )
 }
 
@@ -356,10 +361,19 @@ fn vector(id: &str) -> serde_json::Value {
 }
 
 fn vector_push(id: &str, compat: bool, format: Format) -> wechat_kf::Result<Push> {
+    vector_push_with(id, compat, format, Limits::default())
+}
+
+fn vector_push_with(
+    id: &str,
+    compat: bool,
+    format: Format,
+    limits: Limits,
+) -> wechat_kf::Result<Push> {
     let v = vector(id);
     let r = Receiver::new(
         WxBizMsgCrypt::new(s(&v, "token"), s(&v, "encodingAESKey"), s(&v, "appId")).unwrap(),
-        Limits::default(),
+        limits,
     );
     let mut envelope: Fields = vec![("ToUserName", "gh_x".into(), false)];
     if compat {
@@ -418,7 +432,13 @@ fn vector_pushes_in_safe_and_compatible_modes() {
                 "event:gh_97417a04a28d:o9AgO5Kd5ggOC-bXrbNODIiE3bGY:1715943329:debug_demo"
             );
 
-            let push = vector_push("easywechat-pad21", compat, format).unwrap();
+            // Its CreateTime (1234567898) is years before its query timestamp: only with the
+            // replay window off (see easywechat_vector_is_outside_the_create_time_window).
+            let off = Limits {
+                max_skew_seconds: 0,
+                ..Limits::default()
+            };
+            let push = vector_push_with("easywechat-pad21", compat, format, off).unwrap();
             assert_eq!(
                 push.message.kind,
                 Kind::Text {
@@ -434,10 +454,23 @@ fn vector_pushes_in_safe_and_compatible_modes() {
 }
 
 #[test]
+fn easywechat_vector_is_outside_the_create_time_window() {
+    // Correctly signed, with a query timestamp inside the window, but the signed CreateTime is
+    // 223 732 778 s older: an encrypted push is judged by its CreateTime too.
+    let err = vector_push("easywechat-pad21", false, Format::Xml).unwrap_err();
+    assert_eq!(
+        (err.code(), err.kind_str()),
+        (-41001, "TimestampOutOfWindow")
+    );
+    assert!(err.message().contains("CreateTime"), "{err}");
+}
+
+#[test]
 fn vector_plaintext_push() {
     let v = vector("oa-python-sample-plain-signature");
+    // A plaintext-mode account: the token only.
     let r = Receiver::new(
-        WxBizMsgCrypt::new(s(&v, "token"), KEY, APP_ID).unwrap(),
+        WxBizMsgCrypt::without_key(s(&v, "token")).unwrap(),
         Limits::default(),
     );
     let body = s(&vector("oa-python-sample-compat"), "plaintext").to_string();
@@ -637,4 +670,82 @@ fn url_verification() {
         r.verify_url(&bad, 1_714_036_504).unwrap_err().code(),
         -40001
     );
+}
+
+#[test]
+fn plaintext_mode_rules() {
+    let crypt = WxBizMsgCrypt::new(TOKEN, KEY, APP_ID).unwrap();
+    let fields = samples().remove(0).1;
+    let plain = request(&crypt, &fields, Format::Xml, Mode::Plaintext);
+    let safe = request(&crypt, &fields, Format::Json, Mode::Safe);
+
+    // A key is configured: plaintext pushes are refused by default (a plaintext body is covered
+    // by no signature), with a message that says what to do; encrypted ones are accepted.
+    let keyed = Receiver::new(crypt.clone(), Limits::default());
+    let err = receive(&keyed, &plain, NOW).unwrap_err();
+    assert_eq!((err.code(), err.kind_str()), (-41005, "PlaintextRefused"));
+    assert!(err.message().contains("安全模式"), "{err}");
+    assert!(err.message().contains("allowPlaintext"), "{err}");
+    assert!(!err.message().contains(TOKEN) && !err.message().contains(KEY));
+    assert_eq!(receive(&keyed, &safe, NOW).unwrap().mode, Mode::Safe);
+
+    // Opting in accepts both.
+    let both = receiver();
+    assert_eq!(receive(&both, &plain, NOW).unwrap().mode, Mode::Plaintext);
+    assert_eq!(receive(&both, &safe, NOW).unwrap().mode, Mode::Safe);
+
+    // No key (a plaintext-mode account): plaintext only, whatever allow_plaintext says.
+    for allow_plaintext in [false, true] {
+        let keyless = Receiver::new(
+            WxBizMsgCrypt::without_key(TOKEN).unwrap(),
+            Limits {
+                allow_plaintext,
+                ..Limits::default()
+            },
+        );
+        let push = receive(&keyless, &plain, NOW).unwrap();
+        assert_eq!(push.mode, Mode::Plaintext);
+        assert_eq!(push.message.msg_id.as_deref(), Some("23456789012345678901"));
+        let err = receive(&keyless, &safe, NOW).unwrap_err();
+        assert_eq!((err.code(), err.kind_str()), (-40004, "IllegalAesKey"));
+        assert!(err.message().contains("EncodingAESKey"), "{err}");
+    }
+    assert_eq!(WxBizMsgCrypt::without_key("").unwrap_err().code(), -40003);
+    assert_eq!(
+        WxBizMsgCrypt::without_key(TOKEN)
+            .unwrap()
+            .decrypt("AAAA")
+            .unwrap_err()
+            .code(),
+        -40004
+    );
+}
+
+#[test]
+fn url_verification_plain_form_works_for_every_account() {
+    // The platform sends the verification GET in its plain form whatever the mode.
+    let ts = NOW.to_string();
+    let sig = hex_str(&signature(TOKEN, &ts, NONCE, None)).to_string();
+    let request = wechat_kf::crypto::UrlVerification {
+        signature: Some(&sig),
+        msg_signature: None,
+        timestamp: &ts,
+        nonce: NONCE,
+        echostr: "5927782489442352469",
+    };
+    for crypt in [
+        WxBizMsgCrypt::new(TOKEN, KEY, APP_ID).unwrap(),
+        WxBizMsgCrypt::without_key(TOKEN).unwrap(),
+    ] {
+        for allow_plaintext in [false, true] {
+            let r = Receiver::new(
+                crypt.clone(),
+                Limits {
+                    allow_plaintext,
+                    ..Limits::default()
+                },
+            );
+            assert_eq!(r.verify_url(&request, NOW).unwrap(), "5927782489442352469");
+        }
+    }
 }

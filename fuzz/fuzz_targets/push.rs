@@ -12,7 +12,14 @@ const KEY: &str = "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG";
 
 fuzz_target!(|data: &[u8]| {
     let crypt = WxBizMsgCrypt::new("token", KEY, "wxfuzz").expect("valid key");
-    let receiver = Receiver::new(crypt.clone(), Limits::default());
+    let receiver = Receiver::new(
+        crypt.clone(),
+        // Plaintext pushes too, so that the fuzzer reaches the plaintext parser.
+        Limits {
+            allow_plaintext: true,
+            ..Limits::default()
+        },
+    );
     let plain = PushQuery {
         signature: Some(&wechat_kf::crypto::hex_str(&wechat_kf::crypto::signature("token", "1", "2", None)).to_string()),
         timestamp: Some("1"),

@@ -162,6 +162,21 @@ pub fn crypt_from_options(options: &JsValue) -> Result<WxBizMsgCrypt, JsValue> {
     Ok(super::host::attach(crypt))
 }
 
+/// The crypt of a `PushReceiver`: `encodingAESKey` is optional (absent, `null` or `undefined`:
+/// a plaintext-mode account, which needs only the token; `appId` is then optional too).
+pub fn receiver_crypt_from_options(options: &JsValue) -> Result<WxBizMsgCrypt, JsValue> {
+    let key = field(options, "encodingAESKey");
+    if !key.is_undefined() && !key.is_null() {
+        return crypt_from_options(options);
+    }
+    let token = args::string(
+        &field(options, "token"),
+        "token",
+        ErrorKind::ComputeSignature,
+    )?;
+    WxBizMsgCrypt::without_key(&token).map_err(js_err)
+}
+
 /// A body given as a string or as UTF-8 bytes.
 fn body_string(value: &JsValue) -> Result<String, JsValue> {
     if let Some(text) = args::text(value) {

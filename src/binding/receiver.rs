@@ -48,11 +48,12 @@ fn seconds(now_seconds: f64) -> u64 {
 
 #[wasm_bindgen(js_class = PushReceiver)]
 impl JsPushReceiver {
-    /// `new PushReceiver({ token, encodingAESKey, appId, maxSkewSeconds?, maxBodyBytes?,
-    /// maxJsonDepth?, allowPlaintext? })`.
+    /// `new PushReceiver({ token, encodingAESKey?, appId?, maxSkewSeconds?, maxBodyBytes?,
+    /// maxJsonDepth?, allowPlaintext? })`. Without `encodingAESKey` (a plaintext-mode
+    /// account) only plaintext pushes are accepted and `appId` is optional.
     #[wasm_bindgen(constructor)]
     pub fn new(options: &JsValue) -> Result<JsPushReceiver, JsValue> {
-        let crypt = super::crypt::crypt_from_options(options)?;
+        let crypt = super::crypt::receiver_crypt_from_options(options)?;
         let defaults = Limits::default();
         let limits = Limits {
             max_skew_seconds: count(options, "maxSkewSeconds", defaults.max_skew_seconds)?,
@@ -74,6 +75,16 @@ impl JsPushReceiver {
         Ok(JsPushReceiver {
             inner: Receiver::new(crypt, limits),
         })
+    }
+
+    #[wasm_bindgen(getter, js_name = maxSkewSeconds)]
+    pub fn max_skew_seconds(&self) -> f64 {
+        self.inner.limits().max_skew_seconds as f64
+    }
+
+    #[wasm_bindgen(getter, js_name = hasKey)]
+    pub fn has_key(&self) -> bool {
+        self.inner.crypt().has_key()
     }
 
     #[wasm_bindgen(getter, js_name = maxBodyBytes)]

@@ -29,18 +29,20 @@ pub struct ReplyParams<'a> {
     pub format: Format,
 }
 
-/// One configured account: token, AES key schedule and appId (receiveid).
+/// One configured account: token, AES key schedule and appId (receiveid). A plaintext-mode
+/// account has a token only ([`WxBizMsgCrypt::without_key`]): it checks signatures, and every
+/// operation that needs the key fails with -40004.
 #[derive(Clone)]
 pub struct WxBizMsgCrypt {
     token: String,
-    cipher: MessageCipher,
+    cipher: Option<MessageCipher>,
 }
 
 impl core::fmt::Debug for WxBizMsgCrypt {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
         f.debug_struct("WxBizMsgCrypt")
             .field("token", &"<redacted>")
-            .field("app_id", &self.cipher.receive_id())
+            .field("app_id", &self.app_id())
             .finish()
     }
 }
@@ -63,43 +65,70 @@ impl WxBizMsgCrypt {
         }
         Ok(WxBizMsgCrypt {
             token: token.into(),
-            cipher: MessageCipher::new(&key, app_id),
+            cipher: Some(MessageCipher::new(&key, app_id)),
+        })
+    }
+
+    /// A plaintext-mode account: the token only (-40003 when empty). It verifies signatures;
+    /// encrypting and decrypting fail with -40004.
+    pub fn without_key(token: &str) -> Result<Self> {
+        if token.is_empty() {
+            return Err(Error::new(
+                ErrorKind::ComputeSignature,
+                "token is empty: pass the Token configured in the console's message push settings",
+            ));
+        }
+        Ok(WxBizMsgCrypt {
+            token: token.into(),
+            cipher: None,
         })
     }
 
     /// Runs AES and SHA-1 of large messages on the host's primitives (see [`HostCrypto`]).
     pub fn with_host(mut self, host: Host) -> Self {
-        self.cipher = self.cipher.with_host(host);
+        self.cipher = self.cipher.map(|c| c.with_host(host));
         self
     }
 
+    /// Whether an EncodingAESKey is configured.
+    pub fn has_key(&self) -> bool {
+        self.cipher.is_some()
+    }
+
+    /// The appId (receiveid); empty for an account without a key.
     pub fn app_id(&self) -> &str {
-        self.cipher.receive_id()
+        self.cipher.as_ref().map_or("", |c| c.receive_id())
     }
 
     /// The message cipher (AES key schedule, receiveid), for callers that frame messages
-    /// themselves.
-    pub fn cipher(&self) -> &MessageCipher {
-        &self.cipher
+    /// themselves; `None` for an account without a key.
+    pub fn cipher(&self) -> Option<&MessageCipher> {
+        self.cipher.as_ref()
+    }
+
+    fn keyed(&self) -> Result<&MessageCipher> {
+        self.cipher.as_ref().ok_or(Error::new(
+            ErrorKind::IllegalAesKey,
+            "no EncodingAESKey is configured (a plaintext-mode account): pass the EncodingAESKey \
+             from the console's message push settings to encrypt or decrypt",
+        ))
+    }
+
+    fn host(&self) -> Option<&Host> {
+        self.cipher.as_ref().and_then(|c| c.host())
     }
 
     pub fn encrypt(&self, plaintext: &str, random: &[u8; 16]) -> Result<String> {
-        self.cipher.encrypt(plaintext, random)
+        self.keyed()?.encrypt(plaintext, random)
     }
 
     pub fn decrypt(&self, encrypt: &str) -> Result<Decrypted> {
-        self.cipher.decrypt(encrypt)
+        self.keyed()?.decrypt(encrypt)
     }
 
     /// `msg_signature` over token, timestamp, nonce and encrypt (lowercase hex).
     pub fn msg_signature(&self, timestamp: &str, nonce: &str, encrypt: &str) -> String {
-        let hex = signature_with(
-            self.cipher.host(),
-            &self.token,
-            timestamp,
-            nonce,
-            Some(encrypt),
-        );
+        let hex = signature_with(self.host(), &self.token, timestamp, nonce, Some(encrypt));
         hex_str(&hex).into()
     }
 
@@ -111,7 +140,7 @@ impl WxBizMsgCrypt {
         nonce: &str,
         encrypt: Option<&str>,
     ) -> Result<()> {
-        let expected = signature_with(self.cipher.host(), &self.token, timestamp, nonce, encrypt);
+        let expected = signature_with(self.host(), &self.token, timestamp, nonce, encrypt);
         if signature_matches(&expected, received) {
             Ok(())
         } else {
@@ -141,12 +170,12 @@ impl WxBizMsgCrypt {
     ) -> Result<String> {
         let (encrypt, _format) = read_encrypt(body)?;
         self.verify_signature(msg_signature, timestamp, nonce, Some(&encrypt))?;
-        Ok(self.cipher.decrypt(&encrypt)?.plaintext)
+        Ok(self.decrypt(&encrypt)?.plaintext)
     }
 
     /// Encrypts a reply and wraps it in the signed envelope of the chosen format.
     pub fn encrypt_message(&self, plaintext: &str, params: &ReplyParams<'_>) -> Result<String> {
-        let encrypt = self.cipher.encrypt(plaintext, params.random)?;
+        let encrypt = self.encrypt(plaintext, params.random)?;
         let msg_signature = self.msg_signature(params.timestamp, params.nonce, &encrypt);
         ReplyEnvelope {
             encrypt: &encrypt,

@@ -6,7 +6,7 @@ mod reply;
 mod window;
 
 pub use reply::{transfer_reply, ReplyTarget};
-pub use window::check_window;
+pub use window::{canonical_timestamp, check_create_time, check_window, MAX_TIMESTAMP_DIGITS};
 
 use alloc::string::String;
 
@@ -60,11 +60,14 @@ pub struct PushQuery<'a> {
 pub struct Limits {
     pub max_body_bytes: usize,
     pub max_json_depth: usize,
-    /// 0 disables the replay window check.
+    /// The replay window, applied to the query's `timestamp` and, for encrypted pushes, to the
+    /// signed `CreateTime`. 0 disables both checks.
     pub max_skew_seconds: u64,
-    /// Whether plaintext-mode pushes are accepted. An account in compatible or safe mode never
-    /// sends one, and in plaintext mode `signature` does not cover the body: turning this off
-    /// there stops a replayed query from carrying a forged plaintext body.
+    /// Whether plaintext-mode pushes are accepted although an EncodingAESKey is configured
+    /// (default false). An account in compatible or safe mode never sends one, and in
+    /// plaintext mode `signature` does not cover the body: anyone who saw one push URL could
+    /// send any body with it. A receiver without a key accepts plaintext pushes only, whatever
+    /// this says.
     pub allow_plaintext: bool,
 }
 
@@ -74,7 +77,7 @@ impl Default for Limits {
             max_body_bytes: DEFAULT_MAX_BODY_BYTES,
             max_json_depth: DEFAULT_MAX_JSON_DEPTH,
             max_skew_seconds: DEFAULT_MAX_SKEW_SECONDS,
-            allow_plaintext: true,
+            allow_plaintext: false,
         }
     }
 }
@@ -195,7 +198,8 @@ fn signature_param<'a>(value: Option<&'a str>, name: &'static str) -> Result<&'a
     })
 }
 
-/// One account's inbound side: the crypt (token, key schedule, appId) and the limits.
+/// One account's inbound side: the crypt (token, key schedule, appId; or the token only for a
+/// plaintext-mode account) and the limits.
 #[derive(Debug, Clone)]
 pub struct Receiver {
     crypt: WxBizMsgCrypt,
@@ -244,11 +248,20 @@ impl Receiver {
                 ))
             }
         };
-        if !encrypted && !self.limits.allow_plaintext {
+        if encrypted && !self.crypt.has_key() {
+            return Err(Error::new(
+                ErrorKind::IllegalAesKey,
+                "an encrypted push (encrypt_type=aes) reached a receiver configured without an \
+                 EncodingAESKey: pass the EncodingAESKey from the console's message push settings",
+            ));
+        }
+        if !encrypted && self.crypt.has_key() && !self.limits.allow_plaintext {
             return Err(Error::new(
                 ErrorKind::PlaintextRefused,
-                "a plaintext push (no encrypt_type=aes) reached a receiver that accepts only \
-                 encrypted pushes: set allowPlaintext if the account uses plaintext mode",
+                "a plaintext push (no encrypt_type=aes) reached a receiver configured with an \
+                 EncodingAESKey, which accepts only encrypted pushes: switch the console's message \
+                 encryption to 安全模式 (safe mode), or set allowPlaintext: true to accept \
+                 plaintext pushes, whose body no signature covers",
             ));
         }
         let timestamp = required(query.timestamp, "timestamp")?;
@@ -271,6 +284,13 @@ impl Receiver {
             let plaintext = self.crypt.decrypt(&envelope.encrypt)?.plaintext;
             let inner_format = detect_format(plaintext.as_bytes(), Some(format.as_str()))?;
             let message = message::parse(&plaintext, inner_format, self.limits.max_json_depth)?;
+            // The query's timestamp is signed, but so is the nonce, and the sorted signature
+            // cannot tell them apart: the signed CreateTime must be recent too.
+            check_create_time(
+                message.create_time,
+                now_seconds,
+                self.limits.max_skew_seconds,
+            )?;
             let mode = if envelope.has_plain_fields {
                 Mode::Compatible
             } else {
