@@ -48,7 +48,9 @@ export async function runInboundSuite(lib, { vectors, log = () => {} }) {
   const c = makeChecker(log);
   const crypt = new WXBizMsgCrypt({ token: TOKEN, encodingAESKey: KEY, appId: APP });
   const nowMs = () => NOW * 1000;
-  const receiver = new Receiver({ token: TOKEN, encodingAESKey: KEY, appId: APP, now: nowMs });
+  // Plaintext opted in, so that every mode runs through one receiver (the default refusal is
+  // checked below, in "plaintext mode rules").
+  const receiver = new Receiver({ token: TOKEN, encodingAESKey: KEY, appId: APP, now: nowMs, allowPlaintext: true });
   const sig = signature(TOKEN, String(NOW), NONCE);
 
   function request(fields, format, mode, { ts = NOW } = {}) {
@@ -113,7 +115,9 @@ export async function runInboundSuite(lib, { vectors, log = () => {} }) {
     for (const format of ['xml', 'json']) {
       for (const compat of [false, true]) {
         c.check(`vector ${id} ${format} ${compat ? 'compatible' : 'safe'}`, () => {
-          const r = new Receiver({ token: v.token, encodingAESKey: v.encodingAESKey, appId: v.appId, now: () => Number(v.timestamp) * 1000 + 5000 });
+          // easywechat-pad21's CreateTime is years before its query timestamp: window off for it.
+          const window = id === 'easywechat-pad21' ? { maxSkewSeconds: 0 } : {};
+          const r = new Receiver({ token: v.token, encodingAESKey: v.encodingAESKey, appId: v.appId, now: () => Number(v.timestamp) * 1000 + 5000, ...window });
           const fields = [['ToUserName', 'gh_x'], ...(compat ? [['MsgType', 'text'], ['Content', 'TAMPERED'], ['FromUserName', 'attacker']] : []), ['Encrypt', v.encrypt]];
           const push = r.receive({ query: { timestamp: v.timestamp, nonce: v.nonce, encrypt_type: 'aes', msg_signature: v.msgSignature }, body: render(fields, format) });
           c.assertEq(push.mode, compat ? 'compatible' : 'safe');
@@ -123,9 +127,20 @@ export async function runInboundSuite(lib, { vectors, log = () => {} }) {
       }
     }
   }
-  c.check('vector plaintext push (signature only)', () => {
+  c.check('vector easywechat-pad21: its signed CreateTime is outside the window', () => {
+    const v = byId['easywechat-pad21'];
+    const r = new Receiver({ token: v.token, encodingAESKey: v.encodingAESKey, appId: v.appId, now: () => Number(v.timestamp) * 1000 + 5000 });
+    let error;
+    try {
+      r.receive({ query: { timestamp: v.timestamp, nonce: v.nonce, encrypt_type: 'aes', msg_signature: v.msgSignature }, body: toXml([['ToUserName', 'gh_x'], ['Encrypt', v.encrypt]]) });
+    } catch (e) { error = e; }
+    c.assertEq(error?.code, -41001);
+    c.assertTrue(/CreateTime/.test(error.message), 'the message names CreateTime');
+    r.free();
+  });
+  c.check('vector plaintext push (signature only), plaintext-mode account without a key', () => {
     const v = byId['oa-python-sample-plain-signature'];
-    const r = new Receiver({ token: v.token, encodingAESKey: KEY, appId: APP, now: () => Number(v.timestamp) * 1000 });
+    const r = new Receiver({ token: v.token, now: () => Number(v.timestamp) * 1000 });
     const push = r.receive({ query: { signature: v.signature, timestamp: v.timestamp, nonce: v.nonce }, body: byId['oa-python-sample-compat'].plaintext });
     c.assertEq(push.mode, 'plaintext');
     c.assertEq(push.message.content, 'abcdteT');
@@ -341,6 +356,208 @@ export async function runInboundSuite(lib, { vectors, log = () => {} }) {
     const res = await handler(new Request('http://127.0.0.1/wx?' + new URLSearchParams(req.query), { method: 'POST', body: req.body }));
     c.assertEq(res.status, 401);
     c.assertEq(await res.text(), 'error: PlaintextRefused');
+  });
+
+
+  // ---- Secure by default (issue 8) and the handler's semantics pinned (issue 14, item 4) ----
+  const post = (handler, req, ctx, headers) => handler(new Request('http://127.0.0.1/wx?' + new URLSearchParams(req.query), { method: 'POST', body: req.body, headers }), ctx);
+  const errorOf = (fn) => { try { fn(); } catch (e) { return e; } return undefined; };
+  const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+  c.check('plaintext mode rules: refused by default with a key; the only mode without one', () => {
+    const keyed = new Receiver({ token: TOKEN, encodingAESKey: KEY, appId: APP, now: nowMs });
+    const plain = request(SAMPLES[0][1], 'xml', 'plaintext');
+    const error = errorOf(() => keyed.receive(plain));
+    c.assertTrue(error instanceof WxkfError, `a WxkfError, got ${error}`);
+    c.assertEq(error.code, -41005);
+    c.assertEq(error.kind, 'PlaintextRefused');
+    c.assertTrue(error.message.includes('安全模式') && error.message.includes('allowPlaintext'), `says what to do: ${error.message}`);
+    c.assertEq(keyed.hasKey, true);
+    c.assertEq(keyed.receive(request(SAMPLES[0][1], 'json', 'safe')).message.msgId, BIG_ID);
+    const keyless = new Receiver({ token: TOKEN, now: nowMs });
+    c.assertEq(keyless.hasKey, false);
+    c.assertEq(keyless.receive(plain).mode, 'plaintext');
+    c.assertEq(errorOf(() => keyless.receive(request(SAMPLES[0][1], 'xml', 'safe')))?.code, -40004);
+    // URL verification is not a push: its plain form works for every account.
+    for (const r of [keyed, keyless, receiver]) {
+      c.assertEq(r.verifyUrl({ signature: sig, timestamp: String(NOW), nonce: NONCE, echostr: '5927782489442352469' }), '5927782489442352469');
+    }
+    keyed.free();
+    keyless.free();
+  });
+
+  await c.checkAsync('createHandler: a plaintext push is refused by default (401) and accepted without a key', async () => {
+    let calls = 0;
+    const plain = request(SAMPLES[0][1], 'xml', 'plaintext');
+    const keyed = createHandler({ token: TOKEN, encodingAESKey: KEY, appId: APP, now: nowMs, onMessage() { calls++; } });
+    const res = await post(keyed, plain);
+    c.assertEq(res.status, 401);
+    c.assertEq(await res.text(), 'error: PlaintextRefused');
+    const keyless = createHandler({ token: TOKEN, now: nowMs, onMessage() { calls++; } });
+    const ok = await post(keyless, plain);
+    c.assertEq(ok.status, 200);
+    c.assertEq(await ok.text(), 'success');
+    c.assertEq(calls, 1);
+  });
+
+  c.check('timestamps must be canonical decimal seconds (-41004), even with the window off', () => {
+    const off = new Receiver({ token: TOKEN, encodingAESKey: KEY, appId: APP, now: nowMs, maxSkewSeconds: 0, allowPlaintext: true });
+    for (const ts of ['0171594332', '+171594332', '-171594332', ' 17159433', '1.7159e+09', '0']) {
+      const req = { query: { signature: signature(TOKEN, ts, NONCE), timestamp: ts, nonce: NONCE }, body: toXml(SAMPLES[0][1]) };
+      const error = errorOf(() => off.receive(req));
+      c.assertEq(error?.code, -41004);
+    }
+    c.assertEq(off.receive(request(SAMPLES[0][1], 'xml', 'plaintext')).message.msgId, BIG_ID);
+    off.free();
+  });
+
+  c.check('swapping timestamp and nonce does not reopen the window: the signed CreateTime counts', () => {
+    const later = String(NOW + 1000);
+    const encrypt = crypt.encrypt(toXml(SAMPLES[0][1]));
+    const body = toXml([['ToUserName', 'gh_97417a04a28d'], ['Encrypt', encrypt]]);
+    const msgSignature = crypt.msgSignature(String(NOW), later, encrypt);
+    const at = (ms) => new Receiver({ token: TOKEN, encodingAESKey: KEY, appId: APP, now: () => ms });
+    c.assertEq(at(NOW * 1000).receive({ query: { timestamp: String(NOW), nonce: later, encrypt_type: 'aes', msg_signature: msgSignature }, body }).message.msgId, BIG_ID);
+    const error = errorOf(() => at((NOW + 1000) * 1000).receive({ query: { timestamp: later, nonce: String(NOW), encrypt_type: 'aes', msg_signature: msgSignature }, body }));
+    c.assertEq(error?.code, -41001);
+    c.assertTrue(/CreateTime/.test(error.message), `names CreateTime: ${error.message}`);
+  });
+
+  await c.checkAsync('createHandler: dedup outlives the acceptance window; now drives the default store', async () => {
+    let t = (NOW - 200) * 1000; // the push's time reads 200 s in the future
+    let calls = 0;
+    const handler = createHandler({ token: TOKEN, encodingAESKey: KEY, appId: APP, now: () => t, onMessage() { calls++; } });
+    const req = request(SAMPLES[0][1], 'xml', 'safe');
+    c.assertEq(await (await post(handler, req)).text(), 'success');
+    t = (NOW + 101) * 1000; // 301 s later: the same push is still inside the window
+    c.assertEq(await (await post(handler, req)).text(), 'success');
+    t = (NOW + 300) * 1000; // the last second it is accepted
+    await post(handler, req);
+    c.assertEq(calls, 1);
+    // After 2 × 300 + 60 s of the fake clock the key is gone: the same MsgId, pushed afresh,
+    // is handled again (so the store runs on `now`, not on the wall clock).
+    t = (NOW - 200 + 661) * 1000;
+    const fields = SAMPLES[0][1].map((f) => (f[0] === 'CreateTime' ? [f[0], NOW + 461, 'num'] : f));
+    const fresh = request(fields, 'xml', 'safe', { ts: NOW + 461 });
+    c.assertEq((await post(handler, fresh)).status, 200);
+    c.assertEq(calls, 2);
+    // The TTL handed to a store: 2 × window + 60 s; shorter explicit TTLs are refused.
+    const ttls = [];
+    const store = { claim: (key, ttl) => { ttls.push(ttl); return true; } };
+    const tight = createHandler({ token: TOKEN, encodingAESKey: KEY, appId: APP, now: nowMs, maxSkewSeconds: 10, dedup: store, onMessage() {} });
+    await post(tight, request(SAMPLES[0][1], 'json', 'safe'));
+    const byDefault = createHandler({ token: TOKEN, encodingAESKey: KEY, appId: APP, now: nowMs, dedup: store, onMessage() {} });
+    await post(byDefault, request(SAMPLES[0][1], 'json', 'safe'));
+    c.assertEq(ttls.join(), '80,660');
+    const error = errorOf(() => createHandler({ token: TOKEN, encodingAESKey: KEY, appId: APP, dedupTtlSeconds: 300, onMessage() {} }));
+    c.assertEq(error?.code, -41006);
+  });
+
+  await c.checkAsync('URL verification: echostr must look like the platform\'s; text answers are nosniff text/plain', async () => {
+    const handler = createHandler({ token: TOKEN, encodingAESKey: KEY, appId: APP, now: nowMs, onMessage() {} });
+    const get = (echostr) => handler(new Request('http://127.0.0.1/wx?' + new URLSearchParams({ signature: sig, timestamp: String(NOW), nonce: NONCE, echostr })));
+    const textAnswer = (res) => {
+      c.assertEq(res.headers.get('content-type'), 'text/plain; charset=utf-8');
+      c.assertEq(res.headers.get('x-content-type-options'), 'nosniff');
+    };
+    for (const good of ['5927782489442352469', 'x'.repeat(512), 'AbC+/=_-.~ 09']) {
+      const res = await get(good);
+      c.assertEq(res.status, 200);
+      textAnswer(res);
+      c.assertEq(await res.text(), good);
+    }
+    for (const bad of ['<script>alert(1)</script>', 'a&b', '"x"', "it's", 'tab\there', 'caf\u00e9', 'x'.repeat(513), '']) {
+      const res = await get(bad);
+      c.assertEq(res.status, 400);
+      textAnswer(res);
+      c.assertTrue(!(await res.text()).includes('<'), 'the echostr is not reflected');
+    }
+    const error = errorOf(() => receiver.verifyUrl({ signature: sig, timestamp: String(NOW), nonce: NONCE, echostr: '<b>hi</b>' }));
+    c.assertEq(error?.code, -41004);
+    c.assertEq(error.field, 'echostr');
+    // Every other answer too: success, and errors.
+    const ok = await post(handler, request(SAMPLES[2][1], 'xml', 'safe'));
+    c.assertEq(await ok.text(), 'success');
+    textAnswer(ok);
+    const bad = await post(handler, { ...request(SAMPLES[0][1], 'xml', 'safe'), body: '<xml/>' });
+    c.assertEq(bad.status, 400);
+    textAnswer(bad);
+  });
+
+  c.check('query parameters are capped before reaching wasm (-41004 naming the parameter)', () => {
+    const base = request(SAMPLES[0][1], 'xml', 'safe');
+    for (const [name, value] of [
+      ['nonce', 'n'.repeat(65)], ['nonce', '1'.repeat(1 << 20)], ['timestamp', '1'.repeat(11)],
+      ['signature', 'a'.repeat(41)], ['msg_signature', 'a'.repeat(41)], ['encrypt_type', 'aesaesaes'],
+    ]) {
+      const error = errorOf(() => receiver.receive({ ...base, query: { ...base.query, [name]: value } }));
+      c.assertTrue(error instanceof WxkfError, `${name}: a WxkfError, got ${error}`);
+      c.assertEq(error.code, -41004);
+      c.assertEq(error.kind, 'InvalidQuery');
+      c.assertEq(error.field, name);
+      c.assertTrue(error.message.includes(name), `names ${name}: ${error.message}`);
+    }
+    // At the cap a parameter is read (and this one fails later, on the signature).
+    c.assertEq(errorOf(() => receiver.receive({ ...base, query: { ...base.query, nonce: 'n'.repeat(64) } }))?.code, -40001);
+    const error = errorOf(() => receiver.verifyUrl({ signature: sig, timestamp: String(NOW), nonce: NONCE, echostr: 'e'.repeat(513) }));
+    c.assertEq(error?.field, 'echostr');
+    good();
+  });
+
+  await c.checkAsync('createHandler: a reply returned after the acknowledgement is reported (late-reply)', async () => {
+    const errors = [];
+    const pending = [];
+    const handler = createHandler({
+      token: TOKEN, encodingAESKey: KEY, appId: APP, now: nowMs, replyTimeoutMs: 20,
+      onError: (e, info) => errors.push([info.phase, info.dedupKey, e.code, e.kind]),
+      onMessage: async (m) => {
+        await sleep(100);
+        return m.msgType === 'text' ? 'transfer' : undefined;
+      },
+    });
+    const ctx = { waitUntil: (p) => pending.push(p) };
+    c.assertEq(await (await post(handler, request(SAMPLES[0][1], 'xml', 'safe'), ctx)).text(), 'success');
+    c.assertEq(await (await post(handler, request(SAMPLES[1][1], 'xml', 'safe'), ctx)).text(), 'success');
+    await Promise.all(pending);
+    c.assertEq(JSON.stringify(errors), JSON.stringify([['late-reply', `msg:gh_97417a04a28d:${BIG_ID}`, -41007, 'LateReply']]));
+  });
+
+  await c.checkAsync('createHandler: a stale push that is correctly signed is refused by the window (401, the kind named)', async () => {
+    let calls = 0;
+    const handler = createHandler({ token: TOKEN, encodingAESKey: KEY, appId: APP, now: nowMs, onMessage() { calls++; } });
+    for (const ts of [NOW - 301, NOW + 301]) {
+      const res = await post(handler, request(SAMPLES[0][1], 'xml', 'safe', { ts }));
+      c.assertEq(res.status, 401);
+      c.assertEq(await res.text(), 'error: TimestampOutOfWindow');
+    }
+    c.assertEq(calls, 0);
+    // The same push at the window's edge is accepted: the refusal is the window's doing.
+    c.assertEq((await post(handler, request(SAMPLES[0][1], 'xml', 'safe', { ts: NOW - 300 }))).status, 200);
+    c.assertEq(calls, 1);
+  });
+
+  await c.checkAsync('createHandler: a callback that throws inside the budget answers 500; the retry is handled', async () => {
+    let calls = 0;
+    const errors = [];
+    const handler = createHandler({
+      token: TOKEN, encodingAESKey: KEY, appId: APP, now: nowMs,
+      onError: (e, info) => errors.push(info.phase),
+      onMessage: async () => {
+        calls++;
+        if (calls === 1) throw new Error('the database is down');
+      },
+    });
+    const req = request(SAMPLES[0][1], 'json', 'safe');
+    const first = await post(handler, req);
+    c.assertEq(first.status, 500);
+    c.assertEq(await first.text(), 'internal error');
+    c.assertEq(errors.join(), 'onMessage');
+    const retry = await post(handler, req);
+    c.assertEq(retry.status, 200);
+    c.assertEq(await retry.text(), 'success');
+    c.assertEq(calls, 2);
+    await post(handler, req); // handled now: a further retry is a duplicate
+    c.assertEq(calls, 2);
   });
 
   return c.result();

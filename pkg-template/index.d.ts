@@ -107,21 +107,35 @@ export type WxkfInboundErrorKind =
   | 'TimestampOutOfWindow' // -41001: timestamp further from now than maxSkewSeconds
   | 'BodyTooLarge' // -41002: body larger than maxBodyBytes
   | 'JsonTooDeep' // -41003: JSON nested deeper than maxJsonDepth
-  | 'InvalidQuery' // -41004: timestamp/nonce missing or malformed, unknown encrypt_type
-  | 'PlaintextRefused' // -41005: plaintext push while allowPlaintext is false
-  | 'InvalidOption'; // -41006 (JS): a Receiver or handler option of the wrong type
+  | 'InvalidQuery' // -41004: a query parameter missing, too long (error.field names it) or malformed (timestamp not canonical, echostr with markup), unknown encrypt_type
+  | 'PlaintextRefused' // -41005: plaintext push to a receiver with an EncodingAESKey, without allowPlaintext
+  | 'InvalidOption' // -41006 (JS): a Receiver or handler option of the wrong type
+  | 'LateReply'; // -41007 (JS, given to onError only): onMessage returned a reply after the push was acknowledged
 
-export interface ReceiverOptions extends CryptOptions {
-  /** Replay window in seconds (default 300); 0 disables the check. */
+export interface ReceiverOptions {
+  /** The Token of the console's message push settings. */
+  token: string;
+  /**
+   * The 43-character EncodingAESKey. Optional: without it (a plaintext-mode account) only
+   * plaintext pushes are accepted; with it only encrypted ones, unless `allowPlaintext`.
+   */
+  encodingAESKey?: string;
+  /** The appId (receiveid) pushes are encrypted for; required with `encodingAESKey`. */
+  appId?: string;
+  /**
+   * Replay window in seconds (default 300), applied to the query's timestamp and, for
+   * encrypted pushes, to the signed CreateTime; 0 disables both checks.
+   */
   maxSkewSeconds?: number;
   /** Largest body accepted, in bytes (default 1 MB). */
   maxBodyBytes?: number;
   /** Deepest JSON nesting accepted (default 32). */
   maxJsonDepth?: number;
   /**
-   * Accept plaintext-mode pushes (default true). Set false when the account uses compatible
-   * or safe mode: in plaintext mode `signature` does not cover the body, so a replayed query
-   * could carry a forged plaintext body. Refused pushes throw -41005 PlaintextRefused.
+   * Accept plaintext-mode pushes although an EncodingAESKey is configured (default false).
+   * In plaintext mode `signature` does not cover the body: anyone who saw one push URL could
+   * send any body with it. Refused pushes throw -41005 PlaintextRefused. Without an
+   * EncodingAESKey plaintext pushes are the only ones accepted, whatever this says.
    */
   allowPlaintext?: boolean;
   /** The clock, in milliseconds like Date.now (default Date.now). */
@@ -254,16 +268,27 @@ export interface ReceiveParams {
 }
 
 export declare class Receiver {
-  /** @throws WxkfError -40004 bad EncodingAESKey, -40003 empty token, -40005 empty appId. */
+  /** @throws WxkfError -40004 bad EncodingAESKey, -40003 empty token, -40005 empty appId (with a key). */
   constructor(options: ReceiverOptions);
   readonly maxBodyBytes: number;
-  /** Checks a URL verification GET; returns the string to answer (the echostr). */
+  /** The replay window in seconds (0: disabled). */
+  readonly maxSkewSeconds: number;
+  /** Whether an EncodingAESKey is configured. */
+  readonly hasKey: boolean;
+  /**
+   * Checks a URL verification GET; returns the string to answer (the echostr). Its plain form
+   * works for every account. An echostr that is not 1 to 512 printable ASCII characters
+   * without `< > & " '` throws -41004.
+   */
   verifyUrl(query: PushQueryInput): string;
   /**
    * Limits, mode (by encrypt_type=aes), format, replay window, signature (msg_signature over
-   * Encrypt when encrypted), decryption and parsing, in one call.
-   * @throws WxkfError -40001 signature, -40002/-40012 XML/JSON, -40005 appId, -41001 replay
-   * window, -41002 too large, -41003 too deep, -41004 query.
+   * Encrypt when encrypted), decryption and parsing, in one call. Query parameters longer
+   * than their cap (signatures 40, timestamp 10, nonce 64, encrypt_type 8, echostr 512
+   * characters) throw -41004 before anything is copied into wasm memory.
+   * @throws WxkfError -40001 signature, -40002/-40012 XML/JSON, -40004 encrypted push without
+   * a key, -40005 appId, -41001 replay window (timestamp or CreateTime), -41002 too large,
+   * -41003 too deep, -41004 query, -41005 plaintext refused.
    */
   receive(params: ReceiveParams): Push;
   free(): void;
@@ -300,17 +325,25 @@ export interface HandlerOptions extends Partial<ReceiverOptions> {
   receiver?: Receiver;
   /** Called once per push (retries are de-duplicated). */
   onMessage(message: KfMessage, push: Push): MessageReply | Promise<MessageReply>;
-  /** Dedup store (default: a MemoryDedupStore); false turns de-duplication off. */
+  /** Dedup store (default: a MemoryDedupStore on the `now` clock); false turns de-duplication off. */
   dedup?: DedupStore | false;
-  /** How long a key is kept (default 300 s). */
+  /**
+   * How long a key is kept: default 2 × maxSkewSeconds + 60 (660 s), so that it outlives every
+   * moment the same push is still accepted; less than 2 × maxSkewSeconds throws -41006.
+   */
   dedupTtlSeconds?: number;
   /**
    * How long to wait for onMessage before answering 'success' and letting it finish in the
    * background (default 3000 ms; the platform waits 5 s).
    */
   replyTimeoutMs?: number;
-  /** Failures, for logging: the error and where it happened. Never given secrets. */
-  onError?(error: unknown, info: { phase: 'verifyUrl' | 'receive' | 'dedup' | 'onMessage' | 'reply'; dedupKey?: string }): void;
+  /**
+   * Failures, for logging: the error and where it happened. Never given secrets.
+   * 'late-reply': onMessage returned a reply after the push was acknowledged (-41007
+   * LateReply): it did not reach the user. 'respond': the answer could not be written
+   * (answered 500 when possible).
+   */
+  onError?(error: unknown, info: { phase: 'verifyUrl' | 'receive' | 'dedup' | 'onMessage' | 'reply' | 'late-reply' | 'respond'; dedupKey?: string }): void;
 }
 
 /** Web-standard handler: Deno.serve, Workers (pass ctx for waitUntil), Bun.serve, Node 18+. */

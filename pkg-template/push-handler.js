@@ -6,6 +6,14 @@ import { MemoryDedupStore } from './dedup.js';
 import { WxkfError } from './errors.js';
 
 const TEXT = 'text/plain; charset=utf-8';
+/** Sent with every answer: no browser may sniff an answer into HTML. */
+export const NOSNIFF = ['x-content-type-options', 'nosniff'];
+/** The answer when the callback failed or the answer could not be written. */
+export const INTERNAL_ERROR = Object.freeze({ status: 500, body: 'internal error', contentType: TEXT });
+/** Extra seconds of dedup memory beyond the acceptance window. */
+const DEDUP_MARGIN_SECONDS = 60;
+/** The window assumed for dedup when the replay window is disabled (maxSkewSeconds: 0). */
+const DEFAULT_WINDOW_SECONDS = 300;
 const UNAUTHORIZED = new Set([
   'ValidateSignature', 'TimestampOutOfWindow', 'ValidateAppId', 'DecryptAes', 'IllegalBuffer',
   'DecodeBase64', 'PlaintextRefused',
@@ -25,17 +33,18 @@ const failure = (error) => {
   return answer(status, status === 500 ? 'internal error' : `error: ${error.kind}`);
 };
 
+const isAcknowledgement = (value) => value === undefined || value === null || value === '' || value === 'success';
+
 /**
  * Builds the request processor shared by every handler.
- * options: { receiver? | token, encodingAESKey, appId, maxSkewSeconds?, maxBodyBytes?, now? },
- *   onMessage(message, push) -> reply, dedup? (store | false), dedupTtlSeconds?,
- *   replyTimeoutMs? (3000), onError?(error, { phase, dedupKey? })
+ * options: { receiver? | token, encodingAESKey?, appId?, maxSkewSeconds?, maxBodyBytes?,
+ *   allowPlaintext?, now? }, onMessage(message, push) -> reply, dedup? (store | false),
+ *   dedupTtlSeconds?, replyTimeoutMs? (3000), onError?(error, { phase, dedupKey? })
+ * `now` drives every clock: the receiver's and the default dedup store's.
  */
 export function createProcessor(options = {}) {
   const {
     onMessage,
-    dedup = new MemoryDedupStore(),
-    dedupTtlSeconds = 300,
     replyTimeoutMs = 3000,
     onError = () => {},
   } = options;
@@ -52,13 +61,22 @@ export function createProcessor(options = {}) {
     allowPlaintext: options.allowPlaintext,
     now: options.now,
   });
+  // The same push is accepted while now is within ±window of its (signed) time: a span of
+  // 2 × window from its first sight at the earliest. The dedup memory outlives all of it.
+  const windowSeconds = receiver.maxSkewSeconds || DEFAULT_WINDOW_SECONDS;
+  const minTtl = 2 * windowSeconds;
+  const dedupTtlSeconds = options.dedupTtlSeconds ?? minTtl + DEDUP_MARGIN_SECONDS;
+  if (typeof dedupTtlSeconds !== 'number' || !(dedupTtlSeconds >= minTtl)) {
+    throw new WxkfError(`dedupTtlSeconds must be at least ${minTtl} (twice the replay window): a push stays acceptable for that long`, -41006, 'InvalidOption');
+  }
+  const dedup = options.dedup ?? new MemoryDedupStore({ now: options.now });
   const report = (error, info) => {
     try { onError(error, info); } catch {}
   };
 
   /** The answer the callback's return value asks for. */
   function replyFor(value, push) {
-    if (value === undefined || value === null || value === '' || value === 'success') return answer(200, 'success');
+    if (isAcknowledgement(value)) return answer(200, 'success');
     if (value === 'transfer' || value === 'transfer_customer_service') {
       const r = push.transferReply();
       return answer(200, r.body, r.contentType);
@@ -134,8 +152,17 @@ export function createProcessor(options = {}) {
     clearTimeout(timer);
     if (value === late) {
       // Acknowledge now; the callback finishes in the background. If it fails, the key is
-      // released so that the platform's retry runs it again.
-      const rest = work.then(() => {}, async (e) => {
+      // released so that the platform's retry runs it again. A reply it returns now cannot
+      // reach the user: say so.
+      const rest = work.then((late) => {
+        if (isAcknowledgement(late)) return;
+        report(new WxkfError(
+          `onMessage returned a reply after replyTimeoutMs (${replyTimeoutMs} ms), when the push had already been `
+          + "acknowledged with 'success': the reply was dropped. Send it through the Client instead "
+          + '(a transfer_customer_service can only be a passive reply)',
+          -41007, 'LateReply',
+        ), { phase: 'late-reply', dedupKey: key });
+      }, async (e) => {
         report(e, { phase: 'onMessage', dedupKey: key });
         await release();
       });
@@ -150,7 +177,7 @@ export function createProcessor(options = {}) {
     }
   }
 
-  return { process, receiver };
+  return { process, receiver, report };
 }
 
 /** Reads a stream of Uint8Array chunks (Web ReadableStream or Node Readable) up to max bytes. */

@@ -1,7 +1,7 @@
 // The Web-standard handler: (request, ctx?) => Promise<Response>, for Deno.serve, Workers
 // (`fetch(request, env, ctx)`: pass ctx so slow callbacks finish under ctx.waitUntil),
 // Bun.serve and Node 18+ frameworks that speak Request/Response.
-import { createProcessor, readLimited } from './push-handler.js';
+import { INTERNAL_ERROR, NOSNIFF, createProcessor, readLimited } from './push-handler.js';
 
 async function* streamChunks(stream) {
   const reader = stream.getReader();
@@ -18,7 +18,11 @@ async function* streamChunks(stream) {
 
 /** See index.d.ts (HandlerOptions). */
 export function createHandler(options) {
-  const { process } = createProcessor(options);
+  const { process, report } = createProcessor(options);
+  const respond = (request, r) => new Response(request.method === 'HEAD' ? null : r.body, {
+    status: r.status,
+    headers: [['content-type', r.contentType], NOSNIFF],
+  });
   return async function handle(request, ctx) {
     const url = new URL(request.url);
     const r = await process({
@@ -29,9 +33,12 @@ export function createHandler(options) {
       body: (max) => (request.body ? readLimited(streamChunks(request.body), max) : new Uint8Array(0)),
       waitUntil: ctx && typeof ctx.waitUntil === 'function' ? (p) => ctx.waitUntil(p) : undefined,
     });
-    return new Response(request.method === 'HEAD' ? null : r.body, {
-      status: r.status,
-      headers: { 'content-type': r.contentType },
-    });
+    try {
+      return respond(request, r);
+    } catch (e) {
+      // An answer that cannot be written (a contentType with a newline, say): 500, reported.
+      report(e, { phase: 'respond' });
+      return respond(request, INTERNAL_ERROR);
+    }
   };
 }

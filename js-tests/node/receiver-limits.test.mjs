@@ -23,7 +23,7 @@ const tooLarge = (fn) => {
 };
 
 test('oversized bodies are refused before they are copied into wasm memory', () => {
-  const receiver = new Receiver({ ...options, maxBodyBytes: 1024, now: () => 1000 });
+  const receiver = new Receiver({ ...options, maxBodyBytes: 1024, now: () => 1000, allowPlaintext: true });
   const before = memory.buffer.byteLength;
   const big = 64 << 20;
   tooLarge(() => receiver.receive({ query, body: 'x'.repeat(big) }));
@@ -38,4 +38,22 @@ test('oversized bodies are refused before they are copied into wasm memory', () 
 test('maxBodyBytes above 4 GiB saturates instead of wrapping', () => {
   assert.equal(new Receiver({ ...options, maxBodyBytes: 2 ** 32 }).maxBodyBytes, 2 ** 32 - 1);
   assert.equal(new Receiver({ ...options, maxBodyBytes: 2 ** 32 + 5 }).maxBodyBytes, 2 ** 32 - 1);
+});
+
+test('oversized query parameters are refused before they are copied into wasm memory (-41004)', () => {
+  const receiver = new Receiver({ ...options, now: () => 1000 });
+  const before = memory.buffer.byteLength;
+  const big = 50 << 20;
+  for (const name of ['nonce', 'signature', 'timestamp', 'msg_signature', 'encrypt_type']) {
+    let error;
+    try { receiver.receive({ query: { ...query, [name]: '1'.repeat(big) }, body: '<xml/>' }); } catch (e) { error = e; }
+    assert.ok(error instanceof WxkfError, `${name}: WxkfError, got ${error}`);
+    assert.equal(error.code, -41004);
+    assert.equal(error.kind, 'InvalidQuery');
+    assert.equal(error.field, name);
+  }
+  let error;
+  try { receiver.verifyUrl({ ...query, echostr: 'e'.repeat(big) }); } catch (e) { error = e; }
+  assert.equal(error?.field, 'echostr');
+  assert.ok(memory.buffer.byteLength - before < big, `wasm memory grew by ${memory.buffer.byteLength - before} bytes`);
 });

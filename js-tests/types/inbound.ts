@@ -22,6 +22,21 @@ const mode: 'plaintext' | 'compatible' | 'safe' = push.mode;
 receiver.receive({ query: {}, body: 42 });
 // @ts-expect-error now returns milliseconds as a number
 new Receiver({ token: 't', encodingAESKey: 'k', appId: 'a', now: () => 'soon' });
+// A plaintext-mode account: the token only.
+const keyless = new Receiver({ token: 't' });
+const skew: number = keyless.maxSkewSeconds;
+const hasKey: boolean = keyless.hasKey;
+// @ts-expect-error the token is required
+new Receiver({ encodingAESKey: 'k', appId: 'a' });
+createHandler({
+  token: 't', encodingAESKey: 'k', appId: 'a', allowPlaintext: true, dedupTtlSeconds: 660,
+  onMessage: () => undefined,
+  onError: (error, info) => {
+    if (info.phase === 'late-reply' || info.phase === 'respond') console.log(error, info.dedupKey);
+    // @ts-expect-error no such phase
+    if (info.phase === 'late') console.log(error);
+  },
+});
 
 function handle(m: KfMessage): string {
   // @ts-expect-error content exists only on text messages
