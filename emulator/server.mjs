@@ -21,11 +21,18 @@
 //        a user message pushed to a developer URL as the platform does (signed, encrypted)
 //   GET  /__emulator/config                                      appId, appSecret, bots
 //
+// Control endpoints answer only requests whose Host is a loopback name or address (127.0.0.1,
+// localhost, [::1], any port) and that carry no foreign Origin; a POST with a body must be
+// `application/json` (a web page cannot send that cross-site without a preflight, which the
+// emulator never grants). `/__emulator/push` goes only to loopback URLs unless started with
+// `allowRemotePush: true` (`--allow-remote-push`). Recorded requests show `***` in place of
+// `secret`, `appsecret`, `access_token` and the dialogue platform's TOKEN.
+//
 // Import it to start it in-process: `const emu = await start({ port: 0 }); emu.url; await emu.close()`.
 import { createServer } from 'node:http';
 import { randomBytes } from 'node:crypto';
 import { pathToFileURL } from 'node:url';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 
 export const DEFAULTS = Object.freeze({
   appId: 'wx0000000000emulator',
@@ -56,7 +63,8 @@ async function loadLib() {
 /**
  * Starts the emulator. Options: port (0 = any free), host ('127.0.0.1'), appId, appSecret,
  * bots ([{ token, encodingAESKey, appId, approved? }]), tokenTtlSeconds (7200), lib (the
- * wechat-kf module; default ../pkg/node.js), windowRules (SendWindow rules).
+ * wechat-kf module; default ../pkg/node.js), windowRules (SendWindow rules), allowRemotePush
+ * (false: /__emulator/push goes only to loopback URLs).
  * Resolves to { url, port, close(), state }.
  */
 export async function start(options = {}) {
@@ -156,7 +164,11 @@ async function handle(state, req, res) {
   const query = Object.fromEntries(url.searchParams);
   const raw = await readBody(req);
 
-  if (path.startsWith('/__emulator/')) return control(state, path, req.method, raw, url, res);
+  if (path.startsWith('/__emulator/')) {
+    const refused = controlRefusal(req.headers, req.method, raw.length);
+    if (refused) return send(res, refused[0], { error: refused[1] });
+    return control(state, path, req.method, raw, url, res);
+  }
 
   const record = {
     at: state.clock.now(),
@@ -167,20 +179,99 @@ async function handle(state, req, res) {
     body: isMultipart(req) ? `<multipart ${raw.length} bytes>` : raw.toString('utf8'),
   };
   record.json = parseJson(record.body);
-  state.records.push(record);
-
-  const fault = state.faults.find((f) => f.path === path && f.times > 0);
-  let answer;
-  if (fault) {
-    fault.times -= 1;
-    answer = fail(fault.errcode, fault.errmsg ?? 'injected by the emulator');
-  } else {
-    answer = await route(state, req, path, query, raw, record, res);
+  // The routes see the request whole; the records show it without its secrets.
+  const shown = shownRecord(record);
+  state.records.push(shown);
+  try {
+    const fault = state.faults.find((f) => f.path === path && f.times > 0);
+    let answer;
+    if (fault) {
+      fault.times -= 1;
+      answer = fail(fault.errcode, fault.errmsg ?? 'injected by the emulator');
+    } else {
+      answer = await route(state, req, path, query, raw, record, res);
+    }
+    if (answer === undefined) return; // already answered (media/get)
+    record.errcode = answer.errcode ?? 0;
+    record.response = answer;
+    send(res, 200, answer);
+  } finally {
+    for (const k of ['errcode', 'response', 'payload']) if (record[k] !== undefined) shown[k] = mask(record[k]);
   }
-  if (answer === undefined) return; // already answered (media/get)
-  record.errcode = answer.errcode ?? 0;
-  record.response = answer;
-  send(res, 200, answer);
+}
+
+// ---- what the control endpoints accept, and what records show ----------------------------------
+
+/** A loopback host name or address: 127.0.0.0/8, localhost, ::1. */
+function isLoopbackName(hostname) {
+  const h = hostname.toLowerCase().replace(/^\[(.*)\]$/, '$1');
+  return h === 'localhost' || h === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(h);
+}
+
+/** The host name of a Host header or URL authority (`name[:port]`), or null when malformed. */
+function hostOf(authority) {
+  try {
+    const url = new URL(`http://${authority}`);
+    return url.username || url.password || url.pathname !== '/' ? null : url.hostname;
+  } catch {
+    return null;
+  }
+}
+
+/** Why a control request is refused (status and reason), or null when it is acceptable. */
+export function controlRefusal(headers, method, rawLength) {
+  const host = typeof headers.host === 'string' ? hostOf(headers.host) : null;
+  if (!host || !isLoopbackName(host)) {
+    return [403, 'control endpoints answer only a loopback Host (127.0.0.1, localhost, [::1])'];
+  }
+  const origin = headers.origin;
+  if (origin !== undefined) {
+    let ok = false;
+    try {
+      const u = new URL(origin);
+      ok = (u.protocol === 'http:' || u.protocol === 'https:') && isLoopbackName(u.hostname);
+    } catch {}
+    if (!ok) return [403, 'control endpoints refuse requests from a web page of another origin'];
+  }
+  if (method !== 'GET' && method !== 'HEAD' && rawLength > 0
+    && !/^application\/json\s*(;|$)/i.test(headers['content-type'] ?? '')) {
+    return [415, 'control endpoints take JSON bodies only (content-type: application/json)'];
+  }
+  return null;
+}
+
+/** Whether a push target is a loopback http(s) URL. */
+function isLoopbackUrl(url) {
+  try {
+    const u = new URL(url);
+    return (u.protocol === 'http:' || u.protocol === 'https:') && isLoopbackName(u.hostname);
+  } catch {
+    return false;
+  }
+}
+
+const SECRET_PARAMS = new Set(['secret', 'appsecret', 'access_token']);
+const REAL_PATH = Symbol('path');
+
+/** An object with the values of secret keys replaced by `***` (anything else as is). */
+function mask(obj) {
+  if (!obj || typeof obj !== 'object' || Array.isArray(obj)) return obj;
+  return Object.fromEntries(Object.entries(obj).map(([k, v]) => [k, SECRET_PARAMS.has(k.toLowerCase()) ? '***' : v]));
+}
+
+/** What /__emulator/requests shows of a request: its secrets as `***`. */
+function shownRecord(record) {
+  const shown = { ...record, query: mask(record.query) };
+  if (record.json && typeof record.json === 'object' && !Array.isArray(record.json)
+    && Object.keys(record.json).some((k) => SECRET_PARAMS.has(k.toLowerCase()))) {
+    shown.json = mask(record.json);
+    shown.body = JSON.stringify(shown.json);
+  }
+  if (record.path.startsWith('/openapi/sendmsg/')) {
+    shown.path = '/openapi/sendmsg/***';
+    shown[REAL_PATH] = record.path;
+  }
+  return shown;
 }
 
 function isMultipart(req) {
@@ -430,14 +521,15 @@ function chatbotSend(state, token, text, record) {
 // ---- control endpoints ----------------------------------------------------------------------
 
 async function control(state, path, method, raw, url, res) {
-  const body = parseJson(raw.toString('utf8') || '{}') ?? {};
+  const body = parseJson(raw.toString('utf8') || '{}');
+  if (body === undefined || body === null || typeof body !== 'object') return send(res, 400, { error: 'the body is not a JSON object' });
   switch (`${method} ${path}`) {
     case 'GET /__emulator/requests': {
       const only = url.searchParams.get('path');
       return send(res, 200, {
         now: state.clock.now(),
         tokenRequests: state.tokenRequests,
-        requests: only ? state.records.filter((r) => r.path === only) : state.records,
+        requests: only ? state.records.filter((r) => r.path === only || r[REAL_PATH] === only) : state.records,
       });
     }
     case 'GET /__emulator/config':
@@ -485,6 +577,9 @@ async function control(state, path, method, raw, url, res) {
       return send(res, 200, { ok: true });
     }
     case 'POST /__emulator/push':
+      if (!isLoopbackUrl(body.url) && !state.options.allowRemotePush) {
+        return send(res, 400, { error: 'push goes only to loopback URLs (http://127.0.0.1:PORT/...); start the emulator with --allow-remote-push for others' });
+      }
       return send(res, 200, await push(state, body));
     default:
       return send(res, 404, { error: `unknown control endpoint ${method} ${path}` });
@@ -529,6 +624,7 @@ async function push(state, { url, token, encodingAESKey, appId, message = {}, fo
     method: 'POST',
     headers: { 'content-type': format === 'json' ? 'application/json' : 'text/xml' },
     body,
+    redirect: 'manual', // a loopback URL must not lead elsewhere
     signal: AbortSignal.timeout(5000),
   });
   return { status: answer.status, body: await answer.text(), pushed: fields };
@@ -559,6 +655,8 @@ function parseArgs(argv) {
     else if (a === '--host') out.host = argv[++i];
     else if (a === '--app-id') out.appId = argv[++i];
     else if (a === '--app-secret') out.appSecret = argv[++i];
+    else if (a === '--app-secret-file') out.appSecret = readFileSync(argv[++i], 'utf8').trim();
+    else if (a === '--allow-remote-push') out.allowRemotePush = true;
     else if (a === '--help' || a === '-h') out.help = true;
     else throw new Error(`unknown argument ${a}`);
   }
@@ -568,12 +666,15 @@ function parseArgs(argv) {
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   const args = parseArgs(process.argv.slice(2));
   if (args.help) {
-    console.log('usage: node emulator/server.mjs [--port 0] [--host 127.0.0.1] [--app-id ID] [--app-secret S]');
+    console.log('usage: node emulator/server.mjs [--port 0] [--host 127.0.0.1] [--app-id ID] [--app-secret-file PATH] [--allow-remote-push]\n'
+      + '(--app-secret S also works, but shows in process lists and shell history)');
     process.exit(0);
   }
   const emu = await start(args);
   console.log(`wechat-kf emulator listening on ${emu.url}`);
-  console.log(JSON.stringify({ url: emu.url, appId: emu.state.config.appId, appSecret: emu.state.config.appSecret, bots: emu.state.config.bots }));
+  // The emulator's own default secret is printed for convenience; one given to it never is.
+  const appSecret = emu.state.config.appSecret === DEFAULTS.appSecret ? DEFAULTS.appSecret : '***';
+  console.log(JSON.stringify({ url: emu.url, appId: emu.state.config.appId, appSecret, bots: emu.state.config.bots }));
   const stop = async () => {
     await emu.close();
     process.exit(0);

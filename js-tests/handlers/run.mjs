@@ -164,12 +164,35 @@ async function runChecks(target, base, r) {
       const text = await res.text();
       eq(res.status, status);
       if (text.includes(TOKEN) || text.includes(KEY)) throw new Error('a secret in the response');
+      eq(res.headers.get('x-content-type-options'), 'nosniff');
     }
+  });
+
+  await check('a stale push, correctly signed, is refused by the replay window (401, kind named)', async () => {
+    const stale = push({ user: openid('stale'), format: 'xml', content: 'old', ts: String(Math.floor(Date.now() / 1000) - 3600) });
+    const res = await post(url, stale);
+    eq(res.status, 401);
+    eq(await res.text(), 'error: TimestampOutOfWindow');
+  });
+
+  await check('a plaintext push is refused when a key is configured (401 PlaintextRefused)', async () => {
+    const ts = String(Math.floor(Date.now() / 1000));
+    const body = `<xml><ToUserName><![CDATA[gh_handlers]]></ToUserName><FromUserName><![CDATA[${openid('plain')}]]></FromUserName><CreateTime>${ts}</CreateTime><MsgType><![CDATA[text]]></MsgType><Content><![CDATA[forged]]></Content><MsgId>1</MsgId></xml>`;
+    const res = await post(url, { query: { signature: lib.signature(TOKEN, ts, '9'), timestamp: ts, nonce: '9' }, body });
+    eq(res.status, 401);
+    eq(await res.text(), 'error: PlaintextRefused');
+  });
+
+  await check('URL verification refuses an echostr with markup (400)', async () => {
+    const ts = String(Math.floor(Date.now() / 1000));
+    const res = await fetch(url({ signature: lib.signature(TOKEN, ts, '7'), timestamp: ts, nonce: '7', echostr: '<script>alert(1)</script>' }), { signal: AbortSignal.timeout(10_000) });
+    eq(res.status, 400);
+    eq(res.headers.get('x-content-type-options'), 'nosniff');
+    eq(res.headers.get('content-type'), 'text/plain; charset=utf-8');
   });
 }
 
-function push({ user, format, content, event }) {
-  const ts = String(Math.floor(Date.now() / 1000));
+function push({ user, format, content, event, ts = String(Math.floor(Date.now() / 1000)) }) {
   const nonce = String(100000 + Math.floor(Math.random() * 1e6));
   const msgId = `${BigInt(Date.now()) * 1000000n + BigInt(seqId())}`;
   const fields = [['ToUserName', 'gh_handlers'], ['FromUserName', user], ['CreateTime', ts, true]];
@@ -195,7 +218,7 @@ function post(url, p) {
 }
 
 async function userActs(openid, action = 'message') {
-  const res = await fetch(`${emulator.url}/__emulator/user`, { method: 'POST', body: JSON.stringify({ openid, action }) });
+  const res = await fetch(`${emulator.url}/__emulator/user`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ openid, action }) });
   if (!res.ok) throw new Error(`emulator user action: ${res.status}`);
 }
 

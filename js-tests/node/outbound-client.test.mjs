@@ -58,7 +58,7 @@ test('stable_token mode and a user token function', { timeout: 10000 }, async ()
   await control('user', { openid: 'u', action: 'message' });
   await c.sendText({ touser: 'u', content: 'x' });
   const [tok] = await recorded('/cgi-bin/stable_token');
-  assert.deepEqual(tok.json, { grant_type: 'client_credential', appid: emu.state.config.appId, secret: emu.state.config.appSecret, force_refresh: false });
+  assert.deepEqual(tok.json, { grant_type: 'client_credential', appid: emu.state.config.appId, secret: '***', force_refresh: false }); // recorded without the secret
   const token = await c.getAccessToken();
   let calls = 0;
   const viaFn = new Client({ baseUrl: emu.url, accessToken: async () => { calls++; return token; } });
