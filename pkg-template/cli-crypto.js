@@ -135,7 +135,8 @@ ${SECRETS_HELP}`,
     const query = queryArg(required(v, 'query', "the push's query string"));
     const body = textArg(v.body);
     const token = secret(v, 'token');
-    const receiver = new lib.Receiver({ token, encodingAESKey: key, appId, maxSkewSeconds: integer(v, 'max-skew', 0) });
+    // An inspection tool: plaintext pushes are shown too (a server refuses them by default).
+    const receiver = new lib.Receiver({ token, encodingAESKey: key, appId, maxSkewSeconds: integer(v, 'max-skew', 0), allowPlaintext: true });
     try {
       const push = receiver.receive({ query, body });
       let plaintext = body;

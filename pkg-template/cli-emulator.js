@@ -1,10 +1,10 @@
 // `wechat-kf emulator`: the local emulator of the WeChat HTTP API (emulator.js, copied into the
 // package from the repository's emulator/server.mjs by the build), on 127.0.0.1.
-import { UsageError, integer, parse } from './cli-options.js';
+import { UsageError, integer, parse, secretFile } from './cli-options.js';
 
 export const emulator = {
   summary: 'start the local emulator of the WeChat HTTP API (tokens, send window, kf, media, chatbot)',
-  help: `usage: wechat-kf emulator [--port 8081] [--host 127.0.0.1] [--app-id ID] [--app-secret S]
+  help: `usage: wechat-kf emulator [--port 8081] [--host 127.0.0.1] [--app-id ID] [--app-secret-file PATH] [--allow-remote-push]
 
 Serves the WeChat API on http://HOST:PORT for tests and development (--port 0: any free
 port): /cgi-bin/token and stable_token, custom/send with the send-window rules (45015,
@@ -13,18 +13,29 @@ Point a Client at it with \`baseUrl\`. Control endpoints: POST /__emulator/user
 {openid, action} opens a user's window; GET /__emulator/requests lists what it received;
 POST /__emulator/push pushes a message to your URL. Runs until interrupted (Ctrl-C).
 
+Control endpoints answer only a loopback Host (127.0.0.1, localhost, [::1]) without a foreign
+Origin, and POST bodies only as application/json, so no web page can drive the emulator.
+/__emulator/push goes only to loopback URLs unless --allow-remote-push is given. Recorded
+requests show *** in place of secret, appsecret, access_token and the dialogue TOKEN.
+
 The appId and secret default to the emulator's own (wx0000000000emulator /
-emulator-app-secret); --app-id / --app-secret or WECHAT_KF_APP_ID / WECHAT_KF_APP_SECRET
-change them.`,
+emulator-app-secret). To change them, prefer WECHAT_KF_APP_ID / WECHAT_KF_APP_SECRET or
+--app-secret-file PATH: --app-secret S also works, but shows in process lists and shell
+history.`,
   async run(argv, { lib, out, env = process.env }) {
-    const v = parse(argv, { port: { type: 'string' }, host: { type: 'string' }, 'app-id': { type: 'string' }, 'app-secret': { type: 'string' } });
+    const v = parse(argv, {
+      port: { type: 'string' }, host: { type: 'string' }, 'app-id': { type: 'string' }, 'app-secret': { type: 'string' },
+      'app-secret-file': { type: 'string' }, 'allow-remote-push': { type: 'boolean' },
+    });
     if (v.help) return out(this.help);
     const port = integer(v, 'port', 8081);
     if (port > 65535) throw new UsageError(`--port must be at most 65535, got ${port}`);
     const { start } = await import('./emulator.js');
     const options = { lib, port, host: v.host ?? '127.0.0.1' };
     const appId = v['app-id'] ?? env.WECHAT_KF_APP_ID;
-    const appSecret = v['app-secret'] ?? env.WECHAT_KF_APP_SECRET;
+    const fromFile = v['app-secret-file'] !== undefined ? secretFile(v['app-secret-file'], 'app-secret-file') : undefined;
+    const appSecret = v['app-secret'] ?? fromFile ?? env.WECHAT_KF_APP_SECRET;
+    if (v['allow-remote-push']) options.allowRemotePush = true;
     if (appId) options.appId = appId;
     if (appSecret) options.appSecret = appSecret;
     let emu;

@@ -8,19 +8,34 @@ export class UsageError extends Error {}
 /** The command ran and the check failed (bad signature, bad answer...): exit code 1. */
 export class CheckFailed extends Error {}
 
-/** Secrets and ids: flag name, environment variables (first set wins), what it is. */
+/**
+ * Secrets and ids: flag name, the flag naming a file that holds it (secrets only), environment
+ * variables (first set wins), what it is. A flag's value shows in process lists and shell
+ * history: the help recommends the environment or the file.
+ */
 export const SECRETS = {
-  token: { flag: 'token', env: ['WECHAT_KF_TOKEN', 'WECHAT_TOKEN'], what: 'the Token of the message push settings' },
-  key: { flag: 'key', env: ['WECHAT_KF_AES_KEY', 'WECHAT_ENCODING_AES_KEY'], what: 'the 43-character EncodingAESKey' },
+  token: { flag: 'token', file: 'token-file', env: ['WECHAT_KF_TOKEN', 'WECHAT_TOKEN'], what: 'the Token of the message push settings' },
+  key: { flag: 'key', file: 'key-file', env: ['WECHAT_KF_AES_KEY', 'WECHAT_ENCODING_AES_KEY'], what: 'the 43-character EncodingAESKey' },
   appId: { flag: 'app-id', env: ['WECHAT_KF_APP_ID', 'WECHAT_APPID'], what: 'the appId messages are encrypted for' },
 };
 
 /** Flag definitions of the secrets, for parseArgs. */
 export const SECRET_FLAGS = {
   token: { type: 'string' },
+  'token-file': { type: 'string' },
   key: { type: 'string' },
+  'key-file': { type: 'string' },
   'app-id': { type: 'string' },
 };
+
+/** A secret read from a file (surrounding whitespace and the final newline dropped). */
+export function secretFile(path, flag) {
+  try {
+    return readFileSync(path, 'utf8').trim();
+  } catch (e) {
+    throw new UsageError(`cannot read --${flag} ${path}: ${e.code ?? e.message}`);
+  }
+}
 
 /**
  * Parses argv for one command. `spec` maps flag names to { type, short?, default? }.
@@ -43,12 +58,15 @@ export function parse(argv, spec) {
   }
 }
 
-/** A secret from its flag or environment variables; throws a UsageError naming both. */
+/** A secret from its flag, its file flag or environment variables; throws a UsageError naming them. */
 export function secret(values, name, env = process.env) {
   const s = SECRETS[name];
-  const v = values[s.flag] ?? s.env.map((n) => env[n]).find((x) => x !== undefined && x !== '');
+  const fromFile = s.file && values[s.file] !== undefined ? secretFile(values[s.file], s.file) : undefined;
+  const v = values[s.flag] ?? fromFile ?? s.env.map((n) => env[n]).find((x) => x !== undefined && x !== '');
   if (v === undefined || v === '') {
-    throw new UsageError(`missing ${s.what}: pass --${s.flag} or set ${s.env[0]}`);
+    throw new UsageError(s.file
+      ? `missing ${s.what}: set ${s.env[0]} or pass --${s.file} PATH (or --${s.flag})`
+      : `missing ${s.what}: set ${s.env[0]} or pass --${s.flag}`);
   }
   return v;
 }
@@ -94,7 +112,8 @@ export function queryArg(value) {
   return new URLSearchParams(q);
 }
 
-export const SECRETS_HELP = `Secrets come from flags or environment variables (never printed):
-  --token T      or WECHAT_KF_TOKEN      (also WECHAT_TOKEN)
-  --key K        or WECHAT_KF_AES_KEY    (also WECHAT_ENCODING_AES_KEY)
-  --app-id ID    or WECHAT_KF_APP_ID     (also WECHAT_APPID)`;
+export const SECRETS_HELP = `Secrets (never printed): use the environment variables or a file, not --token / --key,
+whose values show in process lists and shell history:
+  WECHAT_KF_TOKEN   (also WECHAT_TOKEN)             or --token-file PATH   (--token T also works)
+  WECHAT_KF_AES_KEY (also WECHAT_ENCODING_AES_KEY)  or --key-file PATH     (--key K also works)
+  WECHAT_KF_APP_ID  (also WECHAT_APPID)             or --app-id ID         (not a secret)`;

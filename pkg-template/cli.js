@@ -13,8 +13,9 @@ const HELP = `usage: wechat-kf <command> [options]   (wechat-kf <command> --help
 
 ${Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(9)} ${c.summary}`).join('\n')}
 
-Secrets come from flags or the environment (WECHAT_KF_TOKEN, WECHAT_KF_AES_KEY,
-WECHAT_KF_APP_ID) and are never printed.`;
+Secrets are never printed. Give them through the environment (WECHAT_KF_TOKEN,
+WECHAT_KF_AES_KEY, WECHAT_KF_APP_ID) or files (--token-file, --key-file): flags such as
+--token and --key also work, but show in process lists and shell history.`;
 
 const out = (s) => process.stdout.write(`${s}\n`);
 const [name, ...argv] = process.argv.slice(2);

@@ -98,7 +98,7 @@ test('clear failures: wrong appId, wrong key, missing secrets, unknown flags', a
   assert.match(r.stderr, /-40010|-40007/);
   r = await cli(['sign', '--timestamp', '1', '--nonce', '2'], {});
   assert.equal(r.code, 2);
-  assert.match(r.stderr, /--token or set WECHAT_KF_TOKEN/);
+  assert.match(r.stderr, /set WECHAT_KF_TOKEN or pass --token-file PATH \(or --token\)/);
   r = await cli(['sign', '--timestamp', '1', '--nonce', '2', '--bogus']);
   assert.equal(r.code, 2);
   assert.match(r.stderr, /bogus/);
@@ -118,4 +118,31 @@ test('verify: a non-ASCII signature of the right length is INVALID (exit 1), not
   assert.equal(r.code, 1);
   assert.match(r.stdout, /signature: INVALID/);
   assert.doesNotMatch(r.stderr, /unexpected error/);
+});
+
+test('secrets from files (--token-file, --key-file); the help recommends them and the environment over flags', async () => {
+  const tokenFile = join(scratch.dir, 'token.txt');
+  const keyFile = join(scratch.dir, 'key.txt');
+  writeFileSync(tokenFile, `${push.token}\n`);
+  writeFileSync(keyFile, `${push.encodingAESKey}\n`);
+  let r = await cli(['sign', '--token-file', tokenFile, '--timestamp', push.timestamp, '--nonce', push.nonce, '--encrypt', push.encrypt], {});
+  assert.equal(r.code, 0, r.stderr);
+  assert.equal(r.stdout.trim(), push.msgSignature);
+  r = await cli(['decrypt', '--key-file', keyFile, '--encrypt', push.encrypt], { WECHAT_KF_APP_ID: push.appId });
+  assert.equal(r.code, 0, r.stderr);
+  assert.equal(r.stdout.trim(), push.plaintext.trim());
+  r = await cli(['sign', '--token-file', join(scratch.dir, 'missing.txt'), '--timestamp', '1', '--nonce', '2'], {});
+  assert.equal(r.code, 2);
+  assert.match(r.stderr, /cannot read --token-file/);
+  for (const cmd of ['sign', 'verify', 'encrypt', 'decrypt', 'simulate']) {
+    r = await cli([cmd, '--help']);
+    assert.match(r.stdout, /--token-file PATH/, cmd);
+    assert.match(r.stdout, /--key-file PATH/, cmd);
+    assert.match(r.stdout, /process lists and shell history/, cmd);
+  }
+  r = await cli(['--help']);
+  assert.match(r.stdout, /environment .*\n?.*or files \(--token-file, --key-file\)/);
+  r = await cli(['emulator', '--help']);
+  assert.match(r.stdout, /--app-secret-file PATH/);
+  assert.match(r.stdout, /process lists and shell\s+history/);
 });

@@ -80,12 +80,12 @@ for (const [name, command] of Object.entries(EXAMPLES)) {
       }, 60_000, `${name} server`);
     });
 
-    test('plaintext XML text push: verification, then success', async () => {
+    test('plaintext XML text push: verification answered, the push refused (a key is configured)', async () => {
       const from = await userActs(`o_${name}_plain`);
-      const r = await simulate(url, ['--from', from]);
-      assert.equal(r.code, 0, r.stdout + r.stderr);
+      const r = await simulate(url, ['--from', from, '--attempts', '1']);
+      assert.equal(r.code, 1, r.stdout + r.stderr);
       assert.match(r.stdout, /verification GET: echostr answered/);
-      assert.match(r.stdout, /attempt 1\/3: answered in \d+ ms: 'success'/);
+      assert.match(r.stdout + r.stderr, /HTTP 401 'error: PlaintextRefused'/);
     });
 
     test('encrypted JSON text push: success', async () => {
@@ -111,7 +111,7 @@ for (const [name, command] of Object.entries(EXAMPLES)) {
 
 /** Opens the user's send window in the emulator (the examples answer by the send API). */
 async function userActs(openid) {
-  const res = await fetch(`${emulatorUrl}/__emulator/user`, { method: 'POST', body: JSON.stringify({ openid, action: 'message' }), signal: AbortSignal.timeout(5000) });
+  const res = await fetch(`${emulatorUrl}/__emulator/user`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ openid, action: 'message' }), signal: AbortSignal.timeout(5000) });
   assert.equal(res.status, 200);
   return openid;
 }
