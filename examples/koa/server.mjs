@@ -8,7 +8,8 @@ const client = new Client({ appId: env.WECHAT_APPID, appSecret: env.WECHAT_APPSE
 
 const wechat = createKoaMiddleware({
   token: env.WECHAT_TOKEN,
-  encodingAESKey: env.WECHAT_ENCODING_AES_KEY,
+  // Set: encrypted pushes only (plaintext ones get 401). Unset: a plaintext-mode account.
+  encodingAESKey: env.WECHAT_ENCODING_AES_KEY || undefined,
   appId: env.WECHAT_APPID,
   replyTimeoutMs: Number(env.REPLY_TIMEOUT_MS) || 3000,
   onError: (error, { phase }) => console.error(`wechat-kf ${phase}: ${error.kind ?? error.name} ${error.code ?? ''}`),

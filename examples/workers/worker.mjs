@@ -8,7 +8,8 @@ function build(env) {
   const client = new Client({ appId: env.WECHAT_APPID, appSecret: env.WECHAT_APPSECRET, baseUrl: env.WECHAT_API_BASE || undefined });
   return createHandler({
     token: env.WECHAT_TOKEN,
-    encodingAESKey: env.WECHAT_ENCODING_AES_KEY,
+    // Set: encrypted pushes only (plaintext ones get 401). Unset: a plaintext-mode account.
+    encodingAESKey: env.WECHAT_ENCODING_AES_KEY || undefined,
     appId: env.WECHAT_APPID,
     replyTimeoutMs: Number(env.REPLY_TIMEOUT_MS) || 3000,
     // Several isolates may serve the URL: for cross-isolate de-duplication pass a DedupStore
