@@ -3,15 +3,13 @@
 // conformance suite for node-redis and ioredis, then the multi-instance properties, prints the
 // figures, stops everything, and exits non-zero on any failure.
 //   node js-tests/multi/run-redis.mjs [--pushes 1000]
-import { spawn } from 'node:child_process';
-import { createServer } from 'node:net';
-import { fileURLToPath, pathToFileURL } from 'node:url';
-import { join, dirname } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { join } from 'node:path';
 import { makeChecker } from '../check.js';
 import { storeConformance } from '../stores/conformance.js';
 import { makePushes, pushStorm, handledReport, apiStorm, sendStorm, emulator as emulatorControl } from './driver.mjs';
+import { ROOT, sleep, freePort, children, stopChild, stopAll, startRedis, startInstances } from './procs.mjs';
 
-const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const PKG = process.env.WECHAT_KF_PKG ?? join(ROOT, 'pkg');
 const PUSHES = Number(process.argv[process.argv.indexOf('--pushes') + 1]) || 1000;
 const lib = await import(pathToFileURL(join(PKG, 'node.js')).href);
@@ -20,56 +18,11 @@ const { start } = await import(pathToFileURL(join(ROOT, 'emulator', 'server.mjs'
 
 const TOKEN = 'multiInstanceToken';
 const KEY = 'abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG';
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const failures = [];
 const expect = (ok, what) => {
   console.log(`${ok ? 'ok  ' : 'FAIL'} ${what}`);
   if (!ok) failures.push(what);
 };
-
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address();
-      srv.close(() => resolve(port));
-    });
-  });
-}
-
-const children = new Set();
-function spawnChild(cmd, args, env = {}) {
-  const child = spawn(cmd, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-  children.add(child);
-  let out = '';
-  child.stdout.on('data', (d) => { out += d; });
-  child.stderr.on('data', (d) => { out += d; });
-  child.exited = new Promise((resolve) => child.on('exit', (code, signal) => { children.delete(child); resolve({ code, signal }); }));
-  child.output = () => out;
-  return child;
-}
-async function stopChild(child) {
-  if (!children.has(child)) return;
-  child.kill('SIGTERM');
-  const t = setTimeout(() => child.kill('SIGKILL'), 3000);
-  await child.exited;
-  clearTimeout(t);
-}
-async function waitFor(pred, what, ms = 15_000) {
-  const until = Date.now() + ms;
-  while (Date.now() < until) {
-    if (await pred()) return;
-    await sleep(50);
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
-
-async function startRedis(port) {
-  const child = spawnChild('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no']);
-  await waitFor(() => child.output().includes('Ready to accept connections'), `redis-server on ${port}\n${child.output()}`);
-  return child;
-}
 
 let emu;
 let redisServer;
@@ -111,12 +64,8 @@ try {
     WECHAT_KF_PKG: PKG, REDIS_URL: redisUrl, EMULATOR_URL: emu.url, WX_TOKEN: TOKEN, WX_KEY: KEY,
     WX_APPID: appId, WX_SECRET: appSecret,
   };
-  const procs = [0, 1, 2, 3].map((i) => spawnChild(process.execPath, [join(ROOT, 'js-tests', 'multi', 'instance.mjs')],
-    { ...env, REDIS_CLIENT: i % 2 ? 'ioredis' : 'redis' }));
-  for (const p of procs) {
-    await waitFor(() => /READY (\d+)/.test(p.output()), `an instance to listen\n${p.output()}`);
-    instances.push(`http://127.0.0.1:${p.output().match(/READY (\d+)/)[1]}`);
-  }
+  const { procs, urls } = await startInstances(4, env, (i) => ({ REDIS_CLIENT: i % 2 ? 'ioredis' : 'redis' }));
+  instances.push(...urls);
   console.log(`instances: ${instances.join(' ')} (node-redis, ioredis alternating)`);
 
   // 1. The push storm.
@@ -192,7 +141,7 @@ try {
   failures.push(String(e && e.stack || e));
   console.log(`FAIL ${e && e.stack || e}`);
 } finally {
-  await Promise.all([...children].map(stopChild));
+  await stopAll();
   await emu?.close();
 }
 console.log(failures.length ? `multi-instance (redis): ${failures.length} failure(s)` : 'multi-instance (redis): all properties hold');
