@@ -19,6 +19,7 @@ if (process.env.STORE === 'memory') {
   const { default: Redis } = await import('ioredis');
   redis = new Redis(process.env.REDIS_URL, { enableOfflineQueue: false, maxRetriesPerRequest: 0, retryStrategy: () => 200 });
   redis.on('error', () => {});
+  await new Promise((resolve) => redis.once('ready', resolve));
 } else {
   const { createClient } = await import('redis');
   redis = createClient({ url: process.env.REDIS_URL, disableOfflineQueue: true, socket: { reconnectStrategy: () => 200, connectTimeout: 1000 } });

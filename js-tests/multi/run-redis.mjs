@@ -5,10 +5,11 @@
 //   node js-tests/multi/run-redis.mjs [--pushes 1000]
 import { pathToFileURL } from 'node:url';
 import { join } from 'node:path';
+import { copyFileSync, mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { makeChecker } from '../check.js';
 import { storeConformance } from '../stores/conformance.js';
 import { makePushes, pushStorm, handledReport, apiStorm, sendStorm, emulator as emulatorControl } from './driver.mjs';
-import { ROOT, sleep, freePort, children, stopChild, stopAll, startRedis, startInstances } from './procs.mjs';
+import { ROOT, sleep, freePort, children, stopChild, stopAll, startRedis, startInstances, spawnChild, waitFor } from './procs.mjs';
 
 const PKG = process.env.WECHAT_KF_PKG ?? join(ROOT, 'pkg');
 const PUSHES = Number(process.argv[process.argv.indexOf('--pushes') + 1]) || 1000;
@@ -134,6 +135,34 @@ try {
     + `duplicates ${afterSeen.duplicates}, missing ${afterSeen.missing}; after expiry 4 x 25 calls -> ${back.ok} ok, ${t1 - t0} token request(s)`);
   expect(afterStorm.statuses[200] === 600 && afterSeen.duplicates === 0 && afterSeen.missing === 0, 'dedup works again when redis returns');
   expect(back.ok === 100 && t1 - t0 === 1, 'the shared token works again: one token request');
+
+  // 5. examples/cluster: node:cluster workers on Redis handle each push once.
+  await Promise.all(procs.map(stopChild));
+  const dir = join(ROOT, 'js-tests', '.scratch-cluster');
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(join(dir, 'node_modules'), { recursive: true });
+  symlinkSync(PKG, join(dir, 'node_modules', 'wechat-kf'), 'dir');
+  symlinkSync(join(ROOT, 'node_modules', 'redis'), join(dir, 'node_modules', 'redis'), 'dir');
+  writeFileSync(join(dir, 'package.json'), '{"type":"module","private":true}\n');
+  copyFileSync(join(ROOT, 'examples', 'cluster', 'server.mjs'), join(dir, 'server.mjs'));
+  const clusterPort = await freePort();
+  const cluster = spawnChild(process.execPath, [join(dir, 'server.mjs')], {
+    REDIS_URL: redisUrl, WORKERS: '2', PORT: String(clusterPort), WECHAT_TOKEN: TOKEN, WECHAT_ENCODING_AES_KEY: KEY,
+    WECHAT_APPID: appId, WECHAT_APPSECRET: appSecret, WECHAT_API_BASE: emu.url,
+  });
+  await waitFor(() => (cluster.output().match(/ on http:/g) ?? []).length === 2, () => `2 cluster workers\n${cluster.output()}`);
+  const clusterPushes = makePushes(lib, { token: TOKEN, encodingAESKey: KEY, appId, count: 20, nowMs: Date.now() + 3 });
+  for (let i = 0; i < 20; i++) await emuCtl.user(`o_multi_${i}`, 'message');
+  const url = `http://127.0.0.1:${clusterPort}/wechat`;
+  const clusterStorm = await pushStorm([url, url, url].map((u) => u.replace(/\/wechat$/, '')), clusterPushes.map((p) => ({ ...p })), { copies: 3, concurrency: 10, path: '/wechat' });
+  await waitFor(() => (cluster.output().match(/ handled msg:/g) ?? []).length >= 20, 'the cluster to handle 20 pushes', 10_000).catch(() => {});
+  await sleep(500);
+  const handledLines = (cluster.output().match(/ handled msg:/g) ?? []).length;
+  const workersUsed = new Set([...cluster.output().matchAll(/worker (\d+) handled/g)].map((m) => m[1])).size;
+  console.log(`examples/cluster: 2 workers, 20 pushes x 3 -> statuses ${JSON.stringify(clusterStorm.statuses)}, handled ${handledLines} (by ${workersUsed} worker(s))`);
+  expect(clusterStorm.statuses[200] === 60 && handledLines === 20, 'examples/cluster handles each push once');
+  await stopChild(cluster);
+  rmSync(dir, { recursive: true, force: true });
 
   await nodeRedis.disconnect().catch(() => {});
   ioredis.disconnect();
