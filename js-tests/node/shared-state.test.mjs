@@ -167,3 +167,13 @@ test('a send failing below the platform gives its window slot back', { timeout: 
   await assert.rejects(c.sendText({ touser: 'u', content: 'y' }), (e) => e.code === 40003);
   assert.equal((await window.check('u')).remaining, 1);
 });
+
+test('wechat-kf/redis loads with require() and import, and refuses what is not a Redis client', async () => {
+  const { createRequire } = await import('node:module');
+  const dir = new URL('../../pkg/', import.meta.url);
+  const viaRequire = createRequire(import.meta.url)(new URL('redis.js', dir).pathname);
+  const viaImport = await import(new URL('redis.js', dir).href);
+  assert.equal(typeof viaRequire.redisStore, 'function');
+  assert.equal(viaRequire.redisStore, viaImport.redisStore);
+  assert.throws(() => viaImport.redisStore({}), (e) => e instanceof WxkfError && e.code === -41006);
+});
