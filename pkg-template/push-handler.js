@@ -2,7 +2,7 @@
 // verify and parse the push, de-duplicate, run the user's callback within the reply budget,
 // and decide the answer. The Web handler and the Node adapters only do the I/O around it.
 import { Receiver } from './receiver.js';
-import { MemoryDedupStore } from './dedup.js';
+import { dedupClaims } from './dedup.js';
 import { WxkfError } from './errors.js';
 
 const TEXT = 'text/plain; charset=utf-8';
@@ -38,8 +38,9 @@ const isAcknowledgement = (value) => value === undefined || value === null || va
 /**
  * Builds the request processor shared by every handler.
  * options: { receiver? | token, encodingAESKey?, appId?, maxSkewSeconds?, maxBodyBytes?,
- *   allowPlaintext?, now? }, onMessage(message, push) -> reply, dedup? (store | false),
- *   dedupTtlSeconds?, replyTimeoutMs? (3000), onError?(error, { phase, dedupKey? })
+ *   allowPlaintext?, now? }, onMessage(message, push) -> reply, store? (Store),
+ *   dedup? (false | legacy DedupStore), dedupTtlSeconds?, storeTimeoutMs? (1000),
+ *   replyTimeoutMs? (3000), onError?(error, { phase, dedupKey? })
  * `now` drives every clock: the receiver's and the default dedup store's.
  */
 export function createProcessor(options = {}) {
@@ -69,10 +70,10 @@ export function createProcessor(options = {}) {
   if (typeof dedupTtlSeconds !== 'number' || !(dedupTtlSeconds >= minTtl)) {
     throw new WxkfError(`dedupTtlSeconds must be at least ${minTtl} (twice the replay window): a push stays acceptable for that long`, -41006, 'InvalidOption');
   }
-  const dedup = options.dedup ?? new MemoryDedupStore({ now: options.now });
   const report = (error, info) => {
     try { onError(error, info); } catch {}
   };
+  const dedup = dedupClaims(options, report);
 
   /** The answer the callback's return value asks for. */
   function replyFor(value, push) {
@@ -121,20 +122,11 @@ export function createProcessor(options = {}) {
     }
 
     const key = push.dedupKey;
-    if (dedup) {
-      let fresh = true;
-      try {
-        fresh = await dedup.claim(key, dedupTtlSeconds);
-      } catch (e) {
-        report(e, { phase: 'dedup', dedupKey: key }); // fail open: handle it
-      }
-      if (!fresh) return answer(200, 'success');
-    }
-
+    // Fails open: a store error is reported (phase 'dedup') and the push is handled.
+    const claim = dedup ? await dedup.claim(key, dedupTtlSeconds) : null;
+    if (claim === false) return answer(200, 'success');
     const release = async () => {
-      if (dedup && typeof dedup.release === 'function') {
-        try { await dedup.release(key); } catch (e) { report(e, { phase: 'dedup', dedupKey: key }); }
-      }
+      if (claim) await claim.release();
     };
     const work = Promise.resolve().then(() => onMessage(push.message, push));
     let timer;
