@@ -312,7 +312,7 @@ export async function runInboundSuite(lib, { vectors, log = () => {} }) {
   });
 
   // Dedup claims through a Store (issue 9).
-  const post = (handler, req, ctx) => handler(new Request('http://127.0.0.1/wx?' + new URLSearchParams(req.query), { method: 'POST', body: req.body }), ctx);
+  const post = (handler, req, ctx, headers) => handler(new Request('http://127.0.0.1/wx?' + new URLSearchParams(req.query), { method: 'POST', body: req.body, headers }), ctx);
 
   await c.checkAsync('store: two handlers sharing a store handle a push once; a retry during onMessage is a duplicate', async () => {
     const store = new MemoryStore();
@@ -432,7 +432,6 @@ export async function runInboundSuite(lib, { vectors, log = () => {} }) {
 
 
   // ---- Secure by default (issue 8) and the handler's semantics pinned (issue 14, item 4) ----
-  const post = (handler, req, ctx, headers) => handler(new Request('http://127.0.0.1/wx?' + new URLSearchParams(req.query), { method: 'POST', body: req.body, headers }), ctx);
   const errorOf = (fn) => { try { fn(); } catch (e) { return e; } return undefined; };
   const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
