@@ -51,6 +51,7 @@ export interface DurableObjectStoreOptions {
 /**
  * A Store on the DurableObjectStore bound as `namespace`, for `createHandler({ store })`,
  * `new Client({ store })` and `new SendWindow({ store })`. Bad arguments throw WxkfError
- * -41006 InvalidOption; a failing object rejects with an Error.
+ * -43003 InvalidStoreArgument (a bad option -41006 InvalidOption); a failing object rejects
+ * with an Error.
  */
 export declare function durableObjectStore(namespace: DurableObjectNamespaceLike, options?: DurableObjectStoreOptions): Store;

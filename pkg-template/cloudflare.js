@@ -19,7 +19,7 @@
 // Depends on no Cloudflare library: the class is a plain Durable Object (constructor(state, env),
 // fetch, alarm), which every workerd and wrangler version accepts.
 import { WxkfError } from './errors.js';
-import { checkKey, checkPrefix, checkTtl, checkValue, invalidOption } from './store-checks.js';
+import { checkKey, checkPrefix, checkTtl, checkValue, invalidArgument, invalidOption } from './store-checks.js';
 
 const OPS = new Set(['get', 'set', 'setIfAbsent', 'delete', 'compareAndSet']);
 const VALUE = 'v:'; // VALUE + key -> { v: string, e: expiry in ms since epoch, 0 = none }
@@ -44,7 +44,7 @@ export class DurableObjectStore {
     try {
       op = await request.json();
     } catch {
-      return Response.json({ error: 'the body is not JSON', code: -41006, kind: 'InvalidOption' }, { status: 400 });
+      return Response.json({ error: 'the body is not JSON', code: -43003, kind: 'InvalidStoreArgument' }, { status: 400 });
     }
     try {
       const result = await this.#serial(() => this.#apply(op ?? {}));
@@ -87,7 +87,7 @@ export class DurableObjectStore {
   }
 
   async #apply({ op, key, value, expected, ifValue, ttlMs }) {
-    if (!OPS.has(op)) throw invalidOption('op must be get, set, setIfAbsent, delete or compareAndSet');
+    if (!OPS.has(op)) throw invalidArgument('op must be get, set, setIfAbsent, delete or compareAndSet');
     checkKey(key);
     const now = Date.now();
     const current = await this.#read(key, now);

@@ -23,6 +23,6 @@ export interface DenoKvStoreOptions {
  * `new SendWindow({ store })`. Conditional operations use `atomic().check()` on versionstamps
  * (retried when another instance changed the key); TTLs use `expireIn` and, since Deno KV
  * deletes expired entries lazily, an expiry stored with the value. Bad arguments throw
- * WxkfError -41006 InvalidOption.
+ * WxkfError -43003 InvalidStoreArgument (a bad option -41006 InvalidOption).
  */
 export declare function denoKvStore(kv: DenoKvLike, options?: DenoKvStoreOptions): Store;

@@ -25,8 +25,8 @@ export function checkTtl(ttlMs, required = false) {
 }
 
 export function checkPrefix(prefix) {
-  if (typeof prefix !== 'string') throw bad('store prefix must be a string');
+  if (typeof prefix !== 'string') throw badOption('store prefix must be a string');
   return prefix;
 }
 
-export { bad as invalidOption };
+export { badOption as invalidOption, bad as invalidArgument };
