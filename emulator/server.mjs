@@ -101,6 +101,8 @@ function freshState(lib, options, config) {
     tokens: new Map(), // token -> { expiresAt }
     currentToken: null,
     stableToken: null,
+    nextStableToken: null,
+    forceRefreshes: [], // times (ms) of stable_token force_refresh calls
     tokenRequests: 0,
     window: new lib.SendWindow({ rules: options.windowRules, now: clock.now }),
     interactions: new Map(), // openid -> last interaction (ms)
@@ -189,6 +191,16 @@ function isMultipart(req) {
 
 // ---- the API --------------------------------------------------------------------------------
 
+// Tokens follow the platform (developers.weixin.qq.com, getStableAccessToken / getAccessToken):
+// - /cgi-bin/token issues a new token each call; the previous one stays valid 5 more minutes.
+// - stable_token (normal mode) returns the same token until 5 minutes before its expiry; from
+//   then on it issues the next one and both stay valid. force_refresh issues a new token and
+//   invalidates the previous stable one at once; it is limited to 20 a day (errcode 45009) and
+//   30 s apart (errcode 45011). The two kinds of token are independent of each other.
+const GRACE_MS = 5 * 60_000;
+const FORCE_PER_DAY = 20;
+const FORCE_APART_MS = 30_000;
+
 function issueToken(state) {
   const token = `EMU_${randomBytes(12).toString('hex')}`;
   state.tokens.set(token, { expiresAt: state.clock.now() + state.config.tokenTtlSeconds * 1000 });
@@ -198,6 +210,40 @@ function issueToken(state) {
 function tokenAnswer(state, token) {
   const left = Math.max(0, Math.round((state.tokens.get(token).expiresAt - state.clock.now()) / 1000));
   return { access_token: token, expires_in: left };
+}
+
+/** Shortens a replaced token's life to the platform's grace period (never lengthens it). */
+function retire(state, token) {
+  const info = token && state.tokens.get(token);
+  if (info) info.expiresAt = Math.min(info.expiresAt, state.clock.now() + GRACE_MS);
+}
+
+function stableToken(state, force) {
+  const now = state.clock.now();
+  if (force) {
+    const today = state.forceRefreshes.filter((t) => now - t < 86_400_000);
+    state.forceRefreshes = today;
+    if (today.length >= FORCE_PER_DAY) return fail(45009, 'reach max api daily quota limit (force_refresh: 20 a day)');
+    if (today.length && now - today[today.length - 1] < FORCE_APART_MS) {
+      return fail(45011, 'api minute-quota reach limit, must slower, retry next minute (force_refresh: 30 s apart)');
+    }
+    today.push(now);
+    for (const t of [state.stableToken, state.nextStableToken]) if (t) state.tokens.delete(t);
+    state.nextStableToken = null;
+    state.stableToken = issueToken(state);
+    return tokenAnswer(state, state.stableToken);
+  }
+  const current = state.stableToken && state.tokens.get(state.stableToken);
+  if (!current || now >= current.expiresAt) {
+    state.stableToken = state.nextStableToken && state.tokens.get(state.nextStableToken)
+      && now < state.tokens.get(state.nextStableToken).expiresAt ? state.nextStableToken : issueToken(state);
+    state.nextStableToken = null;
+  } else if (current.expiresAt - now <= GRACE_MS) {
+    // Near expiry: the next token is issued early; both work until the old one expires.
+    if (!state.nextStableToken) state.nextStableToken = issueToken(state);
+    return tokenAnswer(state, state.nextStableToken);
+  }
+  return tokenAnswer(state, state.stableToken);
 }
 
 function checkCredentials(state, grantType, appid, secret) {
@@ -222,8 +268,8 @@ async function route(state, req, path, query, raw, record, res) {
     state.tokenRequests += 1;
     const bad = checkCredentials(state, query.grant_type, query.appid, query.secret);
     if (bad) return bad;
-    // a new /cgi-bin/token invalidates the previous one (no grace period here)
-    if (state.currentToken) state.tokens.delete(state.currentToken);
+    // a new /cgi-bin/token replaces the previous one, which stays valid for 5 more minutes
+    retire(state, state.currentToken);
     state.currentToken = issueToken(state);
     return tokenAnswer(state, state.currentToken);
   }
@@ -232,12 +278,7 @@ async function route(state, req, path, query, raw, record, res) {
     if (!body) return fail(47001, 'data format error');
     const bad = checkCredentials(state, body.grant_type, body.appid, body.secret);
     if (bad) return bad;
-    const current = state.stableToken && state.tokens.get(state.stableToken);
-    if (body.force_refresh === true || !current || state.clock.now() >= current.expiresAt) {
-      if (state.stableToken) state.tokens.delete(state.stableToken);
-      state.stableToken = issueToken(state);
-    }
-    return tokenAnswer(state, state.stableToken);
+    return stableToken(state, body.force_refresh === true);
   }
   if (path.startsWith('/openapi/sendmsg/') && req.method === 'POST') {
     return chatbotSend(state, path.slice('/openapi/sendmsg/'.length), raw.toString('utf8'), record);

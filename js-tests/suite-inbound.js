@@ -44,7 +44,7 @@ const toJson = (fields) => '{' + fields.map(([n, v, num]) => `${JSON.stringify(n
 const render = (fields, format) => (format === 'xml' ? toXml(fields) : toJson(fields));
 
 export async function runInboundSuite(lib, { vectors, log = () => {} }) {
-  const { Receiver, WXBizMsgCrypt, signature, WxkfError, MemoryDedupStore, createHandler } = lib;
+  const { Receiver, WXBizMsgCrypt, signature, WxkfError, MemoryStore, createHandler } = lib;
   const c = makeChecker(log);
   const crypt = new WXBizMsgCrypt({ token: TOKEN, encodingAESKey: KEY, appId: APP });
   const nowMs = () => NOW * 1000;
@@ -216,20 +216,6 @@ export async function runInboundSuite(lib, { vectors, log = () => {} }) {
     c.assertEq(code, -40011);
   });
 
-  // Dedup store.
-  c.check('MemoryDedupStore: claim once, expire, release', () => {
-    let t = 0;
-    const s = new MemoryDedupStore({ now: () => t, maxEntries: 3 });
-    c.assertEq(s.claim('a', 10), true);
-    c.assertEq(s.claim('a', 10), false);
-    t = 10_001;
-    c.assertEq(s.claim('a', 10), true);
-    s.release('a');
-    c.assertEq(s.claim('a', 10), true);
-    for (const k of ['b', 'c', 'd', 'e']) s.claim(k, 10);
-    c.assertTrue(s.size <= 3, 'bounded size');
-  });
-
   // The Web handler, in process.
   await c.checkAsync('createHandler: GET, push, retries handled once, slow callback, errors', async () => {
     let handled = 0;
@@ -308,6 +294,78 @@ export async function runInboundSuite(lib, { vectors, log = () => {} }) {
     await post();
     await Promise.all(pending);
     c.assertEq(calls, 2);
+  });
+
+  // Dedup claims through a Store (issue 9).
+  const post = (handler, req, ctx) => handler(new Request('http://127.0.0.1/wx?' + new URLSearchParams(req.query), { method: 'POST', body: req.body }), ctx);
+
+  await c.checkAsync('store: two handlers sharing a store handle a push once; a retry during onMessage is a duplicate', async () => {
+    const store = new MemoryStore();
+    let calls = 0;
+    let finish;
+    const gate = new Promise((resolve) => { finish = resolve; });
+    const make = () => createHandler({
+      token: TOKEN, encodingAESKey: KEY, appId: APP, now: nowMs, store, replyTimeoutMs: 5000,
+      onMessage: async () => { calls++; await gate; },
+    });
+    const [a, b] = [make(), make()];
+    const req = request(SAMPLES[0][1], 'xml', 'safe');
+    const first = post(a, req); // still inside onMessage
+    await new Promise((r) => setTimeout(r, 20));
+    const retry = await post(b, req);
+    c.assertEq(retry.status, 200);
+    c.assertEq(await retry.text(), 'success');
+    c.assertEq(calls, 1);
+    finish();
+    c.assertEq((await first).status, 200);
+    c.assertEq((await post(b, req)).status, 200);
+    c.assertEq(calls, 1);
+    c.assertTrue(store.get(`dedup:${receiver.receive(req).dedupKey}`) !== null, 'the claim is in the store under dedup:<dedupKey>');
+  });
+
+  await c.checkAsync('store: a failed callback releases only its own claim; dedup: false turns it off', async () => {
+    const store = new MemoryStore();
+    let calls = 0;
+    const handler = createHandler({
+      token: TOKEN, encodingAESKey: KEY, appId: APP, now: nowMs, store,
+      onMessage: () => { calls++; if (calls === 1) throw new Error('db down'); },
+    });
+    const req = request(SAMPLES[0][1], 'xml', 'safe');
+    c.assertEq((await post(handler, req)).status, 500);
+    c.assertEq((await post(handler, req)).status, 200);
+    c.assertEq(calls, 2);
+    await post(handler, req);
+    c.assertEq(calls, 2);
+    let off = 0;
+    const noDedup = createHandler({ token: TOKEN, encodingAESKey: KEY, appId: APP, now: nowMs, dedup: false, onMessage: () => { off++; } });
+    await post(noDedup, req);
+    await post(noDedup, req);
+    c.assertEq(off, 2);
+  });
+
+  await c.checkAsync('store: failing or hanging stores fail open, reported with phase dedup', async () => {
+    const failing = {
+      get: async () => null, set: async () => {}, compareAndSet: async () => false,
+      setIfAbsent: async () => { throw new Error('ECONNREFUSED'); },
+      delete: async () => { throw new Error('ECONNREFUSED'); },
+    };
+    const hanging = { ...failing, setIfAbsent: () => new Promise(() => {}) };
+    for (const [name, store] of [['failing', failing], ['hanging', hanging]]) {
+      const errors = [];
+      let calls = 0;
+      const handler = createHandler({
+        token: TOKEN, encodingAESKey: KEY, appId: APP, now: nowMs, store, storeTimeoutMs: 100,
+        onError: (e, info) => errors.push(`${info.phase}:${e.code}`),
+        onMessage: () => { calls++; },
+      });
+      const req = request(SAMPLES[0][1], 'xml', 'safe');
+      const t0 = Date.now();
+      const res = await post(handler, req);
+      c.assertEq(res.status, 200);
+      c.assertTrue(Date.now() - t0 < 4000, `${name}: answered within the platform's 5 s`);
+      c.assertEq(calls, 1);
+      c.assertEq(errors.join(), 'dedup:-43002');
+    }
   });
 
   // allowPlaintext: false refuses plaintext pushes (a replayed query cannot carry a forged body)

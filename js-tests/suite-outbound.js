@@ -61,7 +61,7 @@ const CATALOG = [
 ];
 
 export async function runOutboundSuite(lib, { log = () => {} } = {}) {
-  const { requests, parseResponse, SendWindow, chatbot, WxkfError } = lib;
+  const { requests, parseResponse, SendWindow, chatbot, WxkfError, MemoryStore } = lib;
   const c = makeChecker(log);
   const throwsCode = (fn, code, field) => {
     try {
@@ -157,6 +157,33 @@ export async function runOutboundSuite(lib, { log = () => {} } = {}) {
     const results = await Promise.allSettled(Array.from({ length: 8 }, () => w.consume('v')));
     c.assertEq(results.filter((r) => r.status === 'fulfilled').length, 5);
     throwsCode(() => new SendWindow({ rules: { enter: { limt: 1 } } }), -42002);
+  });
+
+  await c.checkAsync('SendWindow over a shared store: 4 instances, 12 concurrent consumes -> 5, key window:<appId>:<openid>', async () => {
+    const store = new MemoryStore({ now: () => T0 });
+    const windows = Array.from({ length: 4 }, () => new SendWindow({ store, appId: 'wxA', now: () => T0 }));
+    await windows[0].observe('u', 'message');
+    c.assertEq(JSON.parse(store.get('window:wxA:u')).remaining, 5);
+    const results = await Promise.allSettled(Array.from({ length: 12 }, (_, i) => windows[i % 4].consume('u')));
+    c.assertEq(results.filter((r) => r.status === 'fulfilled').length, 5);
+    c.assertEq(results.filter((r) => r.status === 'rejected' && r.reason.code === 45047).length, 7);
+    c.assertEq((await windows[3].check('u')).remaining, 0);
+  });
+  await c.checkAsync('SendWindow.refund: gives a slot back into the same window only', async () => {
+    let now = T0;
+    const w = new SendWindow({ now: () => now });
+    await w.observe('u', 'enter');
+    const first = await w.consume('u');
+    c.assertEq(first.remaining, 1);
+    c.assertEq(await w.refund('u', first.state), true);
+    c.assertEq((await w.check('u')).remaining, 2);
+    c.assertEq(await w.refund('u', first.state), false); // never above the limit
+    const again = await w.consume('u');
+    now += 10;
+    await w.observe('u', 'enter'); // a new window: nothing to give back
+    await w.consume('u');
+    c.assertEq(await w.refund('u', again.state), false);
+    c.assertEq((await w.check('u')).remaining, 1);
   });
 
   const bot = new chatbot.Bot({ token: 'BotToken_1', encodingAESKey: KEY, appId: 'BOTAPPID' });

@@ -1,7 +1,15 @@
-// Client: sends the core's request descriptors with fetch (any runtime). Access token cached and
-// refreshed before expiry with one request in flight; errcode -1 and transport failures retried
-// with backoff; 40001/40014/42001 refresh the token once and retry; optional SendWindow check.
+// Client: sends the core's request descriptors with fetch (any runtime). The access token lives
+// in a Store (index.d.ts; default one MemoryStore per Client) under `token:<appId>`, shared by
+// every instance using the same store, refreshed by one instance at a time (lock
+// `token-lock:<appId>`; the others poll the cache). errcode -1 and transport failures retried
+// with backoff; 40001/40014/42001 drop the failed token (only if still cached) and retry, with
+// a force_refresh when a freshly fetched token still fails (at most once per 30 s per appId,
+// `token-force:<appId>`). Store outages: reported through onError, tokens fetched locally.
+// Optional SendWindow: a slot is consumed before a send and given back when the send fails
+// below the platform (transport error, errcode -1).
 import { buildRequest } from './requests.js';
+import { MemoryStore } from './store.js';
+import { TokenCache } from './token-cache.js';
 import { parseResponse } from './response.js';
 import { WxkfError } from './errors.js';
 import { chatbot } from './chatbot.js';
@@ -36,34 +44,30 @@ function redact(text, secrets) {
 
 export class Client {
   #appId; #appSecret; #tokenFn; #stable; #base; #chatbotBase; #fetch; #sleep; #retries;
-  #backoffMs; #marginMs; #now; #window; #bot; #timeoutMs;
-  #token = null; // { value, expiresAt }
-  #inflight = null;
+  #backoffMs; #window; #bot; #timeoutMs; #tokens; #onError;
   #tokenRequests = 0;
 
   /**
-   * @param {object} options
-   * @param {string} [options.appId] @param {string} [options.appSecret]
-   * @param {(o: { forceRefresh: boolean }) => string | { accessToken: string, expiresIn?: number } | Promise<...>} [options.accessToken]
-   * @param {boolean} [options.stableToken] use POST /cgi-bin/stable_token
-   * @param {string} [options.baseUrl] @param {string} [options.chatbotBaseUrl]
-   * @param {typeof fetch} [options.fetch] @param {(ms: number) => Promise<void>} [options.sleep]
-   * @param {number} [options.retries] @param {number} [options.backoffMs]
-   * @param {number} [options.refreshMarginMs] @param {() => number} [options.now]
-   * @param {import('./send-window.js').SendWindow} [options.sendWindow]
-   * @param {{ token: string, encodingAESKey: string, appId: string }} [options.chatbot]
-   * @param {number} [options.timeoutMs]
+   * @param {object} options  see index.d.ts (ClientOptions)
    */
   constructor(options = {}) {
     const {
-      appId, appSecret, accessToken, stableToken = false, baseUrl = API_BASE,
+      appId, appSecret, accessToken, stableToken = true, baseUrl = API_BASE,
       chatbotBaseUrl = CHATBOT_BASE, fetch: fetchFn, sleep = defaultSleep, retries = 2,
       backoffMs = 300, refreshMarginMs = 300_000, now = Date.now, sendWindow = null,
-      chatbot: bot = null, timeoutMs = 15_000,
+      chatbot: bot = null, timeoutMs = 15_000, store, storeTimeoutMs = 1000,
+      tokenLockMs = 10_000, forceRefreshIntervalMs = 30_000, onError = () => {},
     } = options;
     if (typeof accessToken !== 'function' && !(appId && appSecret)) {
       throw new WxkfError('Client needs appId and appSecret, or an accessToken function', -42001,
         'MissingField', { field: appId ? 'appSecret' : 'appId' });
+    }
+    if (store != null) {
+      for (const m of ['get', 'set', 'setIfAbsent', 'delete']) {
+        if (typeof store[m] !== 'function') {
+          throw new WxkfError(`store must implement the Store contract (${m} is missing)`, -41006, 'InvalidOption');
+        }
+      }
     }
     this.#appId = appId;
     this.#appSecret = appSecret;
@@ -75,11 +79,23 @@ export class Client {
     this.#sleep = sleep;
     this.#retries = retries;
     this.#backoffMs = backoffMs;
-    this.#marginMs = refreshMarginMs;
-    this.#now = now;
     this.#window = sendWindow;
     this.#bot = bot == null ? null : bot instanceof chatbot.Bot ? bot : new chatbot.Bot(bot);
     this.#timeoutMs = timeoutMs;
+    this.#onError = (error, info) => {
+      try { onError(error, info); } catch {}
+    };
+    this.#tokens = new TokenCache({
+      store: store ?? new MemoryStore({ now }),
+      appId: appId ?? 'accessToken-function',
+      fetch: (force) => this.#fetchToken(force),
+      now,
+      marginMs: refreshMarginMs,
+      storeTimeoutMs,
+      lockMs: tokenLockMs,
+      forceIntervalMs: forceRefreshIntervalMs,
+      onError: this.#onError,
+    });
     for (const name of SENDS) this[name] = async (input) => this.#send(name, input);
     for (const name of CALLS) this[name] = async (input) => this.call(buildRequest(name, input));
   }
@@ -89,28 +105,25 @@ export class Client {
     return this.#tokenRequests;
   }
 
-  /** The access token: cached, refreshed `refreshMarginMs` before expiry, one fetch at a time. */
+  /**
+   * The access token: from the store (shared by every instance), refreshed before expiry by
+   * one instance at a time. forceRefresh asks the platform for a new one (force_refresh).
+   */
   async getAccessToken({ forceRefresh = false } = {}) {
-    if (!forceRefresh && this.#token && this.#now() < this.#token.expiresAt) return this.#token.value;
-    if (!this.#inflight) {
-      this.#inflight = this.#fetchToken(forceRefresh).finally(() => {
-        this.#inflight = null;
-      });
-    }
-    return this.#inflight;
+    return this.#tokens.get({ force: forceRefresh, ungated: !!this.#tokenFn });
   }
 
-  /** Drops the cached token (when it is `token`, or always when none is given). */
-  invalidateToken(token) {
-    if (token === undefined || this.#token?.value === token) this.#token = null;
+  /** Drops the cached token (when it is `token` and still cached, or always when none is given). */
+  async invalidateToken(token) {
+    await this.#tokens.drop(token);
   }
 
   async #fetchToken(forceRefresh) {
     this.#tokenRequests += 1;
-    let value;
-    let expiresIn;
     if (this.#tokenFn) {
       const got = await this.#tokenFn({ forceRefresh });
+      let value;
+      let expiresIn;
       if (typeof got === 'string') {
         value = got;
       } else {
@@ -120,40 +133,36 @@ export class Client {
       if (typeof value !== 'string' || !value) {
         throw new WxkfError('the accessToken function returned no token', -42001, 'MissingField', { field: 'accessToken' });
       }
-      if (expiresIn === undefined) return value; // not cached: the function is the cache
-    } else {
-      const creds = { appId: this.#appId, appSecret: this.#appSecret };
-      const req = this.#stable
-        ? buildRequest('stableToken', { ...creds, forceRefresh })
-        : buildRequest('token', creds);
-      const data = await this.#withRetries(() => this.#exchange(this.#base, req, null));
-      value = data.access_token;
-      expiresIn = data.expires_in;
-      if (typeof value !== 'string' || !value) throw transportError('the token answer has no access_token', false);
+      return { value, expiresIn };
     }
-    const lifetimeMs = (Number(expiresIn) || 7200) * 1000;
-    this.#token = { value, expiresAt: this.#now() + Math.max(0, lifetimeMs - this.#marginMs) };
-    return value;
+    const creds = { appId: this.#appId, appSecret: this.#appSecret };
+    const req = this.#stable
+      ? buildRequest('stableToken', { ...creds, forceRefresh })
+      : buildRequest('token', creds);
+    const data = await this.#withRetries(() => this.#exchange(this.#base, req, null));
+    if (typeof data.access_token !== 'string' || !data.access_token) throw transportError('the token answer has no access_token', false);
+    return { value: data.access_token, expiresIn: data.expires_in ?? 7200 };
   }
 
   /**
    * Sends a request descriptor ({ method, path, query, body }) with the access token; returns
-   * the answer's data or throws the catalogued WxkfError.
+   * the answer's data or throws the catalogued WxkfError. After 40001/40014/42001 the failed
+   * token is dropped and the call retried; when a freshly fetched token fails too, once more
+   * with a forced refresh (an accessToken function: called with forceRefresh, one retry).
    */
   async call(request, { body } = {}) {
-    let refreshed = false;
+    const maxRounds = this.#tokenFn ? 1 : 2;
     return this.#withRetries(async () => {
+      let rounds = 0;
       for (;;) {
-        const token = await this.getAccessToken();
+        const force = rounds > 0 && (this.#tokenFn ? true : rounds === 2);
+        const token = await this.getAccessToken({ forceRefresh: force });
         try {
           return await this.#exchange(this.#base, request, token, body);
         } catch (e) {
-          if (!refreshed && e instanceof WxkfError && TOKEN_ERRORS.has(e.code)) {
-            refreshed = true;
-            if (this.#token?.value === token || this.#tokenFn) {
-              this.invalidateToken(token);
-              await this.getAccessToken({ forceRefresh: true });
-            }
+          if (rounds < maxRounds && e instanceof WxkfError && TOKEN_ERRORS.has(e.code)) {
+            rounds += 1;
+            await this.#tokens.drop(token);
             continue;
           }
           throw e;
@@ -164,8 +173,20 @@ export class Client {
 
   async #send(name, input) {
     const request = buildRequest(name, input); // validates before anything else
-    if (this.#window) await this.#window.consume(input.touser);
-    return this.call(request);
+    const slot = this.#window ? await this.#window.consume(input.touser) : null;
+    try {
+      return await this.call(request);
+    } catch (e) {
+      // Failed below the platform (it never counted the send): give the slot back.
+      if (slot && e instanceof WxkfError && (e.code === -1 || e.code === -42004)) {
+        try {
+          await this.#window.refund(input.touser, slot.state);
+        } catch (err) {
+          this.#onError(err, { phase: 'sendWindow' });
+        }
+      }
+      throw e;
+    }
   }
 
   /** Uploads an image for `media_id`: Blob, Uint8Array or ArrayBuffer. */

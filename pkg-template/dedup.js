@@ -1,52 +1,73 @@
 // De-duplication of the platform's retries (it retries a push 3 times when not answered in
-// 5 s). A store records each push's dedupKey for a while; the handler acknowledges a repeated
-// key without handling it again.
-//
-// The interface (implement it for a shared store when several instances serve the URL):
-//   claim(key, ttlSeconds) -> boolean | Promise<boolean>  true when the key was NOT there yet
-//                                                          (it is recorded now, for ttlSeconds)
-//   release?(key)          -> void | Promise<void>         forget it (the callback failed, so
-//                                                          the platform's retry runs it again)
-// Redis:  claim = (await redis.set(key, '1', { NX: true, EX: ttl })) === 'OK'; release = del.
-// Workers KV (eventually consistent, so best effort): claim = !(await kv.get(key)) and then
-//   kv.put(key, '1', { expirationTtl: Math.max(60, ttl) }); release = kv.delete(key).
+// 5 s, usually on another instance). Each push's dedupKey is claimed in the store
+// (`dedup:<dedupKey>`, setIfAbsent) before onMessage runs, so a retry arriving while the first
+// delivery is still running is acknowledged as a duplicate. A failed callback releases its
+// claim (compare-and-delete, so only its own) and the platform's retry runs it again. Store
+// errors and timeouts fail open: reported through onError (phase 'dedup'), the push handled.
+import { MemoryStore, withDeadline, unavailable } from './store.js';
+import { WxkfError } from './errors.js';
 
-/** In-memory store with a TTL per key and a bound on the number of keys. */
-export class MemoryDedupStore {
-  #keys = new Map(); // key -> expiry (ms), in insertion order
-  #now;
-  #maxEntries;
+let counter = 0;
+function claimId() {
+  counter = (counter + 1) % 1e9;
+  const random = typeof crypto !== 'undefined' && typeof crypto.randomUUID === 'function'
+    ? crypto.randomUUID()
+    : Math.random().toString(36).slice(2);
+  return `${random}.${counter}`;
+}
 
-  /** @param {{ maxEntries?: number, now?: () => number }} [options] */
-  constructor({ maxEntries = 10000, now = Date.now } = {}) {
-    this.#maxEntries = maxEntries;
-    this.#now = now;
-  }
+/**
+ * The handler's dedup claims from its options: `store` (a Store; default a MemoryStore),
+ * `dedup: false` (off), or a legacy `dedup: { claim(key, ttlSeconds), release?(key) }`.
+ * Returns null (off) or { claim(key, ttlSeconds) -> Promise<false | { release() }> }; never throws.
+ */
+export function dedupClaims(options, report) {
+  const { store, dedup, storeTimeoutMs = 1000 } = options;
+  if (dedup === false) return null;
+  const fail = (e, key, what) => report(unavailable(e, what), { phase: 'dedup', dedupKey: key });
 
-  claim(key, ttlSeconds = 300) {
-    const now = this.#now();
-    const expiry = this.#keys.get(key);
-    if (expiry !== undefined && expiry > now) return false;
-    this.#keys.delete(key);
-    this.#keys.set(key, now + ttlSeconds * 1000);
-    if (this.#keys.size > this.#maxEntries) this.#sweep(now);
-    return true;
-  }
-
-  release(key) {
-    this.#keys.delete(key);
-  }
-
-  get size() {
-    return this.#keys.size;
-  }
-
-  #sweep(now) {
-    for (const [k, expiry] of this.#keys) if (expiry <= now) this.#keys.delete(k);
-    // Still too many live keys: drop the oldest.
-    for (const k of this.#keys.keys()) {
-      if (this.#keys.size <= this.#maxEntries) break;
-      this.#keys.delete(k);
+  if (dedup !== undefined && dedup !== null) {
+    if (typeof dedup.claim !== 'function') {
+      throw new WxkfError('dedup must be false or an object with claim(key, ttlSeconds); pass a Store as `store`', -41006, 'InvalidOption');
     }
+    return {
+      async claim(key, ttlSeconds) {
+        try {
+          if (!(await withDeadline(dedup.claim(key, ttlSeconds), storeTimeoutMs, 'a dedup claim'))) return false;
+        } catch (e) {
+          fail(e, key, 'a dedup claim');
+        }
+        return {
+          async release() {
+            if (typeof dedup.release !== 'function') return;
+            try { await withDeadline(dedup.release(key), storeTimeoutMs, 'a dedup release'); } catch (e) { fail(e, key, 'a dedup release'); }
+          },
+        };
+      },
+    };
   }
+
+  const s = store ?? new MemoryStore({ now: options.now, onError: (e) => report(e, { phase: 'dedup' }) });
+  for (const m of ['setIfAbsent', 'delete']) {
+    if (typeof s[m] !== 'function') throw new WxkfError(`store must implement the Store contract (${m} is missing)`, -41006, 'InvalidOption');
+  }
+  return {
+    async claim(key, ttlSeconds) {
+      const k = `dedup:${key}`;
+      const id = claimId();
+      let mine = true;
+      try {
+        mine = await withDeadline(s.setIfAbsent(k, id, ttlSeconds * 1000), storeTimeoutMs, 'a dedup claim');
+      } catch (e) {
+        fail(e, key, 'a dedup claim');
+        return { async release() {} }; // nothing was claimed
+      }
+      if (!mine) return false;
+      return {
+        async release() {
+          try { await withDeadline(s.delete(k, id), storeTimeoutMs, 'a dedup release'); } catch (e) { fail(e, key, 'a dedup release'); }
+        },
+      };
+    },
+  };
 }

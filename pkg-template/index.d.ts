@@ -269,24 +269,74 @@ export declare class Receiver {
   free(): void;
 }
 
+// ============================================================================================
+// Stores (issue 9): one contract for dedup claims, the shared access token and send windows
+// ============================================================================================
+
 /**
- * Where dedup keys are recorded. Implement it over a shared store when several instances
- * serve the URL. Redis: `claim = (await redis.set(key, '1', { NX: true, EX: ttl })) === 'OK'`,
- * `release = redis.del(key)`. Workers KV (eventually consistent, best effort):
- * `claim = !(await kv.get(key)) && (await kv.put(key, '1', { expirationTtl: Math.max(60, ttl) }), true)`.
+ * The store contract. Every shipped store implements it (MemoryStore here; redisStore from
+ * 'wechat-kf/redis', durableObjectStore from 'wechat-kf/cloudflare', denoKvStore from
+ * 'wechat-kf/deno-kv'); methods may return a value or a Promise (callers always `await`).
+ * All keys are strings, all values are strings, TTLs are milliseconds; a key past its TTL
+ * reads as absent. Each method is atomic on its own. Every implementation applies its
+ * `prefix` (default 'wechat-kf:') to keys. The library's own keys (under the prefix):
+ * `dedup:<dedupKey>`, `token:<appId>` (JSON `{"value","expiresAt"}`), `token-lock:<appId>`,
+ * `token-force:<appId>`, `window:<appId>:<openid>`.
+ */
+export interface Store {
+  /** The value, or null when absent or expired. */
+  get(key: string): Promise<string | null> | string | null;
+  /** Sets key to value (with a TTL, or none when ttlMs is omitted). */
+  set(key: string, value: string, ttlMs?: number): Promise<void> | void;
+  /** Sets key only when it is absent (or expired). True when this call set it. */
+  setIfAbsent(key: string, value: string, ttlMs: number): Promise<boolean> | boolean;
+  /** Deletes key; with ifValue, only when its current value equals ifValue. True when a key was deleted. */
+  delete(key: string, ifValue?: string): Promise<boolean> | boolean;
+  /** Sets key to value only when its current value equals expected (null = absent/expired).
+   *  True when set. The read-modify-write primitive (send windows, token refresh). */
+  compareAndSet(key: string, expected: string | null, value: string, ttlMs?: number): Promise<boolean> | boolean;
+}
+
+/** Store errors (JS): reported through onError, never thrown out of a handler. */
+export type WxkfStoreErrorKind =
+  | 'StoreOverBound' // -43001: the MemoryStore holds more live keys than maxKeys (it keeps them)
+  | 'StoreUnavailable' // -43002: a store call failed or did not answer within storeTimeoutMs
+  | 'InvalidStoreArgument'; // -43003: a key or value that is not a string, a TTL that is not > 0
+
+export interface MemoryStoreOptions {
+  /** The clock, in milliseconds (default Date.now). */
+  now?: () => number;
+  /**
+   * Live keys past which a -43001 StoreOverBound error is reported through onError (default
+   * 1,000,000). Live keys are never dropped; expired ones are swept away as the map grows.
+   */
+  maxKeys?: number;
+  onError?: (error: WxkfError) => void;
+  /** Applied to keys (default 'wechat-kf:'). */
+  prefix?: string;
+}
+
+/** The default store: one process's memory (the handler's dedup claims, a Client's token, a SendWindow). */
+export declare class MemoryStore implements Store {
+  constructor(options?: MemoryStoreOptions);
+  /** Keys held (live ones, and expired ones not swept yet). */
+  readonly size: number;
+  get(key: string): string | null;
+  set(key: string, value: string, ttlMs?: number): void;
+  setIfAbsent(key: string, value: string, ttlMs: number): boolean;
+  delete(key: string, ifValue?: string): boolean;
+  compareAndSet(key: string, expected: string | null, value: string, ttlMs?: number): boolean;
+}
+
+/**
+ * The former dedup interface, still accepted as `dedup` (prefer `store`). Its claim is
+ * awaited with the same deadline as a store call; release (if any) runs when onMessage fails.
  */
 export interface DedupStore {
   /** Records `key` for `ttlSeconds`; true when it was not already recorded. */
   claim(key: string, ttlSeconds: number): boolean | Promise<boolean>;
   /** Forgets `key` (called when onMessage throws, so the platform's retry runs it again). */
   release?(key: string): void | Promise<void>;
-}
-
-export declare class MemoryDedupStore implements DedupStore {
-  constructor(options?: { maxEntries?: number; now?: () => number });
-  claim(key: string, ttlSeconds?: number): boolean;
-  release(key: string): void;
-  readonly size: number;
 }
 
 /**
@@ -300,10 +350,19 @@ export interface HandlerOptions extends Partial<ReceiverOptions> {
   receiver?: Receiver;
   /** Called once per push (retries are de-duplicated). */
   onMessage(message: KfMessage, push: Push): MessageReply | Promise<MessageReply>;
-  /** Dedup store (default: a MemoryDedupStore); false turns de-duplication off. */
+  /**
+   * Where dedup claims are recorded (`dedup:<dedupKey>`, setIfAbsent before onMessage runs, so
+   * a retry arriving while the first delivery is still running is a duplicate). Default: a
+   * MemoryStore (one process). Share one (redisStore, durableObjectStore, denoKvStore) across
+   * instances. Store failures fail open: reported through onError (phase 'dedup'), the push handled.
+   */
+  store?: Store;
+  /** false turns de-duplication off; a legacy DedupStore is still accepted (prefer `store`). */
   dedup?: DedupStore | false;
   /** How long a key is kept (default 300 s). */
   dedupTtlSeconds?: number;
+  /** How long a store call may take before the handler fails open (default 1000 ms). */
+  storeTimeoutMs?: number;
   /**
    * How long to wait for onMessage before answering 'success' and letting it finish in the
    * background (default 3000 ms; the platform waits 5 s).
@@ -429,28 +488,33 @@ export interface SendWindowRules { message?: SendWindowRule; enter?: SendWindowR
 /** One user's window, as stored. `deadline` is exclusive (ms). */
 export interface SendWindowState { action: 'message' | 'enter'; remaining: number; deadline: number }
 export interface SendWindowDecision { allowed: boolean; remaining: number; deadline: number; code?: 45015 | 45047 }
-/** Where SendWindow keeps states; the methods may be async. */
-export interface SendWindowStore {
-  get(key: string): SendWindowState | undefined | Promise<SendWindowState | undefined>;
-  set(key: string, state: SendWindowState, ttlMs: number): void | Promise<void>;
-  delete?(key: string): void | Promise<void>;
-}
-export declare class MemoryWindowStore implements SendWindowStore {
-  constructor(options?: { maxEntries?: number; now?: () => number });
-  get(key: string): SendWindowState | undefined;
-  set(key: string, state: SendWindowState, ttlMs: number): void;
-  delete(key: string): void;
-  readonly size: number;
-}
 /** Defaults: 5 sends within 48 h after a user message; 2 within 1 min after entering. */
+export interface SendWindowOptions {
+  rules?: SendWindowRules;
+  /**
+   * Where states are kept (`window:<appId>:<openid>`, the core's JSON); default a MemoryStore.
+   * With a shared store, consume and refund are atomic across instances (compareAndSet loops).
+   */
+  store?: Store;
+  /** Part of the key, so that several accounts can share a store (default ''). */
+  appId?: string;
+  now?: () => number;
+}
+/** consume's answer: the decision after the send, and the state it left (what refund takes). */
+export interface SendWindowConsumed extends SendWindowDecision { state: SendWindowState }
 export declare class SendWindow {
-  constructor(options?: { rules?: SendWindowRules; store?: SendWindowStore; now?: () => number });
+  constructor(options?: SendWindowOptions);
   readonly rules: Required<{ [K in keyof SendWindowRules]: Required<SendWindowRule> }>;
   observe(openid: string, action?: 'message' | 'enter', at?: number): Promise<SendWindowState>;
   observeMessage(message: { fromUserName: string; msgType: string; event?: string }, at?: number): Promise<SendWindowState | undefined>;
   check(openid: string, at?: number): Promise<SendWindowDecision>;
   /** @throws WxkfError 45015 (window over) or 45047 (quota used up). */
-  consume(openid: string, at?: number): Promise<SendWindowDecision>;
+  consume(openid: string, at?: number): Promise<SendWindowConsumed>;
+  /**
+   * Gives back a send taken by consume (its `state`) that never reached the platform; only
+   * into the same window (not after the user acted again). True when given back.
+   */
+  refund(openid: string, consumed: SendWindowState, at?: number): Promise<boolean>;
   reset(openid: string): Promise<void>;
 }
 
@@ -498,8 +562,26 @@ export interface ClientOptions {
   appSecret?: string;
   /** Instead of appId/appSecret: your own token source (called with forceRefresh after 40001/42001). */
   accessToken?: (o: { forceRefresh: boolean }) => string | { accessToken: string; expiresIn?: number } | Promise<string | { accessToken: string; expiresIn?: number }>;
-  /** Use POST /cgi-bin/stable_token (default false: GET /cgi-bin/token). */
+  /**
+   * Use POST /cgi-bin/stable_token (default true: every caller gets the same token, no
+   * instance invalidates another's); false: GET /cgi-bin/token.
+   */
   stableToken?: boolean;
+  /**
+   * Where the token is cached and locked (`token:<appId>`, `token-lock:<appId>`,
+   * `token-force:<appId>`); default a MemoryStore of this Client. Share one store across
+   * instances: one token request for all of them. When it fails or hangs, the error goes to
+   * onError and this Client fetches tokens itself until the store answers again.
+   */
+  store?: Store;
+  /** How long a store call may take (default 1000 ms). */
+  storeTimeoutMs?: number;
+  /** TTL of the refresh lock, so a crashed holder does not block others (default 10000 ms). */
+  tokenLockMs?: number;
+  /** At most one force_refresh per this interval per appId across instances (default 30000 ms). */
+  forceRefreshIntervalMs?: number;
+  /** Store failures (phase 'store') and send window refunds that failed (phase 'sendWindow'). */
+  onError?: (error: unknown, info: { phase: 'store' | 'sendWindow' }) => void;
   /** Default https://api.weixin.qq.com (point it at the emulator in tests). */
   baseUrl?: string;
   /** Default https://chatbot.weixin.qq.com. */
@@ -513,7 +595,10 @@ export interface ClientOptions {
   /** Refresh this long before expiry (default 300000 ms). */
   refreshMarginMs?: number;
   now?: () => number;
-  /** When given, sends consume the window first and are refused locally (45015 / 45047). */
+  /**
+   * When given, sends consume the window first and are refused locally (45015 / 45047); a
+   * send failing below the platform (transport error, errcode -1) gives its slot back.
+   */
   sendWindow?: SendWindow;
   /** The bot for chatbotSend. */
   chatbot?: ChatbotOptions | ChatbotBot;
@@ -524,7 +609,8 @@ export declare class Client {
   constructor(options: ClientOptions);
   readonly tokenRequests: number;
   getAccessToken(options?: { forceRefresh?: boolean }): Promise<string>;
-  invalidateToken(token?: string): void;
+  /** Drops the cached token (only if it is still `token`; any when none is given). */
+  invalidateToken(token?: string): Promise<void>;
   call<T = any>(request: RequestDescriptor): Promise<T>;
   sendText(input: SendTextInput): Promise<{ errcode: number; errmsg: string }>;
   sendImage(input: SendImageInput): Promise<{ errcode: number; errmsg: string }>;

@@ -1,11 +1,11 @@
 // What users import, whatever the runtime (the entries add `init`).
 export { WXBizMsgCrypt, signature, WxkfError } from './api.js';
 export { Receiver } from './receiver.js';
-export { MemoryDedupStore } from './dedup.js';
+export { MemoryStore } from './store.js';
 export { createHandler } from './web-handler.js';
 export { createNodeListener, createExpressMiddleware, createKoaMiddleware } from './node-handler.js';
 export { requests } from './requests.js';
 export { parseResponse } from './response.js';
-export { SendWindow, MemoryWindowStore } from './send-window.js';
+export { SendWindow } from './send-window.js';
 export { chatbot } from './chatbot.js';
 export { Client } from './client.js';

@@ -2,7 +2,7 @@
 // verify and parse the push, de-duplicate, run the user's callback within the reply budget,
 // and decide the answer. The Web handler and the Node adapters only do the I/O around it.
 import { Receiver } from './receiver.js';
-import { MemoryDedupStore } from './dedup.js';
+import { dedupClaims } from './dedup.js';
 import { WxkfError } from './errors.js';
 
 const TEXT = 'text/plain; charset=utf-8';
@@ -28,13 +28,13 @@ const failure = (error) => {
 /**
  * Builds the request processor shared by every handler.
  * options: { receiver? | token, encodingAESKey, appId, maxSkewSeconds?, maxBodyBytes?, now? },
- *   onMessage(message, push) -> reply, dedup? (store | false), dedupTtlSeconds?,
- *   replyTimeoutMs? (3000), onError?(error, { phase, dedupKey? })
+ *   onMessage(message, push) -> reply, store? (Store), dedup? (false | legacy DedupStore),
+ *   dedupTtlSeconds?, storeTimeoutMs? (1000), replyTimeoutMs? (3000),
+ *   onError?(error, { phase, dedupKey? })
  */
 export function createProcessor(options = {}) {
   const {
     onMessage,
-    dedup = new MemoryDedupStore(),
     dedupTtlSeconds = 300,
     replyTimeoutMs = 3000,
     onError = () => {},
@@ -55,6 +55,7 @@ export function createProcessor(options = {}) {
   const report = (error, info) => {
     try { onError(error, info); } catch {}
   };
+  const dedup = dedupClaims(options, report);
 
   /** The answer the callback's return value asks for. */
   function replyFor(value, push) {
@@ -103,20 +104,11 @@ export function createProcessor(options = {}) {
     }
 
     const key = push.dedupKey;
-    if (dedup) {
-      let fresh = true;
-      try {
-        fresh = await dedup.claim(key, dedupTtlSeconds);
-      } catch (e) {
-        report(e, { phase: 'dedup', dedupKey: key }); // fail open: handle it
-      }
-      if (!fresh) return answer(200, 'success');
-    }
-
+    // Fails open: a store error is reported (phase 'dedup') and the push is handled.
+    const claim = dedup ? await dedup.claim(key, dedupTtlSeconds) : null;
+    if (claim === false) return answer(200, 'success');
     const release = async () => {
-      if (dedup && typeof dedup.release === 'function') {
-        try { await dedup.release(key); } catch (e) { report(e, { phase: 'dedup', dedupKey: key }); }
-      }
+      if (claim) await claim.release();
     };
     const work = Promise.resolve().then(() => onMessage(push.message, push));
     let timer;

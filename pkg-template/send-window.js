@@ -1,73 +1,35 @@
 // The send window per openid (after a user message: 5 sends within 48 h; after the user
 // enters the session: 2 within 1 min; each action resets, quotas never add up). The rules are
-// the core's; this class only keeps each user's state in a store.
-//
-// Store interface (implement it over Redis, KV, a database... when several instances send):
-//   get(key)                 -> state | undefined          (or a Promise of it)
-//   set(key, state, ttlMs)   -> void                       state: { action, remaining, deadline }
-//   delete?(key)             -> void                       ttlMs: until the deadline; may expire then
-// Operations on one key are serialised within this instance; across instances the store's own
-// consistency applies (a send may slip through a race; the platform still enforces).
-import { __windowRules, __windowObserve, __windowCheck, __windowConsume, __windowAction } from './wechat_kf.js';
+// the core's; this class only keeps each user's state in a Store (index.d.ts), under
+// `window:<appId>:<openid>` as the core's JSON. consume is a compareAndSet loop, so it is
+// atomic across every instance sharing the store; refund gives a slot back the same way.
+import {
+  __windowRules, __windowObserve, __windowCheck, __windowConsume, __windowAction, __windowRefund,
+} from './wechat_kf.js';
 import { WxkfError } from './errors.js';
+import { MemoryStore, STORE_UNAVAILABLE } from './store.js';
 
-/** In-memory store with expiry and a bound on the number of users. */
-export class MemoryWindowStore {
-  #map = new Map(); // key -> { state, expiry }
-  #now;
-  #maxEntries;
-
-  constructor({ maxEntries = 100000, now = Date.now } = {}) {
-    this.#now = now;
-    this.#maxEntries = maxEntries;
-  }
-
-  get(key) {
-    const entry = this.#map.get(key);
-    if (!entry) return undefined;
-    if (entry.expiry <= this.#now()) {
-      this.#map.delete(key);
-      return undefined;
-    }
-    return entry.state;
-  }
-
-  set(key, state, ttlMs) {
-    this.#map.delete(key);
-    this.#map.set(key, { state, expiry: this.#now() + Math.max(0, ttlMs) });
-    if (this.#map.size > this.#maxEntries) {
-      const now = this.#now();
-      for (const [k, e] of this.#map) if (e.expiry <= now) this.#map.delete(k);
-      for (const k of this.#map.keys()) {
-        if (this.#map.size <= this.#maxEntries) break;
-        this.#map.delete(k);
-      }
-    }
-  }
-
-  delete(key) {
-    this.#map.delete(key);
-  }
-
-  get size() {
-    return this.#map.size;
-  }
-}
+const MAX_ATTEMPTS = 1000;
 
 export class SendWindow {
   #rules;
   #store;
   #now;
-  #locks = new Map();
+  #appId;
 
   /**
-   * @param {{ rules?: { message?: { limit?: number, windowMs?: number }, enter?: { limit?: number, windowMs?: number } },
-   *           store?: object, now?: () => number }} [options]
+   * @param {{ rules?: object, store?: import('./store.js').MemoryStore, appId?: string, now?: () => number }} [options]
    */
-  constructor({ rules, store, now = Date.now } = {}) {
+  constructor({ rules, store, appId = '', now = Date.now } = {}) {
     this.#rules = __windowRules(JSON.stringify(rules ?? {}));
     this.#now = now;
-    this.#store = store ?? new MemoryWindowStore({ now });
+    this.#appId = String(appId);
+    this.#store = store ?? new MemoryStore({ now });
+    for (const m of ['get', 'set', 'delete', 'compareAndSet']) {
+      if (typeof this.#store[m] !== 'function') {
+        throw new WxkfError(`store must implement the Store contract (${m} is missing)`, -41006, 'InvalidOption');
+      }
+    }
   }
 
   /** The complete rules in force. */
@@ -75,14 +37,20 @@ export class SendWindow {
     return JSON.parse(this.#rules);
   }
 
+  #key(openid) {
+    if (typeof openid !== 'string' || openid === '') {
+      throw new WxkfError('openid is required and must not be empty', -42001, 'MissingField', { field: 'openid' });
+    }
+    return `window:${this.#appId}:${openid}`;
+  }
+
   /** Records a user action ('message' or 'enter') at `at` (ms); returns the new state. */
-  observe(openid, action = 'message', at = this.#now()) {
-    const key = keyOf(openid);
-    return this.#serial(key, async () => {
-      const state = JSON.parse(__windowObserve(this.#rules, String(action), at));
-      await this.#store.set(key, state, state.deadline - at);
-      return state;
-    });
+  async observe(openid, action = 'message', at = this.#now()) {
+    const key = this.#key(openid);
+    const json = __windowObserve(this.#rules, String(action), at);
+    const state = JSON.parse(json);
+    await this.#store.set(key, json, ttl(state, at));
+    return state;
   }
 
   /**
@@ -96,52 +64,62 @@ export class SendWindow {
   }
 
   /** { allowed, remaining, deadline, code? } for a send at `at`, without using it up. */
-  check(openid, at = this.#now()) {
-    const key = keyOf(openid);
-    return this.#serial(key, async () => {
-      const state = await this.#store.get(key);
-      return JSON.parse(__windowCheck(stateJson(state), at));
-    });
+  async check(openid, at = this.#now()) {
+    const raw = await this.#store.get(this.#key(openid));
+    return JSON.parse(__windowCheck(raw ?? 'null', at));
   }
 
-  /** Uses one send; throws WxkfError 45015 (window over) or 45047 (quota used up). */
-  consume(openid, at = this.#now()) {
-    const key = keyOf(openid);
-    return this.#serial(key, async () => {
-      const state = await this.#store.get(key);
-      const next = JSON.parse(__windowConsume(stateJson(state), at));
-      await this.#store.set(key, next, next.deadline - at);
-      return JSON.parse(__windowCheck(JSON.stringify(next), at));
-    });
+  /**
+   * Uses one send; throws WxkfError 45015 (window over) or 45047 (quota used up). Atomic across
+   * instances sharing the store. The decision also carries `state` (what refund takes).
+   */
+  async consume(openid, at = this.#now()) {
+    const key = this.#key(openid);
+    for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+      const raw = await this.#store.get(key);
+      const next = __windowConsume(raw ?? 'null', at); // throws 45015 / 45047
+      const state = JSON.parse(next);
+      if (await this.#store.compareAndSet(key, raw, next, ttl(state, at))) {
+        return { ...JSON.parse(__windowCheck(next, at)), state };
+      }
+      await pause(attempt);
+    }
+    throw contended(key);
+  }
+
+  /**
+   * Gives back a send taken by consume (its decision's `state`) that never reached the platform.
+   * Only into the same window (not after the user acted again); true when given back.
+   */
+  async refund(openid, consumed, at = this.#now()) {
+    const key = this.#key(openid);
+    const consumedJson = JSON.stringify(consumed);
+    for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+      const raw = await this.#store.get(key);
+      const next = __windowRefund(this.#rules, raw ?? 'null', consumedJson);
+      if (next === undefined) return false;
+      if (await this.#store.compareAndSet(key, raw, next, ttl(JSON.parse(next), at))) return true;
+      await pause(attempt);
+    }
+    throw contended(key);
   }
 
   /** Forgets a user's window. */
   async reset(openid) {
-    const key = keyOf(openid);
-    await this.#serial(key, async () => {
-      if (this.#store.delete) await this.#store.delete(key);
-    });
-  }
-
-  #serial(key, fn) {
-    const previous = this.#locks.get(key) ?? Promise.resolve();
-    const run = previous.then(fn, fn);
-    const tail = run.then(() => {}, () => {});
-    this.#locks.set(key, tail);
-    tail.then(() => {
-      if (this.#locks.get(key) === tail) this.#locks.delete(key);
-    });
-    return run;
+    await this.#store.delete(this.#key(openid));
   }
 }
 
-function keyOf(openid) {
-  if (typeof openid !== 'string' || openid === '') {
-    throw new WxkfError('openid is required and must not be empty', -42001, 'MissingField', { field: 'openid' });
-  }
-  return openid;
+function ttl(state, at) {
+  return Math.max(1, state.deadline - at);
 }
 
-function stateJson(state) {
-  return state == null ? 'null' : typeof state === 'string' ? state : JSON.stringify(state);
+/** After a lost compareAndSet: yield, then back off a little (up to ~20 ms) with jitter. */
+function pause(attempt) {
+  if (attempt < 3) return Promise.resolve();
+  return new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(20, attempt)));
+}
+
+function contended(key) {
+  return new WxkfError(`the store kept changing ${key} under ${MAX_ATTEMPTS} attempts`, STORE_UNAVAILABLE, 'StoreUnavailable');
 }

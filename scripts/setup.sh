@@ -25,6 +25,12 @@ if ! command -v wasm-pack >/dev/null; then
   say "installing wasm-pack (about 2.5 min)"
   cargo install wasm-pack >&2
 fi
+# Redis for the multi-instance tests (js-tests/multi/run-redis.mjs): Debian's redis-server.
+if ! command -v redis-server >/dev/null; then
+  say "installing redis-server (apt)"
+  apt-get update -qq >&2 || true
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends redis-server >&2
+fi
 # npm devDependencies: binaryen (wasm-opt), typescript, runtimes, benchmark peers.
 if [ ! -x node_modules/.bin/wasm-opt ] || [ ! -x node_modules/.bin/tsc ] \
    || [ package.json -nt node_modules/.package-lock.json ]; then

@@ -35,6 +35,9 @@ node js-tests/run-all.mjs
 step "js: Client against the WeChat API emulator (Node)"
 node --test --test-timeout=60000 js-tests/node/
 
+step "js: many instances on one truth: redis-server, the emulator, 4 Node instances"
+node js-tests/multi/run-redis.mjs
+
 step "js: the push handlers over HTTP (koa, Express, Deno, Bun, workerd examples)"
 node js-tests/handlers/run.mjs
 

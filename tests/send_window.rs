@@ -1,7 +1,9 @@
 //! The send window at its edges: 48 h and 1 min (deadline exclusive), the counts 5 and 2,
 //! reset rather than accumulate, custom rules, and state round trips.
 
-use wechat_kf::quota::{check, consume, state_from_json, state_to_json, Action, Rule, Rules};
+use wechat_kf::quota::{
+    check, consume, refund, state_from_json, state_to_json, Action, Rule, Rules,
+};
 
 const H: u64 = 3_600_000;
 const T0: u64 = 1_700_000_000_000;
@@ -167,4 +169,30 @@ fn inbound_pushes_map_to_actions() {
         None
     );
     assert_eq!(Action::for_inbound("event", None), None);
+}
+
+#[test]
+fn refund_gives_back_into_the_same_window_only() {
+    let rules = Rules::default();
+    let opened = rules.observe(Action::Message, T0);
+    let after = consume(Some(&opened), T0 + 1).unwrap();
+    assert_eq!(after.remaining, 4);
+    // Given back: 5 again, never more.
+    let back = refund(&rules, Some(&after), &after).unwrap();
+    assert_eq!(back, opened);
+    assert_eq!(refund(&rules, Some(&back), &after), None);
+    // Another instance consumed meanwhile: the count it left is the one raised.
+    let other = consume(Some(&after), T0 + 2).unwrap();
+    assert_eq!(refund(&rules, Some(&other), &after).unwrap().remaining, 4);
+    // The user acted since (a new window) or the window is gone: nothing to give back.
+    let reopened = rules.observe(Action::Message, T0 + 10);
+    assert_eq!(
+        refund(
+            &rules,
+            Some(&consume(Some(&reopened), T0 + 11).unwrap()),
+            &after
+        ),
+        None
+    );
+    assert_eq!(refund(&rules, None, &after), None);
 }

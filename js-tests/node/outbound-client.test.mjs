@@ -54,7 +54,7 @@ test('one token request for 50 concurrent sends', { timeout: 20000 }, async () =
 });
 
 test('stable_token mode and a user token function', { timeout: 10000 }, async () => {
-  const c = client({ stableToken: true });
+  const c = client(); // stable_token is the default
   await control('user', { openid: 'u', action: 'message' });
   await c.sendText({ touser: 'u', content: 'x' });
   const [tok] = await recorded('/cgi-bin/stable_token');
@@ -79,9 +79,10 @@ test('token refreshed before expiry (margin) and after 42001 / 40001', { timeout
   assert.equal((await control('requests')).tokenRequests, 3);
   const answers = (await recorded('/cgi-bin/message/custom/send')).map((r) => r.errcode);
   assert.deepEqual(answers, [0, 0, 42001, 0]);
-  // a token that stays invalid: one refresh, then the error
-  await control('fault', { path: '/cgi-bin/message/custom/send', errcode: 40001, times: 2 });
+  // a token that stays invalid: dropped and fetched again, then once with force_refresh, then the error
+  await control('fault', { path: '/cgi-bin/message/custom/send', errcode: 40001, times: 3 });
   await rejects(c.sendText({ touser: 'u', content: '4' }), 40001);
+  assert.deepEqual((await recorded('/cgi-bin/stable_token')).map((r) => r.json.force_refresh).slice(-2), [false, true]);
 });
 
 test('errcode -1 retried with backoff, then given up', { timeout: 10000 }, async () => {

@@ -8,7 +8,7 @@ import {
   requests,
   parseResponse,
   SendWindow,
-  MemoryWindowStore,
+  MemoryStore,
   chatbot,
   Client,
   type Decrypted,
@@ -61,7 +61,7 @@ export async function outbound(): Promise<void> {
   requests.sendImage({ mediaId: 'm' });
   const data: { access_token: string } = parseResponse<{ access_token: string }>('{"access_token":"x"}');
   void data;
-  const window = new SendWindow({ store: new MemoryWindowStore(), rules: { enter: { limit: 1 } } });
+  const window = new SendWindow({ store: new MemoryStore(), appId: 'wx1', rules: { enter: { limit: 1 } } });
   await window.observe('o', 'enter');
   const decision: SendWindowDecision = await window.check('o');
   const allowed: boolean = decision.allowed;

@@ -2,7 +2,7 @@
 // Each @ts-expect-error proves a narrowing or a refusal; an unused one fails the build.
 import {
   Receiver,
-  MemoryDedupStore,
+  MemoryStore,
   createHandler,
   createNodeListener,
   createExpressMiddleware,
@@ -10,6 +10,7 @@ import {
   type KfMessage,
   type Push,
   type DedupStore,
+  type Store,
   type UnknownMessage,
 } from 'wechat-kf';
 
@@ -75,14 +76,15 @@ function other(p: Push): unknown {
   return handle(p.message) + business + created;
 }
 
-const store: DedupStore = new MemoryDedupStore({ maxEntries: 10 });
+const store: Store = new MemoryStore({ maxKeys: 10, now: () => Date.now(), onError: (e) => void e.code });
 const redisLike: DedupStore = { claim: async () => true, release: async () => {} };
 
 const web = createHandler({
   token: 't',
   encodingAESKey: 'k',
   appId: 'a',
-  dedup: store,
+  store,
+  storeTimeoutMs: 500,
   replyTimeoutMs: 3000,
   onMessage: async (message) => (message.msgType === 'text' ? 'transfer' : undefined),
 });

@@ -53,6 +53,24 @@ pub fn consume(state_json: &str, now: f64) -> Result<String, JsValue> {
     Ok(quota::state_to_json(&next))
 }
 
+/// `__windowRefund(rulesJson, currentJson, consumedJson)` -> the state with one send given
+/// back as JSON, or undefined when there is nothing to give back (another window now).
+#[wasm_bindgen(js_name = __windowRefund)]
+pub fn refund(
+    rules: &str,
+    current_json: &str,
+    consumed_json: &str,
+) -> Result<Option<String>, JsValue> {
+    let rules = Rules::from_json(rules).map_err(js_err)?;
+    let Some(consumed) = state(consumed_json)? else {
+        return Ok(None);
+    };
+    Ok(
+        quota::refund(&rules, state(current_json)?.as_ref(), &consumed)
+            .map(|s| quota::state_to_json(&s)),
+    )
+}
+
 /// `__windowAction(msgType, event)` -> 'message', 'enter' or undefined.
 #[wasm_bindgen(js_name = __windowAction)]
 pub fn action(msg_type: &str, event: Option<String>) -> Option<String> {

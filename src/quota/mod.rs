@@ -182,6 +182,26 @@ pub fn consume(state: Option<&WindowState>, now: u64) -> Result<WindowState> {
     }
 }
 
+/// Gives back a send that was taken by `consume` (yielding `consumed`) but never reached the
+/// platform (a transport failure, errcode -1). Only into the same window: when the user acted
+/// since (a new action or deadline) or the window is gone, there is nothing to give back
+/// (`None`). Never above the action's limit.
+pub fn refund(
+    rules: &Rules,
+    current: Option<&WindowState>,
+    consumed: &WindowState,
+) -> Option<WindowState> {
+    let c = current?;
+    let same_window = c.action == consumed.action && c.deadline == consumed.deadline;
+    if !same_window || c.remaining >= rules.rule(c.action).limit {
+        return None;
+    }
+    Some(WindowState {
+        remaining: c.remaining + 1,
+        ..*c
+    })
+}
+
 fn denied(code: i32) -> Error {
     api_error(
         code,

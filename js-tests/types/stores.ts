@@ -1,0 +1,38 @@
+// Type-level test of the store contract (issue 9): compiled by `tsc -p js-tests/types`.
+import { MemoryStore, SendWindow, Client, createHandler, type Store, type SendWindowConsumed } from 'wechat-kf';
+import { redisStore } from 'wechat-kf/redis';
+
+// Any object with the five methods, sync or async, is a Store.
+const asyncStore: Store = {
+  get: async () => null,
+  set: async () => {},
+  setIfAbsent: async () => true,
+  delete: async () => false,
+  compareAndSet: async () => false,
+};
+const memory: Store = new MemoryStore({ prefix: 'app:' });
+// @ts-expect-error values are strings
+memory.set('k', 5);
+
+const nodeRedisLike = { sendCommand: async (args: string[]) => args.length };
+const ioredisLike = { call: async (...args: string[]) => args.length };
+const shared: Store = redisStore(nodeRedisLike, { prefix: 'wx:' });
+redisStore(ioredisLike);
+// @ts-expect-error a Redis client is required
+redisStore({});
+
+export async function use(): Promise<void> {
+  const window = new SendWindow({ store: shared, appId: 'wx1' });
+  const slot: SendWindowConsumed = await window.consume('o');
+  const back: boolean = await window.refund('o', slot.state);
+  void back;
+  const client = new Client({
+    appId: 'a', appSecret: 's', store: asyncStore, stableToken: false, storeTimeoutMs: 500,
+    tokenLockMs: 5000, forceRefreshIntervalMs: 30_000, sendWindow: window,
+    onError: (error, info) => void [error, info.phase === 'store' || info.phase === 'sendWindow'],
+  });
+  await client.invalidateToken();
+  createHandler({ token: 't', encodingAESKey: 'k', appId: 'a', store: shared, onMessage: () => {} });
+  // @ts-expect-error dedup is false or a legacy DedupStore, not a Store
+  createHandler({ token: 't', encodingAESKey: 'k', appId: 'a', dedup: true, onMessage: () => {} });
+}
