@@ -104,12 +104,12 @@ export class DurableObjectStore {
         await this.#write(key, value, ttlMs, now);
         return true;
       case 'delete':
-        if (ifValue != null) checkValue(ifValue, 'ifValue');
+        if (ifValue != null) checkValue(ifValue);
         if (current === null || (ifValue != null && current !== ifValue)) return false;
         await this.#storage.delete(VALUE + key);
         return true;
       case 'compareAndSet':
-        if (expected !== null) checkValue(expected, 'expected value');
+        if (expected !== null) checkValue(expected);
         checkValue(value);
         checkTtl(ttlMs ?? undefined);
         if (current !== expected) return false;
@@ -193,9 +193,9 @@ export function durableObjectStore(namespace, options = {}) {
       await call('set', key, { value: checkValue(value), ttlMs: checkTtl(ttlMs) });
     },
     setIfAbsent: async (key, value, ttlMs) => call('setIfAbsent', key, { value: checkValue(value), ttlMs: checkTtl(ttlMs, true) }),
-    delete: async (key, ifValue) => call('delete', key, ifValue === undefined ? {} : { ifValue: checkValue(ifValue, 'ifValue') }),
+    delete: async (key, ifValue) => call('delete', key, ifValue === undefined ? {} : { ifValue: checkValue(ifValue) }),
     compareAndSet: async (key, expected, value, ttlMs) => call('compareAndSet', key, {
-      expected: expected === null ? null : checkValue(expected, 'expected value'),
+      expected: expected === null ? null : checkValue(expected),
       value: checkValue(value),
       ttlMs: checkTtl(ttlMs),
     }),

@@ -1,32 +1,20 @@
-// Argument checks shared by the shipped stores (the Store contract of index.d.ts): keys and
-// values are strings, TTLs are positive numbers of milliseconds. A bad argument is a
-// WxkfError -41006 InvalidOption whose message names the argument (never its value).
+// Argument checks of the Durable Object and Deno KV stores, on those of store.js (shared by
+// every shipped store): a bad key, value or TTL is a WxkfError -43003 InvalidStoreArgument, a
+// bad store option -41006 InvalidOption. Messages name the argument, never its value.
 import { WxkfError } from './errors.js';
+import { checkKey as keyOk, checkValue as valueOk, checkTtl, INVALID_STORE_ARGUMENT } from './store.js';
 
-const bad = (message) => new WxkfError(message, -41006, 'InvalidOption');
+/** key, when it is a non-empty string. */
+export const checkKey = (key) => (keyOk(key), key);
+/** value, when it is a string. */
+export const checkValue = (value) => (valueOk(value), value);
+/** ttlMs rounded up to whole milliseconds, or undefined when omitted and not required. */
+export { checkTtl };
 
-export function checkKey(key) {
-  if (typeof key !== 'string' || key === '') throw bad('store key must be a non-empty string');
-  return key;
-}
-
-export function checkValue(value, what = 'value') {
-  if (typeof value !== 'string') throw bad(`store ${what} must be a string`);
-  return value;
-}
-
-/** ttlMs when given (a positive finite number of milliseconds), else undefined. */
-export function checkTtl(ttlMs, required = false) {
-  if (ttlMs === undefined && !required) return undefined;
-  if (typeof ttlMs !== 'number' || !Number.isFinite(ttlMs) || ttlMs <= 0) {
-    throw bad('store ttlMs must be a positive number of milliseconds');
-  }
-  return ttlMs;
-}
+export const invalidOption = (message) => new WxkfError(message, -41006, 'InvalidOption');
+export const invalidArgument = (message) => new WxkfError(message, INVALID_STORE_ARGUMENT, 'InvalidStoreArgument');
 
 export function checkPrefix(prefix) {
-  if (typeof prefix !== 'string') throw badOption('store prefix must be a string');
+  if (typeof prefix !== 'string') throw invalidOption('store prefix must be a string');
   return prefix;
 }
-
-export { badOption as invalidOption, bad as invalidArgument };

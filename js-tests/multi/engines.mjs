@@ -51,8 +51,9 @@ for (const engine of only) {
     };
     const instances = await withTimeout(engine === 'workerd' ? startWorkerd(temp, env) : startDeno(temp, env), 120_000, `${engine} start`);
     console.log(`${engine}: ${instances.length} instances on one shared store`);
-    const crypt = new lib.WXBizMsgCrypt({ token: TOKEN, encodingAESKey: KEY, appId: DEFAULTS.appId });
-    await withTimeout(checkProperties({ label: engine, instances, emulatorUrl: emulator.url, lib, crypt, token: TOKEN }, check), 600_000, `${engine} properties`);
+    await withTimeout(checkProperties({
+      label: engine, instances, emulatorUrl: emulator.url, lib, token: TOKEN, encodingAESKey: KEY, appId: DEFAULTS.appId,
+    }, check), 600_000, `${engine} properties`);
   } catch (e) {
     check.check(`${engine} ran`, () => { throw e; });
   } finally {

@@ -15,7 +15,13 @@ const check = makeChecker((s) => logs.push(String(s)));
 const run = `${Date.now()}`;
 let n = 0;
 try {
-  await storeConformance(() => denoKvStore(kv, { prefix: `conf-${run}-${n++}:` }), check);
+  await storeConformance((prefix) => denoKvStore(kv, { prefix }), check, {
+    name: 'deno kv',
+    rawGet: async (full) => (await kv.get([full])).value?.v ?? null,
+  });
+  // Every other store handle on a second Deno.openKv of the same file.
+  let k = 0;
+  await storeConformance((prefix) => denoKvStore(k++ % 2 ? kv2 : kv, { prefix }), check, { name: 'deno kv, two handles' });
   await storeEngineChecks({
     label: 'deno kv',
     makeStore: () => {

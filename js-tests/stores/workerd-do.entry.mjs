@@ -19,10 +19,10 @@ export default {
     const check = makeChecker((s) => logs.push(String(s)));
     try {
       const run = `${Date.now()}-${Math.random().toString(36).slice(2)}`;
-      await storeConformance(() => durableObjectStore(env.STORE, { prefix: `conf-${run}-${n++}:` }), check);
+      await storeConformance((prefix) => durableObjectStore(env.STORE, { prefix }), check, { name: 'durable object' });
       // The same suite with keys spread over 4 objects by a name function.
       const shard = (key) => `shard-${[...key].reduce((h, c) => (h * 31 + c.charCodeAt(0)) >>> 0, 7) % 4}`;
-      await storeConformance(() => durableObjectStore(env.STORE, { name: shard, prefix: `shard-${run}-${n++}:` }), check);
+      await storeConformance((prefix) => durableObjectStore(env.STORE, { name: shard, prefix }), check, { name: 'durable object, 4 shards' });
       await storeEngineChecks({
         label: 'durable object',
         makeStore: () => {
