@@ -43,7 +43,7 @@ test('examples/workers: wrangler deploy --dry-run bundles the workerd entry, the
     assert.match(js, /wechat-kf\/workerd\.js/, 'the workerd entry of the package was bundled');
     assert.doesNotMatch(js, /wechat-kf\/(node|browser)\.js/, 'no other entry was bundled');
     assert.match(js, new RegExp(`from\\s*"\\.\\/${wasm[0].replace(/[.$]/g, '\\$&')}"`), 'the .wasm is imported as a module');
-    assert.match(js, /class DurableObjectStore/, 'the Durable Object class is in the bundle');
+    assert.match(js, /class DurableObjectStore\b|DurableObjectStore = class\b/, "the Durable Object class is in the bundle");
     assert.match(js, /export\s*\{[^}]*DurableObjectStore/, 'and exported by the worker');
   } finally {
     rmSync(out, { recursive: true, force: true });

@@ -9,7 +9,7 @@
 //    after the emulator expires every token, the same again: 1 more.
 // 3. One user message (a push to one instance), then 12 concurrent sends spread over the
 //    instances: 5 reach the emulator, 7 refused locally with 45047.
-import { apiStorm, emulator, makePushes, pushStorm, sendStorm } from './driver.mjs';
+import { apiStorm, emulator, handledReport, makePushes, pushStorm, sendStorm } from './driver.mjs';
 
 const PUSHES = 1000;
 
@@ -28,15 +28,19 @@ export async function checkProperties(o, check) {
       const r = await postJson(`${o.instances[(i / 250) % n]}/__test/handled-in-store`, { keys: pushes.slice(i, i + 250).map(keyOf) });
       counts.push(...r.counts);
     }
+    // Each instance's own record of what it handled: separate memories (isolates, processes).
+    const perInstance = await Promise.all(o.instances.map(async (url) => (await handledReport([url], pushes)).handled));
     const once = counts.filter((c) => c === '1').length;
     const more = counts.filter((c) => c !== null && c !== '1').length;
     const never = counts.filter((c) => c === null).length;
     say(`pushes: ${PUSHES} x 3 = ${storm.requests} requests to 3 of ${n} instances, 50 in flight, in ${storm.elapsedMs} ms `
       + `(${Math.round(storm.requests / (storm.elapsedMs / 1000))} req/s, slowest ${storm.maxMs} ms): statuses ${JSON.stringify(storm.statuses)}; `
-      + `counted in the store: handled once ${once}, more than once ${more}, never ${never}`);
+      + `counted in the store: handled once ${once}, more than once ${more}, never ${never}; handled per instance ${perInstance.join(' / ')}`);
     assertEq(storm.statuses[200], storm.requests);
     assertTrue(storm.failures.length === 0, `no failed request, got ${storm.failures.slice(0, 3).join('; ')}`);
     assertEq(once, PUSHES);
+    assertEq(perInstance.reduce((a, b) => a + b, 0), PUSHES);
+    assertTrue(perInstance.every((h) => h > 0), 'every instance handled some pushes');
   });
 
   await checkAsync(`${o.label}: ${n} x 25 concurrent calls on a cold cache: one token request; after expiry one more`, async () => {
