@@ -16,7 +16,7 @@
 //   makePushes(lib, { token, encodingAESKey, appId, count, nowMs?, toUser? })
 //       -> [{ id, query: URLSearchParams-string, body }] distinct encrypted XML text pushes
 //          built with the package's own WXBizMsgCrypt (id = the push's MsgId).
-//   pushStorm(instances, pushes, { copies = 3, concurrency = 50, timeoutMs = 10000 })
+//   pushStorm(instances, pushes, { copies = 3, concurrency = 50, timeoutMs = 10000, path = '/wx' })
 //       -> { requests, statuses: { [status]: count }, failures: string[], maxMs, elapsedMs }
 //          every push delivered `copies` times, each copy to a different instance, at most
 //          `concurrency` requests in flight, copies interleaved (retries land while the first
@@ -90,7 +90,7 @@ async function pool(jobs, limit) {
   await Promise.all(Array.from({ length: Math.min(limit, jobs.length) }, worker));
 }
 
-export async function pushStorm(instances, pushes, { copies = 3, concurrency = 50, timeoutMs = 10_000 } = {}) {
+export async function pushStorm(instances, pushes, { copies = 3, concurrency = 50, timeoutMs = 10_000, path = '/wx' } = {}) {
   if (copies > instances.length) throw new Error(`${copies} copies need ${copies} instances`);
   const statuses = {};
   const failures = [];
@@ -104,7 +104,7 @@ export async function pushStorm(instances, pushes, { copies = 3, concurrency = 5
       jobs.push({ at: i + c * 7, run: async () => {
         const t0 = Date.now();
         try {
-          const res = await fetch(`${base}/wx?${p.query}`, {
+          const res = await fetch(`${base}${path}?${p.query}`, {
             method: 'POST', headers: { 'content-type': TEXT }, body: p.body, signal: AbortSignal.timeout(timeoutMs),
           });
           await res.text();

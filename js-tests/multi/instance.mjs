@@ -1,7 +1,8 @@
 // One Node instance of the multi-instance run: node:http + createNodeListener + redisStore +
 // Client + SendWindow, all sharing one Redis. Serves the endpoints js-tests/multi/driver.mjs
 // documents. Configured by env: WECHAT_KF_PKG (dir of the built package), REDIS_URL,
-// EMULATOR_URL, WX_TOKEN, WX_KEY, WX_APPID, WX_SECRET, REDIS_CLIENT ('redis' | 'ioredis').
+// EMULATOR_URL, WX_TOKEN, WX_KEY, WX_APPID, WX_SECRET, REDIS_CLIENT ('redis' | 'ioredis'),
+// STORE ('memory': a MemoryStore instead of Redis, for the benchmark's one-process baseline).
 // Prints `READY <port>` once listening on 127.0.0.1.
 import http from 'node:http';
 import { pathToFileURL } from 'node:url';
@@ -11,18 +12,21 @@ const pkg = process.env.WECHAT_KF_PKG ?? new URL('../../pkg/', import.meta.url).
 const lib = await import(pathToFileURL(join(pkg, 'node.js')).href);
 const { redisStore } = await import(pathToFileURL(join(pkg, 'redis.js')).href);
 
-let redis;
-if (process.env.REDIS_CLIENT === 'ioredis') {
+let redis = null;
+if (process.env.STORE === 'memory') {
+  // no Redis
+} else if (process.env.REDIS_CLIENT === 'ioredis') {
   const { default: Redis } = await import('ioredis');
   redis = new Redis(process.env.REDIS_URL, { enableOfflineQueue: false, maxRetriesPerRequest: 0, retryStrategy: () => 200 });
   redis.on('error', () => {});
+  await new Promise((resolve) => redis.once('ready', resolve));
 } else {
   const { createClient } = await import('redis');
   redis = createClient({ url: process.env.REDIS_URL, disableOfflineQueue: true, socket: { reconnectStrategy: () => 200, connectTimeout: 1000 } });
   redis.on('error', () => {});
   await redis.connect();
 }
-const store = redisStore(redis);
+const store = redis ? redisStore(redis) : new lib.MemoryStore();
 
 const handled = [];
 const errors = [];
@@ -79,6 +83,6 @@ const server = http.createServer(async (req, res) => {
 server.listen(0, '127.0.0.1', () => console.log(`READY ${server.address().port}`));
 process.on('SIGTERM', () => {
   server.close();
-  Promise.resolve(redis.quit?.()).catch(() => {}).finally(() => process.exit(0));
+  Promise.resolve(redis?.quit?.()).catch(() => {}).finally(() => process.exit(0));
   setTimeout(() => process.exit(0), 1000).unref();
 });

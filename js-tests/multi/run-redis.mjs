@@ -3,15 +3,14 @@
 // conformance suite for node-redis and ioredis, then the multi-instance properties, prints the
 // figures, stops everything, and exits non-zero on any failure.
 //   node js-tests/multi/run-redis.mjs [--pushes 1000]
-import { spawn } from 'node:child_process';
-import { createServer } from 'node:net';
-import { fileURLToPath, pathToFileURL } from 'node:url';
-import { join, dirname } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { join } from 'node:path';
+import { copyFileSync, mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { makeChecker } from '../check.js';
 import { storeConformance } from '../stores/conformance.js';
 import { makePushes, pushStorm, handledReport, apiStorm, sendStorm, emulator as emulatorControl } from './driver.mjs';
+import { ROOT, sleep, freePort, children, stopChild, stopAll, startRedis, startInstances, spawnChild, waitFor } from './procs.mjs';
 
-const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const PKG = process.env.WECHAT_KF_PKG ?? join(ROOT, 'pkg');
 const PUSHES = Number(process.argv[process.argv.indexOf('--pushes') + 1]) || 1000;
 const lib = await import(pathToFileURL(join(PKG, 'node.js')).href);
@@ -20,56 +19,11 @@ const { start } = await import(pathToFileURL(join(ROOT, 'emulator', 'server.mjs'
 
 const TOKEN = 'multiInstanceToken';
 const KEY = 'abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG';
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const failures = [];
 const expect = (ok, what) => {
   console.log(`${ok ? 'ok  ' : 'FAIL'} ${what}`);
   if (!ok) failures.push(what);
 };
-
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address();
-      srv.close(() => resolve(port));
-    });
-  });
-}
-
-const children = new Set();
-function spawnChild(cmd, args, env = {}) {
-  const child = spawn(cmd, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-  children.add(child);
-  let out = '';
-  child.stdout.on('data', (d) => { out += d; });
-  child.stderr.on('data', (d) => { out += d; });
-  child.exited = new Promise((resolve) => child.on('exit', (code, signal) => { children.delete(child); resolve({ code, signal }); }));
-  child.output = () => out;
-  return child;
-}
-async function stopChild(child) {
-  if (!children.has(child)) return;
-  child.kill('SIGTERM');
-  const t = setTimeout(() => child.kill('SIGKILL'), 3000);
-  await child.exited;
-  clearTimeout(t);
-}
-async function waitFor(pred, what, ms = 15_000) {
-  const until = Date.now() + ms;
-  while (Date.now() < until) {
-    if (await pred()) return;
-    await sleep(50);
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
-
-async function startRedis(port) {
-  const child = spawnChild('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no']);
-  await waitFor(() => child.output().includes('Ready to accept connections'), `redis-server on ${port}\n${child.output()}`);
-  return child;
-}
 
 let emu;
 let redisServer;
@@ -111,12 +65,8 @@ try {
     WECHAT_KF_PKG: PKG, REDIS_URL: redisUrl, EMULATOR_URL: emu.url, WX_TOKEN: TOKEN, WX_KEY: KEY,
     WX_APPID: appId, WX_SECRET: appSecret,
   };
-  const procs = [0, 1, 2, 3].map((i) => spawnChild(process.execPath, [join(ROOT, 'js-tests', 'multi', 'instance.mjs')],
-    { ...env, REDIS_CLIENT: i % 2 ? 'ioredis' : 'redis' }));
-  for (const p of procs) {
-    await waitFor(() => /READY (\d+)/.test(p.output()), `an instance to listen\n${p.output()}`);
-    instances.push(`http://127.0.0.1:${p.output().match(/READY (\d+)/)[1]}`);
-  }
+  const { procs, urls } = await startInstances(4, env, (i) => ({ REDIS_CLIENT: i % 2 ? 'ioredis' : 'redis' }));
+  instances.push(...urls);
   console.log(`instances: ${instances.join(' ')} (node-redis, ioredis alternating)`);
 
   // 1. The push storm.
@@ -186,13 +136,41 @@ try {
   expect(afterStorm.statuses[200] === 600 && afterSeen.duplicates === 0 && afterSeen.missing === 0, 'dedup works again when redis returns');
   expect(back.ok === 100 && t1 - t0 === 1, 'the shared token works again: one token request');
 
+  // 5. examples/cluster: node:cluster workers on Redis handle each push once.
+  await Promise.all(procs.map(stopChild));
+  const dir = join(ROOT, 'js-tests', '.scratch-cluster');
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(join(dir, 'node_modules'), { recursive: true });
+  symlinkSync(PKG, join(dir, 'node_modules', 'wechat-kf'), 'dir');
+  symlinkSync(join(ROOT, 'node_modules', 'redis'), join(dir, 'node_modules', 'redis'), 'dir');
+  writeFileSync(join(dir, 'package.json'), '{"type":"module","private":true}\n');
+  copyFileSync(join(ROOT, 'examples', 'cluster', 'server.mjs'), join(dir, 'server.mjs'));
+  const clusterPort = await freePort();
+  const cluster = spawnChild(process.execPath, [join(dir, 'server.mjs')], {
+    REDIS_URL: redisUrl, WORKERS: '2', PORT: String(clusterPort), WECHAT_TOKEN: TOKEN, WECHAT_ENCODING_AES_KEY: KEY,
+    WECHAT_APPID: appId, WECHAT_APPSECRET: appSecret, WECHAT_API_BASE: emu.url,
+  });
+  await waitFor(() => (cluster.output().match(/ on http:/g) ?? []).length === 2, () => `2 cluster workers\n${cluster.output()}`);
+  const clusterPushes = makePushes(lib, { token: TOKEN, encodingAESKey: KEY, appId, count: 20, nowMs: Date.now() + 3 });
+  for (let i = 0; i < 20; i++) await emuCtl.user(`o_multi_${i}`, 'message');
+  const url = `http://127.0.0.1:${clusterPort}/wechat`;
+  const clusterStorm = await pushStorm([url, url, url].map((u) => u.replace(/\/wechat$/, '')), clusterPushes.map((p) => ({ ...p })), { copies: 3, concurrency: 10, path: '/wechat' });
+  await waitFor(() => (cluster.output().match(/ handled msg:/g) ?? []).length >= 20, 'the cluster to handle 20 pushes', 10_000).catch(() => {});
+  await sleep(500);
+  const handledLines = (cluster.output().match(/ handled msg:/g) ?? []).length;
+  const workersUsed = new Set([...cluster.output().matchAll(/worker (\d+) handled/g)].map((m) => m[1])).size;
+  console.log(`examples/cluster: 2 workers, 20 pushes x 3 -> statuses ${JSON.stringify(clusterStorm.statuses)}, handled ${handledLines} (by ${workersUsed} worker(s))`);
+  expect(clusterStorm.statuses[200] === 60 && handledLines === 20, 'examples/cluster handles each push once');
+  await stopChild(cluster);
+  rmSync(dir, { recursive: true, force: true });
+
   await nodeRedis.disconnect().catch(() => {});
   ioredis.disconnect();
 } catch (e) {
   failures.push(String(e && e.stack || e));
   console.log(`FAIL ${e && e.stack || e}`);
 } finally {
-  await Promise.all([...children].map(stopChild));
+  await stopAll();
   await emu?.close();
 }
 console.log(failures.length ? `multi-instance (redis): ${failures.length} failure(s)` : 'multi-instance (redis): all properties hold');

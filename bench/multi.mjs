@@ -1,0 +1,56 @@
+// Benchmark of issue 9: prints figures, asserts nothing. Run `bash scripts/build.sh` first
+// (needs redis-server and the `redis` devDependency), then `node bench/multi.mjs [--pushes N]`.
+//
+// Handler throughput for distinct encrypted pushes (each delivered once, 50 in flight) with the
+// Redis store across 4 Node processes against one process with the memory store, and the
+// store round trips per push (Redis commands processed / pushes, from INFO stats).
+import { pathToFileURL } from 'node:url';
+import { join } from 'node:path';
+import { makePushes, pushStorm, handledReport } from '../js-tests/multi/driver.mjs';
+import { ROOT, freePort, startRedis, startInstances, stopAll, stopChild } from '../js-tests/multi/procs.mjs';
+
+const PUSHES = Number(process.argv[process.argv.indexOf('--pushes') + 1]) || 4000;
+const PKG = process.env.WECHAT_KF_PKG ?? join(ROOT, 'pkg');
+const lib = await import(pathToFileURL(join(PKG, 'node.js')).href);
+const { start } = await import(pathToFileURL(join(ROOT, 'emulator', 'server.mjs')).href);
+const { createClient } = await import('redis');
+
+const TOKEN = 'benchToken';
+const KEY = 'abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG';
+let emu;
+try {
+  emu = await start({ port: 0, lib });
+  const { appId, appSecret } = emu.state.config;
+  const port = await freePort();
+  await startRedis(port);
+  const redisUrl = `redis://127.0.0.1:${port}`;
+  const admin = createClient({ url: redisUrl });
+  await admin.connect();
+  const commands = async () => Number((await admin.info('stats')).match(/total_commands_processed:(\d+)/)[1]);
+  const env = { WECHAT_KF_PKG: PKG, REDIS_URL: redisUrl, EMULATOR_URL: emu.url, WX_TOKEN: TOKEN, WX_KEY: KEY, WX_APPID: appId, WX_SECRET: appSecret };
+
+  const run = async (label, count, extra) => {
+    const { procs, urls } = await startInstances(count, env, () => extra);
+    const warm = makePushes(lib, { token: TOKEN, encodingAESKey: KEY, appId, count: 200, nowMs: Date.now() - 1000 });
+    await pushStorm(urls, warm, { copies: 1, concurrency: 50 });
+    const pushes = makePushes(lib, { token: TOKEN, encodingAESKey: KEY, appId, count: PUSHES });
+    const c0 = await commands();
+    const r = await pushStorm(urls, pushes, { copies: 1, concurrency: 50 });
+    const c1 = await commands();
+    const seen = await handledReport(urls, pushes);
+    const perSec = Math.round(PUSHES / (r.elapsedMs / 1000));
+    // INFO itself counts one command per call.
+    const trips = ((c1 - c0 - 1) / PUSHES).toFixed(2);
+    console.log(`${label}: ${PUSHES} pushes in ${r.elapsedMs} ms = ${perSec} pushes/s (slowest ${r.maxMs} ms, statuses ${JSON.stringify(r.statuses)}, handled ${seen.handled}); `
+      + `Redis commands per push: ${trips}`);
+    await Promise.all(procs.map(stopChild));
+    return perSec;
+  };
+  const one = await run('1 process, MemoryStore', 1, { STORE: 'memory' });
+  const four = await run('4 processes, redisStore (node-redis)', 4, { REDIS_CLIENT: 'redis' });
+  console.log(`ratio: 4 processes on Redis / 1 process in memory = ${(four / one).toFixed(2)}x (on ${(await import('node:os')).availableParallelism()} cores)`);
+  await admin.disconnect();
+} finally {
+  await stopAll();
+  await emu?.close();
+}

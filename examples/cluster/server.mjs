@@ -1,0 +1,58 @@
+// Several Node processes (node:cluster) serving one push URL, sharing Redis: every push handled
+// once whichever worker the platform's retries land on, one access token for all workers, and
+// one send window per user. Needs `redis` (node-redis) and a Redis server (REDIS_URL).
+//   REDIS_URL=redis://127.0.0.1:6379 WORKERS=4 node examples/cluster/server.mjs
+import cluster from 'node:cluster';
+import http from 'node:http';
+import { availableParallelism } from 'node:os';
+import { createClient } from 'redis';
+import { Client, SendWindow, createNodeListener } from 'wechat-kf';
+import { redisStore } from 'wechat-kf/redis';
+
+const env = process.env;
+const workers = Number(env.WORKERS) || availableParallelism();
+
+if (cluster.isPrimary) {
+  for (let i = 0; i < workers; i++) cluster.fork();
+  cluster.on('exit', (worker, code, signal) => {
+    if (signal !== 'SIGTERM' && code !== 0) cluster.fork(); // replace a crashed worker
+  });
+  process.on('SIGTERM', () => {
+    for (const w of Object.values(cluster.workers)) w.kill('SIGTERM');
+    process.exit(0);
+  });
+} else {
+  // An outage fails fast (and the library fails open) instead of queueing commands.
+  const redis = createClient({ url: env.REDIS_URL || 'redis://127.0.0.1:6379', disableOfflineQueue: true });
+  redis.on('error', (e) => console.error(`redis: ${e.message}`));
+  await redis.connect();
+  const store = redisStore(redis);
+  const appId = env.WECHAT_APPID;
+  const onError = (error, { phase }) => console.error(`wechat-kf ${phase}: ${error.kind ?? error.name} ${error.code ?? ''}`);
+  const sendWindow = new SendWindow({ store, appId });
+  const client = new Client({
+    appId, appSecret: env.WECHAT_APPSECRET, baseUrl: env.WECHAT_API_BASE || undefined, store, sendWindow, onError,
+  });
+  const listener = createNodeListener({
+    token: env.WECHAT_TOKEN,
+    encodingAESKey: env.WECHAT_ENCODING_AES_KEY,
+    appId,
+    store,
+    onError,
+    async onMessage(message, push) {
+      console.log(`worker ${process.pid} handled ${push.dedupKey}`);
+      await sendWindow.observeMessage(message);
+      if (message.msgType === 'text') {
+        if (message.content.includes('人工')) return 'transfer';
+        await client.sendText({ touser: message.fromUserName, content: '我知道了' });
+      } else if (message.msgType === 'event' && message.event === 'user_enter_tempsession') {
+        await client.sendText({ touser: message.fromUserName, content: '您有什么问题吗?' });
+      }
+    },
+  });
+  const port = Number(env.PORT) || 8080;
+  // The workers share the port (the primary distributes connections).
+  http.createServer((req, res) => (req.url.startsWith('/wechat') ? listener(req, res) : res.writeHead(404).end()))
+    .listen(port, '127.0.0.1', () => console.log(`worker ${process.pid} on http://127.0.0.1:${port}/wechat`));
+  process.on('SIGTERM', () => redis.quit().finally(() => process.exit(0)));
+}
