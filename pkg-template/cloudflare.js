@@ -68,7 +68,7 @@ export class DurableObjectStore {
           const expiry = Number(indexKey.slice(INDEX.length, INDEX.length + 15));
           const entry = await this.#storage.get(VALUE + key);
           // Only when the value still carries this expiry (it may have been set again since).
-          if (entry && entry.e !== 0 && entry.e <= now && pad(entry.e) === pad(expiry)) await this.#storage.delete(VALUE + key);
+          if (entry && entry.e === expiry && expiry <= now) await this.#storage.delete(VALUE + key);
         }
         await this.#storage.delete([...due.keys()]);
         if (due.size < SWEEP_BATCH) break;
@@ -89,31 +89,30 @@ export class DurableObjectStore {
   async #apply({ op, key, value, expected, ifValue, ttlMs }) {
     if (!OPS.has(op)) throw invalidArgument('op must be get, set, setIfAbsent, delete or compareAndSet');
     checkKey(key);
+    // Arguments are checked before anything is read or written.
+    if (op === 'set' || op === 'setIfAbsent' || op === 'compareAndSet') checkValue(value);
+    if (op === 'compareAndSet' && expected !== null) checkValue(expected);
+    if (op === 'delete' && ifValue != null) checkValue(ifValue);
+    const ttl = op === 'get' || op === 'delete' ? undefined : checkTtl(ttlMs ?? undefined, op === 'setIfAbsent');
     const now = Date.now();
     const current = await this.#read(key, now);
     switch (op) {
       case 'get':
         return current;
       case 'set':
-        await this.#write(key, checkValue(value), checkTtl(ttlMs ?? undefined), now);
+        await this.#write(key, value, ttl, now);
         return null;
       case 'setIfAbsent':
-        checkValue(value);
-        checkTtl(ttlMs, true);
         if (current !== null) return false;
-        await this.#write(key, value, ttlMs, now);
+        await this.#write(key, value, ttl, now);
         return true;
       case 'delete':
-        if (ifValue != null) checkValue(ifValue);
         if (current === null || (ifValue != null && current !== ifValue)) return false;
         await this.#storage.delete(VALUE + key);
         return true;
       case 'compareAndSet':
-        if (expected !== null) checkValue(expected);
-        checkValue(value);
-        checkTtl(ttlMs ?? undefined);
         if (current !== expected) return false;
-        await this.#write(key, value, ttlMs ?? undefined, now);
+        await this.#write(key, value, ttl, now);
         return true;
     }
   }
