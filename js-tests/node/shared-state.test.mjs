@@ -28,7 +28,7 @@ const stable = (force = false) => post('/cgi-bin/stable_token', {
   grant_type: 'client_credential', appid: emu.state.config.appId, secret: emu.state.config.appSecret, force_refresh: force,
 });
 const plainToken = async () => (await fetch(`${emu.url}/cgi-bin/token?grant_type=client_credential&appid=${emu.state.config.appId}&secret=${emu.state.config.appSecret}`)).json();
-const kfList = async (token) => (await fetch(`${emu.url}/cgi-bin/customservice/getkflist?access_token=${token}`)).json();
+const kfList = async (token) => { const r = await (await fetch(`${emu.url}/cgi-bin/customservice/getkflist?access_token=${token}`)).json(); return { errcode: r.errcode ?? 0 }; };
 
 before(async () => {
   emu = await start({ port: 0, lib });
