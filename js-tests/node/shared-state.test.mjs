@@ -167,3 +167,27 @@ test('a send failing below the platform gives its window slot back', { timeout: 
   await assert.rejects(c.sendText({ touser: 'u', content: 'y' }), (e) => e.code === 40003);
   assert.equal((await window.check('u')).remaining, 1);
 });
+
+test('wechat-kf/redis loads with require() and import, and refuses what is not a Redis client', async () => {
+  const { createRequire } = await import('node:module');
+  const dir = new URL('../../pkg/', import.meta.url);
+  const viaRequire = createRequire(import.meta.url)(new URL('redis.js', dir).pathname);
+  const viaImport = await import(new URL('redis.js', dir).href);
+  assert.equal(typeof viaRequire.redisStore, 'function');
+  assert.equal(viaRequire.redisStore, viaImport.redisStore);
+  assert.throws(() => viaImport.redisStore({}), (e) => e instanceof WxkfError && e.code === -41006);
+});
+
+test('a refresh lock left by a crashed holder expires: the others take over', { timeout: 20000 }, async () => {
+  const store = new MemoryStore();
+  const appId = emu.state.config.appId;
+  assert.equal(store.setIfAbsent(`token-lock:${appId}`, 'crashed-instance', 400), true);
+  const c = new Client({ ...creds(), store });
+  const t0 = Date.now();
+  const token = await c.getAccessToken();
+  assert.ok(Date.now() - t0 >= 350, 'waited for the lock to expire');
+  assert.equal(typeof token, 'string');
+  assert.equal(c.tokenRequests, 1);
+  assert.equal(store.get(`token-lock:${appId}`), null, 'its own lock released');
+  assert.equal(JSON.parse(store.get(`token:${appId}`)).value, token);
+});
