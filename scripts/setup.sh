@@ -32,7 +32,7 @@ if ! command -v redis-server >/dev/null; then
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends redis-server >&2
 fi
 # npm devDependencies: binaryen (wasm-opt), typescript, runtimes, benchmark peers.
-if [ ! -x node_modules/.bin/wasm-opt ] || [ ! -x node_modules/.bin/tsc ] \
+if [ ! -x node_modules/.bin/wasm-opt ] || [ ! -x node_modules/.bin/tsc ] || [ ! -x node_modules/.bin/wrangler ] \
    || [ package.json -nt node_modules/.package-lock.json ]; then
   say "npm install (devDependencies)"
   npm install --no-audit --no-fund --loglevel=error >&2

@@ -38,6 +38,15 @@ node --test --test-timeout=60000 js-tests/node/
 step "js: many instances on one truth: redis-server, the emulator, 4 Node instances"
 node js-tests/multi/run-redis.mjs
 
+step "js: the Durable Object store in workerd and the Deno KV store in Deno (conformance)"
+node js-tests/stores/engines.mjs
+
+step "js: many instances on one truth: workerd (4 isolates, one Durable Object namespace), Deno (4 processes, one KV file)"
+node js-tests/multi/engines.mjs
+
+step "js: examples/workers bundles with wrangler deploy --dry-run (workerd entry, .wasm, Durable Object)"
+node --test --test-timeout=300000 js-tests/examples/
+
 step "js: the push handlers over HTTP (koa, Express, Deno, Bun, workerd examples)"
 node js-tests/handlers/run.mjs
 

@@ -1,19 +1,28 @@
 // Cloudflare Workers: secrets and vars arrive in `env`; `ctx.waitUntil` keeps a slow callback
 // running after the acknowledgement. The handler is built once per isolate, on first request.
+//
+// Many isolates serve the URL, so what must hold across them lives in a Durable Object
+// (wrangler.toml binds it as WECHAT_KF_STORE): retries of a push are handled once whichever
+// isolate they reach, and every isolate shares one access token. (Workers KV is eventually
+// consistent and cannot do this.)
 import { Client, createHandler } from 'wechat-kf';
+import { durableObjectStore } from 'wechat-kf/cloudflare';
+
+// The Durable Object class, exported from the worker so that wrangler.toml can bind it.
+export { DurableObjectStore } from 'wechat-kf/cloudflare';
 
 let wechat;
 
 function build(env) {
-  const client = new Client({ appId: env.WECHAT_APPID, appSecret: env.WECHAT_APPSECRET, baseUrl: env.WECHAT_API_BASE || undefined });
+  const store = durableObjectStore(env.WECHAT_KF_STORE, { name: env.WECHAT_APPID });
+  const client = new Client({ appId: env.WECHAT_APPID, appSecret: env.WECHAT_APPSECRET, baseUrl: env.WECHAT_API_BASE || undefined, store });
   return createHandler({
     token: env.WECHAT_TOKEN,
     // Set: encrypted pushes only (plaintext ones get 401). Unset: a plaintext-mode account.
     encodingAESKey: env.WECHAT_ENCODING_AES_KEY || undefined,
     appId: env.WECHAT_APPID,
+    store,
     replyTimeoutMs: Number(env.REPLY_TIMEOUT_MS) || 3000,
-    // Several isolates may serve the URL: for cross-isolate de-duplication pass a DedupStore
-    // over KV or a Durable Object (see the DedupStore docs); the default is per isolate.
     onError: (error, { phase }) => console.error(`wechat-kf ${phase}: ${error.kind ?? error.name}`),
     async onMessage(message, push) {
       console.log(`handled ${push.dedupKey}`);

@@ -56,7 +56,8 @@ test('wechat-kf emulator answers the API (token endpoint) and stops on SIGTERM',
 const EXAMPLES = {
   koa: () => [process.execPath, ['examples/koa/server.mjs']],
   express: () => [process.execPath, ['examples/express/server.mjs']],
-  deno: () => [resolveBin('deno'), ['run', '--allow-net', '--allow-env', '--allow-read', '--node-modules-dir=manual', '--no-lock', 'examples/deno/server.ts']],
+  // The Deno example keeps its state in Deno KV (a file under the scratch project).
+  deno: () => [resolveBin('deno'), ['run', '--unstable-kv', '--allow-net', '--allow-env', '--allow-read', '--allow-write', '--node-modules-dir=manual', '--no-lock', 'examples/deno/server.ts']],
   bun: () => [resolveBin('bun'), ['run', '--no-install', 'examples/bun/server.mjs']],
 };
 
@@ -71,6 +72,7 @@ for (const [name, command] of Object.entries(EXAMPLES)) {
         WECHAT_TOKEN: TOKEN, WECHAT_ENCODING_AES_KEY: KEY, WECHAT_APPID: APP_ID, WECHAT_APPSECRET: 'emulator-app-secret',
         WECHAT_API_BASE: emulatorUrl, PORT: String(port),
         DENO_DIR: join(scratch.dir, '.deno'), DENO_NO_UPDATE_CHECK: '1', DENO_NO_PROMPT: '1', DO_NOT_TRACK: '1',
+        WECHAT_KV_PATH: join(scratch.dir, `kv-${port}.sqlite3`),
       };
       const proc = start(cmd[0], cmd[1], { cwd: scratch.dir, env });
       url = `http://127.0.0.1:${port}/wechat`;

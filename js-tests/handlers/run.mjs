@@ -4,7 +4,8 @@
 //
 //   node js-tests/handlers/run.mjs [--only koa,deno] [--tarball dist/x.tgz]
 //
-// Each server gets: URL verification GET; encrypted XML and JSON pushes (answered, then the
+// The workerd example keeps its state in the package's Durable Object (in-memory storage
+// here); the Deno example in a Deno KV file. Each server gets: URL verification GET; encrypted XML and JSON pushes (answered, then the
 // asynchronous send seen by the emulator); a push retried three times and handled once; a
 // transfer_customer_service reply (decrypted and checked); a slow callback (the send API made
 // slow by a delaying proxy) still answered in time and finished in the background; and
@@ -278,8 +279,10 @@ async function startTarget(target) {
   if (target === 'koa' || target === 'express') {
     proc = startProcess(ctx, process.execPath, [`examples/${target}/server.mjs`], { env });
   } else if (target === 'deno') {
-    proc = startProcess(ctx, resolveBin('deno'), ['run', '--allow-net', '--allow-env', '--allow-read', '--node-modules-dir=manual', '--no-lock', 'examples/deno/server.ts'], {
-      env: { ...env, DENO_DIR: join(scratch, '.deno'), DENO_NO_UPDATE_CHECK: '1', DENO_NO_PROMPT: '1' },
+    const kvDir = join(scratch, 'deno-kv');
+    mkdirSync(kvDir, { recursive: true });
+    proc = startProcess(ctx, resolveBin('deno'), ['run', '--unstable-kv', '--allow-net', '--allow-env', '--allow-read', `--allow-write=${kvDir}`, '--node-modules-dir=manual', '--no-lock', 'examples/deno/server.ts'], {
+      env: { ...env, WECHAT_KV_PATH: join(kvDir, 'kv.sqlite3'), DENO_DIR: join(scratch, '.deno'), DENO_NO_UPDATE_CHECK: '1', DENO_NO_PROMPT: '1' },
     });
   } else if (target === 'bun') {
     proc = startProcess(ctx, resolveBin('bun'), ['run', '--no-install', 'examples/bun/server.mjs'], { env: { ...env, DO_NOT_TRACK: '1' } });
@@ -328,7 +331,8 @@ async function bundleWorker(env, port) {
   });
   for (const [name, abs] of wasm) copyFileSync(abs, join(dir, name));
   const modules = ['(name = "worker.js", esModule = embed "worker.js")', ...[...wasm.keys()].map((n) => `(name = "${n}", wasm = embed "${n}")`)];
-  const bindings = Object.entries(env).map(([k, v]) => `(name = "${k}", text = ${JSON.stringify(v)})`);
+  const bindings = Object.entries(env).map(([k, v]) => `(name = "${k}", text = ${JSON.stringify(v)})`)
+    .concat('(name = "WECHAT_KF_STORE", durableObjectNamespace = "DurableObjectStore")');
   writeFileSync(join(dir, 'config.capnp'), `using Workerd = import "/workerd/workerd.capnp";
 const config :Workerd.Config = (
   services = [
@@ -342,6 +346,8 @@ const exampleWorker :Workerd.Worker = (
   bindings = [${bindings.join(', ')}],
   globalOutbound = "net",
   compatibilityDate = "2025-06-01",
+  durableObjectNamespaces = [(className = "DurableObjectStore", uniqueKey = "wechat-kf-example", enableSql = true)],
+  durableObjectStorage = (inMemory = void),
 );
 `);
   return dir;
