@@ -239,7 +239,15 @@ pub fn read_document(body: &str) -> Result<Vec<Child<'_>>> {
                     .ok_or_else(|| parse_error("the XML body closes an element it never opened"))?;
                 tree.close(element);
             }
-            Event::Text(text) => tree.text(text.into_inner(), "text")?,
+            Event::Text(text) => {
+                let text = text.into_inner();
+                if text.contains("]]>") {
+                    return Err(parse_error(
+                        "the XML body has ']]>' outside a CDATA section (write ]]&gt;)",
+                    ));
+                }
+                tree.text(text, "text")?
+            }
             Event::CData(data) => tree.text(data.into_inner(), "CDATA")?,
             Event::GeneralRef(reference) => {
                 let resolved = resolve_reference(&reference)?;
@@ -407,6 +415,8 @@ mod tests {
             "<xml><A>1</A ",
             "<xml><!-- unterminated </xml>",
             "<xml><A&B>1</A&B></xml>",
+            "<xml><A>a]]>b</A></xml>",
+            "<xml><A><B><![CDATA[x]]>y]]></B></A></xml>",
         ] {
             assert_eq!(kind(body), ErrorKind::ParseXml, "{body:?}");
         }

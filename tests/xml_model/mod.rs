@@ -156,7 +156,7 @@ pub fn generate(bytes: &[u8]) -> Doc {
     if src.chance(6) {
         out.push_str("<!-- prolog -->\n");
     }
-    let defect = if src.chance(4) { 1 + src.below(10) } else { 0 };
+    let defect = if src.chance(4) { 1 + src.below(11) } else { 0 };
     if defect == 1 {
         out.push_str("<!DOCTYPE xml>");
     }
@@ -174,6 +174,7 @@ pub fn generate(bytes: &[u8]) -> Doc {
         6 => out.push_str("<Bad>a & b</Bad>"),
         7 => out.push_str(&format!("{}x{}", "<d>".repeat(32), "</d>".repeat(32))),
         8 => out.push_str("<Bad>&#0;</Bad>"),
+        11 => out.push_str("<Bad><C><![CDATA[x]]>y]]></C></Bad>"),
         _ => {}
     }
     out.push_str(WHITESPACE[src.below(WHITESPACE.len())]);
