@@ -3,8 +3,9 @@
 import { runCryptoSuite } from './suite-crypto.js';
 import { runInboundSuite } from './suite-inbound.js';
 import { runOutboundSuite } from './suite-outbound.js';
+import { runStructuredSuite } from './suite-structured.js';
 
-const parts = [runCryptoSuite, runInboundSuite, runOutboundSuite];
+const parts = [runCryptoSuite, runInboundSuite, runOutboundSuite, runStructuredSuite];
 
 export async function runSuite(lib, { vectors, log = () => {} }) {
   if (typeof lib.init === 'function') await lib.init();
