@@ -11,7 +11,7 @@
 //!
 //! Integers a JavaScript number cannot hold exactly are written as strings of their digits.
 
-use alloc::collections::BTreeSet;
+use alloc::collections::BTreeMap;
 use alloc::string::String;
 
 use super::camel::camel_case;
@@ -100,7 +100,7 @@ fn push_raw_value(out: &mut String, value: &RawValue, camel: bool) {
             out.push('{');
             let mut first = true;
             if camel {
-                let mut used = BTreeSet::new();
+                let mut used = Used::new();
                 push_camel_members(out, &mut first, members, &mut used);
             } else {
                 for (name, value) in members {
@@ -118,18 +118,22 @@ fn push_camel_members(
     out: &mut String,
     first: &mut bool,
     members: &[(String, RawValue)],
-    used: &mut BTreeSet<String>,
+    used: &mut Used,
 ) {
     for (name, value) in members {
         let camel = camel_case(name);
-        if camel.is_empty() || used.contains(&camel) {
+        if camel.is_empty() || used.contains_key(&camel) {
             continue;
         }
         push_key(out, first, &camel);
         push_raw_value(out, value, true);
-        used.insert(camel);
+        used.insert(camel, 0);
     }
 }
+
+/// Names already written in one object. The same map type as `raw::group`'s (one copy of the
+/// B-tree code in the `.wasm`); the value is unused here.
+type Used = BTreeMap<String, usize>;
 
 /// The common names, always reserved (even when absent) so that a field of the push can
 /// never stand in for them with another type.
@@ -207,7 +211,10 @@ impl Message {
         }
         push_key(out, &mut first, "known");
         out.push_str(if self.known() { "true" } else { "false" });
-        let mut used: BTreeSet<String> = COMMON.iter().map(|n| String::from(*n)).collect();
+        let mut used = Used::new();
+        for name in COMMON {
+            used.insert(name.into(), 0);
+        }
         let typed: &[(&str, &str)] = match &self.kind {
             Kind::Text { content } => &[("content", content)],
             Kind::Image { pic_url, media_id } => &[("picUrl", pic_url), ("mediaId", media_id)],
@@ -257,11 +264,11 @@ impl Message {
                 | Kind::SubscribeMsgChange { .. }
                 | Kind::SubscribeMsgSent { .. }
         ) {
-            used.insert("list".into());
+            used.insert("list".into(), 0);
         }
         for (key, value) in typed {
             push_str_field(out, &mut first, key, value);
-            used.insert(String::from(*key));
+            used.insert(String::from(*key), 0);
         }
         push_camel_members(out, &mut first, &self.raw, &mut used);
         push_key(out, &mut first, "raw");

@@ -113,25 +113,28 @@ pub fn check_name(name: &str, format: Format) -> Result<()> {
 /// checking each name. Linear in the number of fields (up to a log factor).
 pub fn group(pairs: Vec<(String, RawValue)>, format: Format) -> Result<Vec<(String, RawValue)>> {
     let mut out: Vec<(String, RawValue)> = Vec::with_capacity(pairs.len());
-    // Index in `out` of each name, and whether that entry is already a list of repeats.
-    let mut seen: BTreeMap<String, (usize, bool)> = BTreeMap::new();
+    // Whether each entry of `out` is already a list of repeats.
+    let mut repeated: Vec<bool> = Vec::with_capacity(pairs.len());
+    // Index in `out` of each name.
+    let mut seen: BTreeMap<String, usize> = BTreeMap::new();
     for (name, value) in pairs {
         check_name(&name, format)?;
-        match seen.get_mut(&name) {
+        match seen.get(&name) {
             None => {
-                seen.insert(name.clone(), (out.len(), false));
+                seen.insert(name.clone(), out.len());
                 out.push((name, value));
+                repeated.push(false);
             }
-            Some((at, repeated)) => {
-                let slot = &mut out[*at].1;
-                if *repeated {
+            Some(&at) => {
+                let slot = &mut out[at].1;
+                if repeated[at] {
                     if let RawValue::List(items) = slot {
                         items.push(value);
                     }
                 } else {
                     let first = core::mem::replace(slot, RawValue::Null);
                     *slot = RawValue::List(alloc::vec![first, value]);
-                    *repeated = true;
+                    repeated[at] = true;
                 }
             }
         }
