@@ -147,8 +147,19 @@ export type PushQueryInput =
   | URLSearchParams
   | Record<string, string | string[] | undefined | null>;
 
-/** Fields every message and event has. Original fields by original name are in `raw`. */
-export interface MessageBase {
+/**
+ * A field's value as sent, with its structure (`raw` and the lowerCamelCase copies): an XML
+ * element with child elements or a JSON object is an object; a repeated element (or key) is an
+ * array in document order, as is a JSON array; XML text and JSON strings are strings; JSON
+ * numbers are numbers, except integers beyond 2^53, which are strings of their exact digits.
+ */
+export type RawValue = string | number | boolean | null | RawValue[] | RawObject;
+export interface RawObject {
+  [name: string]: RawValue;
+}
+
+/** Fields every message and event has, typed or not. */
+interface MessageFields {
   /** The account (mini program's original id). */
   toUserName: string;
   /** The user's openid. */
@@ -157,8 +168,18 @@ export interface MessageBase {
   createTime: number;
   /** The sub-merchant id, for sessions of a customer-service sub-merchant. */
   businessId?: number;
-  /** Every field as sent: XML text as strings; JSON values as given (integers beyond 2^53 as strings). */
-  raw: Record<string, unknown>;
+  /** Every field by its original name, with its structure (see RawValue). */
+  raw: RawObject;
+}
+
+/**
+ * Fields every typed message and event has. Besides its typed fields, a message also carries
+ * every other field of the push under its lowerCamelCase name (`Location_X` -> `locationX`,
+ * nested objects camel-cased too); those are not declared here.
+ */
+export interface MessageBase extends MessageFields {
+  /** True: this version types the message (false: an UnknownMessage). */
+  known: true;
 }
 
 interface UserMessageBase extends MessageBase {
@@ -212,27 +233,87 @@ export interface KfSwitchSessionEvent extends MessageBase {
   toKfAccount: string;
 }
 
+/** One template of a subscribe-message popup. Values are text as sent, in both formats. */
+export interface SubscribeMsgPopupEntry {
+  templateId: string;
+  /** 'accept' or 'reject'. */
+  subscribeStatusString: string;
+  /** Where the popup was shown (e.g. '0' in a mini program page). */
+  popupScene: string;
+}
+
+export interface SubscribeMsgChangeEntry {
+  templateId: string;
+  /** 'reject' (the platform pushes only refusals here). */
+  subscribeStatusString: string;
+}
+
+export interface SubscribeMsgSentEntry {
+  templateId: string;
+  /** The 64-bit id of the message sent, as exact decimal digits (`MsgID`). */
+  msgId: string;
+  /** '0' when delivered. */
+  errorCode: string;
+  /** 'success', or 'failed:...' with the reason. */
+  errorStatus: string;
+}
+
+/**
+ * The user answered a subscribe-message popup. `list` is always an array (XML nests the
+ * entries as repeated `List` elements in `SubscribeMsgPopupEvent`; JSON sends `List` as an
+ * array, or as one object when there is one entry).
+ */
+export interface SubscribeMsgPopupEvent extends MessageBase {
+  msgType: 'event';
+  event: 'subscribe_msg_popup_event';
+  list: SubscribeMsgPopupEntry[];
+}
+
+/** The user changed a subscription in the settings (same list shapes as the popup). */
+export interface SubscribeMsgChangeEvent extends MessageBase {
+  msgType: 'event';
+  event: 'subscribe_msg_change_event';
+  list: SubscribeMsgChangeEntry[];
+}
+
+/** The delivery result of subscribe messages (same list shapes as the popup). */
+export interface SubscribeMsgSentEvent extends MessageBase {
+  msgType: 'event';
+  event: 'subscribe_msg_sent_event';
+  list: SubscribeMsgSentEntry[];
+}
+
 export type KfUserMessage = TextMessage | ImageMessage | MiniProgramPageMessage;
 export type KfEvent =
   | UserEnterTempSessionEvent
   | KfCreateSessionEvent
   | KfCloseSessionEvent
-  | KfSwitchSessionEvent;
-
-/** The typed union: narrow on `msgType`, then on `event`. */
-export type KfMessage = KfUserMessage | KfEvent;
+  | KfSwitchSessionEvent
+  | SubscribeMsgPopupEvent
+  | SubscribeMsgChangeEvent
+  | SubscribeMsgSentEvent;
 
 /**
- * A message type or event this version does not type (for example `voice`, or a new event).
- * It still arrives: `push.known` is false and its fields are in `raw`. (It is kept out of
- * `KfMessage` because a member with a plain-string discriminant would stop TypeScript from
- * narrowing the union.)
+ * A message type or event this version does not type (for example `voice`, `location`, or a
+ * new event): `known` is false, every field is in `raw` and under its lowerCamelCase name
+ * (`message.mediaId`, `message.sendLocationInfo.label`).
  */
-export interface UnknownMessage extends MessageBase {
+export interface UnknownMessage extends MessageFields {
+  known: false;
   msgType: string;
   event?: string;
+  /** The 64-bit message id, as exact decimal digits, when the push has a MsgId. */
   msgId?: string;
+  [field: string]: RawValue | undefined;
 }
+
+/**
+ * Every push: the typed arms and the honest arm for the rest. Check `known` first, then narrow
+ * on `msgType` and `event`:
+ * `if (!m.known) { ... } else switch (m.msgType) { ... default: const n: never = m }`.
+ * (`case 'voice'` compiles and narrows to UnknownMessage.)
+ */
+export type KfMessage = KfUserMessage | KfEvent | UnknownMessage;
 
 export type PushMode = 'plaintext' | 'compatible' | 'safe';
 export type PushFormat = 'xml' | 'json';
@@ -244,9 +325,9 @@ export interface PushReply {
 }
 
 export interface Push {
-  /** The typed message. When `known` is false it is an UnknownMessage (read `raw`). */
+  /** The message: a typed arm, or an UnknownMessage when `known` is false. */
   message: KfMessage;
-  /** False for message types and events this version does not type. */
+  /** False for message types and events this version does not type (same as `message.known`). */
   known: boolean;
   mode: PushMode;
   format: PushFormat;

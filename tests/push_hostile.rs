@@ -439,4 +439,89 @@ fn the_signed_create_time_must_lie_in_the_window() {
     let err =
         receive_encrypted(&off, &body, &msg_signature, "01715943329", NONCE, NOW).unwrap_err();
     assert_eq!(err.code(), -41004);
+/// Hostile structures for the XML reader (and the JSON one), with the default 1 MB limit:
+/// each answered with its code (or parsed, where the push is legal) in bounded time, and the
+/// receiver still working afterwards.
+#[test]
+fn hostile_structures_are_answered_in_bounded_time() {
+    let r = Receiver::new(crypt(), Limits::default());
+    let head = "<ToUserName>gh_1</ToUserName><FromUserName>o_1</FromUserName><CreateTime>1715943329</CreateTime><MsgType>x</MsgType>";
+    let wrap = |inner: &str| format!("<xml>{head}{inner}</xml>");
+    let attributes: String = (0..100_000).map(|i| format!(" a{i}=\"\"")).collect();
+    let refused: Vec<(&str, String, i32)> = vec![
+        ("33 levels", wrap(&format!("{}1{}", "<a>".repeat(32), "</a>".repeat(32))), -40002),
+        ("100,000 levels", wrap(&"<a>".repeat(100_000)), -40002),
+        ("100,000 siblings", wrap(&"<a/>".repeat(100_000)), -40002),
+        ("100,000 nested siblings", wrap(&format!("<A>{}</A>", "<b>1</b>".repeat(100_000))), -40002),
+        ("100,000 attributes", wrap(&format!("<A{attributes}>1</A>")), -40002),
+        ("duplicate attributes", wrap("<A b=\"1\" b=\"2\">1</A>"), -40002),
+        ("billion laughs", format!("<!DOCTYPE xml [<!ENTITY a \"aaaaaaaaaa\"><!ENTITY b \"&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;\">]>{}", wrap("<A>&b;</A>")), -40002),
+        ("external entity in a nested field", wrap("<A><B>&xxe;</B></A>"), -40002),
+        ("character reference beyond Unicode", wrap("<A><B>&#x110000;</B></A>"), -40002),
+        ("character reference to a surrogate", wrap("<A>&#xD800;</A>"), -40002),
+        ("character reference to NUL", wrap("<A>&#0;</A>"), -40002),
+        ("entity without ';' at the end", wrap("<A>&amp</A>"), -40002),
+        ("]]> outside CDATA in a nested field", wrap("<A><B><![CDATA[x]]>y]]></B></A>"), -40002),
+        ("text beside nested fields", wrap("<A><B>1</B>stray</A>"), -40002),
+        ("__proto__ nested", wrap("<A><__proto__><polluted>1</polluted></__proto__></A>"), -40002),
+        ("constructor nested in JSON", r#"{"ToUserName":"gh_1","FromUserName":"o_1","CreateTime":1715943329,"MsgType":"x","A":[{"constructor":{"prototype":{}}}]}"#.to_string(), -40012),
+    ];
+    for (name, body, want) in &refused {
+        let started = std::time::Instant::now();
+        let err = run(&r, &plain("structure", body.clone(), 0), NOW).expect_err(name);
+        assert_eq!(err.code(), *want, "{name}: {err}");
+        assert!(
+            started.elapsed().as_secs() < 10,
+            "{name}: {:?}",
+            started.elapsed()
+        );
+        assert_still_works(&r);
+    }
+    // Legal but large or tricky: parsed, exactly.
+    type Check = Box<dyn Fn(&wechat_kf::push::Push)>;
+    let cases: Vec<(&str, String, Check)> = vec![
+        (
+            "9,000 repeated fields and 900 distinct ones",
+            wrap(&format!(
+                "{}{}",
+                "<Actions>a</Actions>".repeat(9_000),
+                (0..900).map(|i| format!("<F{i}>{i}</F{i}>")).collect::<String>()
+            )),
+            Box::new(|p| {
+                let json = p.to_json();
+                assert_eq!(json.matches("\"Actions\"").count(), 1);
+                assert_eq!(json.matches("\"a\"").count(), 2 * 9_000);
+                assert!(json.contains("\"f899\":\"899\""));
+            }),
+        ),
+        (
+            "entities that look like markup stay text",
+            wrap("<A><B>&amp;lt;&#60;C&#62;&lt;![CDATA[x]]&gt;</B></A>"),
+            Box::new(|p| {
+                assert!(p.to_json().contains("\"B\":\"&lt;<C><![CDATA[x]]>\""), "{}", p.to_json());
+            }),
+        ),
+        (
+            "]]> split across CDATA sections in a nested field",
+            wrap("<A><B><![CDATA[x]]]]><![CDATA[>y]]></B><B><![CDATA[]]]]><![CDATA[>]]></B></A>"),
+            Box::new(|p| assert!(p.to_json().contains("\"B\":[\"x]]>y\",\"]]>\"]"), "{}", p.to_json())),
+        ),
+        (
+            "a JSON array of 100,000 items",
+            format!("{{\"ToUserName\":\"gh_1\",\"FromUserName\":\"o_1\",\"CreateTime\":1715943329,\"MsgType\":\"x\",\"L\":[{}1]}}", "1,".repeat(99_999)),
+            Box::new(|p| assert!(p.to_json().matches(",1").count() >= 99_999)),
+        ),
+    ];
+    for (name, body, check) in &cases {
+        let started = std::time::Instant::now();
+        let push = run(&r, &plain("structure", body.clone(), 0), NOW)
+            .unwrap_or_else(|e| panic!("{name}: {e}"));
+        check(&push);
+        assert!(
+            started.elapsed().as_secs() < 10,
+            "{name}: {:?}",
+            started.elapsed()
+        );
+        assert_still_works(&r);
+    }
 }

@@ -556,13 +556,15 @@ fn transfer_replies_in_every_mode_and_format() {
                 assert_eq!(f, format);
                 // The envelope verifies with its own timestamp and nonce.
                 let sig = match format {
-                    Format::Xml => wechat_kf::xml::read_fields(&reply)
+                    Format::Xml => wechat_kf::xml::read_document(&reply)
                         .unwrap()
                         .into_iter()
                         .find(|f| f.name == "MsgSignature")
                         .unwrap()
-                        .value
-                        .into_owned(),
+                        .node
+                        .as_text()
+                        .unwrap()
+                        .to_owned(),
                     Format::Json => serde_json::from_str::<serde_json::Value>(&reply).unwrap()
                         ["MsgSignature"]
                         .as_str()

@@ -19,7 +19,7 @@ const wechat = createHandler({
   onError: (error, { phase }) => console.error(`wechat-kf ${phase}: ${(error as { kind?: string }).kind}`),
   async onMessage(message, push) {
     console.log(`handled ${push.dedupKey}`);
-    if (message.msgType === 'text') {
+    if (message.known && message.msgType === 'text') {
       if (message.content.includes('人工')) return 'transfer';
       await client.sendText({ touser: message.fromUserName, content: '我知道了' });
     } else if (message.msgType === 'event' && message.event === 'user_enter_tempsession') {

@@ -42,6 +42,7 @@ createHandler({
 function handle(m: KfMessage): string {
   // @ts-expect-error content exists only on text messages
   m.content;
+  if (!m.known) return m.msgType; // the honest arm first (see structured.ts)
   switch (m.msgType) {
     case 'text': {
       const id: string = m.msgId; // ids are strings
@@ -69,6 +70,10 @@ function handle(m: KfMessage): string {
           return m.kfAccount + m.closeType;
         case 'kf_switch_session':
           return m.fromKfAccount + m.toKfAccount;
+        case 'subscribe_msg_popup_event':
+        case 'subscribe_msg_change_event':
+        case 'subscribe_msg_sent_event':
+          return m.list.map((e) => e.templateId).join();
         default: {
           const never: never = m;
           return never;

@@ -4,7 +4,7 @@ use alloc::string::String;
 
 use crate::api::api_error;
 use crate::api::validate::{invalid, missing, parse_input};
-use crate::error::{Error, Result};
+use crate::error::{Error, ErrorKind, Result};
 use crate::xml;
 
 /// Channel ids (the document's channel table).
@@ -220,13 +220,39 @@ fn push_u64(out: &mut String, n: u64) {
     let _ = write!(out, "{n}");
 }
 
+fn is_payload_field(name: &str) -> bool {
+    matches!(
+        name,
+        "appid"
+            | "openid"
+            | "msg"
+            | "channel"
+            | "event"
+            | "kefuname"
+            | "kefuavatar"
+            | "ans_node_name"
+    )
+}
+
 /// Reads a payload's XML (platform side). Unknown elements are ignored; a channel that is not
 /// a number is an error (1008).
 pub fn parse_payload_xml(body: &str) -> Result<Payload> {
     let mut p = Payload::default();
-    for field in xml::read_fields(body)? {
-        let value: String = field.value.into_owned();
-        match &*field.name {
+    for field in xml::read_document(body)? {
+        let xml::Child { name, node } = field;
+        let value: String = match node {
+            xml::Node::Text(text) => text.into_owned(),
+            // No field of a payload has child elements: an unknown one is ignored, a known one
+            // is refused below as empty text would be misleading.
+            xml::Node::Element(_) if !is_payload_field(&name) => continue,
+            xml::Node::Element(_) => {
+                return Err(Error::new(
+                    ErrorKind::ParseXml,
+                    "a field of the chatbot payload holds elements instead of text",
+                ))
+            }
+        };
+        match &*name {
             "appid" => p.app_id = Some(value),
             "openid" => p.openid = value,
             "msg" => p.msg = value,

@@ -69,7 +69,7 @@ pub fn read_envelope(body: &str, format: Format) -> Result<Envelope<'_>> {
 fn read_envelope_xml(body: &str) -> Result<Envelope<'_>> {
     let mut encrypt = None;
     let mut has_plain_fields = false;
-    for field in xml::read_fields(body)? {
+    for field in xml::read_document(body)? {
         if field.name == "Encrypt" {
             if encrypt.is_some() {
                 return Err(Error::new(
@@ -77,7 +77,15 @@ fn read_envelope_xml(body: &str) -> Result<Envelope<'_>> {
                     "the XML body has more than one Encrypt element",
                 ));
             }
-            encrypt = Some(field.value);
+            match field.node {
+                xml::Node::Text(text) => encrypt = Some(text),
+                xml::Node::Element(_) => {
+                    return Err(Error::new(
+                        ErrorKind::ParseXml,
+                        "the XML body's Encrypt element holds elements instead of text",
+                    ))
+                }
+            }
         } else if !is_envelope_field(&field.name) {
             has_plain_fields = true;
         }

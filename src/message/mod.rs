@@ -1,16 +1,23 @@
 //! The typed inbound message: every field of a push (XML or JSON, already decrypted) read into
-//! an ordered list of raw fields, and the known ones lifted into a typed model named by the
-//! rule of DESIGN.md (`FromUserName` -> `fromUserName`; 64-bit ids are strings; times are
-//! numbers of seconds). Unknown message types, events and fields parse and stay in `raw`.
+//! an ordered list of raw fields with their structure (`raw`), and the known ones lifted into a
+//! typed model named by the rule of DESIGN.md (`FromUserName` -> `fromUserName`; 64-bit ids
+//! are strings; times are numbers of seconds). Unknown message types, events and fields parse,
+//! stay in `raw` and also appear under their lowerCamelCase names (`out`).
 
+mod camel;
 mod json;
 mod model;
 mod out;
+mod raw;
+mod subscribe;
 mod xml;
 
+pub use camel::camel_case;
 pub use json::{check_json_depth, read_json_fields, DEFAULT_MAX_JSON_DEPTH};
-pub use model::{parse_u64, Kind, Message, RawValue, MAX_SAFE_INTEGER};
-pub use out::{push_json_number, push_json_string, push_json_value};
+pub use model::{parse_u64, Kind, Message, MAX_SAFE_INTEGER};
+pub use out::{push_json_number, push_json_string};
+pub use raw::{check_name, member, member_text, RawValue};
+pub use subscribe::SubscribeEntry;
 pub use xml::read_xml_fields;
 
 use alloc::string::String;

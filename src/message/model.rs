@@ -4,33 +4,10 @@
 use alloc::string::String;
 use alloc::vec::Vec;
 
+use super::raw::{member_text, RawValue};
+use super::subscribe::{self, SubscribeEntry};
 use crate::crypto::Format;
 use crate::error::{Error, ErrorKind, Result};
-
-/// A field's value as sent: text (XML, or a JSON string), a JSON number by its exact text, or
-/// another JSON value (booleans, null, arrays, objects).
-#[derive(Debug, Clone, PartialEq)]
-pub enum RawValue {
-    Text(String),
-    Number(String),
-    Json(serde_json::Value),
-}
-
-impl RawValue {
-    /// The value as text: strings as they are, numbers by their exact digits, booleans as
-    /// `true`/`false`; `None` for null, arrays and objects.
-    pub fn as_text(&self) -> Option<alloc::borrow::Cow<'_, str>> {
-        use alloc::borrow::Cow;
-        match self {
-            RawValue::Text(s) | RawValue::Number(s) => Some(Cow::Borrowed(s)),
-            RawValue::Json(serde_json::Value::Number(n)) => Some(Cow::Owned(n.to_string())),
-            RawValue::Json(serde_json::Value::Bool(b)) => {
-                Some(Cow::Borrowed(if *b { "true" } else { "false" }))
-            }
-            RawValue::Json(_) => None,
-        }
-    }
-}
 
 /// What a message is, by `MsgType` (and `Event` for events). Unknown ones are `Other`.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -63,6 +40,21 @@ pub enum Kind {
         from_kf_account: String,
         to_kf_account: String,
     },
+    /// The user answered a subscribe-message popup (`subscribe_msg_popup_event`): one entry
+    /// per template, with `template_id`, `subscribe_status_string` and `popup_scene`.
+    SubscribeMsgPopup {
+        list: Vec<SubscribeEntry>,
+    },
+    /// The user changed a subscription in the settings (`subscribe_msg_change_event`):
+    /// `template_id` and `subscribe_status_string`.
+    SubscribeMsgChange {
+        list: Vec<SubscribeEntry>,
+    },
+    /// The result of sending a subscribe message (`subscribe_msg_sent_event`): `template_id`,
+    /// `msg_id`, `error_code` and `error_status`.
+    SubscribeMsgSent {
+        list: Vec<SubscribeEntry>,
+    },
     /// A message type or event this version does not know: read it from `raw`.
     Other,
 }
@@ -82,7 +74,8 @@ pub struct Message {
     /// The sub-merchant id, for sessions of a sub-merchant (`BusinessId`).
     pub business_id: Option<u64>,
     pub kind: Kind,
-    /// Every field by its original name, in the order read.
+    /// Every field by its original name with its structure, in the order read (a repeated
+    /// name is one `RawValue::List` at the place of its first copy).
     pub raw: Vec<(String, RawValue)>,
 }
 
@@ -119,13 +112,15 @@ fn missing(format: Format, name: &'static str) -> Error {
 }
 
 impl Message {
-    /// The text of a raw field (the last one when a name repeats).
+    /// The text of a top-level raw field (the last copy when a name repeats); `None` when
+    /// absent or not text (an object, an array of objects, null).
     pub fn field(&self, name: &str) -> Option<alloc::borrow::Cow<'_, str>> {
-        self.raw
-            .iter()
-            .rev()
-            .find(|(n, _)| n == name)
-            .and_then(|(_, v)| v.as_text())
+        member_text(&self.raw, name)
+    }
+
+    /// Whether `kind` is one of the typed kinds (false for `Kind::Other`).
+    pub fn known(&self) -> bool {
+        self.kind != Kind::Other
     }
 
     fn text(&self, name: &str) -> String {
@@ -205,6 +200,15 @@ impl Message {
             ("event", Some("kf_switch_session")) => Kind::KfSwitchSession {
                 from_kf_account: self.text("FromKfAccount"),
                 to_kf_account: self.text("ToKfAccount"),
+            },
+            ("event", Some("subscribe_msg_popup_event")) => Kind::SubscribeMsgPopup {
+                list: subscribe::entries(&self.raw, "SubscribeMsgPopupEvent"),
+            },
+            ("event", Some("subscribe_msg_change_event")) => Kind::SubscribeMsgChange {
+                list: subscribe::entries(&self.raw, "SubscribeMsgChangeEvent"),
+            },
+            ("event", Some("subscribe_msg_sent_event")) => Kind::SubscribeMsgSent {
+                list: subscribe::entries(&self.raw, "SubscribeMsgSentEvent"),
             },
             _ => Kind::Other,
         }

@@ -1,10 +1,23 @@
-//! Writes a `Message` as the JSON object the JavaScript API exposes: typed fields in
-//! lowerCamelCase, `msgId` as a string, `raw` with every original field. Integers a JavaScript
-//! number cannot hold exactly are written as strings of their digits.
+//! Writes a `Message` as the JSON object the JavaScript API exposes, in this order:
+//! 1. the common fields (`msgType`, `event`, `toUserName`, `fromUserName`, `createTime`,
+//!    `msgId`, `businessId`) and `known` (false for kinds this version does not type);
+//! 2. the typed fields of the kind (`content`, `kfAccount`, `list`, ...);
+//! 3. every other field of the push under its lowerCamelCase name (see `camel`), for unknown
+//!    kinds too, with its structure and with the names inside nested objects camel-cased as
+//!    well. A name already written (a common or typed field, `known`, `raw`), or a second
+//!    field with the same camelCase form, is left out here: the first one wins, and `raw`
+//!    keeps them all;
+//! 4. `raw`: every original field by its original name with its structure (see `raw`).
+//!
+//! Integers a JavaScript number cannot hold exactly are written as strings of their digits.
 
+use alloc::collections::BTreeMap;
 use alloc::string::String;
 
-use super::model::{Kind, Message, RawValue, MAX_SAFE_INTEGER};
+use super::camel::camel_case;
+use super::model::{Kind, Message, MAX_SAFE_INTEGER};
+use super::raw::RawValue;
+use super::subscribe::SubscribeEntry;
 
 /// Appends `text` as a JSON string literal. Scans bytes: only `"`, `\\` and control bytes
 /// need escaping, and none of them occurs inside a multi-byte UTF-8 sequence.
@@ -66,45 +79,114 @@ pub fn push_json_number(out: &mut String, literal: &str) {
     }
 }
 
-/// Writes a JSON value, turning integers beyond 2^53 into strings of their digits.
-pub fn push_json_value(out: &mut String, value: &serde_json::Value) {
-    use serde_json::Value;
+/// Writes a raw value; `camel` also camel-cases the names of nested objects (first wins).
+fn push_raw_value(out: &mut String, value: &RawValue, camel: bool) {
     match value {
-        Value::Null => out.push_str("null"),
-        Value::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
-        Value::Number(n) => {
-            let unsafe_int = match (n.as_u64(), n.as_i64()) {
-                (Some(u), _) => u > MAX_SAFE_INTEGER,
-                (None, Some(i)) => i < -(MAX_SAFE_INTEGER as i64),
-                _ => false,
-            };
-            if unsafe_int {
-                push_json_string(out, &n.to_string());
-            } else {
-                out.push_str(&n.to_string());
-            }
-        }
-        Value::String(s) => push_json_string(out, s),
-        Value::Array(items) => {
+        RawValue::Text(text) => push_json_string(out, text),
+        RawValue::Number(number) => push_json_number(out, number),
+        RawValue::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
+        RawValue::Null => out.push_str("null"),
+        RawValue::List(items) => {
             out.push('[');
             for (i, item) in items.iter().enumerate() {
                 if i > 0 {
                     out.push(',');
                 }
-                push_json_value(out, item);
+                push_raw_value(out, item, camel);
             }
             out.push(']');
         }
-        Value::Object(map) => {
+        RawValue::Object(members) => {
             out.push('{');
             let mut first = true;
-            for (k, v) in map {
-                push_key(out, &mut first, k);
-                push_json_value(out, v);
+            if camel {
+                let mut used = Used::new();
+                push_camel_members(out, &mut first, members, &mut used);
+            } else {
+                for (name, value) in members {
+                    push_key(out, &mut first, name);
+                    push_raw_value(out, value, false);
+                }
             }
             out.push('}');
         }
     }
+}
+
+/// Writes each member under its camelCase name unless that name is empty or already used.
+fn push_camel_members(
+    out: &mut String,
+    first: &mut bool,
+    members: &[(String, RawValue)],
+    used: &mut Used,
+) {
+    for (name, value) in members {
+        let camel = camel_case(name);
+        if camel.is_empty() || used.contains_key(&camel) {
+            continue;
+        }
+        push_key(out, first, &camel);
+        push_raw_value(out, value, true);
+        used.insert(camel, 0);
+    }
+}
+
+/// Names already written in one object. The same map type as `raw::group`'s (one copy of the
+/// B-tree code in the `.wasm`); the value is unused here.
+type Used = BTreeMap<String, usize>;
+
+/// The common names, always reserved (even when absent) so that a field of the push can
+/// never stand in for them with another type.
+const COMMON: [&str; 9] = [
+    "msgType",
+    "event",
+    "toUserName",
+    "fromUserName",
+    "createTime",
+    "msgId",
+    "businessId",
+    "known",
+    "raw",
+];
+
+/// Which entry fields each subscribe event carries: (camelCase name, accessor).
+type EntryField = (&'static str, fn(&SubscribeEntry) -> &str);
+const POPUP: &[EntryField] = &[
+    ("templateId", |e| &e.template_id),
+    ("subscribeStatusString", |e| &e.subscribe_status_string),
+    ("popupScene", |e| &e.popup_scene),
+];
+const CHANGE: &[EntryField] = &[
+    ("templateId", |e| &e.template_id),
+    ("subscribeStatusString", |e| &e.subscribe_status_string),
+];
+const SENT: &[EntryField] = &[
+    ("templateId", |e| &e.template_id),
+    ("msgId", |e| &e.msg_id),
+    ("errorCode", |e| &e.error_code),
+    ("errorStatus", |e| &e.error_status),
+];
+
+fn push_entries(
+    out: &mut String,
+    first: &mut bool,
+    list: &[SubscribeEntry],
+    fields: &[EntryField],
+) {
+    push_key(out, first, "list");
+    out.push('[');
+    for (i, entry) in list.iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        out.push('{');
+        let mut first_field = true;
+        for (name, get) in fields {
+            push_str_field(out, &mut first_field, name, get(entry));
+        }
+        out.push('}');
+    }
+    out.push(']');
 }
 
 impl Message {
@@ -126,6 +208,12 @@ impl Message {
         if let Some(id) = self.business_id {
             push_key(out, &mut first, "businessId");
             out.push_str(&alloc::format!("{id}"));
+        }
+        push_key(out, &mut first, "known");
+        out.push_str(if self.known() { "true" } else { "false" });
+        let mut used = Used::new();
+        for name in COMMON {
+            used.insert(name.into(), 0);
         }
         let typed: &[(&str, &str)] = match &self.kind {
             Kind::Text { content } => &[("content", content)],
@@ -156,28 +244,46 @@ impl Message {
                 ("fromKfAccount", from_kf_account),
                 ("toKfAccount", to_kf_account),
             ],
+            Kind::SubscribeMsgPopup { list } => {
+                push_entries(out, &mut first, list, POPUP);
+                &[]
+            }
+            Kind::SubscribeMsgChange { list } => {
+                push_entries(out, &mut first, list, CHANGE);
+                &[]
+            }
+            Kind::SubscribeMsgSent { list } => {
+                push_entries(out, &mut first, list, SENT);
+                &[]
+            }
             Kind::Other => &[],
         };
+        if matches!(
+            self.kind,
+            Kind::SubscribeMsgPopup { .. }
+                | Kind::SubscribeMsgChange { .. }
+                | Kind::SubscribeMsgSent { .. }
+        ) {
+            used.insert("list".into(), 0);
+        }
         for (key, value) in typed {
             push_str_field(out, &mut first, key, value);
+            used.insert(String::from(*key), 0);
         }
+        push_camel_members(out, &mut first, &self.raw, &mut used);
         push_key(out, &mut first, "raw");
         out.push('{');
         let mut first_raw = true;
         for (name, value) in &self.raw {
             push_key(out, &mut first_raw, name);
-            match value {
-                RawValue::Text(text) => push_json_string(out, text),
-                RawValue::Number(number) => push_json_number(out, number),
-                RawValue::Json(json) => push_json_value(out, json),
-            }
+            push_raw_value(out, value, false);
         }
         out.push('}');
         out.push('}');
     }
 
     pub fn to_json(&self) -> String {
-        let mut out = String::with_capacity(256 + self.raw.len() * 48);
+        let mut out = String::with_capacity(256 + self.raw.len() * 96);
         self.write_json(&mut out);
         out
     }

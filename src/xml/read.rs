@@ -1,29 +1,53 @@
-//! Reads the children of the root element as (name, text) pairs, in document order.
+//! Reads the platform's XML through quick-xml into a small tree: the root element's children,
+//! in document order, each either text or an element with children of its own.
 //!
-//! The platform's XML is a small dialect: one root (usually `<xml>`) whose children carry text
-//! or CDATA. This reader accepts exactly well-formed documents of that shape (plus comments,
-//! processing instructions, an XML declaration and attributes, which it skips) and nothing
-//! else, in one pass without copying unless a value is split (entities, several CDATA
-//! sections). Text is kept exactly as sent: no trimming, no end-of-line normalisation. The five
-//! predefined entities and character references are resolved; a DTD, any other entity, a
-//! second root, stray text between fields, unclosed or mismatched tags are errors (-40002). A
-//! child that itself has children keeps the concatenation of the text inside it.
+//! Strict about what the platform never sends: a DTD, any entity other than the five
+//! predefined ones and character references, a second root, mismatched or unclosed tags,
+//! text beside child elements (outside whitespace), names that are not names, and anything
+//! past the limits below are errors (-40002) whose message says what is wrong. Text is kept
+//! exactly as sent: no trimming, no end-of-line normalisation; CDATA sections, entities and
+//! plain text are joined. Comments, processing instructions and the XML declaration are
+//! skipped; attributes are checked for well-formedness and otherwise ignored.
 
 use alloc::borrow::Cow;
 use alloc::string::String;
 use alloc::vec::Vec;
 
+use quick_xml::events::{BytesStart, Event};
+use quick_xml::Reader;
+
 use crate::error::{Error, ErrorKind, Result};
 
-/// One child of the root element.
+/// How deep elements may nest (the root counts as one level).
+pub const MAX_DEPTH: usize = 32;
+/// How many elements a body may hold in all (pushes hold a few dozen).
+pub const MAX_ELEMENTS: usize = 10_000;
+/// How many attributes one element may carry (the platform sends none).
+pub const MAX_ATTRIBUTES: usize = 32;
+
+/// A field: text, or an element with child elements.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Field<'a> {
-    pub name: Cow<'a, str>,
-    pub value: Cow<'a, str>,
+pub enum Node<'a> {
+    Text(Cow<'a, str>),
+    Element(Vec<Child<'a>>),
 }
 
-/// How deep elements may nest below the root before the body is refused.
-const MAX_DEPTH: usize = 32;
+/// One element below the root (or below another element).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Child<'a> {
+    pub name: String,
+    pub node: Node<'a>,
+}
+
+impl<'a> Node<'a> {
+    /// The text of a text node; `None` for an element with children.
+    pub fn as_text(&self) -> Option<&str> {
+        match self {
+            Node::Text(text) => Some(text),
+            Node::Element(_) => None,
+        }
+    }
+}
 
 fn parse_error(message: &'static str) -> Error {
     Error::new(ErrorKind::ParseXml, message)
@@ -31,307 +55,331 @@ fn parse_error(message: &'static str) -> Error {
 
 const TRUNCATED: &str = "the XML body is truncated: an element is not closed";
 
-/// Appends a piece of text to a value, borrowing while it is the only piece.
-fn append<'a>(value: &mut Option<Cow<'a, str>>, piece: Cow<'a, str>) {
-    match value {
-        None => *value = Some(piece),
-        Some(existing) => existing.to_mut().push_str(&piece),
-    }
+fn is_xml_whitespace(text: &str) -> bool {
+    text.bytes()
+        .all(|b| matches!(b, b' ' | b'\t' | b'\r' | b'\n'))
 }
 
-/// A cursor over the body.
-struct Cursor<'a> {
-    text: &'a str,
-    pos: usize,
+/// Element names as the platform writes them: no markup characters, no whitespace.
+fn check_name(name: &str) -> Result<()> {
+    let bad = |c: char| {
+        c.is_whitespace() || matches!(c, '<' | '>' | '&' | '"' | '\'' | '=' | '/' | '!' | '?')
+    };
+    if name.is_empty() || name.contains(bad) {
+        return Err(parse_error(
+            "the XML body has an element without a valid name",
+        ));
+    }
+    Ok(())
 }
 
-impl<'a> Cursor<'a> {
-    fn rest(&self) -> &'a str {
-        self.text.get(self.pos..).unwrap_or("")
-    }
-
-    fn starts_with(&self, prefix: &str) -> bool {
-        self.rest().starts_with(prefix)
-    }
-
-    /// Returns the text up to `end` and moves past `end`.
-    fn take_until(&mut self, end: &str, missing: &'static str) -> Result<&'a str> {
-        let rest = self.rest();
-        let at = rest.find(end).ok_or_else(|| parse_error(missing))?;
-        self.pos += at + end.len();
-        Ok(&rest[..at])
-    }
-
-    fn skip_whitespace(&mut self) {
-        let rest = self.rest();
-        let trimmed = rest.trim_start_matches([' ', '\t', '\r', '\n']);
-        self.pos += rest.len() - trimmed.len();
-    }
-}
-
-fn is_name_char(c: char) -> bool {
-    !matches!(
-        c,
-        ' ' | '\t' | '\r' | '\n' | '/' | '>' | '<' | '=' | '"' | '\'' | '&' | '!' | '?'
-    )
-}
-
-/// Reads a tag name at the cursor.
-fn read_name<'a>(cur: &mut Cursor<'a>) -> Result<&'a str> {
-    let rest = cur.rest();
-    let len = rest.find(|c: char| !is_name_char(c)).unwrap_or(rest.len());
-    if len == 0 {
-        return Err(parse_error("the XML body has a tag without a name"));
-    }
-    cur.pos += len;
-    Ok(&rest[..len])
-}
-
-/// Reads the rest of a start tag after its name: attributes (skipped), then `>` or `/>`.
-/// Returns true for an empty element (`/>`).
-fn read_tag_end(cur: &mut Cursor<'_>) -> Result<bool> {
-    loop {
-        cur.skip_whitespace();
-        let rest = cur.rest();
-        if rest.starts_with("/>") {
-            cur.pos += 2;
-            return Ok(true);
+/// Checks a start tag's name and attributes (well-formed, few, distinct, no `<` in values).
+/// With at most 32 attributes, a linear search finds duplicates more cheaply (in code size)
+/// than quick-xml's hashed check.
+fn check_start(start: &BytesStart<'_>) -> Result<String> {
+    let name = start.name().into_inner();
+    check_name(name)?;
+    let mut seen: Vec<&str> = Vec::new();
+    let mut attributes = start.attributes();
+    attributes.with_checks(false);
+    for attribute in attributes {
+        if seen.len() == MAX_ATTRIBUTES {
+            return Err(parse_error(
+                "the XML body has an element with more than 32 attributes",
+            ));
         }
-        if rest.starts_with('>') {
-            cur.pos += 1;
-            return Ok(false);
+        let attribute = attribute.map_err(|_| {
+            parse_error("the XML body has a malformed attribute (attributes are name=\"value\")")
+        })?;
+        let key = attribute.key.into_inner();
+        if seen.contains(&key) {
+            return Err(parse_error(
+                "the XML body repeats an attribute of an element",
+            ));
         }
-        if rest.is_empty() {
-            return Err(parse_error(TRUNCATED));
-        }
-        // An attribute: name = "value" | 'value'
-        read_name(cur)?;
-        cur.skip_whitespace();
-        if !cur.starts_with("=") {
-            return Err(parse_error("the XML body has an attribute without a value"));
-        }
-        cur.pos += 1;
-        cur.skip_whitespace();
-        let quote = match cur.rest().as_bytes().first() {
-            Some(b'"') => "\"",
-            Some(b'\'') => "'",
-            _ => return Err(parse_error("the XML body has an unquoted attribute value")),
-        };
-        cur.pos += 1;
-        let value = cur.take_until(quote, TRUNCATED)?;
-        if value.contains('<') {
+        if attribute.value.contains('<') {
             return Err(parse_error(
                 "the XML body has '<' inside an attribute value",
             ));
         }
+        seen.push(key);
     }
+    Ok(String::from(name))
 }
 
-/// Resolves the reference after `&` (the cursor is past `&`).
-fn read_reference<'a>(cur: &mut Cursor<'a>) -> Result<Cow<'a, str>> {
-    const BAD: &str = "the XML body uses an entity other than &lt; &gt; &amp; &apos; &quot; or a \
-                       character reference";
-    let rest = cur.rest();
-    let end = rest
-        .as_bytes()
-        .iter()
-        .take(12)
-        .position(|&b| b == b';')
-        .ok_or_else(|| parse_error(BAD))?;
-    let name = &rest[..end];
-    cur.pos += end + 1;
-    let text = match name {
-        "lt" => "<",
-        "gt" => ">",
-        "amp" => "&",
-        "apos" => "'",
-        "quot" => "\"",
-        _ => {
-            let number = name.strip_prefix('#').ok_or_else(|| parse_error(BAD))?;
-            let code = match number.strip_prefix('x') {
-                Some(hex) => u32::from_str_radix(hex, 16),
-                None => number.parse::<u32>(),
-            }
-            .ok()
-            .filter(|_| {
-                let digits = number.strip_prefix('x').unwrap_or(number);
-                !digits.starts_with(['+', '-'])
-            })
-            .and_then(char::from_u32)
-            .filter(|&c| c != '\0')
-            .ok_or_else(|| parse_error("the XML body has an invalid character reference"))?;
-            return Ok(Cow::Owned(String::from(code)));
-        }
-    };
-    Ok(Cow::Borrowed(text))
+/// An element being read: its name, the children so far, and the text so far.
+struct Open<'a> {
+    name: String,
+    children: Vec<Child<'a>>,
+    text: Option<Cow<'a, str>>,
 }
 
-/// Reads the root element's children. The root's own name is not checked.
-pub fn read_fields(body: &str) -> Result<Vec<Field<'_>>> {
-    let mut cur = Cursor { text: body, pos: 0 };
-    let mut fields = Vec::new();
-    // Open element names; [0] is the root, [1] the current field.
-    let mut open: Vec<&str> = Vec::new();
-    let mut seen_root = false;
-    let mut current: Option<(&str, Option<Cow<'_, str>>)> = None;
-    if cur.starts_with("\u{feff}") {
-        cur.pos += '\u{feff}'.len_utf8();
+impl<'a> Open<'a> {
+    fn new(name: String) -> Self {
+        Open {
+            name,
+            children: Vec::new(),
+            text: None,
+        }
     }
-    loop {
-        // Text up to the next markup.
-        let rest = cur.rest();
-        let stop = rest.find(['<', '&']).unwrap_or(rest.len());
-        if stop > 0 {
-            let text = &rest[..stop];
-            cur.pos += stop;
-            if open.len() >= 2 {
-                if let Some((_, value)) = current.as_mut() {
-                    append(value, Cow::Borrowed(text));
-                }
-            } else if !text.chars().all(|c| matches!(c, ' ' | '\t' | '\r' | '\n')) {
-                return Err(parse_error(if open.is_empty() {
-                    "the XML body has text outside its root element"
-                } else {
-                    "the XML body has text outside its fields"
-                }));
-            }
-        }
-        let rest = cur.rest();
-        if rest.is_empty() {
-            break;
-        }
-        if rest.starts_with('&') {
-            cur.pos += 1;
-            let resolved = read_reference(&mut cur)?;
-            if open.len() < 2 {
-                return Err(parse_error("the XML body has an entity outside its fields"));
-            }
-            if let Some((_, value)) = current.as_mut() {
-                append(value, resolved);
-            }
-        } else if rest.starts_with("<![CDATA[") {
-            cur.pos += "<![CDATA[".len();
-            let data = cur.take_until("]]>", TRUNCATED)?;
-            if open.len() < 2 {
-                return Err(parse_error("the XML body has CDATA outside its fields"));
-            }
-            if let Some((_, value)) = current.as_mut() {
-                append(value, Cow::Borrowed(data));
-            }
-        } else if rest.starts_with("<!--") {
-            cur.pos += "<!--".len();
-            cur.take_until("-->", TRUNCATED)?;
-        } else if rest.starts_with("<!") {
-            let doctype = rest
-                .get(2..9)
-                .is_some_and(|s| s.eq_ignore_ascii_case("DOCTYPE"));
-            return Err(parse_error(if doctype {
-                "the XML body contains a DTD (<!DOCTYPE>), which is refused"
-            } else {
-                "the XML body has a markup declaration, which is refused"
-            }));
-        } else if rest.starts_with("<?") {
-            cur.pos += 2;
-            cur.take_until("?>", TRUNCATED)?;
-        } else if rest.starts_with("</") {
-            cur.pos += 2;
-            let name = read_name(&mut cur)?;
-            cur.skip_whitespace();
-            if !cur.starts_with(">") {
-                return Err(parse_error(TRUNCATED));
-            }
-            cur.pos += 1;
-            match open.pop() {
-                Some(expected) if expected == name => {}
-                Some(_) => return Err(parse_error("the XML body's tags do not match")),
-                None => {
-                    return Err(parse_error(
-                        "the XML body closes an element it never opened",
-                    ))
-                }
-            }
-            if open.len() == 1 {
-                if let Some((name, value)) = current.take() {
-                    fields.push(Field {
-                        name: Cow::Borrowed(name),
-                        value: value.unwrap_or(Cow::Borrowed("")),
-                    });
-                }
-            }
+
+    fn text_is_blank(&self) -> bool {
+        self.text.as_deref().is_none_or(is_xml_whitespace)
+    }
+
+    fn into_node(self) -> Node<'a> {
+        if self.children.is_empty() {
+            Node::Text(self.text.unwrap_or(Cow::Borrowed("")))
         } else {
-            cur.pos += 1;
-            let name = read_name(&mut cur)?;
-            let empty = read_tag_end(&mut cur)?;
-            match open.len() {
-                0 if seen_root => {
-                    return Err(parse_error("the XML body has more than one root element"))
-                }
-                0 => seen_root = true,
-                1 if empty => fields.push(Field {
-                    name: Cow::Borrowed(name),
-                    value: Cow::Borrowed(""),
-                }),
-                1 => current = Some((name, None)),
-                depth if depth >= MAX_DEPTH => {
-                    return Err(parse_error("the XML body nests elements too deeply"))
-                }
-                _ => {}
-            }
-            if !empty {
-                open.push(name);
-            }
+            Node::Element(self.children)
         }
     }
-    if !seen_root {
-        return Err(parse_error("the body has no XML root element"));
+}
+
+/// The document being read: the stack of open elements, the root's children once closed.
+struct Tree<'a> {
+    open: Vec<Open<'a>>,
+    fields: Option<Vec<Child<'a>>>,
+    elements: usize,
+}
+
+const MIXED: &str = "the XML body has text beside child elements (an element holds either text \
+                     or child elements)";
+
+impl<'a> Tree<'a> {
+    /// Text, CDATA or a resolved reference inside the current element.
+    fn text(&mut self, piece: Cow<'a, str>, what: &'static str) -> Result<()> {
+        let depth = self.open.len();
+        let Some(top) = self.open.last_mut() else {
+            if what == "text" && is_xml_whitespace(&piece) {
+                return Ok(());
+            }
+            return Err(parse_error(match what {
+                "text" => "the XML body has text outside its root element",
+                "CDATA" => "the XML body has CDATA outside its root element",
+                _ => "the XML body has an entity outside its root element",
+            }));
+        };
+        if depth == 1 || !top.children.is_empty() {
+            // The root holds fields only; an element with children holds no text.
+            if is_xml_whitespace(&piece) {
+                return Ok(());
+            }
+            return Err(parse_error(if depth == 1 {
+                "the XML body has text outside its fields"
+            } else {
+                MIXED
+            }));
+        }
+        match &mut top.text {
+            None => top.text = Some(piece),
+            Some(text) => text.to_mut().push_str(&piece),
+        }
+        Ok(())
     }
-    if !open.is_empty() {
+
+    /// A start tag (`empty` for `<name/>`).
+    fn start(&mut self, start: &BytesStart<'_>, empty: bool) -> Result<()> {
+        let name = check_start(start)?;
+        self.elements += 1;
+        if self.elements > MAX_ELEMENTS {
+            return Err(parse_error("the XML body has more than 10000 elements"));
+        }
+        match self.open.last_mut() {
+            None if self.fields.is_some() => {
+                return Err(parse_error("the XML body has more than one root element"))
+            }
+            None => {}
+            Some(top) => {
+                if !top.text_is_blank() {
+                    return Err(parse_error(MIXED));
+                }
+                top.text = None;
+            }
+        }
+        if self.open.len() >= MAX_DEPTH {
+            return Err(parse_error("the XML body nests elements too deeply"));
+        }
+        let element = Open::new(name);
+        if empty {
+            self.close(element);
+        } else {
+            self.open.push(element);
+        }
+        Ok(())
+    }
+
+    /// Attaches a finished element to its parent (or makes it the document's fields).
+    fn close(&mut self, mut element: Open<'a>) {
+        match self.open.last_mut() {
+            Some(parent) => parent.children.push(Child {
+                name: core::mem::take(&mut element.name),
+                node: element.into_node(),
+            }),
+            None => self.fields = Some(element.children),
+        }
+    }
+}
+
+/// Reads the root element's children (the root's own name is not checked).
+pub fn read_document(body: &str) -> Result<Vec<Child<'_>>> {
+    let body = body.strip_prefix('\u{feff}').unwrap_or(body);
+    let mut reader = Reader::from_str(body);
+    let config = reader.config_mut();
+    config.check_end_names = true;
+    config.allow_unmatched_ends = false;
+    config.allow_dangling_amp = false;
+    config.expand_empty_elements = false;
+    config.trim_text(false);
+    let mut tree = Tree {
+        open: Vec::new(),
+        fields: None,
+        elements: 0,
+    };
+    loop {
+        let event = reader.read_event().map_err(reader_error)?;
+        match event {
+            Event::Start(start) => tree.start(&start, false)?,
+            Event::Empty(start) => tree.start(&start, true)?,
+            Event::End(_) => {
+                // quick-xml has checked that the name matches the open element.
+                let element = tree
+                    .open
+                    .pop()
+                    .ok_or_else(|| parse_error("the XML body closes an element it never opened"))?;
+                tree.close(element);
+            }
+            Event::Text(text) => {
+                let text = text.into_inner();
+                if text.contains("]]>") {
+                    return Err(parse_error(
+                        "the XML body has ']]>' outside a CDATA section (write ]]&gt;)",
+                    ));
+                }
+                tree.text(text, "text")?
+            }
+            Event::CData(data) => tree.text(data.into_inner(), "CDATA")?,
+            Event::GeneralRef(reference) => {
+                let resolved = resolve_reference(&reference)?;
+                tree.text(resolved, "entity")?;
+            }
+            Event::DocType(_) => {
+                return Err(parse_error(
+                    "the XML body contains a DTD (<!DOCTYPE>), which is refused",
+                ))
+            }
+            Event::Comment(_) | Event::PI(_) | Event::Decl(_) => {}
+            Event::Eof => break,
+        }
+    }
+    if !tree.open.is_empty() {
         return Err(parse_error(TRUNCATED));
     }
-    Ok(fields)
+    tree.fields
+        .ok_or_else(|| parse_error("the body has no XML root element"))
+}
+
+/// The text of `&name;`: a predefined entity or a character reference; anything else is refused.
+fn resolve_reference(reference: &quick_xml::events::BytesRef<'_>) -> Result<Cow<'static, str>> {
+    if reference.is_char_ref() {
+        let c = reference
+            .resolve_char_ref()
+            .ok()
+            .flatten()
+            .ok_or_else(|| parse_error("the XML body has an invalid character reference"))?;
+        return Ok(Cow::Owned(String::from(c)));
+    }
+    quick_xml::escape::resolve_xml_entity(reference)
+        .map(Cow::Borrowed)
+        .ok_or_else(|| {
+            parse_error(
+                "the XML body uses an entity other than &lt; &gt; &amp; &apos; &quot; or a \
+                 character reference",
+            )
+        })
+}
+
+/// quick-xml's error, said in the terms of this dialect (names from the body are not quoted:
+/// they can be long).
+fn reader_error(error: quick_xml::Error) -> Error {
+    use quick_xml::errors::{IllFormedError, SyntaxError};
+    use quick_xml::Error as X;
+    parse_error(match error {
+        X::IllFormed(IllFormedError::MismatchedEndTag { .. }) => "the XML body's tags do not match",
+        X::IllFormed(IllFormedError::UnmatchedEndTag(_)) => {
+            "the XML body closes an element it never opened"
+        }
+        X::IllFormed(IllFormedError::UnclosedReference) => {
+            "the XML body has '&' without a reference (write &amp;)"
+        }
+        X::IllFormed(IllFormedError::MissingDoctypeName) => {
+            "the XML body contains a DTD (<!DOCTYPE>), which is refused"
+        }
+        X::IllFormed(_) => "the XML body is not well-formed",
+        X::Syntax(SyntaxError::InvalidBangMarkup) => {
+            "the XML body has a markup declaration, which is refused"
+        }
+        X::Syntax(SyntaxError::UnclosedDoctype) => {
+            "the XML body contains a DTD (<!DOCTYPE>), which is refused"
+        }
+        X::Syntax(_) => TRUNCATED,
+        X::Escape(_) => "the XML body has an invalid character reference",
+        X::InvalidAttr(_) => {
+            "the XML body has a malformed attribute (attributes are name=\"value\")"
+        }
+        _ => "the XML body cannot be read",
+    })
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    fn pairs(body: &str) -> Vec<(String, String)> {
-        read_fields(body)
-            .unwrap()
-            .into_iter()
-            .map(|f| (f.name.into_owned(), f.value.into_owned()))
-            .collect()
+    fn text(s: &str) -> Node<'_> {
+        Node::Text(Cow::Borrowed(s))
+    }
+
+    fn child<'a>(name: &str, node: Node<'a>) -> Child<'a> {
+        Child {
+            name: name.into(),
+            node,
+        }
     }
 
     fn kind(body: &str) -> ErrorKind {
-        read_fields(body).unwrap_err().kind()
+        read_document(body).unwrap_err().kind()
     }
 
     #[test]
     fn reads_text_cdata_entities_and_whitespace_as_sent() {
-        let got = pairs(
-            "<?xml version=\"1.0\"?>\n<!-- c --><xml a=\"1\">\n <A><![CDATA[x]]]]><![CDATA[>y]]></A>\
-             <B> a &lt;&#x4e2d;&#25991;&amp; \r\n</B><C/><D></D><E><F>in</F>ner</E></xml>\n",
-        );
-        let want = [
-            ("A", "x]]>y"),
-            ("B", " a <中文& \r\n"),
-            ("C", ""),
-            ("D", ""),
-            ("E", "inner"),
+        let got = read_document(
+            "\u{feff}<?xml version=\"1.0\"?>\n<!-- c --><xml a=\"1\">\n <A><![CDATA[x]]]]><![CDATA[>y]]></A>\
+             <B> a &lt;&#x4e2d;&#25991;&amp; \r\n</B><C/><D></D><E> <F>in</F>\n<F/><!-- c --><G>&quot;</G></E><H>  </H></xml>\n",
+        )
+        .unwrap();
+        let want = alloc::vec![
+            child("A", text("x]]>y")),
+            child("B", text(" a <中文& \r\n")),
+            child("C", text("")),
+            child("D", text("")),
+            child(
+                "E",
+                Node::Element(alloc::vec![
+                    child("F", text("in")),
+                    child("F", text("")),
+                    child("G", text("\"")),
+                ])
+            ),
+            child("H", text("  ")),
         ];
-        assert_eq!(got.len(), want.len());
-        for ((n, v), (wn, wv)) in got.iter().zip(want) {
-            assert_eq!((n.as_str(), v.as_str()), (wn, wv));
-        }
+        assert_eq!(got, want);
     }
 
     #[test]
     fn single_pieces_are_borrowed() {
         let body = "<xml><A><![CDATA[abc]]></A><B>plain</B></xml>";
-        for f in read_fields(body).unwrap() {
-            assert!(matches!(f.value, Cow::Borrowed(_)));
-            assert!(matches!(f.name, Cow::Borrowed(_)));
+        for f in read_document(body).unwrap() {
+            assert!(matches!(f.node, Node::Text(Cow::Borrowed(_))));
         }
     }
 
@@ -345,27 +393,61 @@ mod tests {
             "<xml><A>1</A>",
             "<xml><A>1</B></xml>",
             "<xml></xml><xml/>",
+            "<xml/><xml/>",
             "<xml></xml>tail",
             "<xml>stray<A>1</A></xml>",
+            "<xml><A>1</A>stray</xml>",
+            "<xml><A>x<B>1</B></A></xml>",
+            "<xml><A><B>1</B>x</A></xml>",
+            "<xml><A><B>1</B>&amp;</A></xml>",
+            "<xml><A><B>1</B><![CDATA[x]]></A></xml>",
+            "<xml>&amp;</xml>",
+            "&amp;<xml/>",
+            "<![CDATA[x]]><xml/>",
             "<!DOCTYPE xml [<!ENTITY e \"x\">]><xml><A>&e;</A></xml>",
             "<!doctype xml><xml/>",
             "<xml><A>&e;</A></xml>",
             "<xml><A>&#0;</A></xml>",
             "<xml><A>&#xD800;</A></xml>",
             "<xml><A>&#-1;</A></xml>",
+            "<xml><A>&#+65;</A></xml>",
+            "<xml><A>&#x;</A></xml>",
             "<xml><A>&amp</A></xml>",
+            "<xml><A>a & b</A></xml>",
             "<xml><A><![CDATA[open</A></xml>",
             "<xml><A b=c>1</A></xml>",
             "<xml><A b=\"c>1</A></xml>",
+            "<xml><A b=\"<\">1</A></xml>",
+            "<xml><A b=\"1\" b=\"2\">1</A></xml>",
             "<xml><!ELEMENT x ANY><A/></xml>",
             "</xml>",
             "<>x</>",
             "<xml><A>1</A ",
             "<xml><!-- unterminated </xml>",
+            "<xml><A&B>1</A&B></xml>",
+            "<xml><A>a]]>b</A></xml>",
+            "<xml><A><B><![CDATA[x]]>y]]></B></A></xml>",
         ] {
             assert_eq!(kind(body), ErrorKind::ParseXml, "{body:?}");
         }
-        let deep = format!("<xml>{}{}</xml>", "<a>".repeat(40), "</a>".repeat(40));
-        assert_eq!(kind(&deep), ErrorKind::ParseXml);
+    }
+
+    #[test]
+    fn limits() {
+        let deep = |n: usize| format!("<xml>{}{}</xml>", "<a>".repeat(n), "</a>".repeat(n));
+        assert!(read_document(&deep(MAX_DEPTH - 1)).is_ok());
+        assert_eq!(kind(&deep(MAX_DEPTH)), ErrorKind::ParseXml);
+        let siblings = |n: usize| format!("<xml>{}</xml>", "<a/>".repeat(n));
+        assert_eq!(
+            read_document(&siblings(MAX_ELEMENTS - 1)).unwrap().len(),
+            MAX_ELEMENTS - 1
+        );
+        assert_eq!(kind(&siblings(MAX_ELEMENTS)), ErrorKind::ParseXml);
+        let attributes = |n: usize| {
+            let list: String = (0..n).map(|i| format!(" a{i}=\"v\"")).collect();
+            format!("<xml><A{list}>1</A></xml>")
+        };
+        assert!(read_document(&attributes(MAX_ATTRIBUTES)).is_ok());
+        assert_eq!(kind(&attributes(MAX_ATTRIBUTES + 1)), ErrorKind::ParseXml);
     }
 }

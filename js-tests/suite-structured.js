@@ -1,0 +1,178 @@
+// Runtime-agnostic assertions on structured pushes (issue 10): nested and repeated fields in
+// `raw`, lowerCamelCase copies for every field, typed subscribe-message events in XML and JSON,
+// in plaintext, compatible and safe mode; prototype names refused; the honest `known` arm;
+// hostile structures answered with their codes in bounded time. Standard JS only.
+import { makeChecker } from './check.js';
+import { FIXTURES, FIXTURE_TIME } from './push-fixtures.js';
+
+const TOKEN = 'structured-token-secret';
+const KEY = 'kWxPEV2UEDyxWpmPdKC3F4dgPDmOvfKX1HGnEUDS1aR';
+const APP = 'wx49f0ab532d5d035a';
+const NONCE = '1590219412';
+
+/** JSON text of a value with object keys in their own order (order is part of the contract). */
+const text = (v) => JSON.stringify(v);
+
+/** The message kinds this version types: what the exhaustive switch below handles. */
+function exhaustive(m) {
+  if (!m.known) return `unknown:${m.msgType}`;
+  switch (m.msgType) {
+    case 'text': return m.content;
+    case 'image': return m.picUrl;
+    case 'miniprogrampage': return m.pagePath;
+    case 'event':
+      switch (m.event) {
+        case 'user_enter_tempsession': return m.sessionFrom;
+        case 'kf_create_session':
+        case 'kf_close_session': return m.kfAccount;
+        case 'kf_switch_session': return m.toKfAccount;
+        case 'subscribe_msg_popup_event':
+        case 'subscribe_msg_change_event':
+        case 'subscribe_msg_sent_event': return m.list.map((e) => e.templateId).join();
+        default: throw new Error(`the never branch was reached by event ${m.event}`);
+      }
+    default: throw new Error(`the never branch was reached by msgType ${m.msgType}`);
+  }
+}
+
+/** Every object reachable from `value` (itself included). */
+function objects(value, out = []) {
+  if (value && typeof value === 'object') {
+    out.push(value);
+    for (const v of Object.values(value)) objects(v, out);
+  }
+  return out;
+}
+
+export async function runStructuredSuite(lib) {
+  const { Receiver, WXBizMsgCrypt, signature, WxkfError } = lib;
+  const c = makeChecker();
+  const crypt = new WXBizMsgCrypt({ token: TOKEN, encodingAESKey: KEY, appId: APP });
+  const receiver = new Receiver({ token: TOKEN, encodingAESKey: KEY, appId: APP, now: () => FIXTURE_TIME * 1000 });
+
+  // Room for the encrypted form of the largest hostile bodies (base64 grows them by a third):
+  // the structures, not the body limit, must refuse them.
+  const roomy = new Receiver({ token: TOKEN, encodingAESKey: KEY, appId: APP, now: () => FIXTURE_TIME * 1000, maxBodyBytes: 4 << 20 });
+
+  function request(plain, format, mode) {
+    const ts = String(FIXTURE_TIME);
+    const query = { signature: signature(TOKEN, ts, NONCE), timestamp: ts, nonce: NONCE };
+    if (mode === 'plaintext') return { query, body: plain };
+    const encrypt = crypt.encrypt(plain);
+    query.encrypt_type = 'aes';
+    query.msg_signature = crypt.msgSignature(ts, NONCE, encrypt);
+    let body;
+    if (format === 'xml') {
+      body = mode === 'compatible'
+        ? plain.replace(/<\/xml>\s*$/, `<Encrypt><![CDATA[${encrypt}]]></Encrypt></xml>`)
+        : `<xml><ToUserName><![CDATA[gh_123456789abc]]></ToUserName><Encrypt><![CDATA[${encrypt}]]></Encrypt></xml>`;
+    } else {
+      body = mode === 'compatible'
+        ? plain.replace(/\}\s*$/, `,"Encrypt":${JSON.stringify(encrypt)}}`)
+        : JSON.stringify({ ToUserName: 'gh_123456789abc', Encrypt: encrypt });
+    }
+    return { query, body, contentType: format === 'xml' ? 'text/xml' : 'application/json' };
+  }
+
+  // Every fixture, in every mode: typed fields, raw (whole, in order), camelCase copies,
+  // dedup key, and copies that cannot reach a prototype.
+  for (const mode of ['plaintext', 'compatible', 'safe']) {
+    for (const [name, format, plain, want] of FIXTURES) {
+      c.check(`structured ${mode} ${format}: ${name}`, () => {
+        const push = receiver.receive(request(plain, format, mode));
+        const m = push.message;
+        c.assertEq(push.mode, mode);
+        c.assertEq(push.format, format);
+        c.assertEq(push.known, want.known);
+        c.assertEq(m.known, want.known);
+        c.assertEq(m.createTime, FIXTURE_TIME);
+        c.assertEq(m.toUserName, 'gh_123456789abc');
+        c.assertEq(m.fromUserName, 'otFpruAK8D-E6EfStSYonYSBZ8_4');
+        for (const [k, v] of Object.entries(want.typed)) c.assertEq(text(m[k]), text(v));
+        c.assertEq(text(m.raw), text(want.raw));
+        for (const [k, v] of Object.entries(want.camel)) c.assertEq(text(m[k]), text(v));
+        if (want.event) {
+          c.assertEq(m.event, want.event);
+          c.assertEq(push.dedupKey, `event:gh_123456789abc:otFpruAK8D-E6EfStSYonYSBZ8_4:${FIXTURE_TIME}:${want.event}`);
+        } else {
+          c.assertEq(m.msgId, want.msgId);
+          c.assertEq(push.dedupKey, `msg:gh_123456789abc:${want.msgId}`);
+        }
+        // The honest arm: the exhaustive switch never reaches its `never` branch.
+        exhaustive(m);
+        for (const o of objects(m)) {
+          c.assertEq(Object.getPrototypeOf(Object.assign({}, o)), Object.prototype);
+          c.assertEq(Object.getPrototypeOf({ ...o }), Object.prototype);
+        }
+      });
+    }
+  }
+
+  // Field names that could reach a prototype are refused, at any depth, in both formats and
+  // encrypted too; nothing is polluted and the instance keeps working.
+  const head = '<ToUserName>gh_123456789abc</ToUserName><FromUserName>o</FromUserName><CreateTime>' + FIXTURE_TIME + '</CreateTime><MsgType>text</MsgType>';
+  const jsonHead = `"ToUserName":"gh_123456789abc","FromUserName":"o","CreateTime":${FIXTURE_TIME},"MsgType":"text"`;
+  const proto = [
+    ['xml', `<xml>${head}<__proto__><polluted>yes</polluted></__proto__></xml>`],
+    ['xml', `<xml>${head}<A><B><constructor><prototype><polluted>yes</polluted></prototype></constructor></B></A></xml>`],
+    ['xml', `<xml>${head}<Constructor>1</Constructor></xml>`],
+    ['json', `{${jsonHead},"__proto__":{"polluted":"yes"}}`],
+    ['json', `{${jsonHead},"\\u005f_proto__":{"polluted":"yes"}}`],
+    ['json', `{${jsonHead},"List":[{"constructor":{"prototype":{"polluted":"yes"}}}]}`],
+    ['json', `{${jsonHead},"Prototype":1}`],
+  ];
+  for (const mode of ['plaintext', 'safe']) {
+    proto.forEach(([format, body], i) => {
+      c.check(`prototype name refused (${mode} ${format} #${i})`, () => {
+        let error;
+        try { receiver.receive(request(body, format, mode)); } catch (e) { error = e; }
+        c.assertTrue(error instanceof WxkfError, `a WxkfError, got ${error}`);
+        c.assertEq(error.code, format === 'xml' ? -40002 : -40012);
+        c.assertEq({}.polluted, undefined);
+        c.assertEq(Object.prototype.polluted, undefined);
+        c.assertEq(receiver.receive(request(FIXTURES[0][2], 'xml', 'safe')).message.list.length, 2);
+      });
+    });
+  }
+
+  // Hostile structures: each its code, within a generous time, the instance alive afterwards.
+  const wrap = (inner) => `<xml>${head}<Content>x</Content><MsgId>1</MsgId>${inner}</xml>`;
+  let attributes = '';
+  for (let i = 0; i < 80_000; i++) attributes += ` a${i}=""`;
+  const hostile = [
+    ['deep nesting (33 levels)', wrap('<a>'.repeat(32) + '1' + '</a>'.repeat(32)), -40002],
+    ['deep nesting (100,000 levels)', wrap('<a>'.repeat(100_000)), -40002],
+    ['100,000 siblings', wrap('<a/>'.repeat(100_000)), -40002],
+    ['100,000 nested siblings', wrap(`<A>${'<b>1</b>'.repeat(100_000)}</A>`), -40002],
+    ['80,000 attributes', wrap(`<A${attributes}>1</A>`), -40002],
+    ['billion laughs', '<!DOCTYPE xml [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">]>' + wrap('<A>&b;</A>'), -40002],
+    ['undeclared entity in a nested field', wrap('<A><B>&xxe;</B></A>'), -40002],
+    ['character reference beyond Unicode', wrap('<A><B>&#x110000;</B></A>'), -40002],
+    ['character reference to NUL', wrap('<A>&#0;</A>'), -40002],
+    [']]> closing CDATA early in a nested field', wrap('<A><B><![CDATA[x]]>y]]></B></A>'), -40002],
+    ['text beside nested fields', wrap('<A><B>1</B>stray</A>'), -40002],
+  ];
+  const alive = (r) => c.assertEq(r.receive(request(FIXTURES[0][2], 'xml', 'safe')).message.list[1].subscribeStatusString, 'reject');
+  for (const [name, body, code] of hostile) {
+    for (const mode of ['plaintext', 'safe']) {
+      c.check(`hostile structure (${mode}): ${name}`, () => {
+        const started = Date.now();
+        let error;
+        try { roomy.receive(request(body, 'xml', mode)); } catch (e) { error = e; }
+        c.assertTrue(error instanceof WxkfError, `a WxkfError, got ${error}`);
+        c.assertEq(error.code, code);
+        c.assertTrue(Date.now() - started < 20_000, 'answered in bounded time');
+        alive(roomy);
+        alive(receiver);
+      });
+    }
+  }
+  c.check('entities that look like markup stay text; ]]> split across CDATA in nested fields', () => {
+    const push = receiver.receive(request(wrap('<A><B>&amp;lt;&#60;C&#62;</B><B><![CDATA[x]]]]><![CDATA[>y]]></B></A>'), 'xml', 'safe'));
+    c.assertEq(text(push.message.raw.A), text({ B: ['&lt;<C>', 'x]]>y'] }));
+    c.assertEq(text(push.message.a), text({ b: ['&lt;<C>', 'x]]>y'] }));
+    c.assertEq(push.message.content, 'x');
+  });
+
+  return c.result();
+}

@@ -1,0 +1,221 @@
+//! `raw`: every field of a push by its original name, with its structure. One rule for both
+//! formats:
+//! - an XML element with child elements, or a JSON object, is an object of its children in
+//!   document order;
+//! - a name that occurs more than once among siblings (a repeated XML element, or a repeated
+//!   JSON key) is one array of every value in document order, at the place of the first one;
+//!   a JSON array is an array;
+//! - XML text (CDATA joined, entities resolved, nothing trimmed) and JSON strings are strings;
+//!   JSON numbers keep their exact digits, booleans and null stay as they are.
+//!
+//! Field names that could reach a JavaScript prototype (`__proto__`, `constructor`,
+//! `prototype`, as sent or after the lowerCamelCase rule) are refused at any depth.
+
+use alloc::borrow::Cow;
+use alloc::collections::BTreeMap;
+use alloc::string::String;
+use alloc::vec::Vec;
+
+use super::camel::camel_case;
+use crate::crypto::Format;
+use crate::error::{Error, ErrorKind, Result};
+use crate::xml::{Child, Node};
+
+/// A field's value as sent.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RawValue {
+    /// XML text or a JSON string.
+    Text(String),
+    /// A JSON number, by its exact text.
+    Number(String),
+    Bool(bool),
+    Null,
+    /// A repeated field, or a JSON array.
+    List(Vec<RawValue>),
+    /// An XML element with child elements, or a JSON object (names grouped, in order).
+    Object(Vec<(String, RawValue)>),
+}
+
+impl RawValue {
+    /// The value as text: strings as they are, numbers by their exact digits, booleans as
+    /// `true`/`false`; `None` for null, arrays and objects.
+    pub fn as_text(&self) -> Option<Cow<'_, str>> {
+        match self {
+            RawValue::Text(s) | RawValue::Number(s) => Some(Cow::Borrowed(s)),
+            RawValue::Bool(b) => Some(Cow::Borrowed(if *b { "true" } else { "false" })),
+            RawValue::Null | RawValue::List(_) | RawValue::Object(_) => None,
+        }
+    }
+
+    /// The members of an object.
+    pub fn as_object(&self) -> Option<&[(String, RawValue)]> {
+        match self {
+            RawValue::Object(members) => Some(members),
+            _ => None,
+        }
+    }
+
+    /// The value as a list of items: an array's items, or the value itself as one item.
+    pub fn items(&self) -> &[RawValue] {
+        match self {
+            RawValue::List(items) => items,
+            one => core::slice::from_ref(one),
+        }
+    }
+}
+
+/// The value named `name` among `members`.
+pub fn member<'v>(members: &'v [(String, RawValue)], name: &str) -> Option<&'v RawValue> {
+    members.iter().find(|(n, _)| n == name).map(|(_, v)| v)
+}
+
+/// The text of `name` among `members`; for a repeated field, its last copy.
+pub fn member_text<'v>(members: &'v [(String, RawValue)], name: &str) -> Option<Cow<'v, str>> {
+    match member(members, name)? {
+        RawValue::List(items) => items.last().and_then(RawValue::as_text),
+        value => value.as_text(),
+    }
+}
+
+const REFUSED_NAMES: [&str; 3] = ["__proto__", "constructor", "prototype"];
+
+fn parse_kind(format: Format) -> ErrorKind {
+    match format {
+        Format::Xml => ErrorKind::ParseXml,
+        Format::Json => ErrorKind::ParseJson,
+    }
+}
+
+/// Refuses a name that is, or whose lowerCamelCase form is, `__proto__`, `constructor` or
+/// `prototype`.
+pub fn check_name(name: &str, format: Format) -> Result<()> {
+    // The camelCase form is never longer than the name, and the refused names are 9+ bytes.
+    if name.len() < 9 {
+        return Ok(());
+    }
+    let camel = camel_case(name);
+    for refused in REFUSED_NAMES {
+        if name == refused || camel == refused {
+            return Err(Error::with_message(
+                parse_kind(format),
+                alloc::format!(
+                    "the push has a field named (or camel-cased to) {refused:?}: the names \
+                     __proto__, constructor and prototype are refused, since copying such a \
+                     field could change a JavaScript object's prototype"
+                ),
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// Groups sibling fields by name (a repeated name becomes one list at its first place) after
+/// checking each name. Linear in the number of fields (up to a log factor).
+pub fn group(pairs: Vec<(String, RawValue)>, format: Format) -> Result<Vec<(String, RawValue)>> {
+    let mut out: Vec<(String, RawValue)> = Vec::with_capacity(pairs.len());
+    // Whether each entry of `out` is already a list of repeats.
+    let mut repeated: Vec<bool> = Vec::with_capacity(pairs.len());
+    // Index in `out` of each name.
+    let mut seen: BTreeMap<String, usize> = BTreeMap::new();
+    for (name, value) in pairs {
+        check_name(&name, format)?;
+        match seen.get(&name) {
+            None => {
+                seen.insert(name.clone(), out.len());
+                out.push((name, value));
+                repeated.push(false);
+            }
+            Some(&at) => {
+                let slot = &mut out[at].1;
+                if repeated[at] {
+                    if let RawValue::List(items) = slot {
+                        items.push(value);
+                    }
+                } else {
+                    let first = core::mem::replace(slot, RawValue::Null);
+                    *slot = RawValue::List(alloc::vec![first, value]);
+                    repeated[at] = true;
+                }
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// The fields of an XML document (the root's children), with their structure.
+pub fn from_xml(children: Vec<Child<'_>>) -> Result<Vec<(String, RawValue)>> {
+    let pairs = children
+        .into_iter()
+        .map(|child| Ok((child.name, from_node(child.node)?)))
+        .collect::<Result<Vec<_>>>()?;
+    group(pairs, Format::Xml)
+}
+
+fn from_node(node: Node<'_>) -> Result<RawValue> {
+    Ok(match node {
+        Node::Text(text) => RawValue::Text(text.into_owned()),
+        Node::Element(children) => RawValue::Object(from_xml(children)?),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn text(s: &str) -> RawValue {
+        RawValue::Text(s.into())
+    }
+
+    #[test]
+    fn repeated_names_become_one_list_in_order_at_the_first_place() {
+        let pairs = alloc::vec![
+            ("A".into(), text("1")),
+            ("B".into(), text("b")),
+            ("A".into(), text("2")),
+            ("A".into(), RawValue::List(alloc::vec![text("3")])),
+        ];
+        let got = group(pairs, Format::Json).unwrap();
+        assert_eq!(
+            got,
+            alloc::vec![
+                (
+                    "A".into(),
+                    RawValue::List(alloc::vec![
+                        text("1"),
+                        text("2"),
+                        RawValue::List(alloc::vec![text("3")])
+                    ])
+                ),
+                ("B".into(), text("b")),
+            ]
+        );
+    }
+
+    #[test]
+    fn prototype_names_are_refused() {
+        for name in [
+            "__proto__",
+            "constructor",
+            "prototype",
+            "Constructor",
+            "Prototype",
+            "_constructor_",
+        ] {
+            let err = check_name(name, Format::Xml).unwrap_err();
+            assert_eq!(err.kind(), ErrorKind::ParseXml, "{name}");
+            assert_eq!(
+                check_name(name, Format::Json).unwrap_err().kind(),
+                ErrorKind::ParseJson
+            );
+        }
+        for name in [
+            "__Proto__",
+            "proto",
+            "Constructors",
+            "PrototypeId",
+            "toString",
+        ] {
+            assert!(check_name(name, Format::Json).is_ok(), "{name}");
+        }
+    }
+}
