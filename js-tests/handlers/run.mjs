@@ -55,6 +55,7 @@ for (const target of selected) {
   } finally {
     await cleanup();
   }
+  if (r.passed + r.failed === 0) r.failed++, r.failures.push('ran no check');
   console.log(`${target}: ${r.passed} passed, ${r.failed} failed`);
   for (const f of r.failures) console.log(`  FAIL ${f.replace(/\n/g, '\n       ')}`);
   passed += r.passed;
@@ -63,7 +64,7 @@ for (const target of selected) {
 await new Promise((r) => proxy.close(r));
 await emulator.close();
 console.log(`${passed} passed, ${failed} failed`);
-process.exit(failed === 0 ? 0 : 1);
+process.exit(failed === 0 && passed > 0 ? 0 : 1);
 
 // ---- the checks -------------------------------------------------------------------------------
 
