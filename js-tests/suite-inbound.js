@@ -254,6 +254,37 @@ export async function runInboundSuite(lib, { vectors, log = () => {} }) {
     c.assertEq([mixed.claim('y', 10), mixed.claim('z', 10), mixed.claim('w', 10)].join(), 'false,false,false');
   });
 
+  c.check('MemoryDedupStore: default TTL 300 s and 10000 keys; a re-claimed key counts as newest; size only past the bound', () => {
+    let t = 0;
+    const s = new MemoryDedupStore({ now: () => t });
+    c.assertEq(s.claim('k'), true);
+    t = 299_999;
+    c.assertEq(s.claim('k'), false);
+    t = 300_000;
+    c.assertEq(s.claim('k'), true);
+    for (let i = 0; i < 10_000; i++) s.claim(`many-${i}`);
+    c.assertEq(s.size, 10_000);
+    c.assertEq(s.claim('k'), true, 'k, the oldest of 10001 live keys, was evicted');
+    // An expired key claimed again moves to the newest place: the next eviction spares it.
+    const order = new MemoryDedupStore({ now: () => t, maxEntries: 3 });
+    order.claim('a', 1);
+    order.claim('b', 100);
+    t += 1_000; // a expired
+    order.claim('a', 100); // re-claimed: now the newest
+    order.claim('c', 100); // 3 keys: a bound of 3 is not exceeded, nothing is swept
+    c.assertEq(order.size, 3);
+    order.claim('d', 100); // 4 > 3: the oldest live key, b, goes
+    c.assertEq([order.claim('a', 100), order.claim('c', 100), order.claim('d', 100)].join(), 'false,false,false');
+    c.assertEq(order.claim('b', 100), true);
+    // Exactly at the bound nothing is swept, not even an expired key.
+    const full = new MemoryDedupStore({ now: () => t, maxEntries: 3 });
+    full.claim('x', 1);
+    full.claim('y', 100);
+    t += 1_000; // x expired
+    full.claim('z', 100);
+    c.assertEq(full.size, 3);
+  });
+
   // The Web handler, in process.
   await c.checkAsync('createHandler: GET, push, retries handled once, slow callback, errors', async () => {
     let handled = 0;
