@@ -113,6 +113,10 @@ for (const file of files) {
   const path = join(args.list ? join(ROOT, 'pkg-template') : PKG, file);
   if (!existsSync(path)) die(`pkg/${file} not found`);
   const original = readFileSync(path, 'utf8');
+  // A run killed outright (SIGKILL) cannot restore its mutant: refuse to start from one.
+  if (!args.list && original !== readFileSync(join(ROOT, 'pkg-template', file), 'utf8')) {
+    die(`pkg/${file} differs from pkg-template/${file} (a mutant left by a killed run?): run bash scripts/build.sh`);
+  }
   const mutants = mutantsOf(original);
   const counts = { killed: 0, survived: 0, timeout: 0, unviable: 0 };
   const t0 = Date.now();

@@ -90,8 +90,9 @@ const SUCCESS = { status: 200, body: 'success', contentType: 'text/plain; charse
 
 test('replies: nothing, null, empty and "success" all acknowledge; both transfer spellings transfer', async () => {
   for (const value of [undefined, null, '', 'success']) {
-    const { process } = processor({ onMessage: () => value });
+    const { process, reported } = processor({ onMessage: () => value });
     assert.deepEqual(await process(push()), SUCCESS, String(value));
+    assert.deepEqual(reported, [], `${String(value)} is a valid reply, not a reply error`);
   }
   for (const value of ['transfer', 'transfer_customer_service']) {
     const { process } = processor({ onMessage: () => value });
