@@ -300,3 +300,15 @@ fn transfer_reply_create_time_digits_exactly() {
         assert_eq!(err.kind(), ErrorKind::GenReturnXml, "{bad:?}");
     }
 }
+
+#[test]
+fn a_pad_longer_than_the_data_or_all_of_it() {
+    // One 16-byte block ending in 32: the pad claims more bytes than there are.
+    let mut short = vec![1u8; 15];
+    short.push(32);
+    let err = crypt().decrypt(&encrypt_raw(short)).unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::DecryptAes, "{err}");
+    // 32 bytes of 32: a valid pad that leaves nothing, not even the 20-byte header.
+    let err = crypt().decrypt(&encrypt_raw(vec![32u8; 32])).unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::IllegalBuffer, "{err}");
+}
