@@ -33,6 +33,8 @@ import { createServer } from 'node:http';
 import { randomBytes } from 'node:crypto';
 import { pathToFileURL } from 'node:url';
 import { existsSync, readFileSync } from 'node:fs';
+import { EmulatorWindow, QUOTA_USED, WINDOW_CLOSED } from './emulator-window.js';
+import { openSendmsg } from './emulator-dialogue.js';
 
 export const DEFAULTS = Object.freeze({
   appId: 'wx0000000000emulator',
@@ -63,8 +65,9 @@ async function loadLib() {
 /**
  * Starts the emulator. Options: port (0 = any free), host ('127.0.0.1'), appId, appSecret,
  * bots ([{ token, encodingAESKey, appId, approved? }]), tokenTtlSeconds (7200), lib (the
- * wechat-kf module; default ../pkg/node.js), windowRules (SendWindow rules), allowRemotePush
- * (false: /__emulator/push goes only to loopback URLs).
+ * wechat-kf module; default ../pkg/node.js), windowRules ({ message?, enter?: { limit?, windowMs? } }:
+ * the emulator's own send-window model, emulator-window.js), allowRemotePush (false:
+ * /__emulator/push goes only to loopback URLs).
  * Resolves to { url, port, close(), state }.
  */
 export async function start(options = {}) {
@@ -112,7 +115,9 @@ function freshState(lib, options, config) {
     nextStableToken: null,
     forceRefreshes: [], // times (ms) of stable_token force_refresh calls
     tokenRequests: 0,
-    window: new lib.SendWindow({ rules: options.windowRules, now: clock.now }),
+    // The emulator's own window model and dialogue-platform opening (not the package's), so
+    // that the tests against it check the package independently.
+    window: new EmulatorWindow({ rules: options.windowRules, now: clock.now }),
     interactions: new Map(), // openid -> last interaction (ms)
     typing: new Set(),
     kf: new Map(), // kf_openid -> account
@@ -121,7 +126,7 @@ function freshState(lib, options, config) {
     businessSeq: 0,
     media: new Map(), // media_id -> { type, data, contentType, filename, created_at }
     faults: [],
-    bots: new Map(config.bots.map((b) => [b.token, { ...b, crypt: new lib.chatbot.Bot(b) }])),
+    bots: new Map(config.bots.map((b) => [b.token, { ...b }])),
   };
 }
 
@@ -482,13 +487,9 @@ async function customSend(state, body, business) {
   if (!check) return fail(40008, 'invalid message type');
   if (!check(body)) return fail(47001, 'data format error');
   if (body.msgtype === 'image' && !state.media.has(body.image.media_id)) return fail(40007, 'invalid media_id');
-  try {
-    await state.window.consume(body.touser);
-  } catch (e) {
-    if (e.code === 45015) return fail(45015, 'response out of time limit or subscription is canceled');
-    if (e.code === 45047) return fail(45047, 'out of response count limit');
-    throw e;
-  }
+  const refused = state.window.consume(body.touser);
+  if (refused === WINDOW_CLOSED) return fail(45015, 'response out of time limit or subscription is canceled');
+  if (refused === QUOTA_USED) return fail(45047, 'out of response count limit');
   state.interactions.set(body.touser, state.clock.now());
   state.typing.delete(body.touser);
   return ok();
@@ -551,9 +552,9 @@ function chatbotSend(state, token, text, record) {
   if (!bot) return fail(1001, 'TOKEN is not valid');
   if (bot.approved === false) return fail(1002, 'the bot has not passed review');
   try {
-    record.payload = bot.crypt.openSendmsg(text);
+    record.payload = openSendmsg(bot, text);
   } catch (e) {
-    if (e && e.code >= 1001 && e.code <= 1008) return fail(e.code, e.errmsg || e.message);
+    if (e && e.errcode >= 1001 && e.errcode <= 1008) return fail(e.errcode, e.errmsg);
     throw e;
   }
   return { errcode: 0, msg: 'Success' };
@@ -585,7 +586,7 @@ async function control(state, path, method, raw, url, res) {
     case 'POST /__emulator/user': {
       if (typeof body.openid !== 'string' || !body.openid) return send(res, 400, { error: 'openid required' });
       const action = body.action ?? 'message';
-      const window = await state.window.observe(body.openid, action);
+      const window = state.window.observe(body.openid, action);
       if (action === 'message') state.interactions.set(body.openid, state.clock.now());
       return send(res, 200, { window });
     }
@@ -659,7 +660,7 @@ async function push(state, { url, token, encodingAESKey, appId, message = {}, fo
   const action = fields.MsgType === 'event'
     ? (fields.Event === 'user_enter_tempsession' ? 'enter' : null)
     : 'message';
-  if (action) await state.window.observe(fields.FromUserName, action);
+  if (action) state.window.observe(fields.FromUserName, action);
   if (action === 'message') state.interactions.set(fields.FromUserName, state.clock.now());
   const answer = await fetch(`${url}${url.includes('?') ? '&' : '?'}${qs}`, {
     method: 'POST',

@@ -28,15 +28,39 @@ function hexBytes(hex) {
   return out;
 }
 
+/** The hex signature with the digit at `index` replaced by another hex digit. */
+function oneDigitOff(sig, index) {
+  return sig.slice(0, index) + (sig[index] === '0' ? '1' : '0') + sig.slice(index + 1);
+}
+
 function randomOf(v) {
   if (v.random) return new TextEncoder().encode(v.random);
   if (v.randomHex) return hexBytes(v.randomHex);
   return undefined;
 }
 
+/** The text between `<Name><![CDATA[` (or `<Name>`) and its closing tag, in a push's XML. */
+function xmlField(xml, name) {
+  const m = new RegExp(`<${name}>(?:<!\\[CDATA\\[([\\s\\S]*?)\\]\\]>|([^<]*))</${name}>`).exec(xml);
+  return m ? (m[1] ?? m[2]) : undefined;
+}
+
+// The large vectors: 16 KB and 64 KB bodies, which Node, Deno and Bun hand to the host's
+// crypto (node:crypto) rather than the core's own AES and SHA-1.
+const LARGE = ['large-16k-fixed-random', 'large-64k-fixed-random'];
+
 export async function runCryptoSuite(lib, { vectors, log = () => {} }) {
-  const { WXBizMsgCrypt, signature, WxkfError } = lib;
+  const { WXBizMsgCrypt, Receiver, signature, WxkfError } = lib;
   const c = makeChecker(log);
+
+  c.check('the large vectors are present (16 KB and 64 KB, with their random bytes)', () => {
+    for (const id of LARGE) {
+      const v = vectors.vectors.find((x) => x.id === id);
+      c.assertTrue(v !== undefined, `vector ${id} present`);
+      c.assertTrue(new TextEncoder().encode(v.plaintext).length >= 16000, `${id} is large`);
+      c.assertTrue(typeof v.random === 'string' && typeof v.msgSignature === 'string', `${id} has random and msgSignature`);
+    }
+  });
 
   // Known-answer vectors.
   for (const v of vectors.vectors) {
@@ -61,6 +85,26 @@ export async function runCryptoSuite(lib, { vectors, log = () => {} }) {
       for (const [name, body] of [['xml', xml], ['json', json], ['bytes', new TextEncoder().encode(xml)]]) {
         c.eq(`vector ${v.id}: decryptMessage (${name})`,
           crypt.decryptMessage({ msgSignature: v.msgSignature, timestamp: v.timestamp, nonce: v.nonce, body }), v.plaintext);
+      }
+      if (v.plaintext.startsWith('<xml>') && xmlField(v.plaintext, 'MsgType') !== undefined) {
+        // The whole push (limits, signature, decryption, parsing) through Receiver.
+        const receiver = new Receiver({ token: v.token, encodingAESKey: v.encodingAESKey, appId: v.appId, now: () => Number(v.timestamp) * 1000 });
+        const query = { timestamp: v.timestamp, nonce: v.nonce, encrypt_type: 'aes', msg_signature: v.msgSignature };
+        for (const [name, body] of [['xml', xml], ['json', json]]) {
+          c.check(`vector ${v.id}: Receiver.receive (${name})`, () => {
+            const push = receiver.receive({ query, body });
+            c.assertEq(push.mode, 'safe');
+            c.assertEq(push.format, name);
+            const m = push.message;
+            c.assertEq(m.msgType, xmlField(v.plaintext, 'MsgType'));
+            c.assertEq(m.fromUserName, xmlField(v.plaintext, 'FromUserName'));
+            c.assertEq(m.toUserName, xmlField(v.plaintext, 'ToUserName'));
+            if (m.msgType === 'text') c.assertEq(m.content, xmlField(v.plaintext, 'Content'));
+            const msgId = xmlField(v.plaintext, 'MsgId');
+            if (msgId !== undefined) c.assertEq(m.msgId, msgId);
+          });
+        }
+        receiver.free();
       }
     }
   }
@@ -129,6 +173,9 @@ export async function runCryptoSuite(lib, { vectors, log = () => {} }) {
     ['ciphertext not a multiple of 16', () => h.decrypt(btoa('x'.repeat(20))), -40007, 'DecryptAes'],
     ['wrong appId', () => h.decrypt(other.encrypt('hi')), -40005, 'ValidateAppId'],
     ['wrong signature', () => h.decryptMessage({ msgSignature: '0'.repeat(40), timestamp: 1, nonce: 2, body: goodXml }), -40001, 'ValidateSignature'],
+    ...[0, 20, 39].map((i) => [`signature wrong in hex digit ${i}`, () => h.decryptMessage({ msgSignature: oneDigitOff(goodSig, i), timestamp: 1, nonce: 2, body: goodXml }), -40001, 'ValidateSignature']),
+    ...[['last character changed', `${HOSTILE_APP.slice(0, -1)}b`], ['upper case', HOSTILE_APP.toUpperCase()], ['one extra character', `${HOSTILE_APP}0`],
+      ['a prefix', HOSTILE_APP.slice(0, -1)]].map(([what, id]) => [`appId ${what}`, () => h.decrypt(new WXBizMsgCrypt({ token: HOSTILE_TOKEN, encodingAESKey: HOSTILE_KEY, appId: id }).encrypt('hi')), -40005, 'ValidateAppId']),
     ['empty signature', () => h.decryptMessage({ msgSignature: '', timestamp: 1, nonce: 2, body: goodXml }), -40001, 'ValidateSignature'],
     ['envelope without Encrypt (xml)', () => h.decryptMessage({ msgSignature: goodSig, timestamp: 1, nonce: 2, body: '<xml><A>1</A></xml>' }), -40002, 'ParseXml'],
     ['envelope without Encrypt (json)', () => h.decryptMessage({ msgSignature: goodSig, timestamp: 1, nonce: 2, body: '{"A":1}' }), -40012, 'ParseJson'],

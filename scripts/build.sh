@@ -16,6 +16,8 @@ rm -f pkg/.gitignore pkg/package.json pkg/wechat_kf_bg.wasm.d.ts
 cp pkg-template/* pkg/
 # The API emulator ships in the package (`wechat-kf emulator`); emulator/server.mjs stays its source.
 cp emulator/server.mjs pkg/emulator.js
+# Its own send-window model and dialogue-platform decryption, imported by emulator.js.
+cp emulator/emulator-window.js emulator/emulator-dialogue.js pkg/
 cp README.md pkg/ 2>/dev/null || true
 
 mkdir -p dist

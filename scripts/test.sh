@@ -9,6 +9,30 @@ export PATH="$HOME/.cargo/bin:$root/node_modules/.bin:$PATH"
 
 step() { printf '\n== %s ==\n' "$*"; }
 
+# `node --test DIR` that fails on an empty directory, a run of zero tests and a skipped test (node
+# exits 0 for all three), as well as on any failure.
+node_tests() {
+  local dir=${*: -1}
+  if [ -z "$(find "$dir" -maxdepth 1 -name '*.test.mjs' -print -quit)" ]; then
+    echo "no *.test.mjs in $dir" >&2
+    return 1
+  fi
+  local log
+  log=$(mktemp)
+  local rc=0
+  node --test "$@" 2>&1 | tee "$log" || rc=$?
+  if [ "$rc" -eq 0 ] && ! grep -Eq '^(# |ℹ )tests [1-9]' "$log"; then
+    echo "node --test ran no test in $dir" >&2
+    rc=1
+  fi
+  if grep -Eq '^(# |ℹ )(skipped|todo) [1-9]' "$log"; then
+    echo "node --test skipped tests in $dir: a skip is a failure here" >&2
+    rc=1
+  fi
+  rm -f "$log"
+  return "$rc"
+}
+
 step "setup"
 bash scripts/setup.sh
 
@@ -21,7 +45,11 @@ step "rust: native tests"
 cargo test
 
 step "rust: wasm-bindgen-test in Node"
-wasm-pack test --node >/dev/null 2>&1 || wasm-pack test --node
+# Shown as it runs; the first failure fails the step, and so does a run of zero tests.
+wasm_log=$(mktemp)
+wasm-pack test --node 2>&1 | tee "$wasm_log"
+grep -Eq 'test result: ok\. [1-9][0-9]* passed' "$wasm_log" || { echo "wasm-pack test ran no test" >&2; exit 1; }
+rm -f "$wasm_log"
 
 step "build and pack"
 bash scripts/build.sh
@@ -33,7 +61,7 @@ step "js: the suite in every runtime, against the packed tarball"
 node js-tests/run-all.mjs
 
 step "js: Client against the WeChat API emulator (Node)"
-node --test --test-timeout=60000 js-tests/node/
+node_tests --test-timeout=60000 js-tests/node/
 
 step "js: many instances on one truth: redis-server, the emulator, 4 Node instances"
 node js-tests/multi/run-redis.mjs
@@ -51,7 +79,7 @@ step "js: the push handlers over HTTP (koa, Express, Deno, Bun, workerd examples
 node js-tests/handlers/run.mjs
 
 step "js: the browser debugger in headless Chromium (saves docs/debugger.png)"
-node --test --test-timeout=120000 js-tests/debugger/
+node_tests --test-timeout=120000 js-tests/debugger/
 
 step "js: the wechat-kf command line from the packed tarball (simulate against the examples)"
-node --test --test-timeout=120000 js-tests/cli/
+node_tests --test-timeout=120000 js-tests/cli/

@@ -255,14 +255,24 @@ fn check(name: &str, fields: &Fields, push: &Push) {
                 content: value_of(fields, "Content").into()
             }
         ),
-        "image" => {
-            assert!(matches!(&m.kind, Kind::Image { media_id, .. } if media_id == "media-1"))
-        }
-        "miniprogrampage" => {
-            assert!(
-                matches!(&m.kind, Kind::MiniProgramPage { page_path, .. } if page_path == "pages/index?x=1")
-            )
-        }
+        // Every typed field compared whole, so a field read from the wrong element fails.
+        "image" => assert_eq!(
+            m.kind,
+            Kind::Image {
+                pic_url: "http://mmbiz.qpic.cn/x?a=1&b=2".into(),
+                media_id: "media-1".into()
+            }
+        ),
+        "miniprogrampage" => assert_eq!(
+            m.kind,
+            Kind::MiniProgramPage {
+                title: "Title".into(),
+                app_id: "wxapp".into(),
+                page_path: "pages/index?x=1".into(),
+                thumb_url: "http://t/1.jpg".into(),
+                thumb_media_id: "thumb-1".into()
+            }
+        ),
         "user_enter_tempsession" => assert_eq!(
             m.kind,
             Kind::UserEnterTempSession {
@@ -289,7 +299,15 @@ fn check(name: &str, fields: &Fields, push: &Push) {
                 to_kf_account: "b@test".into()
             }
         ),
-        "business" => assert_eq!(m.business_id, Some(1)),
+        "business" => {
+            assert_eq!(m.business_id, Some(1));
+            assert_eq!(
+                m.kind,
+                Kind::Text {
+                    content: "this is a test".into()
+                }
+            );
+        }
         "unknown-type" | "unknown-event" => assert_eq!(m.kind, Kind::Other),
         _ => unreachable!(),
     }

@@ -3,17 +3,114 @@
 mod common;
 
 use common::{random_of, s, vectors};
-use wechat_kf::crypto::{hex_str, signature, AesKey, MessageCipher};
+use wechat_kf::crypto::{hex_str, signature, AesKey, Format, MessageCipher};
+use wechat_kf::message::Kind;
+use wechat_kf::push::{Limits, Mode, PushQuery, Receiver};
 use wechat_kf::WxBizMsgCrypt;
+
+/// The ids of the large vectors (their bodies take the host crypto path in Node, Deno and Bun).
+const LARGE: [&str; 2] = ["large-16k-fixed-random", "large-64k-fixed-random"];
 
 #[test]
 fn vector_file_matches_shared_copy() {
-    // The repository keeps a copy so a clone works alone; it must equal the shared original.
-    let shared = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../shared/vectors/wxbizmsgcrypt.json");
-    if let Ok(original) = std::fs::read_to_string(shared) {
-        assert_eq!(original, include_str!("../vectors/wxbizmsgcrypt.json"));
+    // The repository keeps a copy so a clone works alone; it must equal the shared original
+    // (checked out beside the repository as ../shared). Either file missing is a failure, never
+    // a silent pass.
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let read = |path: std::path::PathBuf| {
+        std::fs::read_to_string(&path)
+            .unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()))
+    };
+    let original = read(root.join("../shared/vectors/wxbizmsgcrypt.json"));
+    let copy = read(root.join("vectors/wxbizmsgcrypt.json"));
+    assert!(
+        original == copy,
+        "vectors/wxbizmsgcrypt.json differs from ../shared/vectors/wxbizmsgcrypt.json: copy the shared file"
+    );
+}
+
+#[test]
+fn large_vectors_are_present_and_large() {
+    for id in LARGE {
+        let v = vectors()
+            .into_iter()
+            .find(|v| v["id"] == id)
+            .unwrap_or_else(|| panic!("vector {id} missing"));
+        assert!(s(&v, "plaintext").len() >= 16_000, "{id}");
+        assert!(random_of(&v).is_some(), "{id} gives its random bytes");
+        assert!(v["msgSignature"].is_string(), "{id} has a msg_signature");
     }
+}
+
+#[test]
+fn every_signed_vector_through_the_receiver() {
+    // The whole push pipeline (limits, signature, decryption, parsing) on each vector wrapped
+    // as the platform sends it in safe mode, XML and JSON.
+    let mut large = 0;
+    for v in vectors()
+        .iter()
+        .filter(|v| v["kind"] == "crypt" && v["msgSignature"].is_string())
+    {
+        let plain = s(v, "plaintext");
+        if !plain.starts_with("<xml>") || !plain.contains("<MsgType>") {
+            continue;
+        }
+        let receiver = Receiver::new(
+            WxBizMsgCrypt::new(s(v, "token"), s(v, "encodingAESKey"), s(v, "appId")).unwrap(),
+            Limits::default(),
+        );
+        let encrypt = s(v, "encrypt");
+        let xml = format!(
+            "<xml><ToUserName><![CDATA[gh_x]]></ToUserName><Encrypt><![CDATA[{encrypt}]]></Encrypt></xml>"
+        );
+        let json = format!(r#"{{"ToUserName":"gh_x","Encrypt":"{encrypt}"}}"#);
+        let ts: u64 = s(v, "timestamp").parse().unwrap();
+        for (body, format) in [(xml, Format::Xml), (json, Format::Json)] {
+            let push = receiver
+                .receive(
+                    &PushQuery {
+                        timestamp: Some(s(v, "timestamp")),
+                        nonce: Some(s(v, "nonce")),
+                        encrypt_type: Some("aes"),
+                        msg_signature: Some(s(v, "msgSignature")),
+                        ..PushQuery::default()
+                    },
+                    body.as_bytes(),
+                    None,
+                    ts,
+                )
+                .unwrap_or_else(|e| panic!("{}: {e}", v["id"]));
+            assert_eq!(push.mode, Mode::Safe, "{}", v["id"]);
+            assert_eq!(push.format, format, "{}", v["id"]);
+            if LARGE.contains(&v["id"].as_str().unwrap()) {
+                let content = plain
+                    .split("<Content><![CDATA[")
+                    .nth(1)
+                    .and_then(|rest| rest.split("]]></Content>").next())
+                    .unwrap();
+                let msg_id = plain
+                    .split("<MsgId>")
+                    .nth(1)
+                    .and_then(|rest| rest.split("</MsgId>").next())
+                    .unwrap();
+                let m = &push.message;
+                assert_eq!(
+                    m.kind,
+                    Kind::Text {
+                        content: content.into()
+                    },
+                    "{}",
+                    v["id"]
+                );
+                assert_eq!(m.msg_id.as_deref(), Some(msg_id), "{}", v["id"]);
+                assert_eq!(m.from_user_name, "oia2TjuEGTNoeX76QEjQNrcURxG8");
+                assert_eq!(m.to_user_name, "gh_7f083739789a");
+                assert_eq!(m.create_time, ts);
+                large += 1;
+            }
+        }
+    }
+    assert_eq!(large, 4, "both large vectors, in XML and JSON");
 }
 
 #[test]
@@ -29,7 +126,7 @@ fn crypt_vectors_decrypt() {
         assert_eq!(out.receive_id, s(v, "appId"), "{}", v["id"]);
         count += 1;
     }
-    assert_eq!(count, 9);
+    assert_eq!(count, 11);
 }
 
 #[test]
@@ -43,7 +140,7 @@ fn crypt_vectors_reencrypt_exactly() {
         assert_eq!(encrypted, s(v, "encrypt"), "{}", v["id"]);
         count += 1;
     }
-    assert_eq!(count, 9, "every crypt vector gives its random bytes");
+    assert_eq!(count, 11, "every crypt vector gives its random bytes");
 }
 
 #[test]
@@ -76,7 +173,7 @@ fn crypt_vectors_msg_signature() {
             .unwrap();
         count += 1;
     }
-    assert_eq!(count, 7);
+    assert_eq!(count, 9);
 }
 
 #[test]

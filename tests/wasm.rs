@@ -86,3 +86,35 @@ fn js_defaults_draw_random_and_time() {
     let envelope = c.encrypt_message("x".into(), JsValue::UNDEFINED).unwrap();
     assert!(envelope.contains("<TimeStamp>") && envelope.contains("<Nonce>"));
 }
+
+#[wasm_bindgen_test]
+fn signature_and_app_id_compared_whole_inside_wasm() {
+    use wechat_kf::crypto::{hex_str, signature, signature_matches};
+    let expected = signature("tok", "1", "2", Some("x"));
+    let good = hex_str(&expected).to_string();
+    assert!(signature_matches(&expected, &good));
+    for index in [0, 1, 19, 20, 38, 39] {
+        let mut bad = good.as_bytes().to_vec();
+        bad[index] = if bad[index] == b'0' { b'1' } else { b'0' };
+        assert!(
+            !signature_matches(&expected, core::str::from_utf8(&bad).unwrap()),
+            "digit {index}"
+        );
+    }
+    let mut twice = good.as_bytes().to_vec();
+    twice[3] ^= 1;
+    twice[30] ^= 1;
+    assert!(!signature_matches(
+        &expected,
+        core::str::from_utf8(&twice).unwrap()
+    ));
+
+    let key = "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG";
+    let ours = WxBizMsgCrypt::new("tok", key, "wxapp").unwrap();
+    for other in ["wxapq", "WXAPP", "wxapp0", "wxap"] {
+        let c = WxBizMsgCrypt::new("tok", key, other).unwrap();
+        let theirs = c.encrypt("hi", &[7; 16]).unwrap();
+        let err = ours.decrypt(&theirs).unwrap_err();
+        assert_eq!(err.code(), -40005, "{other}");
+    }
+}

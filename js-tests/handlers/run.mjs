@@ -23,7 +23,6 @@ const KEY = 'kWxPEV2UEDyxWpmPdKC3F4dgPDmOvfKX1HGnEUDS1aR';
 const APP_ID = 'wx0000000000emulator'; // the emulator's default appId
 const APP_SECRET = 'emulator-app-secret';
 const REPLY_TIMEOUT_MS = 300;
-const SLOW_MS = 1500;
 
 const args = parseArgs(process.argv.slice(2));
 const selected = args.only ? args.only.split(',') : TARGETS;
@@ -56,6 +55,7 @@ for (const target of selected) {
   } finally {
     await cleanup();
   }
+  if (r.passed + r.failed === 0) r.failed++, r.failures.push('ran no check');
   console.log(`${target}: ${r.passed} passed, ${r.failed} failed`);
   for (const f of r.failures) console.log(`  FAIL ${f.replace(/\n/g, '\n       ')}`);
   passed += r.passed;
@@ -64,7 +64,7 @@ for (const target of selected) {
 await new Promise((r) => proxy.close(r));
 await emulator.close();
 console.log(`${passed} passed, ${failed} failed`);
-process.exit(failed === 0 ? 0 : 1);
+process.exit(failed === 0 && passed > 0 ? 0 : 1);
 
 // ---- the checks -------------------------------------------------------------------------------
 
@@ -126,7 +126,10 @@ async function runChecks(target, base, r) {
   await check('slow callback: answered in time, finished in the background', async () => {
     const user = openid('slow');
     await userActs(user);
-    proxy.delayMs = SLOW_MS;
+    // The proxy holds the callback's send until the test has its answer: the answer arriving
+    // at all shows the handler did not wait for the callback, whatever the machine's load.
+    let release;
+    proxy.hold = new Promise((r) => { release = r; });
     try {
       const t0 = Date.now();
       const res = await post(url, push({ user, format: 'xml', content: 'slow' }));
@@ -134,11 +137,14 @@ async function runChecks(target, base, r) {
       const took = Date.now() - t0;
       eq(res.status, 200);
       eq(text, 'success');
-      if (took > REPLY_TIMEOUT_MS + 700) throw new Error(`answered after ${took} ms`);
+      // The platform gives up after 5 s; the budget here is REPLY_TIMEOUT_MS.
+      if (took >= 5000) throw new Error(`answered after ${took} ms`);
       eq((await sendsTo(user)).length, 0);
-      await waitForSends(user, 1, '我知道了', SLOW_MS + 4000);
+      release();
+      await waitForSends(user, 1, '我知道了', 15_000);
     } finally {
-      proxy.delayMs = 0;
+      release();
+      proxy.hold = null;
     }
   });
 
@@ -229,7 +235,7 @@ async function sendsTo(openid) {
   return requests.filter((r) => r.json && r.json.touser === openid);
 }
 
-async function waitForSends(openid, n, content, ms = 5000) {
+async function waitForSends(openid, n, content, ms = 15_000) {
   const until = Date.now() + ms;
   for (;;) {
     const sends = await sendsTo(openid);
@@ -249,13 +255,13 @@ function sleep(ms) { return new Promise((r) => setTimeout(r, ms)); }
 
 // ---- servers ------------------------------------------------------------------------------------
 
-/** Forwards to the emulator, holding custom/send requests for `delayMs` (a slow API). */
+/** Forwards to the emulator, holding custom/send requests while `hold` (a promise) is set (a slow API). */
 function startDelayProxy(targetPort) {
   const server = createServer((req, res) => {
     const chunks = [];
     req.on('data', (c) => chunks.push(c));
     req.on('end', async () => {
-      if (server.delayMs && req.url.startsWith('/cgi-bin/message/custom/send')) await sleep(server.delayMs);
+      if (server.hold && req.url.startsWith('/cgi-bin/message/custom/send')) await server.hold;
       const out = httpRequest({ host: '127.0.0.1', port: targetPort, path: req.url, method: req.method, headers: req.headers }, (up) => {
         res.writeHead(up.statusCode, up.headers);
         up.pipe(res);
@@ -264,7 +270,7 @@ function startDelayProxy(targetPort) {
       out.end(Buffer.concat(chunks));
     });
   });
-  server.delayMs = 0;
+  server.hold = null;
   return new Promise((resolve) => server.listen(0, '127.0.0.1', () => { server.port = server.address().port; resolve(server); }));
 }
 

@@ -1,0 +1,141 @@
+// Large bodies, which Node hands to the host's crypto (pkg/node-crypto.js on node:crypto):
+// the known-answer vectors of 16 KB and 64 KB, the host path shown to be taken, and bodies of
+// many sizes cross-checked both ways with two independent implementations, `wechat-crypto`
+// and `@wecom/crypto`. Uses the built package (pkg/node.js; WECHAT_KF_PKG overrides).
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import * as wecom from '@wecom/crypto';
+
+const require = createRequire(import.meta.url);
+const WechatCrypto = require('wechat-crypto');
+
+const entry = process.env.WECHAT_KF_PKG ?? new URL('../../pkg/node.js', import.meta.url).href;
+const lib = await import(entry);
+const glue = await import(new URL('./wechat_kf.js', entry).href);
+const { nodeHostCrypto } = await import(new URL('./node-crypto.js', entry).href);
+const { WXBizMsgCrypt, Receiver } = lib;
+
+const { vectors } = JSON.parse(readFileSync(new URL('../../vectors/wxbizmsgcrypt.json', import.meta.url), 'utf8'));
+const LARGE = ['large-16k-fixed-random', 'large-64k-fixed-random'].map((id) => {
+  const v = vectors.find((x) => x.id === id);
+  assert.ok(v, `vector ${id} missing from vectors/wxbizmsgcrypt.json`);
+  return v;
+});
+
+/**
+ * Runs fn with the host crypto wrapped (instances made inside fn use the wrapper) to count its calls (the package's own object again
+ * after). Every call must succeed: a host call that answers false makes the core fall back to
+ * its own engine, which would hide a broken node-crypto.js behind right answers.
+ */
+function countingHost(fn) {
+  const calls = { aes256CbcDecrypt: 0, aes256CbcEncrypt: 0, sha1: 0 };
+  const refused = [];
+  const wrap = (name) => (...a) => {
+    calls[name]++;
+    const ok = nodeHostCrypto[name](...a);
+    if (ok !== true) refused.push(name);
+    return ok;
+  };
+  glue.__registerHostCrypto({
+    minLen: nodeHostCrypto.minLen,
+    aes256CbcDecrypt: wrap('aes256CbcDecrypt'),
+    aes256CbcEncrypt: wrap('aes256CbcEncrypt'),
+    sha1: wrap('sha1'),
+  });
+  try {
+    fn();
+  } finally {
+    glue.__registerHostCrypto(nodeHostCrypto);
+  }
+  assert.deepEqual(refused, [], 'a host call answered false (the core fell back)');
+  return calls;
+}
+
+test('the large vectors go through node-crypto.js and give the exact known answers', () => {
+  for (const v of LARGE) {
+    const calls = countingHost(() => {
+      const crypt = new WXBizMsgCrypt({ token: v.token, encodingAESKey: v.encodingAESKey, appId: v.appId });
+      const out = crypt.decrypt(v.encrypt);
+      assert.equal(out.plaintext, v.plaintext, v.id);
+      assert.equal(out.appId, v.appId, v.id);
+      assert.equal(crypt.encrypt(v.plaintext, new TextEncoder().encode(v.random)), v.encrypt, v.id);
+      assert.equal(crypt.msgSignature(v.timestamp, v.nonce, v.encrypt), v.msgSignature, v.id);
+    });
+    assert.ok(calls.aes256CbcDecrypt >= 1, `${v.id}: host decrypt used`);
+    assert.ok(calls.aes256CbcEncrypt >= 1, `${v.id}: host encrypt used`);
+    assert.ok(calls.sha1 >= 1, `${v.id}: host SHA-1 used`);
+  }
+});
+
+test('the large vectors as whole pushes through Receiver (host path)', () => {
+  for (const v of LARGE) {
+    let receiver;
+    const body = `<xml><ToUserName><![CDATA[gh_7f083739789a]]></ToUserName><Encrypt><![CDATA[${v.encrypt}]]></Encrypt></xml>`;
+    const query = { timestamp: v.timestamp, nonce: v.nonce, encrypt_type: 'aes', msg_signature: v.msgSignature };
+    const calls = countingHost(() => {
+      receiver = new Receiver({ token: v.token, encodingAESKey: v.encodingAESKey, appId: v.appId, now: () => Number(v.timestamp) * 1000 });
+      const push = receiver.receive({ query, body });
+      assert.equal(push.mode, 'safe');
+      assert.equal(push.message.content, /<Content><!\[CDATA\[([\s\S]*?)\]\]><\/Content>/.exec(v.plaintext)[1]);
+      assert.equal(push.message.msgId, /<MsgId>(\d+)<\/MsgId>/.exec(v.plaintext)[1]);
+      // One digit of the signature wrong: refused, on the host path too.
+      const bad = v.msgSignature.slice(0, -1) + (v.msgSignature.endsWith('0') ? '1' : '0');
+      assert.throws(() => receiver.receive({ query: { ...query, msg_signature: bad }, body }), (e) => e.code === -40001);
+    });
+    assert.ok(calls.sha1 >= 1 && calls.aes256CbcDecrypt >= 1, `${v.id}: host path used`);
+    receiver.free();
+  }
+});
+
+test('the large vectors with wechat-crypto and @wecom/crypto (the vectors themselves are right)', () => {
+  for (const v of LARGE) {
+    const theirs = new WechatCrypto(v.token, v.encodingAESKey, v.appId);
+    const opened = theirs.decrypt(v.encrypt);
+    assert.equal(opened.message, v.plaintext);
+    assert.equal(opened.id, v.appId);
+    assert.equal(theirs.getSignature(v.timestamp, v.nonce, v.encrypt), v.msgSignature);
+    const w = wecom.decrypt(v.encodingAESKey, v.encrypt);
+    assert.equal(w.message, v.plaintext);
+    assert.equal(w.id, v.appId);
+    assert.equal(wecom.getSignature(v.token, v.timestamp, v.nonce, v.encrypt), v.msgSignature);
+  }
+});
+
+/** Deterministic text of `size` UTF-16 units with ASCII, CJK, emoji and XML specials. */
+function text(size, seed) {
+  const pieces = ['a', 'Z', '0', ' ', '\n', '<', '>', '&', '"', '中', '文', '客服', '😀', 'é', '+', '/'];
+  let s = seed >>> 0;
+  let out = '';
+  while (out.length < size) {
+    s ^= s << 13; s >>>= 0; s ^= s >>> 17; s ^= s << 5; s >>>= 0;
+    out += pieces[s % pieces.length];
+  }
+  return out;
+}
+
+test('bodies from 1 KB to 200 KB cross-checked both ways with wechat-crypto and @wecom/crypto', () => {
+  const token = 'crossCheckToken';
+  const key = 'kWxPEV2UEDyxWpmPdKC3F4dgPDmOvfKX1HGnEUDS1aR';
+  const appId = 'wx5823bf96d3bd56c7';
+  const theirs = new WechatCrypto(token, key, appId);
+  const sizes = [1000, 1023, 1024, 1025, 4096, 16 * 1024 + 7, 65_536, 200_000];
+  const calls = countingHost(() => {
+    // Made inside: an instance keeps the host crypto registered when it was made.
+    const ours = new WXBizMsgCrypt({ token, encodingAESKey: key, appId });
+    sizes.forEach((size, i) => {
+      const msg = text(size, 1000 + i);
+      // ours -> theirs
+      const encrypted = ours.encrypt(msg);
+      assert.equal(theirs.decrypt(encrypted).message, msg, `wechat-crypto opens ours (${size})`);
+      assert.equal(wecom.decrypt(key, encrypted).message, msg, `@wecom/crypto opens ours (${size})`);
+      assert.equal(ours.msgSignature('1700000000', '42', encrypted), theirs.getSignature('1700000000', '42', encrypted));
+      assert.equal(ours.msgSignature('1700000000', '42', encrypted), wecom.getSignature(token, '1700000000', '42', encrypted));
+      // theirs -> ours
+      assert.equal(ours.decrypt(theirs.encrypt(msg)).plaintext, msg, `ours opens wechat-crypto's (${size})`);
+      assert.equal(ours.decrypt(wecom.encrypt(key, msg, appId)).plaintext, msg, `ours opens @wecom/crypto's (${size})`);
+    });
+  });
+  assert.ok(calls.aes256CbcEncrypt >= 1 && calls.aes256CbcDecrypt >= 1 && calls.sha1 >= 1, 'host path used');
+});
