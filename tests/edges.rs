@@ -222,7 +222,10 @@ fn mode_names_and_limits_accessor() {
 
 #[test]
 fn an_empty_nonce_or_timestamp_is_an_invalid_query_even_when_signed() {
-    let r = receiver(Limits::default());
+    let r = receiver(Limits {
+        allow_plaintext: true,
+        ..Limits::default()
+    });
     let body = "<xml><ToUserName><![CDATA[gh]]></ToUserName><FromUserName><![CDATA[o]]></FromUserName><CreateTime>1</CreateTime><MsgType><![CDATA[text]]></MsgType><Content><![CDATA[x]]></Content></xml>";
     let ts = NOW.to_string();
     let sig = hex_str(&signature("edge-token", &ts, "", None)).to_string();
@@ -243,6 +246,7 @@ fn the_json_depth_limit_applies_to_json_bodies_only() {
     // XML with CDATA has brackets ("<![CDATA[") that a JSON depth scan would count.
     let limits = Limits {
         max_json_depth: 1,
+        allow_plaintext: true,
         ..Limits::default()
     };
     let r = receiver(limits);

@@ -195,6 +195,7 @@ fn json_depth_limit_through_the_receiver() {
             WxBizMsgCrypt::new(TOKEN, KEY, APP_ID).unwrap(),
             Limits {
                 max_json_depth: max,
+                allow_plaintext: true,
                 ..Limits::default()
             },
         )
