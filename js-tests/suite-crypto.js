@@ -88,7 +88,10 @@ export async function runCryptoSuite(lib, { vectors, log = () => {} }) {
       }
       if (v.plaintext.startsWith('<xml>') && xmlField(v.plaintext, 'MsgType') !== undefined) {
         // The whole push (limits, signature, decryption, parsing) through Receiver.
-        const receiver = new Receiver({ token: v.token, encodingAESKey: v.encodingAESKey, appId: v.appId, now: () => Number(v.timestamp) * 1000 });
+        // easywechat-pad21 carries a made-up CreateTime years before its timestamp: the signed
+        // CreateTime window (checked in suite-inbound.js) is off for it alone.
+        const maxSkewSeconds = v.id === 'easywechat-pad21' ? 0 : undefined;
+        const receiver = new Receiver({ token: v.token, encodingAESKey: v.encodingAESKey, appId: v.appId, maxSkewSeconds, now: () => Number(v.timestamp) * 1000 });
         const query = { timestamp: v.timestamp, nonce: v.nonce, encrypt_type: 'aes', msg_signature: v.msgSignature };
         for (const [name, body] of [['xml', xml], ['json', json]]) {
           c.check(`vector ${v.id}: Receiver.receive (${name})`, () => {
