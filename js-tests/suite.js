@@ -4,8 +4,9 @@ import { runCryptoSuite } from './suite-crypto.js';
 import { runInboundSuite } from './suite-inbound.js';
 import { runOutboundSuite } from './suite-outbound.js';
 import { runStoreSuite } from './suite-stores.js';
+import { runCloudSuite } from './suite-cloud.js';
 
-const parts = [runCryptoSuite, runInboundSuite, runOutboundSuite, runStoreSuite];
+const parts = [runCryptoSuite, runInboundSuite, runOutboundSuite, runStoreSuite, runCloudSuite];
 
 export async function runSuite(lib, { vectors, log = () => {} }) {
   if (typeof lib.init === 'function') await lib.init();

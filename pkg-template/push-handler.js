@@ -2,13 +2,14 @@
 // verify and parse the push, de-duplicate, run the user's callback within the reply budget,
 // and decide the answer. The Web handler and the Node adapters only do the I/O around it.
 import { Receiver } from './receiver.js';
+import { cloudReceiverFor } from './cloud-receiver.js';
 import { dedupClaims } from './dedup.js';
 import { WxkfError } from './errors.js';
 
 const TEXT = 'text/plain; charset=utf-8';
 const UNAUTHORIZED = new Set([
   'ValidateSignature', 'TimestampOutOfWindow', 'ValidateAppId', 'DecryptAes', 'IllegalBuffer',
-  'DecodeBase64', 'PlaintextRefused',
+  'DecodeBase64', 'PlaintextRefused', 'UntrustedSource',
 ]);
 
 /** HTTP status for a failure: 413 too large, 401 not authentic (or not for us), else 400. */
@@ -42,7 +43,7 @@ export function createProcessor(options = {}) {
   if (typeof onMessage !== 'function') {
     throw new WxkfError('onMessage must be a function (message, push) => reply', -41006, 'InvalidOption');
   }
-  const receiver = options.receiver ?? new Receiver({
+  const receiver = cloudReceiverFor(options) ?? options.receiver ?? new Receiver({
     token: options.token,
     encodingAESKey: options.encodingAESKey,
     appId: options.appId,
@@ -59,6 +60,7 @@ export function createProcessor(options = {}) {
 
   /** The answer the callback's return value asks for. */
   function replyFor(value, push) {
+    push.checkReply?.(value); // Cloud Hosting: no passive replies unless cloudHosting.passiveReplies
     if (value === undefined || value === null || value === '' || value === 'success') return answer(200, 'success');
     if (value === 'transfer' || value === 'transfer_customer_service') {
       const r = push.transferReply();
@@ -72,7 +74,7 @@ export function createProcessor(options = {}) {
 
   /**
    * req: { method, query, body?: () => Promise<Uint8Array|string>, contentType?, contentLength?,
-   *        waitUntil?(promise) }
+   *        headers? (Headers or a Node headers object; Cloud Hosting reads x-wx-*), waitUntil?(promise) }
    * Returns { status, body, contentType }.
    */
   async function process(req) {
@@ -97,11 +99,12 @@ export function createProcessor(options = {}) {
         throw new WxkfError(`the body is larger than ${max} bytes`, -41002, 'BodyTooLarge');
       }
       const body = await req.body(max);
-      push = receiver.receive({ query: req.query, body, contentType: req.contentType });
+      push = receiver.receive({ query: req.query, body, contentType: req.contentType, headers: req.headers });
     } catch (e) {
       report(e, { phase: 'receive' });
       return failure(e);
     }
+    if (push.probe) return answer(200, 'success'); // Cloud Hosting's CheckContainerPath probe
 
     const key = push.dedupKey;
     // Fails open: a store error is reported (phase 'dedup') and the push is handled.
