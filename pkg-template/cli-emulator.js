@@ -4,7 +4,7 @@ import { UsageError, integer, parse } from './cli-options.js';
 
 export const emulator = {
   summary: 'start the local emulator of the WeChat HTTP API (tokens, send window, kf, media, chatbot)',
-  help: `usage: wechat-kf emulator [--port 8081] [--host 127.0.0.1] [--app-id ID] [--app-secret S]
+  help: `usage: wechat-kf emulator [--port 8081] [--host 127.0.0.1] [--app-id ID] [--app-secret S] [--cloud-hosting]
 
 Serves the WeChat API on http://HOST:PORT for tests and development (--port 0: any free
 port): /cgi-bin/token and stable_token, custom/send with the send-window rules (45015,
@@ -15,9 +15,13 @@ POST /__emulator/push pushes a message to your URL. Runs until interrupted (Ctrl
 
 The appId and secret default to the emulator's own (wx0000000000emulator /
 emulator-app-secret); --app-id / --app-secret or WECHAT_KF_APP_ID / WECHAT_KF_APP_SECRET
-change them.`,
+change them.
+
+--cloud-hosting: as seen from a WeChat Cloud Hosting container with the open API service
+(开放接口服务) on: calls without a token are accepted. In every mode cloudbase_access_token
+is accepted for tokens from POST /__emulator/cloudbase-token.`,
   async run(argv, { lib, out, env = process.env }) {
-    const v = parse(argv, { port: { type: 'string' }, host: { type: 'string' }, 'app-id': { type: 'string' }, 'app-secret': { type: 'string' } });
+    const v = parse(argv, { port: { type: 'string' }, host: { type: 'string' }, 'app-id': { type: 'string' }, 'app-secret': { type: 'string' }, 'cloud-hosting': { type: 'boolean' } });
     if (v.help) return out(this.help);
     const port = integer(v, 'port', 8081);
     if (port > 65535) throw new UsageError(`--port must be at most 65535, got ${port}`);
@@ -27,6 +31,7 @@ change them.`,
     const appSecret = v['app-secret'] ?? env.WECHAT_KF_APP_SECRET;
     if (appId) options.appId = appId;
     if (appSecret) options.appSecret = appSecret;
+    if (v['cloud-hosting']) options.cloudHosting = true;
     let emu;
     try {
       emu = await start(options);
