@@ -1,6 +1,6 @@
 // Runtime-agnostic assertions on the inbound API: Receiver (every mode × format × type, from
 // the vectors and from the package's own encryption), replay window, hostile bodies, replies,
-// MemoryDedupStore and the Web handler in process. Standard JS only (Request/Response,
+// dedup claims through a Store and the Web handler in process. Standard JS only (Request/Response,
 // TextEncoder, URLSearchParams, setTimeout).
 import { makeChecker } from './check.js';
 
@@ -341,6 +341,20 @@ export async function runInboundSuite(lib, { vectors, log = () => {} }) {
     await post(noDedup, req);
     await post(noDedup, req);
     c.assertEq(off, 2);
+    // The former { claim, release } objects still work as `dedup`.
+    const seen = new Set();
+    const log = [];
+    let legacyCalls = 0;
+    const legacy = createHandler({
+      token: TOKEN, encodingAESKey: KEY, appId: APP, now: nowMs,
+      dedup: { claim: (k, ttl) => { log.push(ttl > 0 ? 'claim' : `claim with ttl ${ttl}`); return seen.has(k) ? false : (seen.add(k), true); }, release: (k) => { log.push('release'); seen.delete(k); } },
+      onMessage: () => { legacyCalls++; if (legacyCalls === 1) throw new Error('once'); },
+    });
+    c.assertEq((await post(legacy, req)).status, 500);
+    c.assertEq((await post(legacy, req)).status, 200);
+    c.assertEq((await post(legacy, req)).status, 200);
+    c.assertEq(legacyCalls, 2);
+    c.assertEq(log.join(), 'claim,release,claim,claim');
   });
 
   await c.checkAsync('store: failing or hanging stores fail open, reported with phase dedup', async () => {

@@ -23,6 +23,7 @@ export class TokenCache {
   #store; #key; #lockKey; #forceKey; #fetch; #now; #marginMs; #timeoutMs; #lockMs; #forceMs;
   #pollMs; #report;
   #local = null; // { value, expiresAt, raw }
+  #failed = []; // the last tokens the platform refused here: never taken from the cache again
   #inflight = null;
   #storeDownUntil = 0;
   #lastLocalForce = -Infinity;
@@ -69,6 +70,10 @@ export class TokenCache {
 
   /** Forgets `value` here and in the store, only if it is still the cached token. */
   async drop(value) {
+    if (value !== undefined && !this.#failed.includes(value)) {
+      this.#failed.push(value);
+      if (this.#failed.length > 8) this.#failed.shift();
+    }
     const local = this.#local;
     if (value === undefined) {
       this.#local = null;
@@ -117,6 +122,8 @@ export class TokenCache {
       return null;
     }
     if (typeof parsed?.value !== 'string' || typeof parsed.expiresAt !== 'number') return null;
+    // Refused here already, still cached (another caller's delete not done yet): not again.
+    if (this.#failed.includes(parsed.value)) return null;
     const entry = { value: parsed.value, expiresAt: parsed.expiresAt, raw };
     if (!this.#fresh(entry)) return null;
     this.#local = entry;
@@ -172,6 +179,7 @@ export class TokenCache {
 
   async #fetchAndKeep(force, share) {
     const got = await this.#fetch(force);
+    this.#failed = this.#failed.filter((v) => v !== got.value); // freshly issued: try it again
     if (got.expiresIn === undefined) return got.value; // the user's function is the cache
     const now = this.#now();
     const lifetimeMs = (Number(got.expiresIn) || 7200) * 1000;

@@ -22,7 +22,8 @@
 //          `concurrency` requests in flight, copies interleaved (retries land while the first
 //          delivery may still be running).
 //   handledReport(instances, pushes, { keyOf? })
-//       -> { handled, distinct, duplicates, missing, errors: string[] } from /__test/handled
+//       -> { handled (of these pushes), distinct (all keys seen), duplicates, missing, errors: string[] }
+//          from /__test/handled
 //          (keyOf(push) -> dedupKey; default `msg:<toUser>:<id>`).
 //   apiStorm(instances, n) -> { ok, failed, codes }  n concurrent calls on every instance.
 //   sendStorm(instances, openid, total) -> { sent, refused: { [code]: count } }  `total` sends
@@ -136,8 +137,10 @@ export async function handledReport(instances, pushes, { keyOf = (p) => `msg:${p
   }
   let duplicates = 0;
   let missing = 0;
+  handled = 0; // of these pushes only
   for (const p of pushes) {
     const n = counts.get(keyOf(p)) ?? 0;
+    handled += n;
     if (n === 0) missing++;
     if (n > 1) duplicates += n - 1;
   }

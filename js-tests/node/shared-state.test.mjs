@@ -28,7 +28,7 @@ const stable = (force = false) => post('/cgi-bin/stable_token', {
   grant_type: 'client_credential', appid: emu.state.config.appId, secret: emu.state.config.appSecret, force_refresh: force,
 });
 const plainToken = async () => (await fetch(`${emu.url}/cgi-bin/token?grant_type=client_credential&appid=${emu.state.config.appId}&secret=${emu.state.config.appSecret}`)).json();
-const kfList = async (token) => (await fetch(`${emu.url}/cgi-bin/customservice/getkflist?access_token=${token}`)).json();
+const kfList = async (token) => { const r = await (await fetch(`${emu.url}/cgi-bin/customservice/getkflist?access_token=${token}`)).json(); return { errcode: r.errcode ?? 0 }; };
 
 before(async () => {
   emu = await start({ port: 0, lib });
@@ -166,4 +166,28 @@ test('a send failing below the platform gives its window slot back', { timeout: 
   await control('fault', { path: '/cgi-bin/message/custom/send', errcode: 40003, times: 1 });
   await assert.rejects(c.sendText({ touser: 'u', content: 'y' }), (e) => e.code === 40003);
   assert.equal((await window.check('u')).remaining, 1);
+});
+
+test('wechat-kf/redis loads with require() and import, and refuses what is not a Redis client', async () => {
+  const { createRequire } = await import('node:module');
+  const dir = new URL('../../pkg/', import.meta.url);
+  const viaRequire = createRequire(import.meta.url)(new URL('redis.js', dir).pathname);
+  const viaImport = await import(new URL('redis.js', dir).href);
+  assert.equal(typeof viaRequire.redisStore, 'function');
+  assert.equal(viaRequire.redisStore, viaImport.redisStore);
+  assert.throws(() => viaImport.redisStore({}), (e) => e instanceof WxkfError && e.code === -41006);
+});
+
+test('a refresh lock left by a crashed holder expires: the others take over', { timeout: 20000 }, async () => {
+  const store = new MemoryStore();
+  const appId = emu.state.config.appId;
+  assert.equal(store.setIfAbsent(`token-lock:${appId}`, 'crashed-instance', 400), true);
+  const c = new Client({ ...creds(), store });
+  const t0 = Date.now();
+  const token = await c.getAccessToken();
+  assert.ok(Date.now() - t0 >= 350, 'waited for the lock to expire');
+  assert.equal(typeof token, 'string');
+  assert.equal(c.tokenRequests, 1);
+  assert.equal(store.get(`token-lock:${appId}`), null, 'its own lock released');
+  assert.equal(JSON.parse(store.get(`token:${appId}`)).value, token);
 });
