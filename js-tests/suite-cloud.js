@@ -220,5 +220,15 @@ export async function runCloudSuite(lib, { log = () => {} }) {
     c.assertTrue(e.message.includes('ENOENT'), 'says why');
   });
 
+  await c.checkAsync("cloud Client: 'file' with the runtime's own file reading (or a clear error where there is none)", async () => {
+    const p = platform(new Set());
+    const canRead = typeof globalThis.Deno?.readTextFile === 'function' || typeof globalThis.process?.getBuiltinModule === 'function';
+    const client = new Client({ cloudHosting: { tokenSource: 'file', tokenFile: '/nonexistent-wechat-kf/cloudbase_access_token' }, fetch: p.fetch, retries: 0 });
+    const e = await errorOf(() => client.sendText(send));
+    c.assertEq(e?.code, canRead ? -42004 : -41006);
+    c.assertTrue(e.message.includes(canRead ? '/nonexistent-wechat-kf/' : 'cloudHosting.readFile'), 'says what to fix');
+    c.assertEq(p.urls.length, 0);
+  });
+
   return c.result();
 }

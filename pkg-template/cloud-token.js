@@ -72,6 +72,7 @@ export function cloudTokens(cloudHosting, options, now) {
       try {
         text = await readFile(tokenFile);
       } catch (e) {
+        if (e instanceof WxkfError) throw e; // no way to read files in this runtime
         throw new WxkfError(`cannot read the Cloud Hosting token file ${tokenFile} (${e?.code ?? e?.message ?? e}): `
           + 'is the token file mounted (微信令牌) for this service?', -42004, 'Transport', { retryable: false });
       }
