@@ -174,6 +174,7 @@ export async function runCloudSuite(lib, { log = () => {} }) {
     c.assertEq(p.urls.length, 1);
     c.assertEq(p.urls[0], 'http://api.weixin.qq.com/cgi-bin/message/custom/send');
     c.assertEq(client.tokenRequests, 0);
+    c.assertEq((await errorOf(() => client.getAccessToken()))?.code, -41006);
   });
 
   await c.checkAsync("cloud Client: 'request' sends the request's token as cloudbase_access_token", async () => {
@@ -207,6 +208,7 @@ export async function runCloudSuite(lib, { log = () => {} }) {
     c.assertEq(reads.join(), '/mnt/token');
     await client.sendText(send);
     c.assertEq(reads.length, 1); // cached within recheckMs
+    c.assertEq(await client.getAccessToken(), 'FILE_2');
     const other = new Client({
       cloudHosting: { tokenSource: 'file', readFile: async (path) => { reads.push(path); return reads.length > 2 ? 'FILE_2' : 'FILE_OLD'; } },
       fetch: p.fetch, baseUrl: 'http://127.0.0.1:9',

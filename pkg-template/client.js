@@ -116,7 +116,14 @@ export class Client {
    * one instance at a time. forceRefresh asks the platform for a new one (force_refresh).
    */
   async getAccessToken({ forceRefresh = false } = {}) {
-    if (this.#cloud) return this.#cloud.token();
+    if (this.#cloud) {
+      const token = await this.#cloud.token();
+      if (token === null) {
+        throw new WxkfError("cloudHosting tokenSource 'open-api' has no token: the open API service adds the credential on the "
+          + "platform's link (use tokenSource 'file' or 'request' where a token is needed)", -41006, 'InvalidOption', { option: 'cloudHosting.tokenSource' });
+      }
+      return token;
+    }
     return this.#tokens.get({ force: forceRefresh, ungated: !!this.#tokenFn });
   }
 

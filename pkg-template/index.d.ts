@@ -753,6 +753,11 @@ export interface Client {
    * @throws WxkfError -41006 without cloudHosting tokenSource 'request'; -42001 for an empty token.
    */
   withRequestToken(token: string | undefined): CloudRequestClient;
+  /**
+   * With cloudHosting: the token of tokenSource 'file'; 'request' needs the call option
+   * (throws -42001); 'open-api' has none (throws -41006).
+   */
+  getAccessToken(options?: { forceRefresh?: boolean }): Promise<string>;
   call<T = any>(request: RequestDescriptor, options?: CloudCallOptions): Promise<T>;
   sendText(input: SendTextInput, options?: CloudCallOptions): Promise<{ errcode: number; errmsg: string }>;
   sendImage(input: SendImageInput, options?: CloudCallOptions): Promise<{ errcode: number; errmsg: string }>;
