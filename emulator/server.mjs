@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // A local emulator of the WeChat HTTP API for tests, examples and the demo (127.0.0.1 only).
 //
-//   node emulator/server.mjs [--port 0] [--app-id wx...] [--app-secret ...]
+//   node emulator/server.mjs [--port 0] [--app-id wx...] [--app-secret ...] [--cloud-hosting]
 //
 // prints `wechat-kf emulator listening on http://127.0.0.1:PORT` and serves:
 //   GET  /cgi-bin/token, POST /cgi-bin/stable_token
@@ -20,6 +20,10 @@
 //   POST /__emulator/push {url, token, encodingAESKey, appId?, message, format?}
 //        a user message pushed to a developer URL as the platform does (signed, encrypted)
 //   GET  /__emulator/config                                      appId, appSecret, bots
+// WeChat Cloud Hosting (started with --cloud-hosting / start({ cloudHosting: true })): calls
+// with no token are accepted as from the open API service (answers carry x-openapi-seqid);
+// in every mode `cloudbase_access_token` may replace access_token, with tokens issued by
+//   POST /__emulator/cloudbase-token  {ttlSeconds?}   -> {token, expiresIn} (valid 30 min)
 //
 // Control endpoints answer only requests whose Host is a loopback name or address (127.0.0.1,
 // localhost, [::1], any port) and that carry no foreign Origin; a POST with a body must be
@@ -127,6 +131,7 @@ function freshState(lib, options, config) {
     media: new Map(), // media_id -> { type, data, contentType, filename, created_at }
     faults: [],
     bots: new Map(config.bots.map((b) => [b.token, { ...b }])),
+    cloudbaseTokens: new Map(), // Cloud Hosting token -> { expiresAt }
   };
 }
 
@@ -201,7 +206,7 @@ async function handle(state, req, res) {
     if (answer === undefined) return; // already answered (media/get)
     record.errcode = answer.errcode ?? 0;
     record.response = answer;
-    send(res, 200, answer);
+    send(res, 200, answer, record.openApi ? { 'x-openapi-seqid': randomBytes(8).toString('hex') } : {});
   } finally {
     for (const k of ['errcode', 'response', 'payload']) if (record[k] !== undefined) shown[k] = mask(record[k]);
   }
@@ -349,7 +354,25 @@ function checkCredentials(state, grantType, appid, secret) {
   return null;
 }
 
-function checkAccess(state, query) {
+/** Cloud Hosting: a cloudbase_access_token, or (in cloud-hosting mode) no token at all. */
+function cloudAccess(state, query, record) {
+  const cloudToken = query.cloudbase_access_token;
+  if (cloudToken !== undefined && query.access_token === undefined) {
+    const info = state.cloudbaseTokens.get(cloudToken);
+    if (!info) return fail(40001, 'invalid credential, cloudbase_access_token is invalid');
+    if (state.clock.now() >= info.expiresAt) return fail(42001, 'cloudbase_access_token expired');
+    return null;
+  }
+  if (state.options.cloudHosting && query.access_token === undefined) {
+    record.openApi = true; // the open API service (开放接口服务) adds the credential itself
+    return null;
+  }
+  return undefined;
+}
+
+function checkAccess(state, query, record) {
+  const cloud = cloudAccess(state, query, record);
+  if (cloud !== undefined) return cloud;
   const token = query.access_token;
   if (!token) return fail(41001, 'access_token missing');
   const info = state.tokens.get(token);
@@ -384,7 +407,7 @@ async function route(state, req, path, query, raw, record, res) {
     send(res, 404, `not found: ${path}`, { 'content-type': 'text/plain' });
     return undefined;
   }
-  const denied = checkAccess(state, query);
+  const denied = checkAccess(state, query, record);
   if (denied) return denied;
 
   switch (path) {
@@ -579,6 +602,7 @@ async function control(state, path, method, raw, url, res) {
         appId: state.config.appId,
         appSecret: state.config.appSecret,
         bots: state.config.bots.map(({ token, encodingAESKey, appId }) => ({ token, encodingAESKey, appId })),
+        cloudHosting: !!state.options.cloudHosting,
       });
     case 'POST /__emulator/reset':
       reset(state);
@@ -617,6 +641,12 @@ async function control(state, path, method, raw, url, res) {
     case 'POST /__emulator/expire-tokens': {
       for (const info of state.tokens.values()) info.expiresAt = state.clock.now();
       return send(res, 200, { ok: true });
+    }
+    case 'POST /__emulator/cloudbase-token': {
+      const token = `CLOUDBASE_${randomBytes(12).toString('hex')}`;
+      const ttl = typeof body.ttlSeconds === 'number' && body.ttlSeconds > 0 ? body.ttlSeconds : 1800;
+      state.cloudbaseTokens.set(token, { expiresAt: state.clock.now() + ttl * 1000 });
+      return send(res, 200, { token, expiresIn: ttl });
     }
     case 'POST /__emulator/push':
       if (!isLoopbackUrl(body.url) && !state.options.allowRemotePush) {
@@ -699,6 +729,7 @@ function parseArgs(argv) {
     else if (a === '--app-secret') out.appSecret = argv[++i];
     else if (a === '--app-secret-file') out.appSecret = readFileSync(argv[++i], 'utf8').trim();
     else if (a === '--allow-remote-push') out.allowRemotePush = true;
+    else if (a === '--cloud-hosting') out.cloudHosting = true;
     else if (a === '--help' || a === '-h') out.help = true;
     else throw new Error(`unknown argument ${a}`);
   }
@@ -708,7 +739,7 @@ function parseArgs(argv) {
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   const args = parseArgs(process.argv.slice(2));
   if (args.help) {
-    console.log('usage: node emulator/server.mjs [--port 0] [--host 127.0.0.1] [--app-id ID] [--app-secret-file PATH] [--allow-remote-push]\n'
+    console.log('usage: node emulator/server.mjs [--port 0] [--host 127.0.0.1] [--app-id ID] [--app-secret-file PATH] [--allow-remote-push] [--cloud-hosting]\n'
       + '(--app-secret S also works, but shows in process lists and shell history)');
     process.exit(0);
   }

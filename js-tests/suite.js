@@ -5,8 +5,9 @@ import { runInboundSuite } from './suite-inbound.js';
 import { runOutboundSuite } from './suite-outbound.js';
 import { runStoreSuite } from './suite-stores.js';
 import { runStructuredSuite } from './suite-structured.js';
+import { runCloudSuite } from './suite-cloud.js';
 
-const parts = [runCryptoSuite, runInboundSuite, runOutboundSuite, runStructuredSuite, runStoreSuite];
+const parts = [runCryptoSuite, runInboundSuite, runOutboundSuite, runStructuredSuite, runStoreSuite, runCloudSuite];
 
 export async function runSuite(lib, { vectors, log = () => {} }) {
   if (typeof lib.init === 'function') await lib.init();

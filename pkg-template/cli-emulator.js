@@ -4,7 +4,7 @@ import { UsageError, integer, parse, secretFile } from './cli-options.js';
 
 export const emulator = {
   summary: 'start the local emulator of the WeChat HTTP API (tokens, send window, kf, media, chatbot)',
-  help: `usage: wechat-kf emulator [--port 8081] [--host 127.0.0.1] [--app-id ID] [--app-secret-file PATH] [--allow-remote-push]
+  help: `usage: wechat-kf emulator [--port 8081] [--host 127.0.0.1] [--app-id ID] [--app-secret-file PATH] [--allow-remote-push] [--cloud-hosting]
 
 Serves the WeChat API on http://HOST:PORT for tests and development (--port 0: any free
 port): /cgi-bin/token and stable_token, custom/send with the send-window rules (45015,
@@ -21,11 +21,15 @@ requests show *** in place of secret, appsecret, access_token and the dialogue T
 The appId and secret default to the emulator's own (wx0000000000emulator /
 emulator-app-secret). To change them, prefer WECHAT_KF_APP_ID / WECHAT_KF_APP_SECRET or
 --app-secret-file PATH: --app-secret S also works, but shows in process lists and shell
-history.`,
+history.
+
+--cloud-hosting: as seen from a WeChat Cloud Hosting container with the open API service
+(开放接口服务) on: calls without a token are accepted. In every mode cloudbase_access_token
+is accepted for tokens from POST /__emulator/cloudbase-token.`,
   async run(argv, { lib, out, env = process.env }) {
     const v = parse(argv, {
       port: { type: 'string' }, host: { type: 'string' }, 'app-id': { type: 'string' }, 'app-secret': { type: 'string' },
-      'app-secret-file': { type: 'string' }, 'allow-remote-push': { type: 'boolean' },
+      'app-secret-file': { type: 'string' }, 'allow-remote-push': { type: 'boolean' }, 'cloud-hosting': { type: 'boolean' },
     });
     if (v.help) return out(this.help);
     const port = integer(v, 'port', 8081);
@@ -38,6 +42,7 @@ history.`,
     if (v['allow-remote-push']) options.allowRemotePush = true;
     if (appId) options.appId = appId;
     if (appSecret) options.appSecret = appSecret;
+    if (v['cloud-hosting']) options.cloudHosting = true;
     let emu;
     try {
       emu = await start(options);

@@ -4,6 +4,7 @@
 import { CheckFailed, SECRET_FLAGS, SECRETS_HELP, UsageError, choice, integer, parse, required, secret } from './cli-options.js';
 import { TYPES, pushFields, pushRequest, verificationQuery } from './simulated-push.js';
 import { judgeAnswer } from './cli-reply.js';
+import { CLOUD_FLAGS, CLOUD_HELP, simulateCloud } from './cli-simulate-cloud.js';
 
 export const simulate = {
   summary: 'act as the platform: verification GET, then a signed push, retried like the platform',
@@ -28,13 +29,15 @@ server answered well, 1 when not, 2 on bad usage.
   --attempts N     attempts in all (default 3)
   --skip-verify    no verification GET
 
+${CLOUD_HELP}
+
 ${SECRETS_HELP}`,
   async run(argv, { lib, out }) {
     const v = parse(argv, {
       ...SECRET_FLAGS, url: { type: 'string' }, type: { type: 'string' }, format: { type: 'string' },
       encrypt: { type: 'boolean' }, content: { type: 'string' }, from: { type: 'string' }, to: { type: 'string' },
       'business-id': { type: 'string' }, 'timeout-ms': { type: 'string' }, attempts: { type: 'string' },
-      'skip-verify': { type: 'boolean' },
+      'skip-verify': { type: 'boolean' }, ...CLOUD_FLAGS,
     });
     if (v.help) return out(this.help);
     const url = required(v, 'url', "your server's message push URL");
@@ -51,6 +54,11 @@ ${SECRETS_HELP}`,
     const attempts = Math.max(1, integer(v, 'attempts', 3));
     const businessId = v['business-id'] === undefined ? undefined : integer(v, 'business-id');
     const encrypted = Boolean(v.encrypt);
+    if (v['cloud-hosting']) {
+      if (encrypted) throw new UsageError('--encrypt does not apply to --cloud-hosting: Cloud Hosting pushes are unencrypted');
+      const fields = pushFields({ type, from: v.from ?? 'o_simulate_user', to: v.to ?? 'gh_simulate0000', content: v.content, businessId, now: Math.floor(Date.now() / 1000) });
+      return simulateCloud(v, lib, out, { url, format, fields, attempts, timeoutMs, appId: v['app-id'], attempt, snippet });
+    }
     const keys = { token: secret(v, 'token') };
     if (encrypted) Object.assign(keys, { encodingAESKey: secret(v, 'key'), appId: secret(v, 'appId') });
     const now = () => Math.floor(Date.now() / 1000);

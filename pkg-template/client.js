@@ -13,9 +13,12 @@ import { TokenCache } from './token-cache.js';
 import { parseResponse } from './response.js';
 import { WxkfError } from './errors.js';
 import { chatbot } from './chatbot.js';
+import { cloudTokens } from './cloud-token.js';
 
 const API_BASE = 'https://api.weixin.qq.com';
 const CHATBOT_BASE = 'https://chatbot.weixin.qq.com';
+/** Cloud Hosting's open API service answers plain HTTP from inside the container. */
+const OPEN_API_BASE = 'http://api.weixin.qq.com';
 const TOKEN_ERRORS = new Set([40001, 40014, 42001]);
 const SENDS = ['sendText', 'sendImage', 'sendLink', 'sendMiniProgramPage'];
 const CALLS = [
@@ -44,7 +47,7 @@ function redact(text, secrets) {
 
 export class Client {
   #appId; #appSecret; #tokenFn; #stable; #base; #chatbotBase; #fetch; #sleep; #retries;
-  #backoffMs; #window; #bot; #timeoutMs; #tokens; #onError;
+  #backoffMs; #window; #bot; #timeoutMs; #tokens; #onError; #cloud;
   #tokenRequests = 0;
 
   /**
@@ -52,13 +55,15 @@ export class Client {
    */
   constructor(options = {}) {
     const {
-      appId, appSecret, accessToken, stableToken = true, baseUrl = API_BASE,
+      appId, appSecret, accessToken, stableToken = true, baseUrl,
       chatbotBaseUrl = CHATBOT_BASE, fetch: fetchFn, sleep = defaultSleep, retries = 2,
       backoffMs = 300, refreshMarginMs = 300_000, now = Date.now, sendWindow = null,
       chatbot: bot = null, timeoutMs = 15_000, store, storeTimeoutMs = 1000,
       tokenLockMs = 10_000, forceRefreshIntervalMs = 30_000, onError = () => {},
     } = options;
-    if (typeof accessToken !== 'function' && !(appId && appSecret)) {
+    // Cloud Hosting: the platform provides the token (see cloud-token.js); never an appSecret.
+    this.#cloud = options.cloudHosting !== undefined ? cloudTokens(options.cloudHosting, options, now) : null;
+    if (!this.#cloud && typeof accessToken !== 'function' && !(appId && appSecret)) {
       throw new WxkfError('Client needs appId and appSecret, or an accessToken function', -42001,
         'MissingField', { field: appId ? 'appSecret' : 'appId' });
     }
@@ -73,7 +78,7 @@ export class Client {
     this.#appSecret = appSecret;
     this.#tokenFn = typeof accessToken === 'function' ? accessToken : null;
     this.#stable = !!stableToken;
-    this.#base = String(baseUrl).replace(/\/+$/, '');
+    this.#base = String(baseUrl ?? (this.#cloud?.kind === 'open-api' ? OPEN_API_BASE : API_BASE)).replace(/\/+$/, '');
     this.#chatbotBase = String(chatbotBaseUrl).replace(/\/+$/, '');
     this.#fetch = fetchFn ?? ((...a) => globalThis.fetch(...a));
     this.#sleep = sleep;
@@ -96,8 +101,9 @@ export class Client {
       forceIntervalMs: forceRefreshIntervalMs,
       onError: this.#onError,
     });
-    for (const name of SENDS) this[name] = async (input) => this.#send(name, input);
-    for (const name of CALLS) this[name] = async (input) => this.call(buildRequest(name, input));
+    // callOptions: { cloudbaseAccessToken } (Cloud Hosting 'request' tokens; see withRequestToken)
+    for (const name of SENDS) this[name] = async (input, callOptions) => this.#send(name, input, callOptions);
+    for (const name of CALLS) this[name] = async (input, callOptions) => this.call(buildRequest(name, input), callOptions);
   }
 
   /** How many token requests this client made (for tests and monitoring). */
@@ -110,6 +116,14 @@ export class Client {
    * one instance at a time. forceRefresh asks the platform for a new one (force_refresh).
    */
   async getAccessToken({ forceRefresh = false } = {}) {
+    if (this.#cloud) {
+      const token = await this.#cloud.token();
+      if (token === null) {
+        throw new WxkfError("cloudHosting tokenSource 'open-api' has no token: the open API service adds the credential on the "
+          + "platform's link (use tokenSource 'file' or 'request' where a token is needed)", -41006, 'InvalidOption', { option: 'cloudHosting.tokenSource' });
+      }
+      return token;
+    }
     return this.#tokens.get({ force: forceRefresh, ungated: !!this.#tokenFn });
   }
 
@@ -150,7 +164,8 @@ export class Client {
    * token is dropped and the call retried; when a freshly fetched token fails too, once more
    * with a forced refresh (an accessToken function: called with forceRefresh, one retry).
    */
-  async call(request, { body } = {}) {
+  async call(request, { body, cloudbaseAccessToken } = {}) {
+    if (this.#cloud) return this.#cloudCall(request, body, cloudbaseAccessToken);
     const maxRounds = this.#tokenFn ? 1 : 2;
     return this.#withRetries(async () => {
       let rounds = 0;
@@ -171,11 +186,52 @@ export class Client {
     });
   }
 
-  async #send(name, input) {
+  /**
+   * Cloud Hosting tokenSource 'request': this client's API bound to the token of the request
+   * being handled (`push.cloud.accessToken`, the X-WX-CLOUDBASE-ACCESS-TOKEN header).
+   */
+  withRequestToken(token) {
+    if (this.#cloud?.kind !== 'request') {
+      throw new WxkfError("withRequestToken needs cloudHosting: { tokenSource: 'request' }", -41006, 'InvalidOption', { option: 'cloudHosting.tokenSource' });
+    }
+    if (typeof token !== 'string' || !token) {
+      throw new WxkfError('the request carries no X-WX-CLOUDBASE-ACCESS-TOKEN header (push.cloud.accessToken is empty)', -42001, 'MissingField', { field: 'cloudbaseAccessToken' });
+    }
+    const o = { cloudbaseAccessToken: token };
+    const view = {
+      call: (request, callOptions) => this.call(request, { ...callOptions, ...o }),
+      uploadMedia: (file, options) => this.uploadMedia(file, { ...options, ...o }),
+      getMedia: (mediaId) => this.getMedia(mediaId, o),
+    };
+    for (const name of [...SENDS, ...CALLS]) view[name] = (input) => this[name](input, o);
+    return view;
+  }
+
+  async #cloudCall(request, body, callToken) {
+    const cloud = this.#cloud;
+    return this.#withRetries(async () => {
+      const token = await cloud.token(callToken);
+      try {
+        return await this.#exchange(this.#base, request, token, body, [], cloud.param);
+      } catch (e) {
+        if (!(e instanceof WxkfError)) throw e;
+        if (token && TOKEN_ERRORS.has(e.code) && await cloud.failed(token)) {
+          return this.#exchange(this.#base, request, await cloud.token(callToken), body, [], cloud.param);
+        }
+        if (!token && e.code === 41001) {
+          e.message += ' (Cloud Hosting open API service: is 开放接口服务 enabled, with this API in its list, and is the '
+            + 'call made from the container to http://api.weixin.qq.com?)';
+        }
+        throw e;
+      }
+    });
+  }
+
+  async #send(name, input, callOptions) {
     const request = buildRequest(name, input); // validates before anything else
     const slot = this.#window ? await this.#window.consume(input.touser) : null;
     try {
-      return await this.call(request);
+      return await this.call(request, callOptions);
     } catch (e) {
       // Failed below the platform (it never counted the send): give the slot back.
       if (slot && e instanceof WxkfError && (e.code === -1 || e.code === -42004)) {
@@ -190,10 +246,11 @@ export class Client {
   }
 
   /** Uploads an image for `media_id`: Blob, Uint8Array or ArrayBuffer. */
-  async uploadMedia(file, { filename = 'image.jpg', contentType = 'image/jpeg', type = 'image' } = {}) {
+  async uploadMedia(file, { filename = 'image.jpg', contentType = 'image/jpeg', type = 'image', cloudbaseAccessToken } = {}) {
     const request = buildRequest('mediaUpload', { type });
     const blob = file instanceof Blob ? file : new Blob([file], { type: contentType });
     return this.call(request, {
+      cloudbaseAccessToken,
       body: () => {
         const form = new FormData();
         form.append('media', blob, filename);
@@ -203,8 +260,8 @@ export class Client {
   }
 
   /** Fetches a media file: { contentType, data: Uint8Array }. */
-  async getMedia(mediaId) {
-    return this.call(buildRequest('mediaGet', { mediaId }), { body: 'binary' });
+  async getMedia(mediaId, { cloudbaseAccessToken } = {}) {
+    return this.call(buildRequest('mediaGet', { mediaId }), { body: 'binary', cloudbaseAccessToken });
   }
 
   /** Sends a payload to the dialogue platform with the `chatbot` option's bot. */
@@ -233,11 +290,11 @@ export class Client {
    * One HTTP exchange. `body`: a function making a FormData, or 'binary' for media/get.
    * `secrets`: more values (besides the access token and appSecret) no error may name.
    */
-  async #exchange(base, request, token, body, secrets = []) {
+  async #exchange(base, request, token, body, secrets = [], tokenParam = 'access_token') {
     const hidden = [token, this.#appSecret, request.query?.secret, ...secrets];
     const what = redact(`${request.method} ${request.path}`, hidden);
     const params = new URLSearchParams();
-    if (token) params.set('access_token', token);
+    if (token) params.set(tokenParam, token);
     for (const [k, v] of Object.entries(request.query ?? {})) params.set(k, v);
     const qs = params.toString();
     const url = `${base}${request.path}${qs ? `?${qs}` : ''}`;

@@ -110,7 +110,9 @@ export type WxkfInboundErrorKind =
   | 'InvalidQuery' // -41004: a query parameter missing, too long (error.field names it) or malformed (timestamp not canonical, echostr with markup), unknown encrypt_type
   | 'PlaintextRefused' // -41005: plaintext push to a receiver with an EncodingAESKey, without allowPlaintext
   | 'InvalidOption' // -41006 (JS): a Receiver or handler option of the wrong type
-  | 'LateReply'; // -41007 (JS, given to onError only): onMessage returned a reply after the push was acknowledged
+  | 'LateReply' // -41007 (JS, given to onError only): onMessage returned a reply after the push was acknowledged
+  | 'UntrustedSource' // -41008: Cloud Hosting with public access, and no x-wx-source header
+  | 'PassiveReplyRefused'; // -41009 (JS): a passive reply to a Cloud Hosting push without passiveReplies
 
 export interface ReceiverOptions {
   /** The Token of the console's message push settings. */
@@ -315,7 +317,8 @@ export interface UnknownMessage extends MessageFields {
  */
 export type KfMessage = KfUserMessage | KfEvent | UnknownMessage;
 
-export type PushMode = 'plaintext' | 'compatible' | 'safe';
+/** 'cloud': WeChat Cloud Hosting (unsigned, over the platform's internal link). */
+export type PushMode = 'plaintext' | 'compatible' | 'safe' | 'cloud';
 export type PushFormat = 'xml' | 'json';
 
 /** A passive reply to send as the HTTP response body. */
@@ -333,6 +336,8 @@ export interface Push {
   format: PushFormat;
   /** `msg:<ToUserName>:<MsgId>`, or for events `event:<ToUserName>:<FromUserName>:<CreateTime>:<Event>`. */
   dedupKey: string;
+  /** Cloud Hosting pushes only (mode 'cloud'): the platform's x-wx-* headers. */
+  cloud?: CloudPushInfo;
   /**
    * `transfer_customer_service` in the push's format, To/From swapped, encrypted with a fresh
    * timestamp, nonce and msg_signature when the push was encrypted.
@@ -371,7 +376,7 @@ export declare class Receiver {
    * a key, -40005 appId, -41001 replay window (timestamp or CreateTime), -41002 too large,
    * -41003 too deep, -41004 query, -41005 plaintext refused.
    */
-  receive(params: ReceiveParams): Push;
+  receive(params: ReceiveParams): Push & { mode: 'plaintext' | 'compatible' | 'safe' };
   free(): void;
 }
 
@@ -454,6 +459,11 @@ export type MessageReply = void | undefined | null | '' | 'success' | 'transfer'
 export interface HandlerOptions extends Partial<ReceiverOptions> {
   /** An existing Receiver (otherwise token, encodingAESKey, appId... build one). */
   receiver?: Receiver;
+  /**
+   * WeChat Cloud Hosting mode: unsigned pushes over the platform's link (see CloudHostingOptions).
+   * Cannot be combined with token, encodingAESKey, allowPlaintext or receiver (-41006).
+   */
+  cloudHosting?: CloudHostingOptions;
   /** Called once per push (retries are de-duplicated). */
   onMessage(message: KfMessage, push: Push): MessageReply | Promise<MessageReply>;
   /**
@@ -696,8 +706,16 @@ export interface ClientOptions {
   forceRefreshIntervalMs?: number;
   /** Store failures (phase 'store') and send window refunds that failed (phase 'sendWindow'). */
   onError?: (error: unknown, info: { phase: 'store' | 'sendWindow' }) => void;
-  /** Default https://api.weixin.qq.com (point it at the emulator in tests). */
+  /**
+   * Default https://api.weixin.qq.com (http://api.weixin.qq.com with cloudHosting tokenSource
+   * 'open-api'); point it at the emulator in tests.
+   */
   baseUrl?: string;
+  /**
+   * WeChat Cloud Hosting: the platform provides the token (see CloudHostingClientOptions).
+   * Cannot be combined with appSecret or accessToken (-41006); appId is optional.
+   */
+  cloudHosting?: CloudHostingClientOptions;
   /** Default https://chatbot.weixin.qq.com. */
   chatbotBaseUrl?: string;
   fetch?: typeof fetch;
@@ -745,3 +763,139 @@ export declare class Client {
   getMedia(mediaId: string): Promise<{ contentType: string; data: Uint8Array }>;
   chatbotSend(payload: ChatbotPayload, options?: { random?: Uint8Array }): Promise<{ errcode: number; msg?: string }>;
 }
+
+// ============================================================================================
+// WeChat Cloud Hosting (微信云托管, issue 13)
+// ============================================================================================
+
+/** createHandler / Node adapters: `cloudHosting`. */
+export interface CloudHostingOptions {
+  /**
+   * Whether the service has public access. true: only requests carrying the `x-wx-source`
+   * header (added by the platform's internal link) are pushes; others get 401
+   * (-41008 UntrustedSource). false: every request is the platform's (no public route exists).
+   */
+  publicAccess: boolean;
+  /**
+   * Passive replies ('transfer' or { body } from onMessage) are only for official accounts
+   * (被动回复只支持公众号). Default false: such a return is reported through onError
+   * (-41009 PassiveReplyRefused, phase 'reply') and the push answered 'success'; answer mini
+   * program users with the Client's send API. true: plaintext passive replies are sent.
+   */
+  passiveReplies?: boolean;
+}
+
+/** `push.cloud`: the x-wx-* headers of a Cloud Hosting push (absent headers are undefined). */
+export interface CloudPushInfo {
+  /** x-wx-openid */
+  openid?: string;
+  /** x-wx-appid */
+  appid?: string;
+  /** x-wx-unionid */
+  unionid?: string;
+  /** x-wx-from-openid (resource sharing) */
+  fromOpenid?: string;
+  /** x-wx-from-appid (resource sharing) */
+  fromAppid?: string;
+  /** x-wx-from-unionid (resource sharing) */
+  fromUnionid?: string;
+  /** x-wx-env: the cloud environment id */
+  env?: string;
+  /** x-wx-source: what triggered the request */
+  source?: string;
+  /** x-original-forwarded-for */
+  forwardedFor?: string;
+  /**
+   * X-WX-CLOUDBASE-ACCESS-TOKEN, for `client.withRequestToken(...)`. Not enumerable (kept out of
+   * JSON.stringify and logs): a credential.
+   */
+  readonly accessToken?: string;
+}
+
+/** `new Client({ cloudHosting })`: where the token comes from. No appSecret is ever used. */
+export interface CloudHostingClientOptions {
+  /**
+   * 'open-api': the open API service (开放接口服务): calls to http://api.weixin.qq.com from the
+   * container carry no token. 'request': the request's X-WX-CLOUDBASE-ACCESS-TOKEN, passed per
+   * call (withRequestToken, or the cloudbaseAccessToken call option), sent as
+   * cloudbase_access_token. 'file': the token file mounted by the platform, sent as
+   * cloudbase_access_token, read again every recheckMs and after a token error.
+   */
+  tokenSource: 'open-api' | 'request' | 'file';
+  /** 'file': the path (default /.tencentcloudbase/wx/cloudbase_access_token). */
+  tokenFile?: string;
+  /** 'file': how long a read token is used before reading the file again (default 60000 ms). */
+  recheckMs?: number;
+  /** 'file': how to read it (default Deno.readTextFile, or node:fs in Node and Bun). */
+  readFile?: (path: string) => Promise<string>;
+}
+
+/** Per-call option of a Cloud Hosting Client with tokenSource 'request'. */
+export interface CloudCallOptions {
+  /** The request's X-WX-CLOUDBASE-ACCESS-TOKEN (push.cloud.accessToken). */
+  cloudbaseAccessToken?: string;
+}
+
+type CloudBound<K extends keyof Client> = Client[K] extends (input: infer I, ...rest: any[]) => infer R ? (input: I) => R : never;
+
+/** The Client's API bound to one request's token (tokenSource 'request'). */
+export interface CloudRequestClient {
+  call<T = any>(request: RequestDescriptor, options?: CloudCallOptions): Promise<T>;
+  sendText: CloudBound<'sendText'>;
+  sendImage: CloudBound<'sendImage'>;
+  sendLink: CloudBound<'sendLink'>;
+  sendMiniProgramPage: CloudBound<'sendMiniProgramPage'>;
+  typing: CloudBound<'typing'>;
+  getKfList: CloudBound<'getKfList'>;
+  getOnlineKfList: CloudBound<'getOnlineKfList'>;
+  addKfAccount: CloudBound<'addKfAccount'>;
+  deleteKfAccount: CloudBound<'deleteKfAccount'>;
+  setKfAdmin: CloudBound<'setKfAdmin'>;
+  cancelKfAdmin: CloudBound<'cancelKfAdmin'>;
+  registerBusiness: CloudBound<'registerBusiness'>;
+  updateBusiness: CloudBound<'updateBusiness'>;
+  getBusiness: CloudBound<'getBusiness'>;
+  listBusiness: CloudBound<'listBusiness'>;
+  uploadMedia: Client['uploadMedia'];
+  getMedia(mediaId: string): Promise<{ contentType: string; data: Uint8Array }>;
+}
+
+// The Client's Cloud Hosting additions (merged into the class declared above).
+export interface Client {
+  /**
+   * tokenSource 'request': this client's API bound to the token of the request being handled.
+   * @throws WxkfError -41006 without cloudHosting tokenSource 'request'; -42001 for an empty token.
+   */
+  withRequestToken(token: string | undefined): CloudRequestClient;
+  /**
+   * With cloudHosting: the token of tokenSource 'file'; 'request' needs the call option
+   * (throws -42001); 'open-api' has none (throws -41006).
+   */
+  getAccessToken(options?: { forceRefresh?: boolean }): Promise<string>;
+  call<T = any>(request: RequestDescriptor, options?: CloudCallOptions): Promise<T>;
+  sendText(input: SendTextInput, options?: CloudCallOptions): Promise<{ errcode: number; errmsg: string }>;
+  sendImage(input: SendImageInput, options?: CloudCallOptions): Promise<{ errcode: number; errmsg: string }>;
+  sendLink(input: SendLinkInput, options?: CloudCallOptions): Promise<{ errcode: number; errmsg: string }>;
+  sendMiniProgramPage(input: SendMiniProgramPageInput, options?: CloudCallOptions): Promise<{ errcode: number; errmsg: string }>;
+  typing(input: TypingInput, options?: CloudCallOptions): Promise<{ errcode: number; errmsg: string }>;
+  getKfList(input: { businessId?: BusinessId } | undefined, options?: CloudCallOptions): Promise<{ kf_list: Record<string, unknown>[] }>;
+  getMedia(mediaId: string, options?: CloudCallOptions): Promise<{ contentType: string; data: Uint8Array }>;
+}
+
+/** The receiver of createHandler({ cloudHosting }): probe, trust rule, parsing. */
+export declare class CloudReceiver {
+  constructor(options: CloudHostingOptions & { maxBodyBytes?: number; maxJsonDepth?: number; now?: () => number });
+  readonly maxBodyBytes: number;
+  /**
+   * One request: `{ probe: true, format }` for the CheckContainerPath probe, else the push
+   * (mode 'cloud', with `cloud`). headers: a Headers object or a Node headers object.
+   * @throws WxkfError -41008 UntrustedSource, -41002 too large, -41003 too deep, -40002/-40012 parse.
+   */
+  receive(params: { headers?: unknown; body: string | Uint8Array | ArrayBuffer; contentType?: string }): Push | { probe: true; format: PushFormat };
+  free(): void;
+}
+
+/** The unsigned push body the platform sends to Cloud Hosting (CreateTime, MsgId, BusinessId as bare numbers). */
+export declare function cloudPushBody(fields: Record<string, string | number>, format: PushFormat): string;
+/** The CheckContainerPath probe body. */
+export declare function cloudProbeBody(format: PushFormat): string;

@@ -32,6 +32,7 @@ async function run(process, req, url, preread) {
     query: queryOf(url),
     contentType: req.headers['content-type'],
     contentLength: req.headers['content-length'],
+    headers: req.headers,
     body: nodeBody(req, preread),
   });
 }

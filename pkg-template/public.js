@@ -1,6 +1,7 @@
 // What users import, whatever the runtime (the entries add `init`).
 export { WXBizMsgCrypt, signature, WxkfError } from './api.js';
 export { Receiver } from './receiver.js';
+export { CloudReceiver, cloudPushBody, cloudProbeBody } from './cloud-receiver.js';
 export { MemoryStore } from './store.js';
 export { createHandler } from './web-handler.js';
 export { createNodeListener, createExpressMiddleware, createKoaMiddleware } from './node-handler.js';

@@ -2,6 +2,7 @@
 // verify and parse the push, de-duplicate, run the user's callback within the reply budget,
 // and decide the answer. The Web handler and the Node adapters only do the I/O around it.
 import { Receiver } from './receiver.js';
+import { cloudReceiverFor } from './cloud-receiver.js';
 import { dedupClaims } from './dedup.js';
 import { WxkfError } from './errors.js';
 
@@ -16,7 +17,7 @@ const DEDUP_MARGIN_SECONDS = 60;
 const DEFAULT_WINDOW_SECONDS = 300;
 const UNAUTHORIZED = new Set([
   'ValidateSignature', 'TimestampOutOfWindow', 'ValidateAppId', 'DecryptAes', 'IllegalBuffer',
-  'DecodeBase64', 'PlaintextRefused',
+  'DecodeBase64', 'PlaintextRefused', 'UntrustedSource',
 ]);
 
 /** HTTP status for a failure: 413 too large, 401 not authentic (or not for us), else 400. */
@@ -52,7 +53,7 @@ export function createProcessor(options = {}) {
   if (typeof onMessage !== 'function') {
     throw new WxkfError('onMessage must be a function (message, push) => reply', -41006, 'InvalidOption');
   }
-  const receiver = options.receiver ?? new Receiver({
+  const receiver = cloudReceiverFor(options) ?? options.receiver ?? new Receiver({
     token: options.token,
     encodingAESKey: options.encodingAESKey,
     appId: options.appId,
@@ -77,6 +78,7 @@ export function createProcessor(options = {}) {
 
   /** The answer the callback's return value asks for. */
   function replyFor(value, push) {
+    push.checkReply?.(value); // Cloud Hosting: no passive replies unless cloudHosting.passiveReplies
     if (isAcknowledgement(value)) return answer(200, 'success');
     if (value === 'transfer' || value === 'transfer_customer_service') {
       const r = push.transferReply();
@@ -90,7 +92,7 @@ export function createProcessor(options = {}) {
 
   /**
    * req: { method, query, body?: () => Promise<Uint8Array|string>, contentType?, contentLength?,
-   *        waitUntil?(promise) }
+   *        headers? (Headers or a Node headers object; Cloud Hosting reads x-wx-*), waitUntil?(promise) }
    * Returns { status, body, contentType }.
    */
   async function process(req) {
@@ -115,11 +117,12 @@ export function createProcessor(options = {}) {
         throw new WxkfError(`the body is larger than ${max} bytes`, -41002, 'BodyTooLarge');
       }
       const body = await req.body(max);
-      push = receiver.receive({ query: req.query, body, contentType: req.contentType });
+      push = receiver.receive({ query: req.query, body, contentType: req.contentType, headers: req.headers });
     } catch (e) {
       report(e, { phase: 'receive' });
       return failure(e);
     }
+    if (push.probe) return answer(200, 'success'); // Cloud Hosting's CheckContainerPath probe
 
     const key = push.dedupKey;
     // Fails open: a store error is reported (phase 'dedup') and the push is handled.

@@ -85,3 +85,27 @@ export function verificationQuery(lib, token, now) {
   const echostr = BigInt.asUintN(63, (BigInt(hi) << 32n) | BigInt(lo)).toString();
   return { query: new URLSearchParams({ signature: lib.signature(token, timestamp, n), timestamp, nonce: n, echostr }), echostr };
 }
+
+/** The x-wx-* headers the platform adds to a push over its internal link to Cloud Hosting. */
+export function cloudHeaders(fields, { source = true, appId = 'wx_simulate_app', env = 'simulate-env', accessToken } = {}) {
+  const headers = { 'x-wx-openid': fields.FromUserName, 'x-wx-appid': appId, 'x-wx-env': env };
+  if (source) headers['x-wx-source'] = 'other';
+  if (accessToken) headers['x-wx-cloudbase-access-token'] = accessToken;
+  return headers;
+}
+
+/**
+ * A WeChat Cloud Hosting request as the platform sends it: unsigned, unencrypted, the body
+ * built by the core (lib.cloudPushBody / lib.cloudProbeBody), the x-wx-* headers (x-wx-source
+ * unless `source: false`). fields: the push's fields, or 'probe' for CheckContainerPath.
+ * Returns { body, contentType, headers }.
+ */
+export function cloudRequest(lib, fields, { format, ...headerOptions }) {
+  const probe = fields === 'probe';
+  const body = probe ? lib.cloudProbeBody(format) : lib.cloudPushBody(fields, format);
+  const contentType = format === 'json' ? 'application/json' : 'text/xml';
+  const headers = probe
+    ? (headerOptions.source === false ? {} : { 'x-wx-source': 'other' })
+    : cloudHeaders(fields, headerOptions);
+  return { body, contentType, headers: { 'content-type': contentType, ...headers } };
+}

@@ -30,6 +30,7 @@ export function createHandler(options) {
       query: url.searchParams,
       contentType: request.headers.get('content-type') ?? undefined,
       contentLength: request.headers.get('content-length') ?? undefined,
+      headers: request.headers,
       body: (max) => (request.body ? readLimited(streamChunks(request.body), max) : new Uint8Array(0)),
       waitUntil: ctx && typeof ctx.waitUntil === 'function' ? (p) => ctx.waitUntil(p) : undefined,
     });

@@ -46,6 +46,8 @@ pub enum ErrorKind {
     InvalidQuery,
     /// -41005: a plaintext push reached a receiver configured for encrypted pushes only.
     PlaintextRefused,
+    /// -41008: a Cloud Hosting request without `x-wx-source` reached a service with public access.
+    UntrustedSource,
     // Outbound extensions (-42001 ..): request builder validation, and platform errcodes.
     /// -42001: a required input field of a request builder is missing or empty.
     MissingField,
@@ -79,6 +81,7 @@ impl ErrorKind {
             ErrorKind::JsonTooDeep => -41003,
             ErrorKind::InvalidQuery => -41004,
             ErrorKind::PlaintextRefused => -41005,
+            ErrorKind::UntrustedSource => -41008,
             ErrorKind::MissingField => -42001,
             ErrorKind::InvalidField => -42002,
             ErrorKind::InvalidInput => -42003,
@@ -107,6 +110,7 @@ impl ErrorKind {
             ErrorKind::JsonTooDeep => "JsonTooDeep",
             ErrorKind::InvalidQuery => "InvalidQuery",
             ErrorKind::PlaintextRefused => "PlaintextRefused",
+            ErrorKind::UntrustedSource => "UntrustedSource",
             ErrorKind::MissingField => "MissingField",
             ErrorKind::InvalidField => "InvalidField",
             ErrorKind::InvalidInput => "InvalidInput",

@@ -117,6 +117,11 @@ export const EXPLAIN = {
     en: 'Plaintext refused (-41005): the receiver has allowPlaintext: false and this push has no encrypt_type=aes.',
     causes: [['明文模式下 signature 不覆盖消息体：加密账号应拒绝明文推送', 'in plaintext mode the signature does not cover the body, so an encrypted account refuses plaintext pushes']],
   },
+  UntrustedSource: {
+    zh: '来源不可信 (-41008)：云托管服务开启了公网访问，而这个请求没有 x-wx-source 头。',
+    en: 'Untrusted source (-41008): the Cloud Hosting service has public access and this request has no x-wx-source header.',
+    causes: [['请求来自公网而不是平台内网链路', 'the request came from the internet, not over the platform\'s internal link']],
+  },
   MissingField: {
     zh: '缺少必填字段 (-42001)。',
     en: 'A required field is missing (-42001).',

@@ -18,7 +18,7 @@ const receiver = new Receiver({ token: 't', encodingAESKey: 'k', appId: 'a', max
 const echo: string = receiver.verifyUrl(new URLSearchParams('signature=x'));
 const push: Push = receiver.receive({ query: { timestamp: '1', nonce: '2' }, body: new Uint8Array(0), contentType: 'text/xml' });
 const reply: { body: string; contentType: string } = push.transferReply();
-const mode: 'plaintext' | 'compatible' | 'safe' = push.mode;
+const mode: 'plaintext' | 'compatible' | 'safe' | 'cloud' = push.mode;
 // @ts-expect-error body must be a string or bytes
 receiver.receive({ query: {}, body: 42 });
 // @ts-expect-error now returns milliseconds as a number

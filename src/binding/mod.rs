@@ -4,6 +4,7 @@
 
 mod args;
 mod chatbot;
+mod cloud;
 pub(crate) mod crypt;
 mod edge;
 mod errors;

@@ -19,7 +19,7 @@ pub struct JsPushReceiver {
 }
 
 /// A non-negative whole number option, or its default when absent.
-fn count(options: &JsValue, name: &str, default: u64) -> Result<u64, JsValue> {
+pub(super) fn count(options: &JsValue, name: &str, default: u64) -> Result<u64, JsValue> {
     let value = field(options, name);
     if value.is_undefined() || value.is_null() {
         return Ok(default);
@@ -34,11 +34,11 @@ fn count(options: &JsValue, name: &str, default: u64) -> Result<u64, JsValue> {
 }
 
 /// A count as `usize`: values beyond the target's range (4 GiB on wasm32) mean "no limit".
-fn saturate(n: u64) -> usize {
+pub(super) fn saturate(n: u64) -> usize {
     usize::try_from(n).unwrap_or(usize::MAX)
 }
 
-fn seconds(now_seconds: f64) -> u64 {
+pub(super) fn seconds(now_seconds: f64) -> u64 {
     if now_seconds.is_finite() && now_seconds > 0.0 {
         now_seconds as u64
     } else {

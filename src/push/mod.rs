@@ -2,9 +2,14 @@
 //! parsing, the dedup key, and the replies. Pure: the caller passes the current time and,
 //! for encrypted replies, the timestamp, nonce and random bytes.
 
+mod cloud;
 mod reply;
 mod window;
 
+pub use cloud::{
+    cloud_push_body, cloud_transfer_reply, probe_body, receive_cloud, CloudLimits, CloudPush,
+    PROBE_ACTION,
+};
 pub use reply::{transfer_reply, ReplyTarget};
 pub use window::{canonical_timestamp, check_create_time, check_window, MAX_TIMESTAMP_DIGITS};
 
@@ -28,6 +33,8 @@ pub enum Mode {
     Compatible,
     /// Encrypted; the body carries only `ToUserName` and `Encrypt`.
     Safe,
+    /// WeChat Cloud Hosting: unencrypted and unsigned, over the platform's internal link.
+    Cloud,
 }
 
 impl Mode {
@@ -36,11 +43,12 @@ impl Mode {
             Mode::Plaintext => "plaintext",
             Mode::Compatible => "compatible",
             Mode::Safe => "safe",
+            Mode::Cloud => "cloud",
         }
     }
 
     pub fn is_encrypted(self) -> bool {
-        !matches!(self, Mode::Plaintext)
+        !matches!(self, Mode::Plaintext | Mode::Cloud)
     }
 }
 

@@ -1,0 +1,158 @@
+//! `CloudReceiver`: WeChat Cloud Hosting pushes for the package's JS `CloudReceiver` (no
+//! crypt: the platform's internal link carries them unsigned), and the builders of the
+//! unsigned pushes and probe that the simulator sends.
+
+use alloc::string::String;
+use alloc::vec::Vec;
+use wasm_bindgen::prelude::*;
+
+use super::args::{self, field};
+use super::errors::js_err;
+use super::receiver::{count, saturate};
+use crate::crypto::Format;
+use crate::error::{Error, ErrorKind};
+use crate::push::{
+    cloud_push_body, cloud_transfer_reply, probe_body, receive_cloud, CloudLimits, ReplyTarget,
+};
+
+#[wasm_bindgen(js_name = CloudReceiver)]
+pub struct JsCloudReceiver {
+    limits: CloudLimits,
+}
+
+fn format_of(format: &str) -> Result<Format, JsValue> {
+    match format {
+        "xml" => Ok(Format::Xml),
+        "json" => Ok(Format::Json),
+        _ => Err(js_err(Error::new(
+            ErrorKind::InvalidInput,
+            "format must be 'xml' or 'json'",
+        ))),
+    }
+}
+
+#[wasm_bindgen(js_class = CloudReceiver)]
+impl JsCloudReceiver {
+    /// `new CloudReceiver({ publicAccess, maxBodyBytes?, maxJsonDepth? })`.
+    #[wasm_bindgen(constructor)]
+    pub fn new(options: &JsValue) -> Result<JsCloudReceiver, JsValue> {
+        let defaults = CloudLimits::default();
+        let public_access = field(options, "publicAccess").as_bool().ok_or_else(|| {
+            js_err(Error::new(
+                ErrorKind::InvalidInput,
+                "publicAccess must be true or false (whether the service has public access)",
+            ))
+        })?;
+        Ok(JsCloudReceiver {
+            limits: CloudLimits {
+                public_access,
+                max_body_bytes: saturate(count(
+                    options,
+                    "maxBodyBytes",
+                    defaults.max_body_bytes as u64,
+                )?),
+                max_json_depth: saturate(count(
+                    options,
+                    "maxJsonDepth",
+                    defaults.max_json_depth as u64,
+                )?),
+            },
+        })
+    }
+
+    #[wasm_bindgen(getter, js_name = maxBodyBytes)]
+    pub fn max_body_bytes(&self) -> f64 {
+        self.limits.max_body_bytes as f64
+    }
+
+    /// `receiveText(body, contentType, source)`: `{"probe":true,"format"}` or the push JSON.
+    /// `source` is the `x-wx-source` header (undefined when absent).
+    #[wasm_bindgen(js_name = receiveText)]
+    pub fn receive_text(
+        &self,
+        body: JsValue,
+        content_type: Option<String>,
+        source: Option<String>,
+    ) -> Result<String, JsValue> {
+        let body = args::text(&body).unwrap_or_default();
+        self.run(body.as_bytes(), &content_type, &source)
+    }
+
+    /// The same for a body given as bytes.
+    #[wasm_bindgen(js_name = receiveBytes)]
+    pub fn receive_bytes(
+        &self,
+        body: &[u8],
+        content_type: Option<String>,
+        source: Option<String>,
+    ) -> Result<String, JsValue> {
+        self.run(body, &content_type, &source)
+    }
+
+    /// `transferReply(toUserName, fromUserName, format, isEvent, timestamp)`: the plaintext
+    /// passive reply (official accounts only).
+    #[wasm_bindgen(js_name = transferReply)]
+    pub fn transfer_reply(
+        &self,
+        to_user_name: &str,
+        from_user_name: &str,
+        format: &str,
+        is_event: bool,
+        timestamp: &str,
+    ) -> Result<String, JsValue> {
+        let target = ReplyTarget {
+            to_user_name,
+            from_user_name,
+            format: format_of(format)?,
+            encrypted: false,
+            is_event,
+        };
+        cloud_transfer_reply(&target, timestamp).map_err(js_err)
+    }
+}
+
+impl JsCloudReceiver {
+    fn run(
+        &self,
+        body: &[u8],
+        content_type: &Option<String>,
+        source: &Option<String>,
+    ) -> Result<String, JsValue> {
+        receive_cloud(
+            body,
+            content_type.as_deref(),
+            source.as_deref(),
+            &self.limits,
+        )
+        .map(|got| got.to_json())
+        .map_err(js_err)
+    }
+}
+
+/// `cloudPushBody(fields, format)`: the unsigned push the platform sends to a Cloud Hosting
+/// service, from an object of fields (values as strings or numbers, in order).
+#[wasm_bindgen(js_name = cloudPushBody)]
+pub fn cloud_push_body_js(fields: &JsValue, format: &str) -> Result<String, JsValue> {
+    let format = format_of(format)?;
+    if !fields.is_object() {
+        return Err(js_err(Error::new(
+            ErrorKind::InvalidInput,
+            "fields must be an object of push fields",
+        )));
+    }
+    let mut pairs: Vec<(String, String)> = Vec::new();
+    for entry in js_sys::Object::entries(fields.unchecked_ref()).iter() {
+        let pair: js_sys::Array = entry.unchecked_into();
+        let name = pair.get(0).as_string().unwrap_or_default();
+        let value = pair.get(1);
+        let text = args::stamp(&value, &name, ErrorKind::InvalidField)?;
+        pairs.push((name, text));
+    }
+    cloud_push_body(&pairs, format).map_err(js_err)
+}
+
+/// `cloudProbeBody(format)`: the platform's CheckContainerPath probe.
+#[wasm_bindgen(js_name = cloudProbeBody)]
+pub fn cloud_probe_body_js(format: &str) -> Result<String, JsValue> {
+    Ok(probe_body(format_of(format)?))
+}
