@@ -208,7 +208,7 @@ async function handle(state, req, res) {
     record.response = answer;
     send(res, 200, answer, record.openApi ? { 'x-openapi-seqid': randomBytes(8).toString('hex') } : {});
   } finally {
-    for (const k of ['errcode', 'response', 'payload']) if (record[k] !== undefined) shown[k] = mask(record[k]);
+    for (const k of ['errcode', 'response', 'payload', 'openApi']) if (record[k] !== undefined) shown[k] = mask(record[k]);
   }
 }
 

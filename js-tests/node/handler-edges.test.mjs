@@ -50,7 +50,7 @@ test('a body that cannot be read answers 500 "internal error" and is reported', 
 test('a Receiver after free() refuses to work', () => {
   const r = new Receiver({ token: TOKEN, encodingAESKey: KEY, appId: APP, now: () => NOW * 1000 });
   const crypt = new WXBizMsgCrypt({ token: TOKEN, encodingAESKey: KEY, appId: APP });
-  const encrypt = crypt.encrypt('<xml><ToUserName>a</ToUserName><FromUserName>b</FromUserName><CreateTime>1</CreateTime><MsgType>text</MsgType><Content>c</Content></xml>');
+  const encrypt = crypt.encrypt(`<xml><ToUserName>a</ToUserName><FromUserName>b</FromUserName><CreateTime>${NOW}</CreateTime><MsgType>text</MsgType><Content>c</Content></xml>`);
   const request = {
     query: { timestamp: String(NOW), nonce: '1', encrypt_type: 'aes', msg_signature: crypt.msgSignature(String(NOW), '1', encrypt) },
     body: `<xml><Encrypt><![CDATA[${encrypt}]]></Encrypt></xml>`,
@@ -138,19 +138,19 @@ test('Content-Length over the limit is refused before the body is read; at the l
   assert.deepEqual(over.reported, ['receive -41002']);
 });
 
-test('dedup: claimed with the default 300 s; a store that fails is reported and the push handled (fail open)', async () => {
+test('dedup: claimed with the default 660 s (2 x the 300 s window + 60); a store that fails is reported and the push handled (fail open)', async () => {
   const claims = [];
   const calls = [];
   const store = { claim: (key, ttl) => { claims.push(ttl); return true; } }; // no release
   const a = processor({ dedup: store, onMessage: (m) => { calls.push(m.msgId); throw new Error('boom'); } });
   assert.equal((await a.process(push({ id: '11' }))).status, 500);
-  assert.deepEqual(claims, [300]);
+  assert.deepEqual(claims, [660]);
   assert.deepEqual(a.reported, ['onMessage'], 'a store without release is not called');
   const broken = { claim: () => { throw new Error('redis down'); }, release() {} };
   const b = processor({ dedup: broken, onMessage: (m) => { calls.push(m.msgId); } });
   assert.deepEqual(await b.process(push({ id: '12' })), SUCCESS);
   assert.deepEqual(calls, ['11', '12']);
-  assert.deepEqual(b.reported, ['dedup']);
+  assert.deepEqual(b.reported, ['dedup -43002']); // StoreUnavailable, wrapping the store's own error
 });
 
 test('a callback that throws within the budget: 500, reported, its key released so the retry runs', async () => {
