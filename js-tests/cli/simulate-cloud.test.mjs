@@ -42,7 +42,7 @@ after(async () => {
 });
 
 const simulate = (url, args) => run(scratch.bin, ['simulate', '--url', url, '--cloud-hosting', ...args], { cwd: scratch.dir, timeoutMs: 60_000 });
-const openWindow = (openid) => fetch(`${emulatorUrl}/__emulator/user`, { method: 'POST', body: JSON.stringify({ openid }) });
+const openWindow = (openid) => fetch(`${emulatorUrl}/__emulator/user`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ openid }) });
 const sends = async () => (await (await fetch(`${emulatorUrl}/__emulator/requests?path=/cgi-bin/message/custom/send`)).json()).requests;
 
 for (const format of ['json', 'xml']) {
