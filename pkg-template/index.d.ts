@@ -583,8 +583,9 @@ export declare const requests: {
   cancelKfAdmin(input: KfAccountInput): RequestDescriptor;
   registerBusiness(input: RegisterBusinessInput): RequestDescriptor;
   updateBusiness(input: { businessId: BusinessId; nickname?: string; iconMediaId?: string }): RequestDescriptor;
-  getBusiness(input: { businessId: BusinessId } | { accountName: string }): RequestDescriptor;
-  listBusiness(input: { offset: number; count: number }): RequestDescriptor;
+  getBusiness(input: { businessId: BusinessId; accountName?: never } | { accountName: string; businessId?: never }): RequestDescriptor;
+  /** offset and count: integers, or strings of digits. */
+  listBusiness(input: { offset: number | string; count: number | string }): RequestDescriptor;
   token(input: { appId: string; appSecret: string }): RequestDescriptor;
   stableToken(input: { appId: string; appSecret: string; forceRefresh?: boolean }): RequestDescriptor;
   mediaUpload(input?: { type?: 'image' }): RequestDescriptor;
@@ -739,8 +740,8 @@ export declare class Client {
   cancelKfAdmin(input: KfAccountInput): Promise<{ errcode: number; errmsg: string }>;
   registerBusiness(input: RegisterBusinessInput): Promise<{ business_id: number }>;
   updateBusiness(input: { businessId: BusinessId; nickname?: string; iconMediaId?: string }): Promise<{ errcode: number; errmsg: string }>;
-  getBusiness(input: { businessId: BusinessId } | { accountName: string }): Promise<{ business_info: Record<string, unknown> }>;
-  listBusiness(input: { offset: number; count: number }): Promise<{ list: Record<string, unknown>[] }>;
+  getBusiness(input: { businessId: BusinessId; accountName?: never } | { accountName: string; businessId?: never }): Promise<{ business_info: Record<string, unknown> }>;
+  listBusiness(input: { offset: number | string; count: number | string }): Promise<{ list: Record<string, unknown>[] }>;
   uploadMedia(file: Blob | Uint8Array | ArrayBuffer, options?: { filename?: string; contentType?: string; type?: 'image' }): Promise<{ type: 'image'; media_id: string; created_at: number }>;
   getMedia(mediaId: string): Promise<{ contentType: string; data: Uint8Array }>;
   chatbotSend(payload: ChatbotPayload, options?: { random?: Uint8Array }): Promise<{ errcode: number; msg?: string }>;
