@@ -742,7 +742,14 @@ export declare class Client {
   updateBusiness(input: { businessId: BusinessId; nickname?: string; iconMediaId?: string }): Promise<{ errcode: number; errmsg: string }>;
   getBusiness(input: { businessId: BusinessId; accountName?: never } | { accountName: string; businessId?: never }): Promise<{ business_info: Record<string, unknown> }>;
   listBusiness(input: { offset: number | string; count: number | string }): Promise<{ list: Record<string, unknown>[] }>;
-  uploadMedia(file: Blob | Uint8Array | ArrayBuffer, options?: { filename?: string; contentType?: string; type?: 'image' }): Promise<{ type: 'image'; media_id: string; created_at: number }>;
+  /**
+   * Uploads an image (JPEG, PNG or GIF, recognised by its first bytes; at most 2 MB) for
+   * `media_id`. A File gives its name and type; `filename`/`contentType` override them (for
+   * bytes: default `image.<jpg|png|gif>` and the detected type). Anything else, a string above
+   * all, and an image over the limits are refused (-42002, field `file` or `contentType`)
+   * before any request.
+   */
+  uploadMedia(file: Blob | Uint8Array | ArrayBuffer, options?: { filename?: string; contentType?: 'image/jpeg' | 'image/png' | 'image/gif' | (string & {}); type?: 'image' }): Promise<{ type: 'image'; media_id: string; created_at: number }>;
   getMedia(mediaId: string): Promise<{ contentType: string; data: Uint8Array }>;
   chatbotSend(payload: ChatbotPayload, options?: { random?: Uint8Array }): Promise<{ errcode: number; msg?: string }>;
 }
