@@ -486,7 +486,7 @@ export interface HandlerOptions extends Partial<ReceiverOptions> {
   onError?(error: unknown, info: { phase: 'verifyUrl' | 'receive' | 'dedup' | 'onMessage' | 'reply' | 'late-reply' | 'respond'; dedupKey?: string }): void;
 }
 
-/** Web-standard handler: Deno.serve, Workers (pass ctx for waitUntil), Bun.serve, Node 18+. */
+/** Web-standard handler: Deno.serve, Workers (pass ctx for waitUntil), Bun.serve, Node (>= 20.19). */
 export declare function createHandler(
   options: HandlerOptions,
 ): (request: Request, ctx?: { waitUntil(promise: Promise<unknown>): void }) => Promise<Response>;
