@@ -740,9 +740,14 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   const args = parseArgs(process.argv.slice(2));
   if (args.help) {
     console.log('usage: node emulator/server.mjs [--port 0] [--host 127.0.0.1] [--app-id ID] [--app-secret-file PATH] [--allow-remote-push] [--cloud-hosting]\n'
-      + '(--app-secret S also works, but shows in process lists and shell history)');
+      + '(--app-secret S also works, but shows in process lists and shell history)\n'
+      + 'Without the flags, WECHAT_KF_APP_ID and WECHAT_KF_APP_SECRET set the appId and secret (as for the CLI\n'
+      + 'and the examples, so that all started in one shell agree); unset, the emulator uses its own.');
     process.exit(0);
   }
+  // One environment scheme with the CLI and the examples (flags win).
+  args.appId ??= process.env.WECHAT_KF_APP_ID || undefined;
+  args.appSecret ??= process.env.WECHAT_KF_APP_SECRET || undefined;
   const emu = await start(args);
   console.log(`wechat-kf emulator listening on ${emu.url}`);
   // The emulator's own default secret is printed for convenience; one given to it never is.

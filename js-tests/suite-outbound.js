@@ -49,6 +49,27 @@ const INVALID = [
   ['sendText', { touser: 'o', content: 'x', bogus: 1 }, -42002, 'bogus'],
 ];
 
+/** [builder, input, the key given, the documented name the message must suggest] */
+const NEAR_MISSES = [
+  ['sendMiniProgramPage', { touser: 'o', title: 't', pagepath: 'p', thumbMediaId: 'm' }, 'pagepath', 'pagePath'],
+  ['sendMiniProgramPage', { touser: 'o', title: 't', page_path: 'p', thumbMediaId: 'm' }, 'page_path', 'pagePath'],
+  ['sendMiniProgramPage', { touser: 'o', title: 't', pagePath: 'p', thumb_media_id: 'm' }, 'thumb_media_id', 'thumbMediaId'],
+  ['sendImage', { touser: 'o', media_id: 'm' }, 'media_id', 'mediaId'],
+  ['sendImage', { touser: 'o', MediaId: 'm' }, 'MediaId', 'mediaId'],
+  ['sendLink', { touser: 'o', title: 't', description: 'd', url: 'https://a.b/', thumb_url: 'https://a.b/1.jpg' }, 'thumb_url', 'thumbUrl'],
+  ['sendText', { touser: 'o', content: 'x', business_id: 1 }, 'business_id', 'businessId'],
+  ['sendText', { toUser: 'o', content: 'x' }, 'toUser', 'touser'],
+  ['setKfAdmin', { kf_openid: 'k' }, 'kf_openid', 'kfOpenid'],
+  ['addKfAccount', { kf_wx: 'w' }, 'kf_wx', 'kfWx'],
+  ['registerBusiness', { account_name: 'shop_one', nickname: 'Shop1', iconMediaId: 'm' }, 'account_name', 'accountName'],
+  ['registerBusiness', { accountName: 'shop_one', nickname: 'Shop1', icon_media_id: 'm' }, 'icon_media_id', 'iconMediaId'],
+  ['registerBusiness', { accountName: 'shop_one', nickname: 'Shop1', iconMediaId: 'm', transfer_to_commkf: true }, 'transfer_to_commkf', 'transferToCommkf'],
+  ['token', { appid: 'wx1', appSecret: 's' }, 'appid', 'appId'],
+  ['stableToken', { appId: 'wx1', app_secret: 's' }, 'app_secret', 'appSecret'],
+  ['stableToken', { appId: 'wx1', appSecret: 's', force_refresh: true }, 'force_refresh', 'forceRefresh'],
+  ['mediaGet', { media_id: 'm' }, 'media_id', 'mediaId'],
+];
+
 const CATALOG = [
   [-1, 'SystemBusy', true], [40001, 'InvalidCredential', true], [40003, 'InvalidOpenId', false],
   [45015, 'SendWindowExpired', false], [45047, 'SendQuotaExceeded', false], [48001, 'ApiUnauthorized', false],
@@ -93,6 +114,34 @@ export async function runOutboundSuite(lib, { log = () => {} } = {}) {
   }
   for (const [name, input, code, field] of INVALID) {
     c.check(`requests.${name} rejects ${JSON.stringify(input)}`, () => throwsCode(() => requests[name](input), code, field));
+  }
+  for (const [name, input, given, right] of NEAR_MISSES) {
+    c.check(`requests.${name} refuses the near miss ${given}, naming ${right}`, () => {
+      const e = throwsCode(() => requests[name](input), -42002, given);
+      c.assertEq(e.kind, 'InvalidField');
+      c.assertTrue(e.message.includes(`did you mean ${right}?`), e.message);
+    });
+  }
+  c.check('requests: secret (the platform\'s name) is refused for appSecret', () => {
+    const e = throwsCode(() => requests.token({ appId: 'wx1', secret: 's' }), -42002, 'secret');
+    c.assertTrue(e.message.includes('expected one of appId, appSecret'), e.message);
+  });
+  c.check('chatbot.msg refuses near misses, naming the right field', () => {
+    c.assertTrue(throwsCode(() => chatbot.msg.image({ media_id: 'm' }), -42002, 'media_id').message.includes('did you mean mediaId?'));
+    c.assertTrue(throwsCode(() => chatbot.msg.miniProgramPage({ title: 't', appId: 'wx1', pagepath: 'p' }), -42002, 'pagepath').message.includes('did you mean pagePath?'));
+    c.assertTrue(throwsCode(() => chatbot.msg.news([{ title: 't', url: 'https://a.b/', picurl: 'https://a.b/1.jpg' }]), -42002, 'picurl').message.includes('did you mean picUrl?'));
+  });
+  if (lib.Client) {
+    await c.checkAsync('Client methods refuse the same near misses before any request', async () => {
+      let fetched = 0;
+      const client = new lib.Client({ appId: 'wx1', appSecret: 'secret1', fetch: async () => { fetched += 1; throw new Error('no network'); } });
+      for (const [name, input, given, right] of NEAR_MISSES.filter(([n]) => typeof client[n] === 'function')) {
+        const e = await rejectsCode(client[name](input), -42002);
+        c.assertEq(e.field, given);
+        c.assertTrue(e.message.includes(`did you mean ${right}?`), e.message);
+      }
+      c.assertEq(fetched, 0);
+    });
   }
   c.check('requests: BigInt input is InvalidInput', () => throwsCode(() => requests.sendText({ touser: 'o', content: 'x', businessId: 1n }), -42003));
 

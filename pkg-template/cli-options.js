@@ -9,14 +9,16 @@ export class UsageError extends Error {}
 export class CheckFailed extends Error {}
 
 /**
- * Secrets and ids: flag name, the flag naming a file that holds it (secrets only), environment
- * variables (first set wins), what it is. A flag's value shows in process lists and shell
+ * Secrets and ids: flag name, the flag naming a file that holds it (secrets only), its one
+ * environment variable (the WECHAT_KF_* scheme shared by the CLI, the emulator and the
+ * examples), the name earlier examples used (never read: only named when it is set and the
+ * new one is not), what it is. A flag's value shows in process lists and shell
  * history: the help recommends the environment or the file.
  */
 export const SECRETS = {
-  token: { flag: 'token', file: 'token-file', env: ['WECHAT_KF_TOKEN', 'WECHAT_TOKEN'], what: 'the Token of the message push settings' },
-  key: { flag: 'key', file: 'key-file', env: ['WECHAT_KF_AES_KEY', 'WECHAT_ENCODING_AES_KEY'], what: 'the 43-character EncodingAESKey' },
-  appId: { flag: 'app-id', env: ['WECHAT_KF_APP_ID', 'WECHAT_APPID'], what: 'the appId messages are encrypted for' },
+  token: { flag: 'token', file: 'token-file', env: 'WECHAT_KF_TOKEN', old: 'WECHAT_TOKEN', what: 'the Token of the message push settings' },
+  key: { flag: 'key', file: 'key-file', env: 'WECHAT_KF_AES_KEY', old: 'WECHAT_ENCODING_AES_KEY', what: 'the 43-character EncodingAESKey' },
+  appId: { flag: 'app-id', env: 'WECHAT_KF_APP_ID', old: 'WECHAT_APPID', what: 'the appId messages are encrypted for' },
 };
 
 /** Flag definitions of the secrets, for parseArgs. */
@@ -62,11 +64,12 @@ export function parse(argv, spec) {
 export function secret(values, name, env = process.env) {
   const s = SECRETS[name];
   const fromFile = s.file && values[s.file] !== undefined ? secretFile(values[s.file], s.file) : undefined;
-  const v = values[s.flag] ?? fromFile ?? s.env.map((n) => env[n]).find((x) => x !== undefined && x !== '');
+  const v = values[s.flag] ?? fromFile ?? env[s.env];
   if (v === undefined || v === '') {
+    const renamed = env[s.old] ? ` (${s.old} is set: the variables are named WECHAT_KF_* now; rename it to ${s.env})` : '';
     throw new UsageError(s.file
-      ? `missing ${s.what}: set ${s.env[0]} or pass --${s.file} PATH (or --${s.flag})`
-      : `missing ${s.what}: set ${s.env[0]} or pass --${s.flag}`);
+      ? `missing ${s.what}: set ${s.env} or pass --${s.file} PATH (or --${s.flag})${renamed}`
+      : `missing ${s.what}: set ${s.env} or pass --${s.flag}${renamed}`);
   }
   return v;
 }
@@ -114,6 +117,8 @@ export function queryArg(value) {
 
 export const SECRETS_HELP = `Secrets (never printed): use the environment variables or a file, not --token / --key,
 whose values show in process lists and shell history:
-  WECHAT_KF_TOKEN   (also WECHAT_TOKEN)             or --token-file PATH   (--token T also works)
-  WECHAT_KF_AES_KEY (also WECHAT_ENCODING_AES_KEY)  or --key-file PATH     (--key K also works)
-  WECHAT_KF_APP_ID  (also WECHAT_APPID)             or --app-id ID         (not a secret)`;
+  WECHAT_KF_TOKEN    or --token-file PATH   (--token T also works)
+  WECHAT_KF_AES_KEY  or --key-file PATH     (--key K also works)
+  WECHAT_KF_APP_ID   or --app-id ID         (not a secret)
+The same WECHAT_KF_* names configure the emulator (WECHAT_KF_APP_ID, WECHAT_KF_APP_SECRET) and the
+examples (also WECHAT_KF_API_BASE); the older WECHAT_TOKEN, WECHAT_APPID, ... are not read.`;

@@ -14,6 +14,7 @@ import { parseResponse } from './response.js';
 import { WxkfError } from './errors.js';
 import { chatbot } from './chatbot.js';
 import { cloudTokens } from './cloud-token.js';
+import { imageUpload } from './media.js';
 
 const API_BASE = 'https://api.weixin.qq.com';
 const CHATBOT_BASE = 'https://chatbot.weixin.qq.com';
@@ -245,15 +246,18 @@ export class Client {
     }
   }
 
-  /** Uploads an image for `media_id`: Blob, Uint8Array or ArrayBuffer. */
-  async uploadMedia(file, { filename = 'image.jpg', contentType = 'image/jpeg', type = 'image', cloudbaseAccessToken } = {}) {
+  /**
+   * Uploads an image for `media_id`: bytes (Uint8Array/ArrayBuffer), a Blob or a File. Checked
+   * before anything is sent (JPEG/PNG/GIF by its first bytes, at most 2 MB; see media.js).
+   */
+  async uploadMedia(file, { filename, contentType, type = 'image', cloudbaseAccessToken } = {}) {
     const request = buildRequest('mediaUpload', { type });
-    const blob = file instanceof Blob ? file : new Blob([file], { type: contentType });
+    const upload = await imageUpload(file, { filename, contentType });
     return this.call(request, {
       cloudbaseAccessToken,
       body: () => {
         const form = new FormData();
-        form.append('media', blob, filename);
+        form.append('media', upload.blob, upload.filename);
         return form;
       },
     });

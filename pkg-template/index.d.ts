@@ -496,7 +496,7 @@ export interface HandlerOptions extends Partial<ReceiverOptions> {
   onError?(error: unknown, info: { phase: 'verifyUrl' | 'receive' | 'dedup' | 'onMessage' | 'reply' | 'late-reply' | 'respond'; dedupKey?: string }): void;
 }
 
-/** Web-standard handler: Deno.serve, Workers (pass ctx for waitUntil), Bun.serve, Node 18+. */
+/** Web-standard handler: Deno.serve, Workers (pass ctx for waitUntil), Bun.serve, Node (>= 20.19). */
 export declare function createHandler(
   options: HandlerOptions,
 ): (request: Request, ctx?: { waitUntil(promise: Promise<unknown>): void }) => Promise<Response>;
@@ -593,8 +593,9 @@ export declare const requests: {
   cancelKfAdmin(input: KfAccountInput): RequestDescriptor;
   registerBusiness(input: RegisterBusinessInput): RequestDescriptor;
   updateBusiness(input: { businessId: BusinessId; nickname?: string; iconMediaId?: string }): RequestDescriptor;
-  getBusiness(input: { businessId: BusinessId } | { accountName: string }): RequestDescriptor;
-  listBusiness(input: { offset: number; count: number }): RequestDescriptor;
+  getBusiness(input: { businessId: BusinessId; accountName?: never } | { accountName: string; businessId?: never }): RequestDescriptor;
+  /** offset and count: integers, or strings of digits. */
+  listBusiness(input: { offset: number | string; count: number | string }): RequestDescriptor;
   token(input: { appId: string; appSecret: string }): RequestDescriptor;
   stableToken(input: { appId: string; appSecret: string; forceRefresh?: boolean }): RequestDescriptor;
   mediaUpload(input?: { type?: 'image' }): RequestDescriptor;
@@ -757,9 +758,16 @@ export declare class Client {
   cancelKfAdmin(input: KfAccountInput): Promise<{ errcode: number; errmsg: string }>;
   registerBusiness(input: RegisterBusinessInput): Promise<{ business_id: number }>;
   updateBusiness(input: { businessId: BusinessId; nickname?: string; iconMediaId?: string }): Promise<{ errcode: number; errmsg: string }>;
-  getBusiness(input: { businessId: BusinessId } | { accountName: string }): Promise<{ business_info: Record<string, unknown> }>;
-  listBusiness(input: { offset: number; count: number }): Promise<{ list: Record<string, unknown>[] }>;
-  uploadMedia(file: Blob | Uint8Array | ArrayBuffer, options?: { filename?: string; contentType?: string; type?: 'image' }): Promise<{ type: 'image'; media_id: string; created_at: number }>;
+  getBusiness(input: { businessId: BusinessId; accountName?: never } | { accountName: string; businessId?: never }): Promise<{ business_info: Record<string, unknown> }>;
+  listBusiness(input: { offset: number | string; count: number | string }): Promise<{ list: Record<string, unknown>[] }>;
+  /**
+   * Uploads an image (JPEG, PNG or GIF, recognised by its first bytes; at most 2 MB) for
+   * `media_id`. A File gives its name and type; `filename`/`contentType` override them (for
+   * bytes: default `image.<jpg|png|gif>` and the detected type). Anything else, a string above
+   * all, and an image over the limits are refused (-42002, field `file` or `contentType`)
+   * before any request.
+   */
+  uploadMedia(file: Blob | Uint8Array | ArrayBuffer, options?: { filename?: string; contentType?: 'image/jpeg' | 'image/png' | 'image/gif' | (string & {}); type?: 'image' }): Promise<{ type: 'image'; media_id: string; created_at: number }>;
   getMedia(mediaId: string): Promise<{ contentType: string; data: Uint8Array }>;
   chatbotSend(payload: ChatbotPayload, options?: { random?: Uint8Array }): Promise<{ errcode: number; msg?: string }>;
 }

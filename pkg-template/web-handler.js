@@ -1,6 +1,6 @@
 // The Web-standard handler: (request, ctx?) => Promise<Response>, for Deno.serve, Workers
 // (`fetch(request, env, ctx)`: pass ctx so slow callbacks finish under ctx.waitUntil),
-// Bun.serve and Node 18+ frameworks that speak Request/Response.
+// Bun.serve and Node (>= 20.19) frameworks that speak Request/Response.
 import { INTERNAL_ERROR, NOSNIFF, createProcessor, readLimited } from './push-handler.js';
 
 async function* streamChunks(stream) {

@@ -77,17 +77,138 @@ fn send_bodies_match_the_documents() {
             r#"{"touser":"OPENID","msgtype":"miniprogrampage","miniprogrampage":{"title":"title","pagepath":"pages/index/index?x=1","thumb_media_id":"thumb_media_id"}}"#,
         ),
     );
-    // the platform's own field name is accepted as an alias
-    expect(
+}
+
+/// Every documented input field of every builder.
+const FIELDS: &[(&str, &[&str])] = &[
+    ("sendText", &["touser", "content", "businessId"]),
+    ("sendImage", &["touser", "mediaId", "businessId"]),
+    (
+        "sendLink",
+        &[
+            "touser",
+            "title",
+            "description",
+            "url",
+            "thumbUrl",
+            "businessId",
+        ],
+    ),
+    (
         "sendMiniProgramPage",
-        r#"{"touser":"OPENID","title":"t","pagepath":"p","thumbMediaId":"m","businessId":7}"#,
-        "POST",
-        "/cgi-bin/message/custom/business/send",
-        "{}",
-        Some(
-            r#"{"touser":"OPENID","businessid":7,"msgtype":"miniprogrampage","miniprogrampage":{"title":"t","pagepath":"p","thumb_media_id":"m"}}"#,
+        &["touser", "title", "pagePath", "thumbMediaId", "businessId"],
+    ),
+    ("typing", &["touser", "command", "businessId"]),
+    ("getKfList", &["businessId"]),
+    ("getOnlineKfList", &["businessId"]),
+    ("addKfAccount", &["kfWx", "businessId"]),
+    ("deleteKfAccount", &["kfOpenid", "businessId"]),
+    ("setKfAdmin", &["kfOpenid", "businessId"]),
+    ("cancelKfAdmin", &["kfOpenid", "businessId"]),
+    (
+        "registerBusiness",
+        &["accountName", "nickname", "iconMediaId", "transferToCommkf"],
+    ),
+    ("updateBusiness", &["businessId", "nickname", "iconMediaId"]),
+    ("getBusiness", &["businessId", "accountName"]),
+    ("listBusiness", &["offset", "count"]),
+    ("token", &["appId", "appSecret"]),
+    ("stableToken", &["appId", "appSecret", "forceRefresh"]),
+    ("mediaUpload", &["type"]),
+    ("mediaGet", &["mediaId"]),
+];
+
+/// `pagePath` -> `page_path`.
+fn snake(name: &str) -> String {
+    let mut out = String::new();
+    for c in name.chars() {
+        if c.is_ascii_uppercase() {
+            out.push('_');
+        }
+        out.push(c.to_ascii_lowercase());
+    }
+    out
+}
+
+/// The near misses of a documented name: all lower case, snake_case, upper case, PascalCase.
+fn near_misses(name: &str) -> Vec<String> {
+    let mut pascal = name[..1].to_ascii_uppercase();
+    pascal.push_str(&name[1..]);
+    let mut out = vec![
+        name.to_ascii_lowercase(),
+        snake(name),
+        name.to_ascii_uppercase(),
+        pascal,
+    ];
+    out.retain(|v| v != name);
+    out.sort();
+    out.dedup();
+    out
+}
+
+#[test]
+fn near_misses_of_every_field_are_refused_naming_the_right_one() {
+    for &(builder, fields) in FIELDS {
+        for &field in fields {
+            // the documented name passes the field check (it may fail later for its value)
+            let ok = build(builder, &format!(r#"{{"{field}":"x"}}"#));
+            if let Err(e) = ok {
+                assert!(
+                    !e.to_string().contains("unknown field"),
+                    "{builder} {field}: {e}"
+                );
+            }
+            for wrong in near_misses(field) {
+                let input = format!(r#"{{"{wrong}":"x"}}"#);
+                let err = build(builder, &input).expect_err(&format!("{builder} {input}"));
+                assert_eq!(err.code(), -42002, "{builder} {input}: {err}");
+                let got = err.details().and_then(|d| d.field.as_deref());
+                assert_eq!(got, Some(wrong.as_str()), "{builder} {input}");
+                let hint = format!("did you mean {field}?");
+                assert!(err.to_string().contains(&hint), "{builder} {input}: {err}");
+            }
+        }
+    }
+    // the issue's own examples, with a valid value beside them
+    for (builder, input, right) in [
+        (
+            "sendMiniProgramPage",
+            r#"{"touser":"o","title":"t","pagepath":"p","thumbMediaId":"m"}"#,
+            "pagePath",
         ),
-    );
+        (
+            "sendMiniProgramPage",
+            r#"{"touser":"o","title":"t","pagePath":"p","thumb_media_id":"m"}"#,
+            "thumbMediaId",
+        ),
+        ("sendImage", r#"{"touser":"o","media_id":"m"}"#, "mediaId"),
+        ("token", r#"{"appid":"wx1","appSecret":"s"}"#, "appId"),
+        ("stableToken", r#"{"appId":"wx1","secret":"s"}"#, ""),
+    ] {
+        let err = build(builder, input).expect_err(input);
+        assert_eq!(err.code(), -42002, "{input}: {err}");
+        if !right.is_empty() {
+            assert!(
+                err.to_string().contains(&format!("did you mean {right}?")),
+                "{err}"
+            );
+        } else {
+            assert!(
+                err.to_string().contains("expected one of appId, appSecret"),
+                "{err}"
+            );
+        }
+    }
+    // forceRefresh belongs to stableToken only (the types say so too)
+    let err = build(
+        "token",
+        r#"{"appId":"wx1","appSecret":"s","forceRefresh":true}"#,
+    )
+    .unwrap_err();
+    assert_eq!(err.code(), -42002, "{err}");
+    // an unrelated unknown name gets the list without a guess
+    let err = build("sendText", r#"{"touser":"o","content":"c","colour":"red"}"#).unwrap_err();
+    assert!(!err.to_string().contains("did you mean"), "{err}");
 }
 
 #[test]

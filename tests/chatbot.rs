@@ -49,7 +49,7 @@ fn payload_validation() {
         (r#"{"openid":"o","msg":"m","channel":8}"#, -42002, "channel"),
         (r#"{"openid":"o","msg":"m","channel":0}"#, -42001, "appId"),
         (
-            r#"{"openid":"o","msg":"m","channel":5,"appid":""}"#,
+            r#"{"openid":"o","msg":"m","channel":5,"appId":""}"#,
             -42001,
             "appId",
         ),
@@ -280,4 +280,85 @@ fn bot_options_are_checked() {
         -40004
     );
     assert_eq!(ChatbotCrypt::new("T", KEY, "").unwrap_err().code(), -40005);
+}
+
+#[test]
+fn near_miss_field_names_are_refused_naming_the_right_one() {
+    let cases: &[(&str, &str, &str, &str)] = &[
+        ("image", r#"{"media_id":"m"}"#, "media_id", "mediaId"),
+        ("image", r#"{"MediaId":"m"}"#, "MediaId", "mediaId"),
+        (
+            "miniProgramPage",
+            r#"{"title":"t","appId":"wx1","pagepath":"p"}"#,
+            "pagepath",
+            "pagePath",
+        ),
+        (
+            "miniProgramPage",
+            r#"{"title":"t","appid":"wx1","pagePath":"p"}"#,
+            "appid",
+            "appId",
+        ),
+        (
+            "miniProgramPage",
+            r#"{"title":"t","appId":"wx1","pagePath":"p","thumb_media_id":"m"}"#,
+            "thumb_media_id",
+            "thumbMediaId",
+        ),
+        (
+            "miniProgramPage",
+            r#"{"title":"t","appId":"wx1","pagePath":"p","thumb_url":"http://a.b/c"}"#,
+            "thumb_url",
+            "thumbUrl",
+        ),
+        (
+            "news",
+            r#"{"articles":[{"title":"T","url":"https://a.b/","picurl":"https://a.b/1.jpg"}]}"#,
+            "picurl",
+            "picUrl",
+        ),
+    ];
+    for &(kind, input, wrong, right) in cases {
+        let err = build_msg(kind, input).expect_err(input);
+        assert_eq!(err.code(), -42002, "{input}: {err}");
+        assert_eq!(err.details().and_then(|d| d.field.as_deref()), Some(wrong));
+        assert!(
+            err.to_string().contains(&format!("did you mean {right}?")),
+            "{err}"
+        );
+    }
+    for (json, wrong, right) in [
+        (
+            r#"{"openid":"o","msg":"m","channel":0,"appid":"wx1"}"#,
+            "appid",
+            "appId",
+        ),
+        (
+            r#"{"openid":"o","msg":"m","channel":7,"ans_node_name":"n"}"#,
+            "ans_node_name",
+            "ansNodeName",
+        ),
+    ] {
+        let err = Payload::from_json(json).unwrap_err();
+        assert_eq!(err.code(), -42002, "{json}: {err}");
+        assert_eq!(err.details().and_then(|d| d.field.as_deref()), Some(wrong));
+        assert!(
+            err.to_string().contains(&format!("did you mean {right}?")),
+            "{err}"
+        );
+    }
+    // multimsg still reads back the builders' own (platform-named) output
+    let page = build_msg(
+        "miniProgramPage",
+        r#"{"title":"t","appId":"wx1","pagePath":"p","thumbMediaId":"m"}"#,
+    )
+    .unwrap();
+    let image = build_msg("image", r#"{"mediaId":"M"}"#).unwrap();
+    let parts = format!(
+        r#"{{"parts":[{},{}]}}"#,
+        serde_json::to_string(&page).unwrap(),
+        serde_json::to_string(&image).unwrap()
+    );
+    let multi = build_msg("multimsg", &parts).unwrap();
+    assert_eq!(multi, format!(r#"{{"multimsg":[{page},{image}]}}"#));
 }

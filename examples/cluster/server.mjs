@@ -27,15 +27,15 @@ if (cluster.isPrimary) {
   redis.on('error', (e) => console.error(`redis: ${e.message}`));
   await redis.connect();
   const store = redisStore(redis);
-  const appId = env.WECHAT_APPID;
+  const appId = env.WECHAT_KF_APP_ID;
   const onError = (error, { phase }) => console.error(`wechat-kf ${phase}: ${error.kind ?? error.name} ${error.code ?? ''}`);
   const sendWindow = new SendWindow({ store, appId });
   const client = new Client({
-    appId, appSecret: env.WECHAT_APPSECRET, baseUrl: env.WECHAT_API_BASE || undefined, store, sendWindow, onError,
+    appId, appSecret: env.WECHAT_KF_APP_SECRET, baseUrl: env.WECHAT_KF_API_BASE || undefined, store, sendWindow, onError,
   });
   const listener = createNodeListener({
-    token: env.WECHAT_TOKEN,
-    encodingAESKey: env.WECHAT_ENCODING_AES_KEY,
+    token: env.WECHAT_KF_TOKEN,
+    encodingAESKey: env.WECHAT_KF_AES_KEY,
     appId,
     store,
     onError,

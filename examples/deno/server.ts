@@ -1,19 +1,19 @@
 // Deno: `deno run --unstable-kv --allow-net --allow-env --allow-read --allow-write server.ts`
 // (with wechat-kf installed; Deno Deploy needs no flags). Dedup claims and the access token
 // live in Deno KV, so every instance (Deno Deploy regions, several processes on one KV file)
-// handles a retried push once and shares one token. WECHAT_KV_PATH picks a local KV file.
+// handles a retried push once and shares one token. WECHAT_KF_KV_PATH picks a local KV file.
 import { Client, createHandler } from 'wechat-kf';
 import { denoKvStore } from 'wechat-kf/deno-kv';
 
 const env = Deno.env.toObject();
-const store = denoKvStore(await Deno.openKv(env.WECHAT_KV_PATH || undefined));
-const client = new Client({ appId: env.WECHAT_APPID, appSecret: env.WECHAT_APPSECRET, baseUrl: env.WECHAT_API_BASE || undefined, store });
+const store = denoKvStore(await Deno.openKv(env.WECHAT_KF_KV_PATH || undefined));
+const client = new Client({ appId: env.WECHAT_KF_APP_ID, appSecret: env.WECHAT_KF_APP_SECRET, baseUrl: env.WECHAT_KF_API_BASE || undefined, store });
 
 const wechat = createHandler({
-  token: env.WECHAT_TOKEN,
+  token: env.WECHAT_KF_TOKEN,
   // Set: encrypted pushes only (plaintext ones get 401). Unset: a plaintext-mode account.
-  encodingAESKey: env.WECHAT_ENCODING_AES_KEY || undefined,
-  appId: env.WECHAT_APPID,
+  encodingAESKey: env.WECHAT_KF_AES_KEY || undefined,
+  appId: env.WECHAT_KF_APP_ID,
   store,
   replyTimeoutMs: Number(env.REPLY_TIMEOUT_MS) || 3000,
   onError: (error, { phase }) => console.error(`wechat-kf ${phase}: ${(error as { kind?: string }).kind}`),

@@ -4,13 +4,13 @@ import Koa from 'koa';
 import { Client, createKoaMiddleware } from 'wechat-kf';
 
 const env = process.env;
-const client = new Client({ appId: env.WECHAT_APPID, appSecret: env.WECHAT_APPSECRET, baseUrl: env.WECHAT_API_BASE || undefined });
+const client = new Client({ appId: env.WECHAT_KF_APP_ID, appSecret: env.WECHAT_KF_APP_SECRET, baseUrl: env.WECHAT_KF_API_BASE || undefined });
 
 const wechat = createKoaMiddleware({
-  token: env.WECHAT_TOKEN,
+  token: env.WECHAT_KF_TOKEN,
   // Set: encrypted pushes only (plaintext ones get 401). Unset: a plaintext-mode account.
-  encodingAESKey: env.WECHAT_ENCODING_AES_KEY || undefined,
-  appId: env.WECHAT_APPID,
+  encodingAESKey: env.WECHAT_KF_AES_KEY || undefined,
+  appId: env.WECHAT_KF_APP_ID,
   replyTimeoutMs: Number(env.REPLY_TIMEOUT_MS) || 3000,
   onError: (error, { phase }) => console.error(`wechat-kf ${phase}: ${error.kind ?? error.name} ${error.code ?? ''}`),
   async onMessage(message, push) {

@@ -14,13 +14,13 @@ export { DurableObjectStore } from 'wechat-kf/cloudflare';
 let wechat;
 
 function build(env) {
-  const store = durableObjectStore(env.WECHAT_KF_STORE, { name: env.WECHAT_APPID });
-  const client = new Client({ appId: env.WECHAT_APPID, appSecret: env.WECHAT_APPSECRET, baseUrl: env.WECHAT_API_BASE || undefined, store });
+  const store = durableObjectStore(env.WECHAT_KF_STORE, { name: env.WECHAT_KF_APP_ID });
+  const client = new Client({ appId: env.WECHAT_KF_APP_ID, appSecret: env.WECHAT_KF_APP_SECRET, baseUrl: env.WECHAT_KF_API_BASE || undefined, store });
   return createHandler({
-    token: env.WECHAT_TOKEN,
+    token: env.WECHAT_KF_TOKEN,
     // Set: encrypted pushes only (plaintext ones get 401). Unset: a plaintext-mode account.
-    encodingAESKey: env.WECHAT_ENCODING_AES_KEY || undefined,
-    appId: env.WECHAT_APPID,
+    encodingAESKey: env.WECHAT_KF_AES_KEY || undefined,
+    appId: env.WECHAT_KF_APP_ID,
     store,
     replyTimeoutMs: Number(env.REPLY_TIMEOUT_MS) || 3000,
     onError: (error, { phase }) => console.error(`wechat-kf ${phase}: ${error.kind ?? error.name}`),

@@ -74,10 +74,10 @@ for (const [name, command] of Object.entries(EXAMPLES)) {
     before(async () => {
       const port = await freePort();
       const env = {
-        WECHAT_TOKEN: TOKEN, WECHAT_ENCODING_AES_KEY: KEY, WECHAT_APPID: APP_ID, WECHAT_APPSECRET: 'emulator-app-secret',
-        WECHAT_API_BASE: emulatorUrl, PORT: String(port),
+        WECHAT_KF_TOKEN: TOKEN, WECHAT_KF_AES_KEY: KEY, WECHAT_KF_APP_ID: APP_ID, WECHAT_KF_APP_SECRET: 'emulator-app-secret',
+        WECHAT_KF_API_BASE: emulatorUrl, PORT: String(port),
         DENO_DIR: join(scratch.dir, '.deno'), DENO_NO_UPDATE_CHECK: '1', DENO_NO_PROMPT: '1', DO_NOT_TRACK: '1',
-        WECHAT_KV_PATH: join(scratch.dir, `kv-${port}.sqlite3`),
+        WECHAT_KF_KV_PATH: join(scratch.dir, `kv-${port}.sqlite3`),
       };
       const proc = start(cmd[0], cmd[1], { cwd: scratch.dir, env });
       url = `http://127.0.0.1:${port}/wechat`;

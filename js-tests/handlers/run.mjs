@@ -278,8 +278,8 @@ async function startTarget(target) {
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
   const env = {
-    WECHAT_TOKEN: TOKEN, WECHAT_ENCODING_AES_KEY: KEY, WECHAT_APPID: APP_ID, WECHAT_APPSECRET: APP_SECRET,
-    WECHAT_API_BASE: `http://127.0.0.1:${proxy.port}`, REPLY_TIMEOUT_MS: String(REPLY_TIMEOUT_MS), PORT: String(port),
+    WECHAT_KF_TOKEN: TOKEN, WECHAT_KF_AES_KEY: KEY, WECHAT_KF_APP_ID: APP_ID, WECHAT_KF_APP_SECRET: APP_SECRET,
+    WECHAT_KF_API_BASE: `http://127.0.0.1:${proxy.port}`, REPLY_TIMEOUT_MS: String(REPLY_TIMEOUT_MS), PORT: String(port),
   };
   let proc;
   if (target === 'koa' || target === 'express') {
@@ -288,7 +288,7 @@ async function startTarget(target) {
     const kvDir = join(scratch, 'deno-kv');
     mkdirSync(kvDir, { recursive: true });
     proc = startProcess(ctx, resolveBin('deno'), ['run', '--unstable-kv', '--allow-net', '--allow-env', '--allow-read', `--allow-write=${kvDir}`, '--node-modules-dir=manual', '--no-lock', 'examples/deno/server.ts'], {
-      env: { ...env, WECHAT_KV_PATH: join(kvDir, 'kv.sqlite3'), DENO_DIR: join(scratch, '.deno'), DENO_NO_UPDATE_CHECK: '1', DENO_NO_PROMPT: '1' },
+      env: { ...env, WECHAT_KF_KV_PATH: join(kvDir, 'kv.sqlite3'), DENO_DIR: join(scratch, '.deno'), DENO_NO_UPDATE_CHECK: '1', DENO_NO_PROMPT: '1' },
     });
   } else if (target === 'bun') {
     proc = startProcess(ctx, resolveBin('bun'), ['run', '--no-install', 'examples/bun/server.mjs'], { env: { ...env, DO_NOT_TRACK: '1' } });

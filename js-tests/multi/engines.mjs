@@ -46,8 +46,8 @@ for (const engine of only) {
   const emulator = await startEmulator({ port: 0, lib });
   try {
     const env = {
-      WECHAT_TOKEN: TOKEN, WECHAT_ENCODING_AES_KEY: KEY, WECHAT_APPID: DEFAULTS.appId, WECHAT_APPSECRET: DEFAULTS.appSecret,
-      WECHAT_API_BASE: emulator.url, PREFIX: `multi-${Date.now()}:`,
+      WECHAT_KF_TOKEN: TOKEN, WECHAT_KF_AES_KEY: KEY, WECHAT_KF_APP_ID: DEFAULTS.appId, WECHAT_KF_APP_SECRET: DEFAULTS.appSecret,
+      WECHAT_KF_API_BASE: emulator.url, PREFIX: `multi-${Date.now()}:`,
     };
     const instances = await withTimeout(engine === 'workerd' ? startWorkerd(temp, env) : startDeno(temp, env), 120_000, `${engine} start`);
     console.log(`${engine}: ${instances.length} instances on one shared store`);
@@ -95,7 +95,7 @@ async function startDeno(temp, env) {
     procs.push(startProcess(ctx, resolveBin('deno'), [
       'run', '--unstable-kv', '--allow-net=127.0.0.1', '--allow-env', '--allow-read', `--allow-write=${temp}`,
       '--node-modules-dir=manual', '--no-lock', 'deno.entry.mjs',
-    ], { env: { ...env, PORT: String(port), WECHAT_KV_PATH: kvPath, DENO_DIR: join(scratch, '.deno'), DENO_NO_UPDATE_CHECK: '1', DENO_NO_PROMPT: '1' } }));
+    ], { env: { ...env, PORT: String(port), WECHAT_KF_KV_PATH: kvPath, DENO_DIR: join(scratch, '.deno'), DENO_NO_UPDATE_CHECK: '1', DENO_NO_PROMPT: '1' } }));
     bases.push(`http://127.0.0.1:${port}`);
   }
   for (let i = 0; i < INSTANCES; i++) await waitUp(bases[i], procs[i], `deno ${i}`);

@@ -2,7 +2,7 @@
 // serving the endpoints js-tests/multi/driver.mjs documents. All instances share one Store.
 //
 //   instanceApp(lib, { store, env }) -> (request, ctx?) => Promise<Response>
-//     env: WECHAT_TOKEN, WECHAT_ENCODING_AES_KEY, WECHAT_APPID, WECHAT_APPSECRET, WECHAT_API_BASE
+//     env: WECHAT_KF_TOKEN, WECHAT_KF_AES_KEY, WECHAT_KF_APP_ID, WECHAT_KF_APP_SECRET, WECHAT_KF_API_BASE
 //
 // Besides the driver's endpoints: onMessage counts each push IN THE STORE under
 // `handled:<dedupKey>` (a compare-and-set increment: a push handled twice reads "2"), and
@@ -10,15 +10,15 @@
 // reads those counts, so that "handled exactly once" is measured across isolates and
 // processes, not in one instance's memory.
 export function instanceApp(lib, { store, env }) {
-  const appId = env.WECHAT_APPID;
+  const appId = env.WECHAT_KF_APP_ID;
   const handled = [];
   const errors = [];
   const onError = (e, info) => errors.push(`${info?.phase}:${e?.code}`);
   const sendWindow = new lib.SendWindow({ store, appId });
-  const client = new lib.Client({ appId, appSecret: env.WECHAT_APPSECRET, baseUrl: env.WECHAT_API_BASE, store, sendWindow, onError });
+  const client = new lib.Client({ appId, appSecret: env.WECHAT_KF_APP_SECRET, baseUrl: env.WECHAT_KF_API_BASE, store, sendWindow, onError });
   const handler = lib.createHandler({
-    token: env.WECHAT_TOKEN,
-    encodingAESKey: env.WECHAT_ENCODING_AES_KEY,
+    token: env.WECHAT_KF_TOKEN,
+    encodingAESKey: env.WECHAT_KF_AES_KEY,
     appId,
     store,
     onError,

@@ -147,8 +147,8 @@ try {
   copyFileSync(join(ROOT, 'examples', 'cluster', 'server.mjs'), join(dir, 'server.mjs'));
   const clusterPort = await freePort();
   const cluster = spawnChild(process.execPath, [join(dir, 'server.mjs')], {
-    REDIS_URL: redisUrl, WORKERS: '2', PORT: String(clusterPort), WECHAT_TOKEN: TOKEN, WECHAT_ENCODING_AES_KEY: KEY,
-    WECHAT_APPID: appId, WECHAT_APPSECRET: appSecret, WECHAT_API_BASE: emu.url,
+    REDIS_URL: redisUrl, WORKERS: '2', PORT: String(clusterPort), WECHAT_KF_TOKEN: TOKEN, WECHAT_KF_AES_KEY: KEY,
+    WECHAT_KF_APP_ID: appId, WECHAT_KF_APP_SECRET: appSecret, WECHAT_KF_API_BASE: emu.url,
   });
   await waitFor(() => (cluster.output().match(/ on http:/g) ?? []).length === 2, () => `2 cluster workers\n${cluster.output()}`);
   const clusterPushes = makePushes(lib, { token: TOKEN, encodingAESKey: KEY, appId, count: 20, nowMs: Date.now() + 3 });

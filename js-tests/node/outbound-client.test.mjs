@@ -147,7 +147,7 @@ test('client-side SendWindow refuses before the request', { timeout: 10000 }, as
 
 test('media upload, get, and an image send', { timeout: 10000 }, async () => {
   const c = client();
-  const png = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 1, 2, 3, 4]);
+  const png = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 1, 2, 3, 4]);
   const up = await c.uploadMedia(png, { filename: 'a.png', contentType: 'image/png' });
   assert.equal(up.type, 'image');
   assert.match(up.media_id, /^EMU_MEDIA_/);
@@ -159,6 +159,53 @@ test('media upload, get, and an image send', { timeout: 10000 }, async () => {
   await c.sendImage({ touser: 'u', mediaId: up.media_id });
   const [send] = await recorded('/cgi-bin/message/custom/send');
   assert.deepEqual(send.json, { touser: 'u', msgtype: 'image', image: { media_id: up.media_id } });
+});
+
+test('uploadMedia: bytes, ArrayBuffer, Blob and File, with their names and types', { timeout: 10000 }, async () => {
+  const c = client();
+  const jpeg = new Uint8Array([0xff, 0xd8, 0xff, 0xe0, 9, 8, 7]);
+  const gif = new TextEncoder().encode('GIF89a..');
+  const ups = [
+    [await c.uploadMedia(jpeg), 'image/jpeg', 'image.jpg'],
+    [await c.uploadMedia(gif.buffer), 'image/gif', 'image.gif'],
+    [await c.uploadMedia(new Blob([jpeg])), 'image/jpeg', 'image.jpg'],
+    [await c.uploadMedia(new Blob([jpeg], { type: 'image/jpeg' }), { filename: 'x.jpeg' }), 'image/jpeg', 'x.jpeg'],
+    [await c.uploadMedia(new File([gif], 'cat.gif', { type: 'image/gif' })), 'image/gif', 'cat.gif'],
+  ];
+  for (const [up, type, name] of ups) {
+    const media = emu.state.media.get(up.media_id);
+    assert.equal(media.contentType, type);
+    assert.equal(media.filename, name);
+  }
+  assert.deepEqual([...emu.state.media.get(ups[4][0].media_id).data], [...gif]);
+});
+
+test('uploadMedia refuses a string, a non-image, a wrong type and 2 MB + 1 before any request', { timeout: 10000 }, async () => {
+  const c = client();
+  const refused = async (promise, field, pattern) => {
+    await assert.rejects(promise, (e) => {
+      assert.ok(e instanceof WxkfError, `WxkfError, got ${e}`);
+      assert.equal(e.code, -42002, e.message);
+      assert.equal(e.field, field);
+      assert.match(e.message, pattern);
+      return true;
+    });
+  };
+  await refused(c.uploadMedia('hello.jpg'), 'file', /not a path.*read the file first/);
+  await refused(c.uploadMedia(undefined), 'file', /Uint8Array or ArrayBuffer/);
+  await refused(c.uploadMedia([0xff, 0xd8, 0xff]), 'file', /got Array/);
+  await refused(c.uploadMedia(new TextEncoder().encode('hello.jpg')), 'file', /not a JPEG, PNG or GIF/);
+  await refused(c.uploadMedia(new Blob(['<svg/>'], { type: 'image/svg+xml' })), 'file', /not a JPEG, PNG or GIF/);
+  const png = new Uint8Array(2 * 1024 * 1024 + 1);
+  png.set([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+  await refused(c.uploadMedia(png), 'file', /at most 2097152 bytes \(2 MB\)/);
+  await refused(c.uploadMedia(png.subarray(0, 16), { contentType: 'image/jpeg' }), 'contentType', /the bytes are image\/png/);
+  await refused(c.uploadMedia(new File([png.subarray(0, 16)], 'a.webp', { type: 'image/webp' })), 'contentType', /image\/gif only/);
+  await refused(c.uploadMedia(png.subarray(0, 16), { type: 'voice' }), 'type', /must be 'image'/);
+  assert.equal((await recorded()).length, 0, 'nothing reached the emulator');
+  // exactly 2 MB goes through (the emulator takes up to 10 MB)
+  const up = await c.uploadMedia(png.subarray(0, 2 * 1024 * 1024));
+  assert.equal(emu.state.media.get(up.media_id).data.length, 2 * 1024 * 1024);
 });
 
 test('typing rules: 45080 without interaction, 45081 twice', { timeout: 10000 }, async () => {
@@ -184,7 +231,7 @@ test('kf accounts and sub-merchant businesses', { timeout: 10000 }, async () => 
   await rejects(c.cancelKfAdmin({ kfOpenid: kf_list[0].kf_openid }), 65401);
 
   await rejects(c.registerBusiness({ accountName: 'apple_1', nickname: '苹果', iconMediaId: 'nope' }), 40007);
-  const icon = await c.uploadMedia(new Uint8Array([1, 2, 3]));
+  const icon = await c.uploadMedia(new Uint8Array([0xff, 0xd8, 0xff, 0xe0, 1, 2, 3]));
   const { business_id } = await c.registerBusiness({ accountName: 'apple_1', nickname: '苹果', iconMediaId: icon.media_id });
   await rejects(c.registerBusiness({ accountName: 'apple_1', nickname: '苹果', iconMediaId: icon.media_id }), 45070);
   await c.updateBusiness({ businessId: business_id, nickname: '苹果店' });

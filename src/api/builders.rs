@@ -35,8 +35,6 @@ pub const BUILDERS: &[&str] = &[
     "mediaGet",
 ];
 
-const TOKEN_FIELDS: &[&str] = &["appId", "appid", "appSecret", "secret", "forceRefresh"];
-
 /// Builds the request named `name` from its JSON input.
 pub fn build(name: &str, input: &str) -> Result<Request> {
     let fields: &[&str] = match name {
@@ -50,14 +48,7 @@ pub fn build(name: &str, input: &str) -> Result<Request> {
             "thumbUrl",
             "businessId",
         ],
-        "sendMiniProgramPage" => &[
-            "touser",
-            "title",
-            "pagePath",
-            "pagepath",
-            "thumbMediaId",
-            "businessId",
-        ],
+        "sendMiniProgramPage" => &["touser", "title", "pagePath", "thumbMediaId", "businessId"],
         "typing" => &["touser", "command", "businessId"],
         "getKfList" | "getOnlineKfList" => &["businessId"],
         "addKfAccount" => &["kfWx", "businessId"],
@@ -66,7 +57,8 @@ pub fn build(name: &str, input: &str) -> Result<Request> {
         "updateBusiness" => &["businessId", "nickname", "iconMediaId"],
         "getBusiness" => &["businessId", "accountName"],
         "listBusiness" => &["offset", "count"],
-        "token" | "stableToken" => TOKEN_FIELDS,
+        "token" => &["appId", "appSecret"],
+        "stableToken" => &["appId", "appSecret", "forceRefresh"],
         "mediaUpload" => &["type"],
         "mediaGet" => &["mediaId"],
         _ => {
@@ -156,7 +148,7 @@ fn send_link(i: &Input) -> Result<Request> {
 }
 
 fn send_mini_program_page(i: &Input) -> Result<Request> {
-    let (title, page_path) = (i.str(&["title"])?, i.str(&["pagePath", "pagepath"])?);
+    let (title, page_path) = (i.str(&["title"])?, i.str(&["pagePath"])?);
     let thumb_media_id = i.str(&["thumbMediaId"])?;
     let page = Obj::new()
         .str("title", required(&title, "title")?)
@@ -304,8 +296,8 @@ fn list_business(i: &Input) -> Result<Request> {
 // ---- access token and media ----------------------------------------------------------------
 
 fn credentials(i: &Input) -> Result<(String, String)> {
-    let app_id = i.str(&["appId", "appid"])?;
-    let secret = i.str(&["appSecret", "secret"])?;
+    let app_id = i.str(&["appId"])?;
+    let secret = i.str(&["appSecret"])?;
     Ok((
         required_id(&app_id, "appId")?.into(),
         required_id(&secret, "appSecret")?.into(),

@@ -5,6 +5,7 @@
 mod builders;
 mod catalog;
 pub mod json;
+mod media;
 mod paths;
 mod request;
 mod response;
@@ -12,6 +13,7 @@ pub(crate) mod validate;
 
 pub use builders::{build, BUILDERS};
 pub use catalog::{api_error, lookup, ApiErrorInfo, CATALOG, UNKNOWN};
+pub use media::{check_image, ImageFormat, IMAGE_HEAD_BYTES, IMAGE_MAX_BYTES};
 pub use paths::{Endpoint, Method, Route, ROUTES};
 pub use request::Request;
 pub use response::check_response;

@@ -169,6 +169,11 @@ impl Input {
         if let Some(key) = map.keys().find(|k| !allowed.contains(&k.as_str())) {
             let mut message = String::from("unknown field ");
             message.push_str(key);
+            if let Some(right) = near_miss(key, allowed) {
+                message.push_str(": did you mean ");
+                message.push_str(right);
+                message.push_str("? Fields are spelled exactly as documented");
+            }
             message.push_str(": expected one of ");
             for (i, name) in allowed.iter().enumerate() {
                 if i > 0 {
@@ -247,6 +252,19 @@ impl Input {
             Some(_) => Err(invalid(names[0], "must be an array")),
         }
     }
+}
+
+/// The documented name `key` is a near miss of: the same letters once case, `_` and `-` are
+/// ignored (`pagepath`, `page_path` and `PagePath` for `pagePath`; `media_id` for `mediaId`).
+pub fn near_miss(key: &str, allowed: &[&'static str]) -> Option<&'static str> {
+    let letters = |s: &str| {
+        s.chars()
+            .filter(|c| *c != '_' && *c != '-')
+            .flat_map(char::to_lowercase)
+            .collect::<String>()
+    };
+    let wanted = letters(key);
+    allowed.iter().copied().find(|name| letters(name) == wanted)
 }
 
 /// An array element as an input object.

@@ -14,6 +14,27 @@ pub fn request(name: &str, input: &str) -> Result<String, JsValue> {
     api::build(name, input).map(|r| r.to_json()).map_err(js_err)
 }
 
+/// `__checkImage(head, size, declared)` -> `{"contentType","extension"}` as JSON: the
+/// platform's image limits (format from the magic number, size, declared type), checked
+/// before an upload. `head`: the first bytes (8 suffice); `size`: the whole length.
+#[wasm_bindgen(js_name = __checkImage)]
+pub fn check_image(head: &[u8], size: f64, declared: &str) -> Result<String, JsValue> {
+    // a length beyond 2^53 is only ever refused as too large
+    let size = if size.is_finite() && size >= 0.0 {
+        size as u64
+    } else {
+        u64::MAX
+    };
+    api::check_image(head, size, declared)
+        .map(|f| {
+            Obj::new()
+                .str("contentType", f.content_type())
+                .str("extension", f.extension())
+                .finish()
+        })
+        .map_err(js_err)
+}
+
 /// `__checkResponse(json)`: throws the catalogued `WxkfError` for a non-zero errcode.
 #[wasm_bindgen(js_name = __checkResponse)]
 pub fn check_response(json: &str) -> Result<(), JsValue> {

@@ -22,19 +22,16 @@ pub const MSG_KINDS: &[&str] = &[
     "multimsg",
 ];
 
-const IMAGE_FIELDS: &[&str] = &["mediaId", "media_id", "url"];
-const PAGE_FIELDS: &[&str] = &[
-    "title",
-    "appId",
-    "appid",
-    "pagePath",
-    "pagepath",
-    "thumbMediaId",
-    "thumb_media_id",
-    "thumbUrl",
-    "thumb_url",
-];
-const ARTICLE_FIELDS: &[&str] = &["title", "description", "url", "picUrl", "picurl", "type"];
+/// The documented input names (lowerCamelCase, exactly: a near miss such as `media_id` or
+/// `pagepath` is refused, naming the right field).
+const IMAGE_FIELDS: &[&str] = &["mediaId", "url"];
+const PAGE_FIELDS: &[&str] = &["title", "appId", "pagePath", "thumbMediaId", "thumbUrl"];
+const ARTICLE_FIELDS: &[&str] = &["title", "description", "url", "picUrl", "type"];
+
+/// The platform's names, as the builders write them: read back by `multimsg` only.
+const WIRE_IMAGE_FIELDS: &[&str] = &["media_id", "url"];
+const WIRE_PAGE_FIELDS: &[&str] = &["title", "appid", "pagepath", "thumb_media_id", "thumb_url"];
+const WIRE_ARTICLE_FIELDS: &[&str] = &["title", "description", "url", "picurl", "type"];
 
 /// Builds the `msg` of kind `kind` from its JSON input.
 pub fn build_msg(kind: &str, input: &str) -> Result<String> {
@@ -42,7 +39,7 @@ pub fn build_msg(kind: &str, input: &str) -> Result<String> {
         "text" => text(&parse_input(input, &["content"])?),
         "textWithMenu" => text_with_menu(&parse_input(input, &["text", "questions"])?),
         "hyperlink" => hyperlink(&parse_input(input, &["before", "text", "url", "after"])?),
-        "news" => Ok(Rich::news(&parse_input(input, &["articles"])?)?.to_json()),
+        "news" => Ok(Rich::news(&parse_input(input, &["articles"])?, ARTICLE_FIELDS)?.to_json()),
         "image" => Ok(Rich::image(&parse_input(input, IMAGE_FIELDS)?)?.to_json()),
         "miniProgramPage" => Ok(Rich::page(&parse_input(input, PAGE_FIELDS)?)?.to_json()),
         "multimsg" => multimsg(&parse_input(input, &["parts"])?),
@@ -165,7 +162,7 @@ fn optional_url(v: Option<String>, field: &'static str) -> Result<String> {
 }
 
 impl Rich {
-    fn news(i: &Input) -> Result<Rich> {
+    fn news(i: &Input, article_fields: &[&'static str]) -> Result<Rich> {
         let inputs = i.array(&["articles"])?.unwrap_or_default();
         if inputs.is_empty() {
             return Err(missing("articles"));
@@ -175,7 +172,7 @@ impl Rich {
         }
         let mut articles = Vec::with_capacity(inputs.len());
         for a in inputs {
-            let a = element(a, "articles", ARTICLE_FIELDS)?;
+            let a = element(a, "articles", article_fields)?;
             let url = need(a.str(&["url"])?, "articles[].url")?;
             check_url(&url, "articles[].url")?;
             let kind = match a.str(&["type"])?.as_deref() {
@@ -268,9 +265,12 @@ impl Rich {
             return None;
         };
         let rich = match key.as_str() {
-            "news" => Rich::news(&Input::checked(inner, &["articles"]).ok()?),
-            "image" => Rich::image(&Input::checked(inner, IMAGE_FIELDS).ok()?),
-            "miniprogrampage" => Rich::page(&Input::checked(inner, PAGE_FIELDS).ok()?),
+            "news" => Rich::news(
+                &Input::checked(inner, &["articles"]).ok()?,
+                WIRE_ARTICLE_FIELDS,
+            ),
+            "image" => Rich::image(&Input::checked(inner, WIRE_IMAGE_FIELDS).ok()?),
+            "miniprogrampage" => Rich::page(&Input::checked(inner, WIRE_PAGE_FIELDS).ok()?),
             _ => return None,
         };
         rich.ok()

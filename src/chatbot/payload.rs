@@ -103,7 +103,6 @@ impl Payload {
             json,
             &[
                 "appId",
-                "appid",
                 "openid",
                 "msg",
                 "channel",
@@ -111,18 +110,17 @@ impl Payload {
                 "kefuname",
                 "kefuavatar",
                 "ansNodeName",
-                "ans_node_name",
             ],
         )?;
         let payload = Payload {
-            app_id: i.str(&["appId", "appid"])?,
+            app_id: i.str(&["appId"])?,
             openid: i.str(&["openid"])?.unwrap_or_default(),
             msg: i.str(&["msg"])?.unwrap_or_default(),
             channel: i.id(&["channel"])?,
             event: i.str(&["event"])?,
             kefuname: i.str(&["kefuname"])?,
             kefuavatar: i.str(&["kefuavatar"])?,
-            ans_node_name: i.str(&["ansNodeName", "ans_node_name"])?,
+            ans_node_name: i.str(&["ansNodeName"])?,
         };
         payload.validate()?;
         Ok(payload)
