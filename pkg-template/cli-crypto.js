@@ -62,7 +62,7 @@ ${SECRETS_HELP}`,
     }
     if (msgSig) {
       let encrypt = v.encrypt !== undefined ? textArg(v.encrypt) : undefined;
-      if (encrypt === undefined && v.body !== undefined) encrypt = envelopeField(textArg(v.body), 'Encrypt');
+      if (encrypt === undefined && v.body !== undefined) encrypt = envelopeField(lib, textArg(v.body), 'Encrypt');
       if (encrypt === undefined) throw new UsageError('msg_signature needs the Encrypt value: pass --encrypt or --body');
       const ok = same(lib.signature(token, ts, nonce, encrypt), msgSig.toLowerCase());
       out(`msg_signature: ${ok ? 'valid' : 'INVALID'}`);

@@ -1,7 +1,7 @@
 // Inspecting a pasted push: each check the platform's request must pass, one by one, then the
 // package's own verification, decryption and parsing (Receiver); on failure, which check
 // failed and the likely cause, worked out from the checks that did pass.
-import { Receiver, WXBizMsgCrypt, signature } from './lib.js';
+import { Receiver, WXBizMsgCrypt, readFields, signature } from './lib.js';
 
 /** The query from `a=1&b=2`, `?a=1...` or a whole URL. */
 export function parseQuery(text) {
@@ -9,13 +9,14 @@ export function parseQuery(text) {
   return new URLSearchParams(t.includes('?') ? t.slice(t.indexOf('?') + 1) : t);
 }
 
-/** The Encrypt field of an XML or JSON envelope, or undefined. */
+/** The Encrypt field of an XML or JSON envelope (read by the core), or undefined. */
 function encryptOf(body) {
-  const t = body.trim();
-  if (t.startsWith('{')) {
-    try { return JSON.parse(t).Encrypt; } catch { return undefined; }
+  try {
+    const value = readFields(body).fields.Encrypt;
+    return typeof value === 'string' ? value : undefined;
+  } catch {
+    return undefined;
   }
-  return /<Encrypt>\s*(?:<!\[CDATA\[([\s\S]*?)\]\]>|([^<]*))\s*<\/Encrypt>/.exec(t)?.slice(1).find((x) => x !== undefined);
 }
 
 /**

@@ -8,6 +8,7 @@ mod cloud;
 pub(crate) mod crypt;
 mod edge;
 mod errors;
+mod fields;
 pub(crate) mod host;
 mod receiver;
 mod requests;
