@@ -575,7 +575,7 @@ function chatbotSend(state, token, text, record) {
   if (!bot) return fail(1001, 'TOKEN is not valid');
   if (bot.approved === false) return fail(1002, 'the bot has not passed review');
   try {
-    record.payload = openSendmsg(bot, text);
+    record.payload = openSendmsg(bot, text, state.lib.readFields);
   } catch (e) {
     if (e && e.errcode >= 1001 && e.errcode <= 1008) return fail(e.errcode, e.errmsg);
     throw e;

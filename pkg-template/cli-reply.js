@@ -4,7 +4,7 @@
 import { CheckFailed } from './cli-options.js';
 
 /**
- * The fields of an XML or JSON body, read by the core (CDATA split around `]]>` and entities
+ * The fields of an XML or JSON body, read by the core (character data split around `]]>` and entities
  * decoded exactly): { format, fields }, or undefined when the text is neither.
  */
 export function flatFields(lib, text) {
