@@ -89,6 +89,8 @@ export declare class WXBizMsgCrypt {
 
 /** Hex SHA-1 of the sorted token, timestamp, nonce (and encrypt when given). */
 export declare function signature(token: string, timestamp: Stamp, nonce: Stamp, encrypt?: string): string;
+/** Whether `signature` (hex, any case) is the one over token, timestamp, nonce (and encrypt: msg_signature); constant-time. */
+export declare function checkSignature(token: string, timestamp: Stamp, nonce: Stamp, signature: string, encrypt?: string): boolean;
 
 /** The fields of a push or reply body: text as strings (JSON numbers as their exact digits), nested elements as objects, repeated names as arrays. */
 export interface BodyFields {
