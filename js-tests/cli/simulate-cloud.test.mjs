@@ -42,15 +42,17 @@ after(async () => {
 });
 
 const simulate = (url, args) => run(scratch.bin, ['simulate', '--url', url, '--cloud-hosting', ...args], { cwd: scratch.dir, timeoutMs: 60_000 });
-const openWindow = (openid) => fetch(`${emulatorUrl}/__emulator/user`, { method: 'POST', body: JSON.stringify({ openid }) });
+// The emulator refuses control calls without content-type: application/json.
+const openWindow = (openid) => fetch(`${emulatorUrl}/__emulator/user`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ openid }) });
 const sends = async () => (await (await fetch(`${emulatorUrl}/__emulator/requests?path=/cgi-bin/message/custom/send`)).json()).requests;
 
 for (const format of ['json', 'xml']) {
   test(`simulate --cloud-hosting --format ${format} --check-public-access against a public service`, async () => {
     const from = `o_cloud_sim_${format}`;
-    await openWindow(from);
-    const r = await simulate(servers.public.url, ['--format', format, '--check-public-access', '--from', from, '--content', `hi ${format}`]);
+    // --emulator opens the user's window there, as the README's walkthrough does
+    const r = await simulate(servers.public.url, ['--format', format, '--check-public-access', '--from', from, '--content', `hi ${format}`, '--emulator', emulatorUrl]);
     assert.equal(r.code, 0, r.stdout + r.stderr);
+    assert.match(r.stdout, new RegExp(`emulator: ${from} sent a message`));
     assert.match(r.stdout, new RegExp(`CheckContainerPath probe \\(${format.toUpperCase()}\\): answered 'success'`));
     assert.match(r.stdout, /push without x-wx-source: refused with HTTP 401/);
     assert.match(r.stdout, /attempt 1\/3: answered in \d+ ms: 'success'/);
