@@ -46,54 +46,32 @@ export function openCiphertext(encodingAESKey, appId, encrypt) {
   }
 }
 
-const ENTITIES = { lt: '<', gt: '>', amp: '&', quot: '"', apos: "'" };
-const unescape = (s) => s.replace(/&(lt|gt|amp|quot|apos|#\d+|#x[0-9a-fA-F]+);/g, (_, e) => (
-  e[0] === '#' ? String.fromCodePoint(e[1] === 'x' ? parseInt(e.slice(2), 16) : Number(e.slice(1))) : ENTITIES[e]));
-
-/** The children of `<xml>` as name -> text (CDATA sections and escaped text); null when not such XML. */
-export function readFlatXml(xml) {
-  const s = xml.trim();
-  if (!s.startsWith('<xml>') || !s.endsWith('</xml>')) return null;
-  const end = s.length - '</xml>'.length;
-  const fields = {};
-  let i = '<xml>'.length;
-  while (i < end) {
-    while (i < end && /\s/.test(s[i])) i++;
-    if (i >= end) break;
-    const open = /^<([A-Za-z_][\w.-]*)>/.exec(s.slice(i, i + 200));
-    if (!open) return null;
-    const name = open[1];
-    i += open[0].length;
-    let value = '';
-    for (;;) {
-      if (s.startsWith(`</${name}>`, i)) { i += name.length + 3; break; }
-      if (s.startsWith('<![CDATA[', i)) {
-        const close = s.indexOf(']]>', i + 9);
-        if (close < 0) return null;
-        value += s.slice(i + 9, close);
-        i = close + 3;
-        continue;
-      }
-      const next = s.indexOf('<', i);
-      if (next < 0 || next >= end + 1) return null;
-      value += unescape(s.slice(i, next));
-      i = next;
-      if (!s.startsWith(`</${name}>`, i) && !s.startsWith('<![CDATA[', i)) return null;
-    }
-    fields[name] = value;
+/**
+ * The flat text fields of an XML payload as name -> text, read by the core's reader
+ * (`readFields`, handed in by the caller: reading the payload's XML is not what this module
+ * checks); null when the text is not XML of text fields.
+ */
+export function readFlatXml(readFields, xml) {
+  let read;
+  try {
+    read = readFields(xml);
+  } catch {
+    return null;
   }
-  return fields;
+  if (read.format !== 'xml') return null;
+  const fields = read.fields;
+  return Object.values(fields).every((value) => typeof value === 'string') ? fields : null;
 }
 
 /** The platform's side of POST /openapi/sendmsg/{TOKEN} for one bot: body -> payload (as the package's JSON form). */
-export function openSendmsg(bot, text) {
+export function openSendmsg(bot, text, readFields) {
   let json;
   try { json = JSON.parse(text); } catch { json = undefined; }
   if (!json || typeof json !== 'object' || Array.isArray(json)) refuse(1004, 'body is not JSON {"encrypt": ...}');
   if (typeof json.encrypt !== 'string' || json.encrypt === '') refuse(1004, 'encrypt field is empty');
   const plaintext = openCiphertext(bot.encodingAESKey, bot.appId, json.encrypt);
   if (plaintext === null) refuse(1005, "encrypt cannot be decrypted with this bot's key");
-  const f = readFlatXml(plaintext);
+  const f = readFlatXml(readFields, plaintext);
   if (f === null) refuse(1005, 'the decrypted payload is not XML');
   const incomplete = () => refuse(1008, 'appid, openid, msg field cannot be empty');
   if (!f.openid || !f.msg || f.channel === undefined || !/^\s*\d+\s*$/.test(f.channel)) incomplete();

@@ -575,7 +575,7 @@ function chatbotSend(state, token, text, record) {
   if (!bot) return fail(1001, 'TOKEN is not valid');
   if (bot.approved === false) return fail(1002, 'the bot has not passed review');
   try {
-    record.payload = openSendmsg(bot, text);
+    record.payload = openSendmsg(bot, text, state.lib.readFields);
   } catch (e) {
     if (e && e.errcode >= 1001 && e.errcode <= 1008) return fail(e.errcode, e.errmsg);
     throw e;
@@ -671,14 +671,12 @@ async function push(state, { url, token, encodingAESKey, appId, message = {}, fo
   if (fields.MsgType !== 'event' && fields.MsgId === undefined) {
     fields.MsgId = (BigInt(Date.now()) * 1000n + BigInt(randomBytes(2).readUInt16BE(0))).toString();
   }
-  const plaintext = format === 'json' ? jsonPush(fields) : xmlPush(fields);
+  const plaintext = state.lib.writeFields(fields, format);
   const crypt = new state.lib.WXBizMsgCrypt({ token, encodingAESKey, appId: appId ?? state.config.appId });
   const timestamp = String(Math.floor(state.clock.now() / 1000));
   const nonce = String(100000000 + randomBytes(4).readUInt32BE(0) % 900000000);
   const encrypt = crypt.encrypt(plaintext);
-  const body = format === 'json'
-    ? JSON.stringify({ ToUserName: fields.ToUserName, Encrypt: encrypt })
-    : `<xml><ToUserName><![CDATA[${fields.ToUserName}]]></ToUserName><Encrypt><![CDATA[${encrypt}]]></Encrypt></xml>`;
+  const body = state.lib.writeFields({ ToUserName: fields.ToUserName, Encrypt: encrypt }, format);
   const qs = new URLSearchParams({
     signature: state.lib.signature(token, timestamp, nonce),
     timestamp,
@@ -700,21 +698,6 @@ async function push(state, { url, token, encodingAESKey, appId, message = {}, fo
     signal: AbortSignal.timeout(5000),
   });
   return { status: answer.status, body: await answer.text(), pushed: fields };
-}
-
-function xmlPush(fields) {
-  const parts = Object.entries(fields).map(([k, v]) =>
-    typeof v === 'number' || /^\d+$/.test(String(v)) && (k === 'CreateTime' || k === 'MsgId' || k === 'BusinessId')
-      ? `<${k}>${v}</${k}>`
-      : `<${k}><![CDATA[${String(v).split(']]>').join(']]]]><![CDATA[>')}]]></${k}>`);
-  return `<xml>${parts.join('')}</xml>`;
-}
-
-function jsonPush(fields) {
-  // MsgId as a bare number of any size, as the platform sends it
-  const entries = Object.entries(fields).map(([k, v]) =>
-    `${JSON.stringify(k)}:${(k === 'MsgId' || k === 'CreateTime' || k === 'BusinessId') && /^\d+$/.test(String(v)) ? String(v) : JSON.stringify(v)}`);
-  return `{${entries.join(',')}}`;
 }
 
 // ---- command line ---------------------------------------------------------------------------

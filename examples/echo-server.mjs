@@ -25,13 +25,13 @@ export async function startEchoServer({ lib, token, encodingAESKey, appId, clien
       for await (const c of req) chunks.push(c);
       const q = new URL(req.url, 'http://x').searchParams;
       try {
-        const xml = crypt.decryptMessage({
+        const plaintext = crypt.decryptMessage({
           msgSignature: q.get('msg_signature'), timestamp: q.get('timestamp'), nonce: q.get('nonce'),
           body: Buffer.concat(chunks).toString('utf8'),
         });
-        const field = (name) => xml.match(new RegExp(`<${name}>(?:<!\\[CDATA\\[)?([\\s\\S]*?)(?:\\]\\]>)?</${name}>`))?.[1];
+        const { fields } = lib.readFields(plaintext);
         res.end('success');
-        await onMessage({ msgType: field('MsgType'), fromUserName: field('FromUserName'), content: field('Content') });
+        await onMessage({ msgType: fields.MsgType, fromUserName: fields.FromUserName, content: fields.Content });
       } catch (e) {
         res.statusCode = 400;
         res.end(String(e.message));

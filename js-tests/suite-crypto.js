@@ -50,7 +50,7 @@ function xmlField(xml, name) {
 const LARGE = ['large-16k-fixed-random', 'large-64k-fixed-random'];
 
 export async function runCryptoSuite(lib, { vectors, log = () => {} }) {
-  const { WXBizMsgCrypt, Receiver, signature, WxkfError } = lib;
+  const { WXBizMsgCrypt, Receiver, signature, checkSignature, WxkfError } = lib;
   const c = makeChecker(log);
 
   c.check('the large vectors are present (16 KB and 64 KB, with their random bytes)', () => {
@@ -66,6 +66,13 @@ export async function runCryptoSuite(lib, { vectors, log = () => {} }) {
   for (const v of vectors.vectors) {
     if (v.kind === 'signature') {
       c.eq(`vector ${v.id}: signature`, signature(v.token, v.timestamp, v.nonce, v.encrypt), v.signature);
+      c.check(`vector ${v.id}: checkSignature`, () => {
+        c.assertTrue(checkSignature(v.token, v.timestamp, v.nonce, v.signature.toUpperCase(), v.encrypt), 'upper-case hex matches');
+        const other = v.signature.replace(/^./, (x) => (x === '0' ? '1' : '0'));
+        c.assertTrue(!checkSignature(v.token, v.timestamp, v.nonce, other, v.encrypt), 'one changed digit fails');
+        c.assertTrue(!checkSignature(`${v.token}x`, v.timestamp, v.nonce, v.signature, v.encrypt), 'another token fails');
+        c.assertTrue(!checkSignature(v.token, v.timestamp, v.nonce, v.signature.slice(1), v.encrypt), 'a short signature fails');
+      });
       continue;
     }
     const crypt = new WXBizMsgCrypt({ token: v.token ?? 'token', encodingAESKey: v.encodingAESKey, appId: v.appId });

@@ -2,7 +2,7 @@
 import { __registerErrorClass, __registerHostCrypto } from './wechat_kf.js';
 import { WxkfError } from './errors.js';
 
-export { WXBizMsgCrypt, signature } from './wechat_kf.js';
+export { WXBizMsgCrypt, signature, checkSignature, readFields, writeFields } from './wechat_kf.js';
 export { WxkfError } from './errors.js';
 
 /**

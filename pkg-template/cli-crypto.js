@@ -1,15 +1,8 @@
 // `wechat-kf sign | verify | encrypt | decrypt`: the WXBizMsgCrypt primitives on the command line.
-import { timingSafeEqual } from 'node:crypto';
 import {
   CheckFailed, SECRET_FLAGS, SECRETS_HELP, UsageError, choice, integer, parse, queryArg, required, secret, textArg,
 } from './cli-options.js';
 import { envelopeField } from './cli-reply.js';
-
-const same = (a, b) => {
-  const x = Buffer.from(a);
-  const y = Buffer.from(b);
-  return x.length === y.length && timingSafeEqual(x, y);
-};
 
 export const sign = {
   summary: 'compute signature (token, timestamp, nonce) or msg_signature (with --encrypt)',
@@ -56,15 +49,15 @@ ${SECRETS_HELP}`,
     const token = secret(v, 'token');
     const bad = [];
     if (sig) {
-      const ok = same(lib.signature(token, ts, nonce), sig.toLowerCase());
+      const ok = lib.checkSignature(token, ts, nonce, sig);
       out(`signature: ${ok ? 'valid' : 'INVALID'}`);
       if (!ok) bad.push('signature');
     }
     if (msgSig) {
       let encrypt = v.encrypt !== undefined ? textArg(v.encrypt) : undefined;
-      if (encrypt === undefined && v.body !== undefined) encrypt = envelopeField(textArg(v.body), 'Encrypt');
+      if (encrypt === undefined && v.body !== undefined) encrypt = envelopeField(lib, textArg(v.body), 'Encrypt');
       if (encrypt === undefined) throw new UsageError('msg_signature needs the Encrypt value: pass --encrypt or --body');
-      const ok = same(lib.signature(token, ts, nonce, encrypt), msgSig.toLowerCase());
+      const ok = lib.checkSignature(token, ts, nonce, msgSig, encrypt);
       out(`msg_signature: ${ok ? 'valid' : 'INVALID'}`);
       if (!ok) bad.push('msg_signature');
     }

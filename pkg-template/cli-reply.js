@@ -3,30 +3,21 @@
 // is a correctly signed envelope decrypting for the appId.
 import { CheckFailed } from './cli-options.js';
 
-const FIELD = /<([A-Za-z_][\w.-]*)>\s*(?:<!\[CDATA\[([\s\S]*?)\]\]>|([^<]*?))\s*<\/\1>/g;
-
-/** The flat fields of `<xml>...</xml>` or of a JSON object; undefined when it is neither. */
-export function flatFields(text) {
-  const t = text.trim();
-  if (t.startsWith('{')) {
-    try {
-      const o = JSON.parse(t);
-      return o && typeof o === 'object' && !Array.isArray(o) ? { format: 'json', fields: o } : undefined;
-    } catch {
-      return undefined;
-    }
+/**
+ * The fields of an XML or JSON body, read by the core (character data split around `]]>` and entities
+ * decoded exactly): { format, fields }, or undefined when the text is neither.
+ */
+export function flatFields(lib, text) {
+  try {
+    return lib.readFields(text);
+  } catch {
+    return undefined;
   }
-  if (t.startsWith('<xml>') && t.endsWith('</xml>')) {
-    const fields = {};
-    for (const m of t.slice(5, -6).matchAll(FIELD)) fields[m[1]] = m[2] ?? m[3];
-    return { format: 'xml', fields };
-  }
-  return undefined;
 }
 
 /** One field of an XML or JSON envelope (e.g. Encrypt), or undefined. */
-export function envelopeField(text, name) {
-  const v = flatFields(text)?.fields[name];
+export function envelopeField(lib, text, name) {
+  const v = flatFields(lib, text)?.fields[name];
   return v === undefined || v === null ? undefined : String(v);
 }
 
@@ -42,7 +33,7 @@ export function judgeAnswer(lib, body, push, keys) {
   const text = body.trim();
   if (text === '') return 'empty body (acknowledged)';
   if (text === 'success') return "'success' (acknowledged)";
-  const parsed = flatFields(text);
+  const parsed = flatFields(lib, text);
   if (!parsed) {
     throw new CheckFailed(`the answer is not 'success', empty, or a reply in XML/JSON: got '${shorten(text)}'; ${USER_SEES}`);
   }
@@ -59,20 +50,19 @@ export function judgeAnswer(lib, body, push, keys) {
     for (const name of ['MsgSignature', 'TimeStamp', 'Nonce']) {
       if (f[name] === undefined || f[name] === '') throw new CheckFailed(`the encrypted reply has no ${name} field`);
     }
-    const expected = lib.signature(keys.token, String(f.TimeStamp), String(f.Nonce), String(f.Encrypt));
-    if (expected !== String(f.MsgSignature).toLowerCase()) {
-      throw new CheckFailed('the reply\'s MsgSignature is wrong (-40001): it must be the sha1 of the sorted token, TimeStamp, Nonce and Encrypt; is the server using another token?');
-    }
     const crypt = new lib.WXBizMsgCrypt(keys);
     let plaintext;
     try {
-      plaintext = crypt.decrypt(String(f.Encrypt)).plaintext;
+      plaintext = crypt.decryptMessage({ msgSignature: String(f.MsgSignature), timestamp: String(f.TimeStamp), nonce: String(f.Nonce), body: text });
     } catch (e) {
+      if (e.code === -40001) {
+        throw new CheckFailed('the reply\'s MsgSignature is wrong (-40001): it must be the sha1 of the sorted token, TimeStamp, Nonce and Encrypt; is the server using another token?');
+      }
       throw new CheckFailed(`the reply does not decrypt for appId ${keys.appId}: ${e.kind ?? 'Error'} ${e.code ?? ''} ${e.message}`);
     } finally {
       crypt.free();
     }
-    const inner = flatFields(plaintext);
+    const inner = flatFields(lib, plaintext);
     if (!inner) throw new CheckFailed(`the reply decrypts to neither XML nor JSON: '${shorten(plaintext)}'`);
     fields = inner.fields;
     how = 'encrypted reply, signature and appId checked';

@@ -28,6 +28,10 @@ server answered well, 1 when not, 2 on bad usage.
   --timeout-ms MS  per attempt (default 5000)
   --attempts N     attempts in all (default 3)
   --skip-verify    no verification GET
+  --emulator URL   a local \`wechat-kf emulator\` to tell that the user acted (POST
+                   /__emulator/user): a user message opens the user's 48 h window there, a
+                   user_enter_tempsession its 1-minute one, so that a server answering
+                   through the Client is allowed to send (without it the emulator answers 45015)
 
 ${CLOUD_HELP}
 
@@ -37,7 +41,7 @@ ${SECRETS_HELP}`,
       ...SECRET_FLAGS, url: { type: 'string' }, type: { type: 'string' }, format: { type: 'string' },
       encrypt: { type: 'boolean' }, content: { type: 'string' }, from: { type: 'string' }, to: { type: 'string' },
       'business-id': { type: 'string' }, 'timeout-ms': { type: 'string' }, attempts: { type: 'string' },
-      'skip-verify': { type: 'boolean' }, ...CLOUD_FLAGS,
+      'skip-verify': { type: 'boolean' }, emulator: { type: 'string' }, ...CLOUD_FLAGS,
     });
     if (v.help) return out(this.help);
     const url = required(v, 'url', "your server's message push URL");
@@ -54,9 +58,11 @@ ${SECRETS_HELP}`,
     const attempts = Math.max(1, integer(v, 'attempts', 3));
     const businessId = v['business-id'] === undefined ? undefined : integer(v, 'business-id');
     const encrypted = Boolean(v.encrypt);
+    const emulator = v.emulator === undefined ? undefined : emulatorBase(v.emulator);
     if (v['cloud-hosting']) {
       if (encrypted) throw new UsageError('--encrypt does not apply to --cloud-hosting: Cloud Hosting pushes are unencrypted');
       const fields = pushFields({ type, from: v.from ?? 'o_simulate_user', to: v.to ?? 'gh_simulate0000', content: v.content, businessId, now: Math.floor(Date.now() / 1000) });
+      if (emulator) await tellEmulator(emulator, fields, out, timeoutMs);
       return simulateCloud(v, lib, out, { url, format, fields, attempts, timeoutMs, appId: v['app-id'], attempt, snippet });
     }
     const keys = { token: secret(v, 'token') };
@@ -77,6 +83,7 @@ ${SECRETS_HELP}`,
 
     const fields = pushFields({ type, from: v.from ?? 'o_simulate_user', to: v.to ?? 'gh_simulate0000', content: v.content, businessId, now: now() });
     const req = pushRequest(lib, fields, { format, encrypted, keys, now: now() });
+    if (emulator) await tellEmulator(emulator, fields, out, timeoutMs);
     const label = `${type} push (${format.toUpperCase()}, ${encrypted ? 'encrypted' : 'plaintext'})`;
     const problems = [];
     for (let i = 1; i <= attempts; i++) {
@@ -98,6 +105,51 @@ ${SECRETS_HELP}`,
       + 'the platform gives up after three attempts of 5 s (acknowledge fast, work in the background)');
   },
 };
+
+/** The emulator's base URL from --emulator (http(s), no trailing slash). */
+function emulatorBase(text) {
+  let u;
+  try {
+    u = new URL(text);
+  } catch {
+    throw new UsageError(`--emulator is not a URL: '${text}'`);
+  }
+  if (!/^https?:$/.test(u.protocol)) throw new UsageError('--emulator must be http:// or https://');
+  return u.href.replace(/\/+$/, '');
+}
+
+/**
+ * The user action a push stands for, as the emulator's POST /__emulator/user takes it: a user
+ * message ('message'), entering from the contact button ('enter'); other events none.
+ */
+export function userAction(fields) {
+  if (fields.MsgType !== 'event') return 'message';
+  return fields.Event === 'user_enter_tempsession' ? 'enter' : undefined;
+}
+
+/** Tells the emulator the simulated user acted, before the push, so the server may answer. */
+async function tellEmulator(base, fields, out, timeoutMs) {
+  const action = userAction(fields);
+  if (!action) return;
+  const openid = fields.FromUserName;
+  let res;
+  try {
+    res = await fetch(`${base}/__emulator/user`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ openid, action }),
+      signal: AbortSignal.timeout(timeoutMs),
+      redirect: 'manual',
+    });
+  } catch (e) {
+    throw new CheckFailed(`cannot reach the emulator at ${base} (${e?.cause?.code ?? e?.message ?? e}): start it with \`wechat-kf emulator\` and pass the URL it prints`);
+  }
+  const text = await res.text();
+  if (res.status !== 200) {
+    throw new CheckFailed(`the emulator at ${base} refused POST /__emulator/user: HTTP ${res.status} ${snippet(text)} (is it a \`wechat-kf emulator\`?)`);
+  }
+  out(`emulator: ${openid} ${action === 'enter' ? 'entered the session (1-minute window)' : 'sent a message (48 h window)'}`);
+}
 
 function withQuery(url, query) {
   return `${url}${url.includes('?') ? '&' : '?'}${query}`;

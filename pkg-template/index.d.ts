@@ -89,6 +89,17 @@ export declare class WXBizMsgCrypt {
 
 /** Hex SHA-1 of the sorted token, timestamp, nonce (and encrypt when given). */
 export declare function signature(token: string, timestamp: Stamp, nonce: Stamp, encrypt?: string): string;
+/** Whether `signature` (hex, any case) is the one over token, timestamp, nonce (and encrypt: msg_signature); constant-time. */
+export declare function checkSignature(token: string, timestamp: Stamp, nonce: Stamp, signature: string, encrypt?: string): boolean;
+
+/** The fields of a push or reply body: text as strings (JSON numbers as their exact digits), nested elements as objects, repeated names as arrays. */
+export interface BodyFields {
+  [name: string]: string | boolean | null | BodyFields | Array<string | boolean | null | BodyFields>;
+}
+/** Reads an XML or JSON push or reply body (format from its first character); -40002/-40012 when it is not one. */
+export declare function readFields(body: string): { format: 'xml' | 'json'; fields: BodyFields };
+/** Writes flat fields in order as the platform does: `<xml>` with CDATA (default) or a JSON object; CreateTime, MsgId and BusinessId bare. Undefined values are left out. */
+export declare function writeFields(fields: Record<string, string | number | bigint | undefined>, format?: 'xml' | 'json'): string;
 
 /**
  * Loads the WebAssembly module. Required once in browsers before any other call; a no-op in

@@ -1,5 +1,5 @@
 // What users import, whatever the runtime (the entries add `init`).
-export { WXBizMsgCrypt, signature, WxkfError } from './api.js';
+export { WXBizMsgCrypt, signature, checkSignature, readFields, writeFields, WxkfError } from './api.js';
 export { Receiver } from './receiver.js';
 export { CloudReceiver, cloudPushBody, cloudProbeBody } from './cloud-receiver.js';
 export { MemoryStore } from './store.js';

@@ -21,16 +21,9 @@ export const TYPES = {
   kf_switch_session: () => ({ MsgType: 'event', Event: 'kf_switch_session', FromKfAccount: 'test1@simulate', ToKfAccount: 'test2@simulate' }),
 };
 
-const NUMERIC = new Set(['CreateTime', 'MsgId', 'BusinessId']);
-export const cdata = (s) => `<![CDATA[${String(s).split(']]>').join(']]]]><![CDATA[>')}]]>`;
-
-/** The plaintext of a push in the platform's XML or JSON (64-bit ids as bare digits). */
-export function serialize(fields, format) {
-  const entries = Object.entries(fields);
-  if (format === 'json') {
-    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${NUMERIC.has(k) ? String(v) : JSON.stringify(String(v))}`).join(',')}}`;
-  }
-  return `<xml>${entries.map(([k, v]) => `<${k}>${NUMERIC.has(k) ? v : cdata(v)}</${k}>`).join('')}</xml>`;
+/** The plaintext of a push in the platform's XML or JSON (64-bit ids as bare digits), written by the core. */
+export function serialize(lib, fields, format) {
+  return lib.writeFields(fields, format);
 }
 
 /** A fresh 64-bit message id above 2^53, as the platform's are. */
@@ -58,16 +51,14 @@ const nonce = () => String(100000000 + (randomU32s(1)[0] % 900000000));
 export function pushRequest(lib, fields, { format, encrypted, keys, now }) {
   const timestamp = String(now);
   const n = nonce();
-  const plaintext = serialize(fields, format);
+  const plaintext = serialize(lib, fields, format);
   const query = new URLSearchParams({ signature: lib.signature(keys.token, timestamp, n), timestamp, nonce: n, openid: fields.FromUserName });
   let body = plaintext;
   if (encrypted) {
     const crypt = new lib.WXBizMsgCrypt(keys);
     try {
       const encrypt = crypt.encrypt(plaintext);
-      body = format === 'json'
-        ? JSON.stringify({ ToUserName: fields.ToUserName, Encrypt: encrypt })
-        : `<xml><ToUserName>${cdata(fields.ToUserName)}</ToUserName><Encrypt>${cdata(encrypt)}</Encrypt></xml>`;
+      body = lib.writeFields({ ToUserName: fields.ToUserName, Encrypt: encrypt }, format);
       query.set('encrypt_type', 'aes');
       query.set('msg_signature', crypt.msgSignature(timestamp, n, encrypt));
     } finally {

@@ -22,7 +22,7 @@ export function buildPush(o) {
 /** A passive transfer_customer_service reply, encrypted unless o.encrypt is false. */
 export function buildReply(o) {
   const fields = { ToUserName: o.openid, FromUserName: o.account, CreateTime: Math.floor(Date.now() / 1000), MsgType: 'transfer_customer_service' };
-  const plaintext = serialize(fields, o.format);
+  const plaintext = serialize(lib, fields, o.format);
   if (!o.encrypt) return { plaintext, body: plaintext };
   const crypt = new WXBizMsgCrypt(o);
   try {

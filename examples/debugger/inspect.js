@@ -1,7 +1,7 @@
 // Inspecting a pasted push: each check the platform's request must pass, one by one, then the
 // package's own verification, decryption and parsing (Receiver); on failure, which check
 // failed and the likely cause, worked out from the checks that did pass.
-import { Receiver, WXBizMsgCrypt, signature } from './lib.js';
+import { Receiver, WXBizMsgCrypt, checkSignature, readFields } from './lib.js';
 
 /** The query from `a=1&b=2`, `?a=1...` or a whole URL. */
 export function parseQuery(text) {
@@ -9,13 +9,14 @@ export function parseQuery(text) {
   return new URLSearchParams(t.includes('?') ? t.slice(t.indexOf('?') + 1) : t);
 }
 
-/** The Encrypt field of an XML or JSON envelope, or undefined. */
+/** The Encrypt field of an XML or JSON envelope (read by the core), or undefined. */
 function encryptOf(body) {
-  const t = body.trim();
-  if (t.startsWith('{')) {
-    try { return JSON.parse(t).Encrypt; } catch { return undefined; }
+  try {
+    const value = readFields(body).fields.Encrypt;
+    return typeof value === 'string' ? value : undefined;
+  } catch {
+    return undefined;
   }
-  return /<Encrypt>\s*(?:<!\[CDATA\[([\s\S]*?)\]\]>|([^<]*))\s*<\/Encrypt>/.exec(t)?.slice(1).find((x) => x !== undefined);
 }
 
 /**
@@ -48,11 +49,11 @@ export function inspectPush(o) {
   const nonce = q.get('nonce');
   if (o.token && ts && nonce) {
     if (q.get('signature')) {
-      sigOk = signature(o.token, ts, nonce) === q.get('signature').toLowerCase();
+      sigOk = checkSignature(o.token, ts, nonce, q.get('signature'));
       step(sigOk, `signature（Token + timestamp + nonce）${sigOk ? '正确' : '不正确'}`, `signature (Token + timestamp + nonce) ${sigOk ? 'is valid' : 'is NOT valid'}`);
     }
     if (encrypted && q.get('msg_signature') && encrypt !== undefined) {
-      msgSigOk = signature(o.token, ts, nonce, String(encrypt)) === q.get('msg_signature').toLowerCase();
+      msgSigOk = checkSignature(o.token, ts, nonce, q.get('msg_signature'), String(encrypt));
       step(msgSigOk, `msg_signature（Token + timestamp + nonce + Encrypt）${msgSigOk ? '正确' : '不正确'}`,
         `msg_signature (Token + timestamp + nonce + Encrypt) ${msgSigOk ? 'is valid' : 'is NOT valid'}`);
     }

@@ -117,6 +117,32 @@ test('wrong appId (-40005), wrong key, a trimmed body: each explained', async ()
   assert.match(await page.textContent('#hints'), /Token is wrong|not from the same request/);
 });
 
+test('the envelope is read by the core: Encrypt split across CDATA sections, &amp; in ToUserName', async () => {
+  const half = Math.floor(v.encrypt.length / 2);
+  const body = `<xml><ToUserName>gh_&amp;97417a04a28d</ToUserName><Encrypt><![CDATA[${v.encrypt.slice(0, half)}]]><![CDATA[${v.encrypt.slice(half)}]]></Encrypt></xml>`;
+  await inspect({ body });
+  await page.waitForSelector('#decrypted:not([hidden])');
+  const steps = await page.textContent('#steps');
+  assert.match(steps, /msg_signature .* is valid/);
+  assert.doesNotMatch(steps, /NOT valid/);
+  assert.equal(await page.textContent('#plaintext'), v.plaintext);
+});
+
+test('a built push whose text holds x]]>y and &amp; reads back exactly', async () => {
+  await page.fill('#token', 'debugger-token');
+  await page.fill('#aesKey', v.encodingAESKey);
+  await page.fill('#appId', 'wx0000000000debug');
+  await page.selectOption('#pushType', 'text');
+  await page.selectOption('#pushFormat', 'xml');
+  await page.fill('#pushContent', 'x]]>y &amp; z');
+  await page.click('#buildPush');
+  await page.waitForSelector('#pushOut:not([hidden])');
+  await page.click('#pushToInspect');
+  await page.waitForSelector('#decrypted:not([hidden])');
+  assert.match(await page.textContent('#plaintext'), /<Content><!\[CDATA\[x\]\]\]\]><!\[CDATA\[>y &amp; z\]\]><\/Content>/);
+  assert.equal(JSON.parse(await page.textContent('#message')).message.content, 'x]]>y &amp; z');
+});
+
 test('builders: a push (inspected back), an encrypted reply, a dialogue-platform payload', async () => {
   await page.fill('#token', 'debugger-token');
   await page.fill('#aesKey', v.encodingAESKey);

@@ -51,9 +51,9 @@ test('dialogue platform: the package\'s payloads open to the same fields; bad on
   const b = new lib.chatbot.Bot(bot);
   const payload = { appId: 'wx123', openid: 'o1', msg: 'a <b> & ]]> c 中文 😀', channel: 0, event: 'waiterEnter', kefuname: '小红', kefuavatar: 'https://a/b.png', ansNodeName: 'faq' };
   const body = JSON.stringify({ encrypt: b.encryptPayload(payload) });
-  assert.deepEqual(openSendmsg(bot, body), payload);
-  assert.deepEqual(openSendmsg(bot, body), b.openSendmsg(body), 'the same as the package reads it');
-  const code = (text, who = bot) => { try { openSendmsg(who, text); return 0; } catch (e) { return e.errcode; } };
+  assert.deepEqual(openSendmsg(bot, body, lib.readFields), payload);
+  assert.deepEqual(openSendmsg(bot, body, lib.readFields), b.openSendmsg(body), 'the same as the package reads it');
+  const code = (text, who = bot) => { try { openSendmsg(who, text, lib.readFields); return 0; } catch (e) { return e.errcode; } };
   assert.equal(code('not json'), 1004);
   assert.equal(code('{"encrypt":""}'), 1004);
   assert.equal(code('{"encrypt":5}'), 1004);
@@ -97,6 +97,8 @@ test('dialogue platform: its own unpadding and framing agree with the package on
     assert.equal(openCiphertext(k, 'wxapp', bad), null, what);
     assert.throws(() => crypt.decrypt(bad), (e) => e.code === -40007, what);
   }
-  assert.deepEqual(readFlatXml('<xml><a><![CDATA[x]]]]><![CDATA[>y]]></a><b>&lt;&amp;</b></xml>'), { a: 'x]]>y', b: '<&' });
-  assert.equal(readFlatXml('<root><a>1</a></root>'), null);
+  assert.deepEqual(readFlatXml(lib.readFields, '<xml><a><![CDATA[x]]]]><![CDATA[>y]]></a><b>&lt;&amp;</b></xml>'), { a: 'x]]>y', b: '<&' });
+  assert.equal(readFlatXml(lib.readFields, '<xml><a><b>1</b></a></xml>'), null, 'nested: not flat text fields');
+  assert.equal(readFlatXml(lib.readFields, '{"a":"1"}'), null, 'JSON is not the XML payload');
+  assert.equal(readFlatXml(lib.readFields, '<xml><a>1</xml>'), null, 'malformed');
 });

@@ -3,6 +3,9 @@
 import {
   WXBizMsgCrypt,
   signature,
+  checkSignature,
+  readFields,
+  writeFields,
   WxkfError,
   init,
   requests,
@@ -30,7 +33,11 @@ export async function crypto(): Promise<void> {
   const echo: string = c.verifyUrl({ signature: sig, timestamp: '1', nonce: '2', echostr: 'x' });
   const echo2: string = c.verifyUrl({ msgSignature: sig, timestamp: 1, nonce: 2, echostr: 'x' });
   const s: string = signature('t', 1, 2) + signature('t', '1', '2', e);
-  void [plain, env, echo, echo2, s];
+  const ok: boolean = checkSignature('t', 1, '2', s) || checkSignature('t', '1', 2, s, e);
+  const read = readFields('<xml><a>1</a></xml>');
+  const format: 'xml' | 'json' = read.format;
+  const written: string = writeFields({ ToUserName: 'gh', CreateTime: 1, MsgId: 2n, Skip: undefined }, 'json') + writeFields({ a: 'b' });
+  void [plain, env, echo, echo2, s, ok, format, written];
   // @ts-expect-error format is 'xml' or 'json'
   c.encryptMessage('x', { format: 'yaml' });
   // @ts-expect-error appId is required

@@ -8,6 +8,7 @@ mod cloud;
 pub(crate) mod crypt;
 mod edge;
 mod errors;
+mod fields;
 pub(crate) mod host;
 mod receiver;
 mod requests;
@@ -30,4 +31,25 @@ pub fn signature(
     let encrypt = args::optional_string(&encrypt, "encrypt", ComputeSignature)?;
     let hex = crate::crypto::signature(&token, &timestamp, &nonce, encrypt.as_deref());
     Ok(crate::crypto::hex_str(&hex).into())
+}
+
+/// `checkSignature(token, timestamp, nonce, signature, encrypt?)`: whether `signature` (hex, any
+/// case) is the SHA-1 of the sorted parts; compared in constant time. For tools that show each
+/// check one by one (the debugger, `wechat-kf verify`).
+#[wasm_bindgen(js_name = checkSignature)]
+pub fn check_signature(
+    token: JsValue,
+    timestamp: JsValue,
+    nonce: JsValue,
+    signature: JsValue,
+    encrypt: JsValue,
+) -> Result<bool, JsValue> {
+    use crate::error::ErrorKind::ValidateSignature;
+    let token = args::string(&token, "token", ValidateSignature)?;
+    let timestamp = args::stamp(&timestamp, "timestamp", ValidateSignature)?;
+    let nonce = args::stamp(&nonce, "nonce", ValidateSignature)?;
+    let received = args::string(&signature, "signature", ValidateSignature)?;
+    let encrypt = args::optional_string(&encrypt, "encrypt", ValidateSignature)?;
+    let expected = crate::crypto::signature(&token, &timestamp, &nonce, encrypt.as_deref());
+    Ok(crate::crypto::signature_matches(&expected, &received))
 }

@@ -3,6 +3,7 @@
 //! for encrypted replies, the timestamp, nonce and random bytes.
 
 mod cloud;
+mod fields;
 mod reply;
 mod window;
 
@@ -10,6 +11,7 @@ pub use cloud::{
     cloud_push_body, cloud_transfer_reply, probe_body, receive_cloud, CloudLimits, CloudPush,
     PROBE_ACTION,
 };
+pub use fields::{read_fields, write_fields, NUMERIC_FIELDS};
 pub use reply::{transfer_reply, ReplyTarget};
 pub use window::{canonical_timestamp, check_create_time, check_window, MAX_TIMESTAMP_DIGITS};
 

@@ -1,0 +1,214 @@
+//! The fields of a push or reply body, in either format, for tools that show or check them
+//! (the CLI, the debugger, the simulator, the emulator): reading a body into its fields and
+//! writing fields as the platform does. Reading is the strict reader of `crate::xml` (CDATA
+//! split around `]]>` and entities are decoded exactly); writing keeps XML well-formed
+//! whatever the content.
+
+use alloc::string::{String, ToString};
+use alloc::vec::Vec;
+
+use serde_json::{Map, Value};
+
+use crate::crypto::Format;
+use crate::error::{Error, ErrorKind, Result};
+use crate::xml::{self, Child, Node};
+
+/// Fields the platform writes as bare numbers (64-bit ids and times): `<CreateTime>123</CreateTime>`
+/// in XML and `"CreateTime":123` in JSON.
+pub const NUMERIC_FIELDS: [&str; 3] = ["CreateTime", "MsgId", "BusinessId"];
+
+fn is_numeric_field(name: &str, value: &str) -> bool {
+    NUMERIC_FIELDS.contains(&name) && !value.is_empty() && value.bytes().all(|b| b.is_ascii_digit())
+}
+
+/// Reads an XML or JSON body (format detected from its first character) into its fields.
+/// XML text becomes a string, an element with children an object (a repeated name an array);
+/// JSON numbers become their exact decimal text, so 64-bit ids survive.
+pub fn read_fields(body: &str) -> Result<(Format, Map<String, Value>)> {
+    let format = Format::detect(body)?;
+    let fields = match format {
+        Format::Xml => children_object(xml::read_document(body)?),
+        Format::Json => {
+            let body = body.strip_prefix('\u{feff}').unwrap_or(body);
+            let value: Value = serde_json::from_str(body).map_err(|e| {
+                Error::with_message(
+                    ErrorKind::ParseJson,
+                    alloc::format!("the JSON body cannot be parsed ({e})"),
+                )
+            })?;
+            match numbers_as_text(value) {
+                Value::Object(map) => map,
+                _ => {
+                    return Err(Error::new(
+                        ErrorKind::ParseJson,
+                        "the JSON body is not an object of fields",
+                    ))
+                }
+            }
+        }
+    };
+    Ok((format, fields))
+}
+
+fn children_object(children: Vec<Child<'_>>) -> Map<String, Value> {
+    let mut map = Map::new();
+    for child in children {
+        let value = match child.node {
+            Node::Text(text) => Value::String(text.into_owned()),
+            Node::Element(inner) => Value::Object(children_object(inner)),
+        };
+        match map.get_mut(&child.name) {
+            Some(Value::Array(items)) => items.push(value),
+            Some(previous) => {
+                let first = core::mem::take(previous);
+                *previous = Value::Array(alloc::vec![first, value]);
+            }
+            None => {
+                map.insert(child.name, value);
+            }
+        }
+    }
+    map
+}
+
+fn numbers_as_text(value: Value) -> Value {
+    match value {
+        Value::Number(n) => Value::String(n.to_string()),
+        Value::Array(items) => Value::Array(items.into_iter().map(numbers_as_text).collect()),
+        Value::Object(map) => Value::Object(
+            map.into_iter()
+                .map(|(k, v)| (k, numbers_as_text(v)))
+                .collect(),
+        ),
+        other => other,
+    }
+}
+
+fn check_name(name: &str) -> Result<()> {
+    let mut chars = name.chars();
+    let first_ok = chars
+        .next()
+        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_');
+    if first_ok && chars.all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.')) {
+        Ok(())
+    } else {
+        Err(Error::with_message(
+            ErrorKind::GenReturnXml,
+            alloc::format!(
+                "field name '{name}' is not usable: use letters, digits, '_', '-' or '.', \
+                 starting with a letter or '_'"
+            ),
+        ))
+    }
+}
+
+/// Writes flat fields, in order, as the platform does: `<xml>` with CDATA text (numbers from
+/// [`NUMERIC_FIELDS`] bare), or a JSON object (the same numbers bare, everything else strings).
+pub fn write_fields(fields: &[(String, String)], format: Format) -> Result<String> {
+    let mut out = String::new();
+    match format {
+        Format::Xml => {
+            out.push_str("<xml>");
+            for (name, value) in fields {
+                check_name(name)?;
+                if is_numeric_field(name, value) {
+                    xml::push_text_element(&mut out, name, value);
+                } else {
+                    xml::push_element(&mut out, name, value);
+                }
+            }
+            out.push_str("</xml>");
+        }
+        Format::Json => {
+            out.push('{');
+            for (i, (name, value)) in fields.iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                out.push_str(&Value::String(name.clone()).to_string());
+                out.push(':');
+                if is_numeric_field(name, value) {
+                    out.push_str(value);
+                } else {
+                    out.push_str(&Value::String(value.clone()).to_string());
+                }
+            }
+            out.push('}');
+        }
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn pairs(list: &[(&str, &str)]) -> Vec<(String, String)> {
+        list.iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect()
+    }
+
+    #[test]
+    fn reads_split_cdata_and_entities_exactly() {
+        let body = "<xml><Content><![CDATA[x]]]]><![CDATA[>y]]></Content><A>a &amp; b</A></xml>";
+        let (format, fields) = read_fields(body).unwrap();
+        assert_eq!(format, Format::Xml);
+        assert_eq!(fields["Content"], "x]]>y");
+        assert_eq!(fields["A"], "a & b");
+    }
+
+    #[test]
+    fn write_then_read_round_trips_both_formats() {
+        let list = pairs(&[
+            ("ToUserName", "gh_1"),
+            ("CreateTime", "1700000000"),
+            ("MsgId", "9223372036854775807"),
+            ("Content", "x]]>y & <z> \"q\""),
+        ]);
+        for format in [Format::Xml, Format::Json] {
+            let text = write_fields(&list, format).unwrap();
+            let (read_format, fields) = read_fields(&text).unwrap();
+            assert_eq!(read_format, format);
+            for (k, v) in &list {
+                assert_eq!(fields[k.as_str()], v.as_str(), "{k} in {text}");
+            }
+        }
+    }
+
+    #[test]
+    fn numeric_fields_are_bare_and_others_are_not() {
+        let list = pairs(&[("CreateTime", "12"), ("Content", "34"), ("MsgId", "x")]);
+        let xml = write_fields(&list, Format::Xml).unwrap();
+        assert_eq!(
+            xml,
+            "<xml><CreateTime>12</CreateTime><Content><![CDATA[34]]></Content>\
+             <MsgId><![CDATA[x]]></MsgId></xml>"
+        );
+        let json = write_fields(&list, Format::Json).unwrap();
+        assert_eq!(json, r#"{"CreateTime":12,"Content":"34","MsgId":"x"}"#);
+    }
+
+    #[test]
+    fn nested_and_repeated_elements_become_objects_and_arrays() {
+        let (_, fields) = read_fields("<xml><A><B>1</B><B>2</B></A></xml>").unwrap();
+        assert_eq!(fields["A"]["B"], serde_json::json!(["1", "2"]));
+    }
+
+    #[test]
+    fn json_numbers_keep_their_digits() {
+        let (_, fields) = read_fields(r#"{"MsgId":18446744073709551615,"X":{"Y":1}}"#).unwrap();
+        assert_eq!(fields["MsgId"], "18446744073709551615");
+        assert_eq!(fields["X"]["Y"], "1");
+    }
+
+    #[test]
+    fn bad_input_is_an_error_not_a_panic() {
+        assert_eq!(read_fields("").unwrap_err().code(), -40002);
+        assert_eq!(read_fields("<xml><a></xml>").unwrap_err().code(), -40002);
+        assert_eq!(read_fields("[1]").unwrap_err().code(), -40002);
+        assert_eq!(read_fields("{\"a\":").unwrap_err().code(), -40012);
+        let bad = pairs(&[("a b", "1")]);
+        assert_eq!(write_fields(&bad, Format::Xml).unwrap_err().code(), -40011);
+    }
+}
