@@ -24,9 +24,8 @@ before(async () => {
   const emulator = start(scratch.bin, ['emulator', '--port', '0'], { cwd: scratch.dir });
   emulatorUrl = await until(() => /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(emulator.output().stdout)?.[1], 15_000, 'wechat-kf emulator');
   const port = await freePort();
-  // The example's variables under both schemes (the examples move to WECHAT_KF_*).
+  // The example's variables, as in the README walkthrough.
   const env = {
-    WECHAT_TOKEN: TOKEN, WECHAT_ENCODING_AES_KEY: KEY, WECHAT_APPID: APP_ID, WECHAT_APPSECRET: APP_SECRET, WECHAT_API_BASE: emulatorUrl,
     WECHAT_KF_TOKEN: TOKEN, WECHAT_KF_AES_KEY: KEY, WECHAT_KF_APP_ID: APP_ID, WECHAT_KF_APP_SECRET: APP_SECRET, WECHAT_KF_API_BASE: emulatorUrl,
     PORT: String(port),
   };
