@@ -138,26 +138,19 @@ impl JsWxBizMsgCrypt {
     }
 }
 
-/// The strings of `{ token, encodingAESKey, appId }`, each checked to be a string; a missing
-/// token is reported with `token_kind`. Shared by every class that takes these options.
-pub fn crypt_options(
-    options: &JsValue,
-    token_kind: ErrorKind,
-) -> Result<(String, String, String), JsValue> {
-    let token = args::string(&field(options, "token"), "token", token_kind)?;
-    let key = args::string(
-        &field(options, "encodingAESKey"),
-        "encodingAESKey",
-        ErrorKind::IllegalAesKey,
-    )?;
-    let app_id = args::string(&field(options, "appId"), "appId", ErrorKind::ValidateAppId)?;
+/// The strings of `{ token, encodingAESKey, appId }`, each checked to be a string (-41006
+/// InvalidOption naming the option otherwise). Shared by every class that takes these options.
+pub fn crypt_options(options: &JsValue) -> Result<(String, String, String), JsValue> {
+    let token = args::option_string(options, "token")?;
+    let key = args::option_string(options, "encodingAESKey")?;
+    let app_id = args::option_string(options, "appId")?;
     Ok((token, key, app_id))
 }
 
 /// A crypt from `{ token, encodingAESKey, appId }`, using the host's primitives when the
 /// runtime registered them.
 pub fn crypt_from_options(options: &JsValue) -> Result<WxBizMsgCrypt, JsValue> {
-    let (token, key, app_id) = crypt_options(options, ErrorKind::ComputeSignature)?;
+    let (token, key, app_id) = crypt_options(options)?;
     let crypt = WxBizMsgCrypt::new(&token, &key, &app_id).map_err(js_err)?;
     Ok(super::host::attach(crypt))
 }
@@ -169,11 +162,7 @@ pub fn receiver_crypt_from_options(options: &JsValue) -> Result<WxBizMsgCrypt, J
     if !key.is_undefined() && !key.is_null() {
         return crypt_from_options(options);
     }
-    let token = args::string(
-        &field(options, "token"),
-        "token",
-        ErrorKind::ComputeSignature,
-    )?;
+    let token = args::option_string(options, "token")?;
     WxBizMsgCrypt::without_key(&token).map_err(js_err)
 }
 

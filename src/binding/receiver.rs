@@ -19,15 +19,15 @@ pub struct JsPushReceiver {
 }
 
 /// A non-negative whole number option, or its default when absent.
-fn count(options: &JsValue, name: &str, default: u64) -> Result<u64, JsValue> {
+fn count(options: &JsValue, name: &'static str, default: u64) -> Result<u64, JsValue> {
     let value = field(options, name);
     if value.is_undefined() || value.is_null() {
         return Ok(default);
     }
     match value.as_f64() {
         Some(n) if n >= 0.0 && n.fract() == 0.0 && n <= 9_007_199_254_740_991.0 => Ok(n as u64),
-        _ => Err(js_err(Error::with_message(
-            ErrorKind::InvalidQuery,
+        _ => Err(js_err(Error::invalid_option(
+            name,
             alloc::format!("{name} must be a non-negative whole number"),
         ))),
     }
