@@ -218,9 +218,9 @@ impl Error {
 
     /// -41006 InvalidOption for the option `name` (its `field`). The message must say what to
     /// pass and never contain the option's value.
-    pub fn invalid_option(name: &'static str, message: String) -> Self {
+    pub fn invalid_option(name: impl Into<Cow<'static, str>>, message: String) -> Self {
         Error::with_message(ErrorKind::InvalidOption, message).with_details(Details {
-            field: Some(Cow::Borrowed(name)),
+            field: Some(name.into()),
             ..Details::default()
         })
     }

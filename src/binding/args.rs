@@ -61,18 +61,6 @@ pub fn optional_stamp(
     stamp(value, name, kind).map(Some)
 }
 
-/// A required string option of an options object: -41006 InvalidOption naming it otherwise.
-pub fn option_string(options: &JsValue, name: &'static str) -> Result<String, JsValue> {
-    text(&field(options, name)).ok_or_else(|| {
-        let what = if options.is_object() {
-            "must be a string"
-        } else {
-            "is required: the options object is missing"
-        };
-        js_err(Error::invalid_option(name, alloc::format!("{name} {what}")))
-    })
-}
-
 /// A field of an options object (`undefined` when the object is not an object).
 pub fn field(object: &JsValue, key: &str) -> JsValue {
     if !object.is_object() {

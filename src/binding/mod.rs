@@ -8,6 +8,7 @@ pub(crate) mod crypt;
 mod edge;
 mod errors;
 pub(crate) mod host;
+mod options;
 mod receiver;
 mod requests;
 mod send_window;
