@@ -22,8 +22,8 @@ export const EXPLAIN = {
     ],
   },
   ComputeSignature: {
-    zh: '无法计算签名 (-40003)：Token 为空或输入不合法。',
-    en: 'Signature could not be computed (-40003): the Token is empty or an input is not valid.',
+    zh: '无法计算签名 (-40003)：timestamp / nonce 等输入不合法。',
+    en: 'Signature could not be computed (-40003): an input (timestamp, nonce) is not valid.',
     causes: [['Token 没有填写', 'the Token field is empty']],
   },
   IllegalAesKey: {
@@ -116,6 +116,11 @@ export const EXPLAIN = {
     zh: '拒绝明文推送 (-41005)：接收方设置了 allowPlaintext: false，而这条推送没有 encrypt_type=aes。',
     en: 'Plaintext refused (-41005): the receiver has allowPlaintext: false and this push has no encrypt_type=aes.',
     causes: [['明文模式下 signature 不覆盖消息体：加密账号应拒绝明文推送', 'in plaintext mode the signature does not cover the body, so an encrypted account refuses plaintext pushes']],
+  },
+  InvalidOption: {
+    zh: '选项有误 (-41006)：Token、EncodingAESKey 或 AppID 为空或类型不对（error.field 指出是哪一个）。',
+    en: 'Bad option (-41006): the Token, EncodingAESKey or AppID is empty or not a string (error.field names it).',
+    causes: [['有一个输入框是空的', 'one of the fields is empty']],
   },
   MissingField: {
     zh: '缺少必填字段 (-42001)。',
