@@ -12,17 +12,19 @@ import { MemoryStore } from './store.js';
 import { TokenCache } from './token-cache.js';
 import { parseResponse } from './response.js';
 import { ERR, WxkfError, wxkfError, invalidOption } from './errors.js';
-import { CATALOG_KINDS } from './generated/tables.js';
+import { BUILDER_NAMES, CATALOG_KINDS } from './generated/tables.js';
 import { chatbot } from './chatbot.js';
 
 const API_BASE = 'https://api.weixin.qq.com';
 const CHATBOT_BASE = 'https://chatbot.weixin.qq.com';
-const TOKEN_ERRORS = new Set([40001, 40014, 42001]);
-const SENDS = ['sendText', 'sendImage', 'sendLink', 'sendMiniProgramPage'];
-const CALLS = [
-  'typing', 'getKfList', 'getOnlineKfList', 'addKfAccount', 'deleteKfAccount', 'setKfAdmin',
-  'cancelKfAdmin', 'registerBusiness', 'updateBusiness', 'getBusiness', 'listBusiness',
-];
+const TOKEN_ERRORS = new Set([
+  CATALOG_KINDS.InvalidCredential, CATALOG_KINDS.InvalidAccessToken, CATALOG_KINDS.AccessTokenExpired,
+]);
+// The Client's methods, from the builder table (src/api/builders.rs via generated/tables.js):
+// sends go through the send window; the token and media builders are the Client's own business.
+const OWN = new Set(['token', 'stableToken', 'mediaUpload', 'mediaGet']);
+const SENDS = BUILDER_NAMES.filter((name) => name.startsWith('send'));
+const CALLS = BUILDER_NAMES.filter((name) => !name.startsWith('send') && !OWN.has(name));
 
 const defaultSleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
