@@ -47,14 +47,14 @@ export const DEFAULTS = Object.freeze({
 });
 
 const TYPING_INTERACTION_MS = 30_000;
-const KNOWN = new Set([
-  '/cgi-bin/message/custom/send', '/cgi-bin/message/custom/business/send',
-  '/cgi-bin/message/custom/typing', '/cgi-bin/message/custom/business/typing',
-  '/cgi-bin/customservice/getkflist', '/cgi-bin/customservice/getonlinekflist',
-  '/customservice/kfaccount/add', '/customservice/kfaccount/del', '/customservice/kfaccount/setadmin',
-  '/customservice/kfaccount/canceladmin', '/cgi-bin/business/register', '/cgi-bin/business/update',
-  '/cgi-bin/business/get', '/cgi-bin/business/list', '/cgi-bin/media/upload', '/cgi-bin/media/get',
-]);
+/**
+ * The platform paths served after the access-token check: every endpoint of the package's table
+ * (ENDPOINTS, generated from src/api/paths.rs) but the token ones and the dialogue platform's,
+ * which are served before it.
+ */
+const knownPaths = (lib) => new Set(Object.entries(lib.ENDPOINTS)
+  .filter(([name]) => !['token', 'stableToken', 'chatbotSendMsg'].includes(name))
+  .map(([, endpoint]) => endpoint.path));
 
 /**
  * Loads the package unless one is passed in: node.js next to this file when it runs from the
@@ -109,6 +109,7 @@ function freshState(lib, options, config) {
   const clock = { offsetMs: 0, frozenAt: null, now: () => clock.frozenAt ?? Date.now() + clock.offsetMs };
   return {
     lib,
+    known: knownPaths(lib),
     options,
     config,
     clock,
@@ -403,7 +404,7 @@ async function route(state, req, path, query, raw, record, res) {
     return chatbotSend(state, path.slice('/openapi/sendmsg/'.length), raw.toString('utf8'), record);
   }
 
-  if (!KNOWN.has(path)) {
+  if (!state.known.has(path)) {
     send(res, 404, `not found: ${path}`, { 'content-type': 'text/plain' });
     return undefined;
   }

@@ -147,7 +147,7 @@ export async function runCloudSuite(lib, { log = () => {} }) {
       c.assertTrue(error instanceof WxkfError, 'a WxkfError');
       c.assertEq(error.code, -41006);
       c.assertEq(error.kind, 'InvalidOption');
-      c.assertEq(error.option, option);
+      c.assertEq(error.field, option);
       c.assertTrue(error.message.includes(option), 'the message names the option');
     });
   }

@@ -204,10 +204,11 @@ export async function runCryptoSuite(lib, { vectors, log = () => {} }) {
     ['verifyUrl without signature', () => h.verifyUrl({ timestamp: 1, nonce: 2, echostr: 'e' }), -40001, 'ValidateSignature'],
     ['key of 42 characters', () => new WXBizMsgCrypt({ token: HOSTILE_TOKEN, encodingAESKey: HOSTILE_KEY.slice(1), appId: 'a' }), -40004, 'IllegalAesKey'],
     ['key with a bad character', () => new WXBizMsgCrypt({ token: HOSTILE_TOKEN, encodingAESKey: HOSTILE_KEY.slice(1) + '-', appId: 'a' }), -40004, 'IllegalAesKey'],
-    ['key missing', () => new WXBizMsgCrypt({ token: HOSTILE_TOKEN, appId: 'a' }), -40004, 'IllegalAesKey'],
-    ['options missing', () => new WXBizMsgCrypt(), -40003, 'ComputeSignature'],
-    ['empty token', () => new WXBizMsgCrypt({ token: '', encodingAESKey: HOSTILE_KEY, appId: 'a' }), -40003, 'ComputeSignature'],
-    ['empty appId', () => new WXBizMsgCrypt({ token: 't', encodingAESKey: HOSTILE_KEY, appId: '' }), -40005, 'ValidateAppId'],
+    ['key missing', () => new WXBizMsgCrypt({ token: HOSTILE_TOKEN, appId: 'a' }), -41006, 'InvalidOption'],
+    ['options missing', () => new WXBizMsgCrypt(), -41006, 'InvalidOption'],
+    ['empty token', () => new WXBizMsgCrypt({ token: '', encodingAESKey: HOSTILE_KEY, appId: 'a' }), -41006, 'InvalidOption'],
+    ['empty appId', () => new WXBizMsgCrypt({ token: 't', encodingAESKey: HOSTILE_KEY, appId: '' }), -41006, 'InvalidOption'],
+    ['appId missing', () => new WXBizMsgCrypt({ token: 't', encodingAESKey: HOSTILE_KEY }), -41006, 'InvalidOption'],
   ];
   for (const [name, fn, code, kind] of cases) {
     c.check(`hostile: ${name} -> ${code}`, () => {

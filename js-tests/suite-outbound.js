@@ -205,7 +205,7 @@ export async function runOutboundSuite(lib, { log = () => {} } = {}) {
     c.assertEq((await w.observeMessage({ msgType: 'text', fromUserName: 'v' })).remaining, 5);
     const results = await Promise.allSettled(Array.from({ length: 8 }, () => w.consume('v')));
     c.assertEq(results.filter((r) => r.status === 'fulfilled').length, 5);
-    throwsCode(() => new SendWindow({ rules: { enter: { limt: 1 } } }), -42002);
+    throwsCode(() => new SendWindow({ rules: { enter: { limt: 1 } } }), -41006, 'rules.enter.limt');
   });
 
   await c.checkAsync('SendWindow over a shared store: 4 instances, 12 concurrent consumes -> 5, key window:<appId>:<openid>', async () => {

@@ -1,3 +1,4 @@
+import { ERR } from './errors.js';
 // Reading and judging a developer server's answer to a push, as the platform does: `success`,
 // an empty body, or a passive reply (transfer_customer_service) that, for an encrypted push,
 // is a correctly signed envelope decrypting for the appId.
@@ -55,7 +56,7 @@ export function judgeAnswer(lib, body, push, keys) {
     try {
       plaintext = crypt.decryptMessage({ msgSignature: String(f.MsgSignature), timestamp: String(f.TimeStamp), nonce: String(f.Nonce), body: text });
     } catch (e) {
-      if (e.code === -40001) {
+      if (e.code === ERR.ValidateSignature) {
         throw new CheckFailed('the reply\'s MsgSignature is wrong (-40001): it must be the sha1 of the sorted token, TimeStamp, Nonce and Encrypt; is the server using another token?');
       }
       throw new CheckFailed(`the reply does not decrypt for appId ${keys.appId}: ${e.kind ?? 'Error'} ${e.code ?? ''} ${e.message}`);

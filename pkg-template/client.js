@@ -11,7 +11,8 @@ import { buildRequest } from './requests.js';
 import { MemoryStore } from './store.js';
 import { TokenCache } from './token-cache.js';
 import { parseResponse } from './response.js';
-import { WxkfError } from './errors.js';
+import { ERR, WxkfError, wxkfError, invalidOption } from './errors.js';
+import { BUILDER_NAMES, CATALOG_KINDS } from './generated/tables.js';
 import { chatbot } from './chatbot.js';
 import { cloudTokens } from './cloud-token.js';
 import { imageUpload } from './media.js';
@@ -20,18 +21,33 @@ const API_BASE = 'https://api.weixin.qq.com';
 const CHATBOT_BASE = 'https://chatbot.weixin.qq.com';
 /** Cloud Hosting's open API service answers plain HTTP from inside the container. */
 const OPEN_API_BASE = 'http://api.weixin.qq.com';
-const TOKEN_ERRORS = new Set([40001, 40014, 42001]);
-const SENDS = ['sendText', 'sendImage', 'sendLink', 'sendMiniProgramPage'];
-const CALLS = [
-  'typing', 'getKfList', 'getOnlineKfList', 'addKfAccount', 'deleteKfAccount', 'setKfAdmin',
-  'cancelKfAdmin', 'registerBusiness', 'updateBusiness', 'getBusiness', 'listBusiness',
-];
+const TOKEN_ERRORS = new Set([
+  CATALOG_KINDS.InvalidCredential, CATALOG_KINDS.InvalidAccessToken, CATALOG_KINDS.AccessTokenExpired,
+]);
+// The Client's methods, from the builder table (src/api/builders.rs via generated/tables.js):
+// sends go through the send window; the token and media builders are the Client's own business.
+const OWN = new Set(['token', 'stableToken', 'mediaUpload', 'mediaGet']);
+const SENDS = BUILDER_NAMES.filter((name) => name.startsWith('send'));
+const CALLS = BUILDER_NAMES.filter((name) => !name.startsWith('send') && !OWN.has(name));
 
 const defaultSleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** -42004 Transport: the request failed below the platform (network, HTTP status, not JSON). */
 function transportError(message, retryable) {
-  return new WxkfError(message, -42004, 'Transport', { retryable });
+  return wxkfError(ERR.Transport, message, { retryable });
+}
+
+/** The Client's chatbot option as a Bot: an option error names `chatbot.<field>`. */
+function chatbotOption(options) {
+  if (typeof options !== 'object') throw invalidOption('chatbot', 'Client option chatbot must be { token, encodingAESKey, appId } or a chatbot.Bot');
+  try {
+    return new chatbot.Bot(options);
+  } catch (e) {
+    if (e instanceof WxkfError && e.code === ERR.InvalidOption) {
+      throw invalidOption(`chatbot.${e.field}`, `Client option chatbot: ${e.message}`);
+    }
+    throw e;
+  }
 }
 
 /** `text` with every secret (as given, and URL-encoded) replaced by `***`. */
@@ -65,13 +81,24 @@ export class Client {
     // Cloud Hosting: the platform provides the token (see cloud-token.js); never an appSecret.
     this.#cloud = options.cloudHosting !== undefined ? cloudTokens(options.cloudHosting, options, now) : null;
     if (!this.#cloud && typeof accessToken !== 'function' && !(appId && appSecret)) {
-      throw new WxkfError('Client needs appId and appSecret, or an accessToken function', -42001,
-        'MissingField', { field: appId ? 'appSecret' : 'appId' });
+      throw invalidOption(appId ? 'appSecret' : 'appId',
+        `Client option ${appId ? 'appSecret' : 'appId'} is missing: pass appId and appSecret, or an accessToken function`);
+    }
+    for (const [name, value] of Object.entries({ fetch: fetchFn, sleep, now, onError })) {
+      if (value !== undefined && typeof value !== 'function') {
+        throw invalidOption(name, `Client option ${name} must be a function`);
+      }
+    }
+    const counts = { retries, backoffMs, refreshMarginMs, timeoutMs, storeTimeoutMs, tokenLockMs, forceRefreshIntervalMs };
+    for (const [name, value] of Object.entries(counts)) {
+      if (typeof value !== 'number' || !(value >= 0)) {
+        throw invalidOption(name, `Client option ${name} must be a non-negative number`);
+      }
     }
     if (store != null) {
       for (const m of ['get', 'set', 'setIfAbsent', 'delete']) {
         if (typeof store[m] !== 'function') {
-          throw new WxkfError(`store must implement the Store contract (${m} is missing)`, -41006, 'InvalidOption');
+          throw invalidOption('store', `Client option store must implement the Store contract (${m} is missing)`);
         }
       }
     }
@@ -86,7 +113,7 @@ export class Client {
     this.#retries = retries;
     this.#backoffMs = backoffMs;
     this.#window = sendWindow;
-    this.#bot = bot == null ? null : bot instanceof chatbot.Bot ? bot : new chatbot.Bot(bot);
+    this.#bot = bot == null ? null : bot instanceof chatbot.Bot ? bot : chatbotOption(bot);
     this.#timeoutMs = timeoutMs;
     this.#onError = (error, info) => {
       try { onError(error, info); } catch {}
@@ -121,7 +148,7 @@ export class Client {
       const token = await this.#cloud.token();
       if (token === null) {
         throw new WxkfError("cloudHosting tokenSource 'open-api' has no token: the open API service adds the credential on the "
-          + "platform's link (use tokenSource 'file' or 'request' where a token is needed)", -41006, 'InvalidOption', { option: 'cloudHosting.tokenSource' });
+          + "platform's link (use tokenSource 'file' or 'request' where a token is needed)", ERR.InvalidOption, 'InvalidOption', { field: 'cloudHosting.tokenSource' });
       }
       return token;
     }
@@ -146,7 +173,7 @@ export class Client {
         expiresIn = got?.expiresIn ?? got?.expires_in;
       }
       if (typeof value !== 'string' || !value) {
-        throw new WxkfError('the accessToken function returned no token', -42001, 'MissingField', { field: 'accessToken' });
+        throw wxkfError(ERR.MissingField, 'the accessToken function returned no token', { field: 'accessToken' });
       }
       return { value, expiresIn };
     }
@@ -193,10 +220,10 @@ export class Client {
    */
   withRequestToken(token) {
     if (this.#cloud?.kind !== 'request') {
-      throw new WxkfError("withRequestToken needs cloudHosting: { tokenSource: 'request' }", -41006, 'InvalidOption', { option: 'cloudHosting.tokenSource' });
+      throw new WxkfError("withRequestToken needs cloudHosting: { tokenSource: 'request' }", ERR.InvalidOption, 'InvalidOption', { field: 'cloudHosting.tokenSource' });
     }
     if (typeof token !== 'string' || !token) {
-      throw new WxkfError('the request carries no X-WX-CLOUDBASE-ACCESS-TOKEN header (push.cloud.accessToken is empty)', -42001, 'MissingField', { field: 'cloudbaseAccessToken' });
+      throw new WxkfError('the request carries no X-WX-CLOUDBASE-ACCESS-TOKEN header (push.cloud.accessToken is empty)', ERR.MissingField, 'MissingField', { field: 'cloudbaseAccessToken' });
     }
     const o = { cloudbaseAccessToken: token };
     const view = {
@@ -235,7 +262,7 @@ export class Client {
       return await this.call(request, callOptions);
     } catch (e) {
       // Failed below the platform (it never counted the send): give the slot back.
-      if (slot && e instanceof WxkfError && (e.code === -1 || e.code === -42004)) {
+      if (slot && e instanceof WxkfError && (e.code === CATALOG_KINDS.SystemBusy || e.code === ERR.Transport)) {
         try {
           await this.#window.refund(input.touser, slot.state);
         } catch (err) {
@@ -271,7 +298,7 @@ export class Client {
   /** Sends a payload to the dialogue platform with the `chatbot` option's bot. */
   async chatbotSend(payload, { random } = {}) {
     if (!this.#bot) {
-      throw new WxkfError('Client needs the chatbot option ({ token, encodingAESKey, appId })', -42001, 'MissingField', { field: 'chatbot' });
+      throw invalidOption('chatbot', 'chatbotSend needs the Client option chatbot ({ token, encodingAESKey, appId })');
     }
     const request = this.#bot.sendmsg(payload, { random });
     // The bot's TOKEN is the last segment of the sendmsg path: keep it out of error messages.
@@ -283,7 +310,7 @@ export class Client {
       try {
         return await fn();
       } catch (e) {
-        const retryable = e instanceof WxkfError && (e.code === -1 || (e.code === -42004 && e.retryable));
+        const retryable = e instanceof WxkfError && (e.code === CATALOG_KINDS.SystemBusy || (e.code === ERR.Transport && e.retryable));
         if (!retryable || attempt >= this.#retries) throw e;
         await this.#sleep(this.#backoffMs * 2 ** attempt);
       }

@@ -3,7 +3,7 @@
 // under public access), recognises the CheckContainerPath probe, and parses the push into the
 // same typed message and dedup key as every other push; this file reads headers only.
 import { CloudReceiver as WasmCloudReceiver } from './wechat_kf.js';
-import { WxkfError } from './errors.js';
+import { WxkfError, ERR, invalidOption } from './errors.js';
 
 const XML_TYPE = 'text/xml; charset=utf-8';
 const JSON_TYPE = 'application/json; charset=utf-8';
@@ -24,7 +24,7 @@ export const CLOUD_HEADERS = Object.freeze({
 export const CLOUD_TOKEN_HEADER = 'x-wx-cloudbase-access-token';
 const MAX_HEADER = 2048;
 
-const badOption = (message, option) => new WxkfError(message, -41006, 'InvalidOption', { option });
+const badOption = (message, option) => invalidOption(option, message);
 
 /** A header from a Web Headers object, a Node headers object (lowercase keys), or a Map. */
 export function headerOf(headers, name) {
@@ -34,7 +34,7 @@ export function headerOf(headers, name) {
   if (v === undefined || v === null) return undefined;
   const text = String(v);
   if (text.length > MAX_HEADER) {
-    throw new WxkfError(`the ${name} header is longer than ${MAX_HEADER} characters`, -41004, 'InvalidQuery', { field: name });
+    throw new WxkfError(`the ${name} header is longer than ${MAX_HEADER} characters`, ERR.InvalidQuery, 'InvalidQuery', { field: name });
   }
   return text;
 }
@@ -98,7 +98,7 @@ export class CloudReceiver {
   /** Cloud Hosting has no URL verification GET. */
   verifyUrl() {
     throw new WxkfError('a Cloud Hosting service gets no URL verification GET: the platform probes it with a '
-      + 'CheckContainerPath POST', -41004, 'InvalidQuery');
+      + 'CheckContainerPath POST', ERR.InvalidQuery, 'InvalidQuery');
   }
 
   /**
@@ -111,14 +111,14 @@ export class CloudReceiver {
     const max = this.#inner.maxBodyBytes;
     let json;
     if (typeof body === 'string') {
-      if (body.length > max) throw new WxkfError(`the body is ${body.length} bytes or more, more than the limit of ${max}`, -41002, 'BodyTooLarge');
+      if (body.length > max) throw new WxkfError(`the body is ${body.length} bytes or more, more than the limit of ${max}`, ERR.BodyTooLarge, 'BodyTooLarge');
       json = this.#inner.receiveText(body, contentType ?? undefined, source);
     } else {
       const bytes = body instanceof Uint8Array ? body
         : body instanceof ArrayBuffer ? new Uint8Array(body)
         : ArrayBuffer.isView(body) ? new Uint8Array(body.buffer, body.byteOffset, body.byteLength)
         : new Uint8Array(0);
-      if (bytes.byteLength > max) throw new WxkfError(`the body is ${bytes.byteLength} bytes, more than the limit of ${max}`, -41002, 'BodyTooLarge');
+      if (bytes.byteLength > max) throw new WxkfError(`the body is ${bytes.byteLength} bytes, more than the limit of ${max}`, ERR.BodyTooLarge, 'BodyTooLarge');
       json = this.#inner.receiveBytes(bytes, contentType ?? undefined, source);
     }
     const push = JSON.parse(json);
@@ -158,7 +158,7 @@ export class CloudReceiver {
 function passiveRefused() {
   return new WxkfError('Cloud Hosting pushes to a mini program take no passive reply (被动回复只支持公众号): the push was '
     + "answered 'success'; answer with the Client's send API, or set cloudHosting.passiveReplies for an official "
-    + 'account', -41009, 'PassiveReplyRefused');
+    + 'account', ERR.PassiveReplyRefused, 'PassiveReplyRefused');
 }
 
 /** The handler's receiver in Cloud Hosting mode (options.cloudHosting set), else undefined. */

@@ -7,20 +7,20 @@
 //               rewritten every 10 minutes, each token valid 30): read again every recheckMs and
 //               after a token error, sent as cloudbase_access_token.
 // No appSecret is ever used in this mode.
-import { WxkfError } from './errors.js';
+import { WxkfError, ERR, invalidOption } from './errors.js';
 
 export const CLOUD_TOKEN_FILE = '/.tencentcloudbase/wx/cloudbase_access_token';
 export const CLOUD_TOKEN_PARAM = 'cloudbase_access_token';
 const SOURCES = ['open-api', 'request', 'file'];
 
-const badOption = (message, option) => new WxkfError(message, -41006, 'InvalidOption', { option });
+const badOption = (message, option) => invalidOption(option, message);
 
 /** Reads a text file with what the runtime has (Deno, or Node/Bun's fs via getBuiltinModule). */
 async function hostReadFile(path) {
   if (typeof globalThis.Deno?.readTextFile === 'function') return globalThis.Deno.readTextFile(path);
   const fs = globalThis.process?.getBuiltinModule?.('node:fs/promises');
   if (fs) return fs.readFile(path, 'utf8');
-  throw new WxkfError('this runtime cannot read files: pass cloudHosting.readFile (path) => Promise<string>', -41006, 'InvalidOption', { option: 'cloudHosting.readFile' });
+  throw new WxkfError('this runtime cannot read files: pass cloudHosting.readFile (path) => Promise<string>', ERR.InvalidOption, 'InvalidOption', { field: 'cloudHosting.readFile' });
 }
 
 /**
@@ -57,7 +57,7 @@ export function cloudTokens(cloudHosting, options, now) {
         if (typeof callToken !== 'string' || !callToken) {
           throw new WxkfError("cloudHosting.tokenSource 'request' needs the request's token: call through "
             + 'client.withRequestToken(push.cloud.accessToken) (the X-WX-CLOUDBASE-ACCESS-TOKEN header)',
-          -42001, 'MissingField', { field: 'cloudbaseAccessToken' });
+          ERR.MissingField, 'MissingField', { field: 'cloudbaseAccessToken' });
         }
         return callToken;
       },
@@ -74,10 +74,10 @@ export function cloudTokens(cloudHosting, options, now) {
       } catch (e) {
         if (e instanceof WxkfError) throw e; // no way to read files in this runtime
         throw new WxkfError(`cannot read the Cloud Hosting token file ${tokenFile} (${e?.code ?? e?.message ?? e}): `
-          + 'is the token file mounted (微信令牌) for this service?', -42004, 'Transport', { retryable: false });
+          + 'is the token file mounted (微信令牌) for this service?', ERR.Transport, 'Transport', { retryable: false });
       }
       const value = String(text ?? '').trim();
-      if (!value) throw new WxkfError(`the Cloud Hosting token file ${tokenFile} is empty`, -42004, 'Transport', { retryable: true });
+      if (!value) throw new WxkfError(`the Cloud Hosting token file ${tokenFile} is empty`, ERR.Transport, 'Transport', { retryable: true });
       cached = { value, readAt: now() };
       return value;
     })().finally(() => { reading = null; });

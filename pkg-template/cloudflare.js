@@ -18,7 +18,7 @@
 // answered by { result } (200), or { error, code, kind } (400 bad request, 500 failure).
 // Depends on no Cloudflare library: the class is a plain Durable Object (constructor(state, env),
 // fetch, alarm), which every workerd and wrangler version accepts.
-import { WxkfError } from './errors.js';
+import { ERR, WxkfError } from './errors.js';
 import { checkKey, checkPrefix, checkTtl, checkValue, invalidArgument, invalidOption } from './store-checks.js';
 
 const OPS = new Set(['get', 'set', 'setIfAbsent', 'delete', 'compareAndSet']);
@@ -44,7 +44,7 @@ export class DurableObjectStore {
     try {
       op = await request.json();
     } catch {
-      return Response.json({ error: 'the body is not JSON', code: -43003, kind: 'InvalidStoreArgument' }, { status: 400 });
+      return Response.json({ error: 'the body is not JSON', code: ERR.InvalidStoreArgument, kind: 'InvalidStoreArgument' }, { status: 400 });
     }
     try {
       const result = await this.#serial(() => this.#apply(op ?? {}));
@@ -155,16 +155,16 @@ export class DurableObjectStore {
  */
 export function durableObjectStore(namespace, options = {}) {
   if (!namespace || typeof namespace.idFromName !== 'function' || typeof namespace.get !== 'function') {
-    throw invalidOption('durableObjectStore needs a Durable Object namespace binding (env.WECHAT_KF_STORE)');
+    throw invalidOption('namespace', 'durableObjectStore needs a Durable Object namespace binding (env.WECHAT_KF_STORE)');
   }
   const { name = 'wechat-kf', prefix = 'wechat-kf:' } = options ?? {};
   if (typeof name !== 'string' && typeof name !== 'function') {
-    throw invalidOption('durableObjectStore name must be a string or a function (key) => string');
+    throw invalidOption('name', 'durableObjectStore option name must be a string or a function (key) => string');
   }
   checkPrefix(prefix);
   const objectName = (key) => {
     const n = typeof name === 'function' ? name(key) : name;
-    if (typeof n !== 'string' || n === '') throw invalidOption('durableObjectStore name(key) must return a non-empty string');
+    if (typeof n !== 'string' || n === '') throw invalidOption('name', 'durableObjectStore option name(key) must return a non-empty string');
     return n;
   };
 

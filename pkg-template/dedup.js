@@ -5,7 +5,7 @@
 // claim (compare-and-delete, so only its own) and the platform's retry runs it again. Store
 // errors and timeouts fail open: reported through onError (phase 'dedup'), the push handled.
 import { MemoryStore, withDeadline, unavailable } from './store.js';
-import { WxkfError } from './errors.js';
+import { invalidOption } from './errors.js';
 
 let counter = 0;
 function claimId() {
@@ -28,7 +28,7 @@ export function dedupClaims(options, report) {
 
   if (dedup !== undefined && dedup !== null) {
     if (typeof dedup.claim !== 'function') {
-      throw new WxkfError('dedup must be false or an object with claim(key, ttlSeconds); pass a Store as `store`', -41006, 'InvalidOption');
+      throw invalidOption('dedup', 'dedup must be false or an object with claim(key, ttlSeconds); pass a Store as `store`');
     }
     return {
       async claim(key, ttlSeconds) {
@@ -49,7 +49,7 @@ export function dedupClaims(options, report) {
 
   const s = store ?? new MemoryStore({ now: options.now, onError: (e) => report(e, { phase: 'dedup' }) });
   for (const m of ['setIfAbsent', 'delete']) {
-    if (typeof s[m] !== 'function') throw new WxkfError(`store must implement the Store contract (${m} is missing)`, -41006, 'InvalidOption');
+    if (typeof s[m] !== 'function') throw invalidOption('store', `store must implement the Store contract (${m} is missing)`);
   }
   return {
     async claim(key, ttlSeconds) {

@@ -1,26 +1,54 @@
+import type {
+  ErrorKind as GeneratedErrorKind,
+  CatalogKind as GeneratedCatalogKind,
+  EndpointName as GeneratedEndpointName,
+  BuilderName as GeneratedBuilderName,
+} from './generated/tables.js';
+
 /** Every failure of the package. */
 export declare class WxkfError extends Error {
   readonly name: 'WxkfError';
-  /** Official WXBizMsgCrypt code (-40001 .. -40012) or the platform's errcode. */
+  /**
+   * The package's own code (official WXBizMsgCrypt -40001 .. -40012, inbound -41001..,
+   * outbound -42001.., stores -43001..: `ERR`) or the platform's errcode (catalog kinds).
+   */
   readonly code: number;
-  /** Stable string naming the failure, e.g. 'ValidateSignature', 'IllegalAesKey'. */
-  readonly kind: WxkfErrorKind | (string & {});
+  /** Stable string naming the failure, e.g. 'ValidateSignature', 'InvalidOption', 'SendWindowExpired'. */
+  readonly kind: WxkfErrorKind | WxkfCatalogKind;
+  /** The platform's own errmsg (API errors). */
+  readonly errmsg?: string;
+  /** What to do about it, in plain words (API errors). */
+  readonly hint?: string;
+  /** Whether the same call may succeed later (API errors, -42004 Transport). */
+  readonly retryable?: boolean;
+  /** The option (-41006 InvalidOption), query parameter (-41004) or input field (-42001 / -42002) at fault. */
+  readonly field?: string;
+  /** -43001 StoreOverBound: the number of live keys, and the bound it passed. */
+  readonly size?: number;
+  readonly maxKeys?: number;
+  /** -43002 StoreUnavailable: the store's own error. */
+  readonly cause?: unknown;
   constructor(message: string, code: number, kind: string, details?: Record<string, unknown>);
 }
 
-export type WxkfErrorKind =
-  | 'ValidateSignature' // -40001
-  | 'ParseXml' // -40002
-  | 'ComputeSignature' // -40003
-  | 'IllegalAesKey' // -40004
-  | 'ValidateAppId' // -40005
-  | 'EncryptAes' // -40006
-  | 'DecryptAes' // -40007
-  | 'IllegalBuffer' // -40008
-  | 'EncodeBase64' // -40009
-  | 'DecodeBase64' // -40010
-  | 'GenReturnXml' // -40011
-  | 'ParseJson'; // -40012
+/**
+ * The package's own error kinds, generated from the Rust table (src/error.rs): WXBizMsgCrypt
+ * -40001 .. -40012, inbound -41001 .. -41007, outbound -42001 .. -42004, stores -43001 .. -43003.
+ */
+export type WxkfErrorKind = GeneratedErrorKind;
+/** Kinds of platform errcodes, generated from the catalog (src/api/catalog.rs). */
+export type WxkfCatalogKind = GeneratedCatalogKind;
+/** Every endpoint the package calls, generated from src/api/paths.rs. */
+export type WxkfEndpointName = GeneratedEndpointName;
+/** The request builders of `requests`, generated from src/api/builders.rs. */
+export type WxkfBuilderName = GeneratedBuilderName;
+
+/** The package's own error codes by kind (generated from src/error.rs), e.g. `ERR.InvalidOption` (-41006). */
+export declare const ERR: { readonly [K in WxkfErrorKind]: number };
+/** Every endpoint the package calls: method and path (the host is the client's). */
+export declare const ENDPOINTS: {
+  readonly [K in WxkfEndpointName]: { readonly method: 'GET' | 'POST'; readonly path: string };
+};
 
 /** A timestamp or nonce: as received (string) or an integer number. */
 export type Stamp = string | number;
@@ -120,10 +148,10 @@ export type WxkfInboundErrorKind =
   | 'JsonTooDeep' // -41003: JSON nested deeper than maxJsonDepth
   | 'InvalidQuery' // -41004: a query parameter missing, too long (error.field names it) or malformed (timestamp not canonical, echostr with markup), unknown encrypt_type
   | 'PlaintextRefused' // -41005: plaintext push to a receiver with an EncodingAESKey, without allowPlaintext
-  | 'InvalidOption' // -41006 (JS): a Receiver or handler option of the wrong type
+  | 'InvalidOption' // -41006: an option missing or of the wrong type (error.field names it), in every class
   | 'LateReply' // -41007 (JS, given to onError only): onMessage returned a reply after the push was acknowledged
   | 'UntrustedSource' // -41008: Cloud Hosting with public access, and no x-wx-source header
-  | 'PassiveReplyRefused'; // -41009 (JS): a passive reply to a Cloud Hosting push without passiveReplies
+  | 'PassiveReplyRefused'; // -41009 (JS, given to onError only): a passive reply to a Cloud Hosting push without passiveReplies
 
 export interface ReceiverOptions {
   /** The Token of the console's message push settings. */
@@ -533,7 +561,7 @@ export interface WxkfErrorDetails {
   hint?: string;
   /** Whether the same call may succeed later (-1 busy, token errors, transport failures). */
   retryable?: boolean;
-  /** The input field at fault (validation errors -42001 / -42002). */
+  /** The input field at fault (validation errors -42001 / -42002) or the option (-41006). */
   field?: string;
 }
 
@@ -544,21 +572,7 @@ export interface WxkfErrorDetails {
  * 'SystemBusy', 1001..1008 'Chatbot*'; unknown errcodes are 'UnknownApiError'.
  */
 export type WxkfOutboundErrorKind =
-  | 'MissingField' | 'InvalidField' | 'InvalidInput' | 'Transport' | 'UnknownApiError'
-  | 'SystemBusy' | 'InvalidCredential' | 'InvalidAccessToken' | 'AccessTokenExpired'
-  | 'InvalidAppId' | 'InvalidAppSecret' | 'IpNotWhitelisted' | 'InvalidGrantType'
-  | 'InvalidOpenId' | 'SendWindowExpired' | 'SendQuotaExceeded' | 'ApiUnauthorized'
-  | 'InvalidTypingCommand' | 'TypingWithoutInteraction' | 'AlreadyTyping'
-  | 'KfApiUnavailable' | 'InvalidKfAccount' | 'KfAccountNotBound' | 'InvalidKfNickname'
-  | 'InvalidKfAccountName' | 'KfAccountLimitReached' | 'KfAccountExists' | 'KfAlreadyMember'
-  | 'KfInvitationExists' | 'InvalidKfWechatId' | 'KfInviteeBindLimit' | 'KfInvitationPending'
-  | 'KfAccountAlreadyBound' | 'NoUserSession' | 'UserServedByOtherKf'
-  | 'InvalidMediaType' | 'UnsupportedFileType' | 'InvalidMediaId' | 'InvalidImageSize'
-  | 'BusinessAccountNameTaken' | 'BusinessNotFound' | 'BusinessLimitReached'
-  | 'InvalidBusinessNickname' | 'BusinessNicknameForbidden' | 'InvalidBusinessAccountName'
-  | 'ChatbotTokenInvalid' | 'ChatbotNotApproved' | 'ChatbotSignatureNoUserId'
-  | 'ChatbotSignatureEmpty' | 'ChatbotSignatureInvalid' | 'ChatbotSignatureCheckFailed'
-  | 'ChatbotMissingFields' | 'ChatbotMissingMessageFields';
+  | 'MissingField' | 'InvalidField' | 'InvalidInput' | 'Transport' | WxkfCatalogKind;
 
 /** What a builder returns: `body` is the exact JSON text to POST (null for GET/uploads). */
 export interface RequestDescriptor {
@@ -616,7 +630,7 @@ export declare const requests: {
 /** Returns the data, or throws WxkfError (code = errcode, kind, errmsg, hint, retryable). */
 export declare const parseResponse: {
   <T = any>(json: string | object): T;
-  catalog(): { code: number; kind: string; hint: string; retryable: boolean }[];
+  catalog(): { code: number; kind: WxkfCatalogKind; hint: string; retryable: boolean }[];
 };
 
 export interface SendWindowRule { limit?: number; windowMs?: number }

@@ -2,7 +2,7 @@
 // type. Reading the input is I/O and stays here; the platform's limits (JPEG/PNG/GIF by magic
 // number, 2 MB, the declared type) are the core's (__checkImage, src/api/media.rs).
 import { __checkImage } from './wechat_kf.js';
-import { WxkfError } from './errors.js';
+import { WxkfError, ERR } from './errors.js';
 
 const tag = (v) => Object.prototype.toString.call(v);
 
@@ -16,7 +16,7 @@ function toBlob(file, contentType) {
     ? `a string (${JSON.stringify(file.length > 40 ? `${file.slice(0, 40)}...` : file)}): uploadMedia sends the image's bytes, not a path or a text; read the file first (e.g. await readFile(path))`
     : `${file === null ? 'null' : typeof file === 'object' ? tag(file).slice(8, -1) : typeof file}`;
   throw new WxkfError(`file must be the image's bytes (Uint8Array or ArrayBuffer), a Blob or a File; got ${what}`,
-    -42002, 'InvalidField', { field: 'file' });
+    ERR.InvalidField, 'InvalidField', { field: 'file' });
 }
 
 /**

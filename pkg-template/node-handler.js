@@ -1,7 +1,7 @@
 // Adapters for node:http, Express and Koa. They import nothing from Node: the request and
 // response objects are used through their documented methods only.
 import { INTERNAL_ERROR, NOSNIFF, createProcessor, readLimited } from './push-handler.js';
-import { WxkfError } from './errors.js';
+import { ERR, wxkfError } from './errors.js';
 
 /** The body of a Node request: already read by a body parser (Buffer/string), or the stream. */
 function nodeBody(req, preread) {
@@ -9,7 +9,7 @@ function nodeBody(req, preread) {
     const given = preread !== undefined ? preread : req.body;
     if (typeof given === 'string' || given instanceof Uint8Array) {
       const bytes = typeof given === 'string' ? new TextEncoder().encode(given) : given;
-      if (bytes.byteLength > max) throw new WxkfError(`the body is larger than ${max} bytes`, -41002, 'BodyTooLarge');
+      if (bytes.byteLength > max) throw wxkfError(ERR.BodyTooLarge, `the body is larger than ${max} bytes`);
       return bytes;
     }
     if (given !== undefined && given !== null && req.readableEnded) {

@@ -10,3 +10,5 @@ export { parseResponse } from './response.js';
 export { SendWindow } from './send-window.js';
 export { chatbot } from './chatbot.js';
 export { Client } from './client.js';
+// The package's own error codes and endpoint table, generated from the Rust tables.
+export { ERR, ENDPOINTS } from './generated/tables.js';

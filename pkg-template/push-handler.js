@@ -4,7 +4,7 @@
 import { Receiver } from './receiver.js';
 import { cloudReceiverFor } from './cloud-receiver.js';
 import { dedupClaims } from './dedup.js';
-import { WxkfError } from './errors.js';
+import { ERR, WxkfError, wxkfError, invalidOption } from './errors.js';
 
 const TEXT = 'text/plain; charset=utf-8';
 /** Sent with every answer: no browser may sniff an answer into HTML. */
@@ -51,7 +51,7 @@ export function createProcessor(options = {}) {
     onError = () => {},
   } = options;
   if (typeof onMessage !== 'function') {
-    throw new WxkfError('onMessage must be a function (message, push) => reply', -41006, 'InvalidOption');
+    throw invalidOption('onMessage', 'onMessage must be a function (message, push) => reply');
   }
   const receiver = cloudReceiverFor(options) ?? options.receiver ?? new Receiver({
     token: options.token,
@@ -69,7 +69,7 @@ export function createProcessor(options = {}) {
   const minTtl = 2 * windowSeconds;
   const dedupTtlSeconds = options.dedupTtlSeconds ?? minTtl + DEDUP_MARGIN_SECONDS;
   if (typeof dedupTtlSeconds !== 'number' || !(dedupTtlSeconds >= minTtl)) {
-    throw new WxkfError(`dedupTtlSeconds must be at least ${minTtl} (twice the replay window): a push stays acceptable for that long`, -41006, 'InvalidOption');
+    throw invalidOption('dedupTtlSeconds', `dedupTtlSeconds must be at least ${minTtl} (twice the replay window): a push stays acceptable for that long`);
   }
   const report = (error, info) => {
     try { onError(error, info); } catch {}
@@ -114,7 +114,7 @@ export function createProcessor(options = {}) {
     try {
       const max = receiver.maxBodyBytes;
       if (req.contentLength !== undefined && Number(req.contentLength) > max) {
-        throw new WxkfError(`the body is larger than ${max} bytes`, -41002, 'BodyTooLarge');
+        throw wxkfError(ERR.BodyTooLarge, `the body is larger than ${max} bytes`);
       }
       const body = await req.body(max);
       push = receiver.receive({ query: req.query, body, contentType: req.contentType, headers: req.headers });
@@ -151,11 +151,10 @@ export function createProcessor(options = {}) {
       // reach the user: say so.
       const rest = work.then((late) => {
         if (isAcknowledgement(late)) return;
-        report(new WxkfError(
+        report(wxkfError(ERR.LateReply,
           `onMessage returned a reply after replyTimeoutMs (${replyTimeoutMs} ms), when the push had already been `
           + "acknowledged with 'success': the reply was dropped. Send it through the Client instead "
           + '(a transfer_customer_service can only be a passive reply)',
-          -41007, 'LateReply',
         ), { phase: 'late-reply', dedupKey: key });
       }, async (e) => {
         report(e, { phase: 'onMessage', dedupKey: key });
@@ -183,7 +182,7 @@ export async function readLimited(chunks, max) {
     const bytes = typeof chunk === 'string' ? new TextEncoder().encode(chunk) : chunk;
     size += bytes.byteLength;
     if (size > max) {
-      throw new WxkfError(`the body is larger than ${max} bytes`, -41002, 'BodyTooLarge');
+      throw wxkfError(ERR.BodyTooLarge, `the body is larger than ${max} bytes`);
     }
     parts.push(bytes);
   }

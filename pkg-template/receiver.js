@@ -1,7 +1,7 @@
 // Receiver: the inbound side of one account. A thin wrapper over the wasm PushReceiver: it
 // reads the clock, normalises the query and the body, and makes one wasm call per push.
 import { PushReceiver } from './wechat_kf.js';
-import { WxkfError } from './errors.js';
+import { ERR, wxkfError, invalidOption } from './errors.js';
 
 const XML_TYPE = 'text/xml; charset=utf-8';
 const JSON_TYPE = 'application/json; charset=utf-8';
@@ -18,7 +18,7 @@ export const QUERY_LIMITS = Object.freeze({
 const ECHOSTR = /^[\x20-\x21\x23-\x25\x28-\x3b\x3d\x3f-\x7e]+$/;
 const MAX_CONTENT_TYPE = 256;
 
-const badQuery = (message, name) => new WxkfError(message, -41004, 'InvalidQuery', { field: name });
+const badQuery = (message, name) => wxkfError(ERR.InvalidQuery, message, { field: name });
 
 /** A query parameter from URLSearchParams, a plain object (first of an array) or a Map, capped. */
 function param(query, ...names) {
@@ -51,7 +51,7 @@ export class Receiver {
   constructor(options = {}) {
     const { now = Date.now, ...rest } = options ?? {};
     if (typeof now !== 'function') {
-      throw new WxkfError('now must be a function returning milliseconds, like Date.now', -41006, 'InvalidOption');
+      throw invalidOption('now', 'now must be a function returning milliseconds, like Date.now');
     }
     this.#inner = new PushReceiver(rest);
     this.#now = now;
@@ -117,7 +117,7 @@ export class Receiver {
     // A string of n UTF-16 units is at least n bytes of UTF-8.
     const max = this.#inner.maxBodyBytes;
     const tooLarge = (size) => {
-      if (size > max) throw new WxkfError(`the body is ${size} bytes or more, more than the limit of ${max}`, -41002, 'BodyTooLarge');
+      if (size > max) throw wxkfError(ERR.BodyTooLarge, `the body is ${size} bytes or more, more than the limit of ${max}`);
     };
     let json;
     if (typeof body === 'string') {

@@ -2,7 +2,7 @@
 // v4/v5 (npm `redis`: `sendCommand([...])`) or ioredis (`call(name, ...args)`). Depends on no
 // client library. Atomicity: SET NX PX for setIfAbsent; Lua scripts (EVALSHA, EVAL when the
 // server answers NOSCRIPT) for compare-and-delete and compareAndSet; no read-then-write in JS.
-import { WxkfError } from './errors.js';
+import { invalidOption } from './errors.js';
 import { checkKey, checkValue, checkTtl } from './store.js';
 
 // KEYS[1]; ARGV[1] = the value it must hold.
@@ -31,7 +31,7 @@ function commandSender(client) {
   if (client && typeof client.sendCommand === 'function') {
     return (args) => client.sendCommand(args); // node-redis v4 / v5 (createClient)
   }
-  throw new WxkfError('redisStore needs a node-redis (createClient) or ioredis client', -41006, 'InvalidOption');
+  throw invalidOption('client', 'redisStore needs a node-redis (createClient) or ioredis client');
 }
 
 const text = (reply) => (reply === null || reply === undefined ? null

@@ -2,14 +2,10 @@
 // body is the exact JSON text the platform expects (null for GET and for media uploads).
 // Nothing here touches the network; Client sends these.
 import { __request } from './wechat_kf.js';
-import { WxkfError } from './errors.js';
+import { ERR, wxkfError } from './errors.js';
+import { BUILDER_NAMES } from './generated/tables.js';
 
-const NAMES = [
-  'sendText', 'sendImage', 'sendLink', 'sendMiniProgramPage', 'typing',
-  'getKfList', 'getOnlineKfList', 'addKfAccount', 'deleteKfAccount', 'setKfAdmin', 'cancelKfAdmin',
-  'registerBusiness', 'updateBusiness', 'getBusiness', 'listBusiness',
-  'token', 'stableToken', 'mediaUpload', 'mediaGet',
-];
+// The builder names come from the Rust table (src/api/builders.rs) via generated/tables.js.
 
 /** JSON text of an input object; what JSON cannot carry is an InvalidInput error (-42003). */
 export function inputJson(input) {
@@ -17,9 +13,9 @@ export function inputJson(input) {
   try {
     text = JSON.stringify(input ?? {});
   } catch (e) {
-    throw new WxkfError(`invalid input: ${e && e.message}`, -42003, 'InvalidInput');
+    throw wxkfError(ERR.InvalidInput, `invalid input: ${e && e.message}`);
   }
-  if (typeof text !== 'string') throw new WxkfError('invalid input: expected an object', -42003, 'InvalidInput');
+  if (typeof text !== 'string') throw wxkfError(ERR.InvalidInput, 'invalid input: expected an object');
   return text;
 }
 
@@ -29,5 +25,5 @@ export function buildRequest(name, input) {
 }
 
 export const requests = Object.freeze(
-  Object.fromEntries(NAMES.map((name) => [name, (input) => buildRequest(name, input)])),
+  Object.fromEntries(BUILDER_NAMES.map((name) => [name, (input) => buildRequest(name, input)])),
 );

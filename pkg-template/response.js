@@ -1,7 +1,7 @@
 // Platform answers: errcode absent or 0 returns the data; anything else throws the catalogued
 // WxkfError (code = errcode, kind, errmsg, hint, retryable).
 import { __checkResponse, __apiCatalog } from './wechat_kf.js';
-import { WxkfError } from './errors.js';
+import { ERR, wxkfError } from './errors.js';
 
 /** @param {string | object} json the answer's text, or the object already parsed */
 export function parseResponse(json) {
@@ -18,5 +18,5 @@ function safeStringify(value) {
     const text = JSON.stringify(value);
     if (typeof text === 'string') return text;
   } catch {}
-  throw new WxkfError('the answer is neither JSON text nor a JSON object', -40012, 'ParseJson');
+  throw wxkfError(ERR.ParseJson, 'the answer is neither JSON text nor a JSON object');
 }

@@ -6,8 +6,8 @@
 import {
   __windowRules, __windowObserve, __windowCheck, __windowConsume, __windowAction, __windowRefund,
 } from './wechat_kf.js';
-import { WxkfError } from './errors.js';
-import { MemoryStore, STORE_UNAVAILABLE } from './store.js';
+import { ERR, wxkfError, invalidOption } from './errors.js';
+import { MemoryStore } from './store.js';
 
 const MAX_ATTEMPTS = 1000;
 
@@ -27,7 +27,7 @@ export class SendWindow {
     this.#store = store ?? new MemoryStore({ now });
     for (const m of ['get', 'set', 'delete', 'compareAndSet']) {
       if (typeof this.#store[m] !== 'function') {
-        throw new WxkfError(`store must implement the Store contract (${m} is missing)`, -41006, 'InvalidOption');
+        throw invalidOption('store', `SendWindow option store must implement the Store contract (${m} is missing)`);
       }
     }
   }
@@ -39,7 +39,7 @@ export class SendWindow {
 
   #key(openid) {
     if (typeof openid !== 'string' || openid === '') {
-      throw new WxkfError('openid is required and must not be empty', -42001, 'MissingField', { field: 'openid' });
+      throw wxkfError(ERR.MissingField, 'openid is required and must not be empty', { field: 'openid' });
     }
     return `window:${this.#appId}:${openid}`;
   }
@@ -121,5 +121,5 @@ function pause(attempt) {
 }
 
 function contended(key) {
-  return new WxkfError(`the store kept changing ${key} under ${MAX_ATTEMPTS} attempts`, STORE_UNAVAILABLE, 'StoreUnavailable');
+  return wxkfError(ERR.StoreUnavailable, `the store kept changing ${key} under ${MAX_ATTEMPTS} attempts`);
 }

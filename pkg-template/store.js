@@ -1,17 +1,13 @@
 // The store contract (index.d.ts `Store`) and the in-memory store, the default for one
 // process. Shared stores for many instances: wechat-kf/redis, wechat-kf/cloudflare,
 // wechat-kf/deno-kv. Keys and values are strings, TTLs milliseconds; each method is atomic.
-import { WxkfError } from './errors.js';
+import { ERR, WxkfError, wxkfError, invalidOption } from './errors.js';
 
-/** -43001 StoreOverBound: the memory store holds more live keys than its bound (reported, kept). */
-export const STORE_OVER_BOUND = -43001;
-/** -43002 StoreUnavailable: a store call failed or timed out (reported; the caller fails open). */
-export const STORE_UNAVAILABLE = -43002;
-/** -43003 InvalidStoreArgument: a key or value that is not a string, or a TTL that is not > 0. */
-export const INVALID_STORE_ARGUMENT = -43003;
+// The store codes (-43001 StoreOverBound, -43002 StoreUnavailable, -43003 InvalidStoreArgument)
+// live in the Rust table (src/error.rs), generated into generated/tables.js as ERR.
 
 function invalid(message) {
-  return new WxkfError(message, INVALID_STORE_ARGUMENT, 'InvalidStoreArgument');
+  return wxkfError(ERR.InvalidStoreArgument, message);
 }
 
 /** Checks the arguments every store takes (shared by the shipped stores). */
@@ -46,8 +42,8 @@ export class MemoryStore {
 
   /** @param {{ now?: () => number, maxKeys?: number, onError?: (e: Error) => void, prefix?: string }} [options] */
   constructor({ now = Date.now, maxKeys = 1_000_000, onError = () => {}, prefix = 'wechat-kf:' } = {}) {
-    if (typeof now !== 'function') throw new WxkfError('now must be a function returning milliseconds', -41006, 'InvalidOption');
-    if (!(maxKeys > 0)) throw new WxkfError('maxKeys must be a positive number', -41006, 'InvalidOption');
+    if (typeof now !== 'function') throw invalidOption('now', 'MemoryStore option now must be a function returning milliseconds');
+    if (!(maxKeys > 0)) throw invalidOption('maxKeys', 'MemoryStore option maxKeys must be a positive number');
     this.#now = now;
     this.#maxKeys = maxKeys;
     this.#onError = onError;
@@ -85,10 +81,10 @@ export class MemoryStore {
     if (size > this.#maxKeys && size >= this.#nextReport) {
       this.#nextReport = size * 2;
       try {
-        this.#onError(new WxkfError(
+        this.#onError(wxkfError(ERR.StoreOverBound,
           `the memory store holds ${size} live keys, more than maxKeys (${this.#maxKeys}); ` +
           'it keeps them all: raise maxKeys, shorten TTLs, or use a shared store',
-          STORE_OVER_BOUND, 'StoreOverBound', { size, maxKeys: this.#maxKeys }));
+          { size, maxKeys: this.#maxKeys }));
       } catch {}
     } else if (size <= this.#maxKeys) {
       this.#nextReport = this.#maxKeys;
@@ -142,16 +138,16 @@ export class MemoryStore {
 export function withDeadline(promiseOrValue, ms, what) {
   let timer;
   const late = new Promise((_, reject) => {
-    timer = setTimeout(() => reject(new WxkfError(`the store did not answer ${what} within ${ms} ms`,
-      STORE_UNAVAILABLE, 'StoreUnavailable')), ms);
+    timer = setTimeout(() => reject(wxkfError(ERR.StoreUnavailable,
+      `the store did not answer ${what} within ${ms} ms`)), ms);
   });
   return Promise.race([Promise.resolve(promiseOrValue), late]).finally(() => clearTimeout(timer));
 }
 
 /** Wraps any error of a store call as -43002 StoreUnavailable (the cause kept). */
 export function unavailable(error, what) {
-  if (error instanceof WxkfError && error.code === STORE_UNAVAILABLE) return error;
-  if (error instanceof WxkfError && error.code === INVALID_STORE_ARGUMENT) return error;
-  return new WxkfError(`the store failed ${what}: ${error && error.message ? error.message : error}`,
-    STORE_UNAVAILABLE, 'StoreUnavailable', { cause: error });
+  if (error instanceof WxkfError && error.code === ERR.StoreUnavailable) return error;
+  if (error instanceof WxkfError && error.code === ERR.InvalidStoreArgument) return error;
+  return wxkfError(ERR.StoreUnavailable,
+    `the store failed ${what}: ${error && error.message ? error.message : error}`, { cause: error });
 }

@@ -13,7 +13,8 @@ wasm-opt -Oz --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sig
   --enable-mutable-globals --enable-reference-types --enable-multivalue \
   pkg/wechat_kf_bg.wasm -o pkg/wechat_kf_bg.wasm
 rm -f pkg/.gitignore pkg/package.json pkg/wechat_kf_bg.wasm.d.ts
-cp pkg-template/* pkg/
+# -R: with the generated/ folder (JS constants and TS unions rendered from the Rust tables).
+cp -R pkg-template/. pkg/
 # The API emulator ships in the package (`wechat-kf emulator`); emulator/server.mjs stays its source.
 cp emulator/server.mjs pkg/emulator.js
 # Its own send-window model and dialogue-platform decryption, imported by emulator.js.

@@ -48,6 +48,14 @@ pub enum ErrorKind {
     PlaintextRefused,
     /// -41008: a Cloud Hosting request without `x-wx-source` reached a service with public access.
     UntrustedSource,
+    /// -41009: a passive reply (transfer or a body) returned for a Cloud Hosting push without
+    /// `cloudHosting.passiveReplies` (mini programs answer through the send API; the JS handler).
+    PassiveReplyRefused,
+    /// -41006: a constructor or factory option is missing or has the wrong type or value; the
+    /// error's `field` names the option.
+    InvalidOption,
+    /// -41007: a handler's reply came after the platform's deadline (the JS push handler).
+    LateReply,
     // Outbound extensions (-42001 ..): request builder validation, and platform errcodes.
     /// -42001: a required input field of a request builder is missing or empty.
     MissingField,
@@ -55,12 +63,54 @@ pub enum ErrorKind {
     InvalidField,
     /// -42003: the input is not an object, or not valid JSON.
     InvalidInput,
+    /// -42004: a request failed below the platform (network, HTTP status, not JSON).
+    Transport,
+    // Store extensions (-43001 ..), raised by the JS stores.
+    /// -43001: the memory store holds more live keys than its bound (reported, kept).
+    StoreOverBound,
+    /// -43002: a store call failed or timed out (reported; the caller fails open).
+    StoreUnavailable,
+    /// -43003: a store key or value that is not a string, or a TTL that is not > 0.
+    InvalidStoreArgument,
     /// The platform (or a local rule standing in for it) answered with an errcode: the error's
     /// `code` is that errcode and its kind string comes from the catalog (see `Details`).
     Api,
 }
 
 impl ErrorKind {
+    /// Every kind with a code of its own (all but `Api`), in code order: the source of the
+    /// generated JS constants and TypeScript unions (pkg-template/generated/).
+    pub const ALL: &'static [ErrorKind] = &[
+        ErrorKind::ValidateSignature,
+        ErrorKind::ParseXml,
+        ErrorKind::ComputeSignature,
+        ErrorKind::IllegalAesKey,
+        ErrorKind::ValidateAppId,
+        ErrorKind::EncryptAes,
+        ErrorKind::DecryptAes,
+        ErrorKind::IllegalBuffer,
+        ErrorKind::EncodeBase64,
+        ErrorKind::DecodeBase64,
+        ErrorKind::GenReturnXml,
+        ErrorKind::ParseJson,
+        ErrorKind::TimestampOutOfWindow,
+        ErrorKind::BodyTooLarge,
+        ErrorKind::JsonTooDeep,
+        ErrorKind::InvalidQuery,
+        ErrorKind::PlaintextRefused,
+        ErrorKind::InvalidOption,
+        ErrorKind::LateReply,
+        ErrorKind::UntrustedSource,
+        ErrorKind::PassiveReplyRefused,
+        ErrorKind::MissingField,
+        ErrorKind::InvalidField,
+        ErrorKind::InvalidInput,
+        ErrorKind::Transport,
+        ErrorKind::StoreOverBound,
+        ErrorKind::StoreUnavailable,
+        ErrorKind::InvalidStoreArgument,
+    ];
+
     /// The official numeric code.
     pub const fn code(self) -> i32 {
         match self {
@@ -82,9 +132,16 @@ impl ErrorKind {
             ErrorKind::InvalidQuery => -41004,
             ErrorKind::PlaintextRefused => -41005,
             ErrorKind::UntrustedSource => -41008,
+            ErrorKind::PassiveReplyRefused => -41009,
+            ErrorKind::InvalidOption => -41006,
+            ErrorKind::LateReply => -41007,
             ErrorKind::MissingField => -42001,
             ErrorKind::InvalidField => -42002,
             ErrorKind::InvalidInput => -42003,
+            ErrorKind::Transport => -42004,
+            ErrorKind::StoreOverBound => -43001,
+            ErrorKind::StoreUnavailable => -43002,
+            ErrorKind::InvalidStoreArgument => -43003,
             // Never exposed alone: an Api error carries the errcode in its details.
             ErrorKind::Api => 0,
         }
@@ -111,9 +168,16 @@ impl ErrorKind {
             ErrorKind::InvalidQuery => "InvalidQuery",
             ErrorKind::PlaintextRefused => "PlaintextRefused",
             ErrorKind::UntrustedSource => "UntrustedSource",
+            ErrorKind::PassiveReplyRefused => "PassiveReplyRefused",
+            ErrorKind::InvalidOption => "InvalidOption",
+            ErrorKind::LateReply => "LateReply",
             ErrorKind::MissingField => "MissingField",
             ErrorKind::InvalidField => "InvalidField",
             ErrorKind::InvalidInput => "InvalidInput",
+            ErrorKind::Transport => "Transport",
+            ErrorKind::StoreOverBound => "StoreOverBound",
+            ErrorKind::StoreUnavailable => "StoreUnavailable",
+            ErrorKind::InvalidStoreArgument => "InvalidStoreArgument",
             ErrorKind::Api => "Api",
         }
     }
@@ -161,6 +225,50 @@ impl Error {
             message: Cow::Owned(message),
             details: None,
         }
+    }
+
+    /// -41006 InvalidOption for the option `name` (its `field`). The message must say what to
+    /// pass and never contain the option's value.
+    pub fn invalid_option(name: impl Into<Cow<'static, str>>, message: String) -> Self {
+        Error::with_message(ErrorKind::InvalidOption, message).with_details(Details {
+            field: Some(name.into()),
+            ..Details::default()
+        })
+    }
+
+    /// The error with its field put under `parent` (`parent.field`), for nested inputs; an error
+    /// about `parent` itself keeps its field.
+    pub fn within(mut self, parent: &str) -> Self {
+        if let Some(d) = self.details.as_mut() {
+            match d.field.take() {
+                // The parent itself at fault (not an object): its name stays.
+                Some(inner) if inner != parent => {
+                    d.field = Some(Cow::Owned(alloc::format!("{parent}.{inner}")));
+                }
+                other => d.field = other,
+            }
+        }
+        self
+    }
+
+    /// This input error (-42001 / -42002 / -42003) as -41006 InvalidOption of the option
+    /// `option`: its field becomes `option.field` (or `option`), the message names it.
+    pub fn into_option_error(self, option: &str) -> Self {
+        if !matches!(
+            self.kind,
+            ErrorKind::MissingField | ErrorKind::InvalidField | ErrorKind::InvalidInput
+        ) {
+            return self;
+        }
+        let field = match self.details.as_ref().and_then(|d| d.field.as_deref()) {
+            Some(inner) => alloc::format!("{option}.{inner}"),
+            None => String::from(option),
+        };
+        let message = alloc::format!("option {option}: {}", self.message);
+        Error::with_message(ErrorKind::InvalidOption, message).with_details(Details {
+            field: Some(Cow::Owned(field)),
+            ..Details::default()
+        })
     }
 
     pub fn kind(&self) -> ErrorKind {

@@ -270,16 +270,19 @@ fn callbacks_decrypt() {
 
 #[test]
 fn bot_options_are_checked() {
-    assert_eq!(ChatbotCrypt::new("", KEY, "A").unwrap_err().code(), -42001);
-    assert_eq!(
-        ChatbotCrypt::new("a/b", KEY, "A").unwrap_err().code(),
-        -42002
-    );
+    for (err, name) in [
+        (ChatbotCrypt::new("", KEY, "A").unwrap_err(), "token"),
+        (ChatbotCrypt::new("a/b", KEY, "A").unwrap_err(), "token"),
+        (ChatbotCrypt::new("T", KEY, "").unwrap_err(), "appId"),
+    ] {
+        assert_eq!(err.code(), -41006, "{err}");
+        assert_eq!(err.details().unwrap().field.as_deref(), Some(name));
+        assert!(err.message().contains(name), "{err}");
+    }
     assert_eq!(
         ChatbotCrypt::new("T", "short", "A").unwrap_err().code(),
         -40004
     );
-    assert_eq!(ChatbotCrypt::new("T", KEY, "").unwrap_err().code(), -40005);
 }
 
 #[test]

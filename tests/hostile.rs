@@ -212,14 +212,18 @@ fn hostile_keys() {
 
 #[test]
 fn hostile_options() {
-    assert_eq!(
-        WxBizMsgCrypt::new("", KEY, APP_ID).unwrap_err().code(),
-        -40003
-    );
-    assert_eq!(
-        WxBizMsgCrypt::new(TOKEN, KEY, "").unwrap_err().code(),
-        -40005
-    );
+    // An empty token or appId is a bad option: -41006 InvalidOption naming it (not -40003
+    // ComputeSignature or -40005 ValidateAppId, which are about a push).
+    for (err, name) in [
+        (WxBizMsgCrypt::new("", KEY, APP_ID).unwrap_err(), "token"),
+        (WxBizMsgCrypt::new(TOKEN, KEY, "").unwrap_err(), "appId"),
+        (WxBizMsgCrypt::without_key("").unwrap_err(), "token"),
+    ] {
+        assert_eq!(err.code(), -41006, "{err}");
+        assert_eq!(err.kind_str(), "InvalidOption");
+        assert_eq!(err.details().unwrap().field.as_deref(), Some(name));
+        assert!(err.message().contains(name), "{err}");
+    }
 }
 
 #[test]

@@ -730,7 +730,7 @@ fn plaintext_mode_rules() {
         assert_eq!((err.code(), err.kind_str()), (-40004, "IllegalAesKey"));
         assert!(err.message().contains("EncodingAESKey"), "{err}");
     }
-    assert_eq!(WxBizMsgCrypt::without_key("").unwrap_err().code(), -40003);
+    assert_eq!(WxBizMsgCrypt::without_key("").unwrap_err().code(), -41006);
     assert_eq!(
         WxBizMsgCrypt::without_key(TOKEN)
             .unwrap()

@@ -22,8 +22,8 @@ export const EXPLAIN = {
     ],
   },
   ComputeSignature: {
-    zh: '无法计算签名 (-40003)：Token 为空或输入不合法。',
-    en: 'Signature could not be computed (-40003): the Token is empty or an input is not valid.',
+    zh: '无法计算签名 (-40003)：timestamp / nonce 等输入不合法。',
+    en: 'Signature could not be computed (-40003): an input (timestamp, nonce) is not valid.',
     causes: [['Token 没有填写', 'the Token field is empty']],
   },
   IllegalAesKey: {
@@ -121,6 +121,10 @@ export const EXPLAIN = {
     zh: '来源不可信 (-41008)：云托管服务开启了公网访问，而这个请求没有 x-wx-source 头。',
     en: 'Untrusted source (-41008): the Cloud Hosting service has public access and this request has no x-wx-source header.',
     causes: [['请求来自公网而不是平台内网链路', 'the request came from the internet, not over the platform\'s internal link']],
+  InvalidOption: {
+    zh: '选项有误 (-41006)：Token、EncodingAESKey 或 AppID 为空或类型不对（error.field 指出是哪一个）。',
+    en: 'Bad option (-41006): the Token, EncodingAESKey or AppID is empty or not a string (error.field names it).',
+    causes: [['有一个输入框是空的', 'one of the fields is empty']],
   },
   MissingField: {
     zh: '缺少必填字段 (-42001)。',

@@ -6,9 +6,9 @@ use alloc::string::String;
 use alloc::vec::Vec;
 use wasm_bindgen::prelude::*;
 
-use super::args::{self, field};
+use super::args;
 use super::errors::js_err;
-use super::receiver::{count, saturate};
+use super::receiver::saturate;
 use crate::crypto::Format;
 use crate::error::{Error, ErrorKind};
 use crate::push::{
@@ -37,25 +37,19 @@ impl JsCloudReceiver {
     #[wasm_bindgen(constructor)]
     pub fn new(options: &JsValue) -> Result<JsCloudReceiver, JsValue> {
         let defaults = CloudLimits::default();
-        let public_access = field(options, "publicAccess").as_bool().ok_or_else(|| {
-            js_err(Error::new(
-                ErrorKind::InvalidInput,
-                "publicAccess must be true or false (whether the service has public access)",
+        let o: super::options::CloudOptions = super::options::read(options)?;
+        let public_access = o.public_access.ok_or_else(|| {
+            js_err(Error::invalid_option(
+                "publicAccess",
+                "publicAccess must be true or false (whether the service has public access)"
+                    .into(),
             ))
         })?;
         Ok(JsCloudReceiver {
             limits: CloudLimits {
                 public_access,
-                max_body_bytes: saturate(count(
-                    options,
-                    "maxBodyBytes",
-                    defaults.max_body_bytes as u64,
-                )?),
-                max_json_depth: saturate(count(
-                    options,
-                    "maxJsonDepth",
-                    defaults.max_json_depth as u64,
-                )?),
+                max_body_bytes: o.max_body_bytes.map_or(defaults.max_body_bytes, saturate),
+                max_json_depth: o.max_json_depth.map_or(defaults.max_json_depth, saturate),
             },
         })
     }

@@ -138,43 +138,35 @@ impl JsWxBizMsgCrypt {
     }
 }
 
-/// The strings of `{ token, encodingAESKey, appId }`, each checked to be a string; a missing
-/// token is reported with `token_kind`. Shared by every class that takes these options.
-pub fn crypt_options(
-    options: &JsValue,
-    token_kind: ErrorKind,
-) -> Result<(String, String, String), JsValue> {
-    let token = args::string(&field(options, "token"), "token", token_kind)?;
-    let key = args::string(
-        &field(options, "encodingAESKey"),
-        "encodingAESKey",
-        ErrorKind::IllegalAesKey,
-    )?;
-    let app_id = args::string(&field(options, "appId"), "appId", ErrorKind::ValidateAppId)?;
-    Ok((token, key, app_id))
+/// The strings of `{ token, encodingAESKey, appId }`, read with serde-wasm-bindgen (-41006
+/// InvalidOption naming the option otherwise). Shared by every class that takes these options.
+pub fn crypt_options(options: &JsValue) -> Result<(String, String, String), JsValue> {
+    let o: super::options::CryptOptions = super::options::read(options)?;
+    Ok((
+        super::options::required(o.token, "token")?,
+        super::options::required(o.encoding_aes_key, "encodingAESKey")?,
+        super::options::required(o.app_id, "appId")?,
+    ))
 }
 
 /// A crypt from `{ token, encodingAESKey, appId }`, using the host's primitives when the
 /// runtime registered them.
 pub fn crypt_from_options(options: &JsValue) -> Result<WxBizMsgCrypt, JsValue> {
-    let (token, key, app_id) = crypt_options(options, ErrorKind::ComputeSignature)?;
+    let (token, key, app_id) = crypt_options(options)?;
     let crypt = WxBizMsgCrypt::new(&token, &key, &app_id).map_err(js_err)?;
     Ok(super::host::attach(crypt))
 }
 
-/// The crypt of a `PushReceiver`: `encodingAESKey` is optional (absent, `null` or `undefined`:
-/// a plaintext-mode account, which needs only the token; `appId` is then optional too).
-pub fn receiver_crypt_from_options(options: &JsValue) -> Result<WxBizMsgCrypt, JsValue> {
-    let key = field(options, "encodingAESKey");
-    if !key.is_undefined() && !key.is_null() {
-        return crypt_from_options(options);
-    }
-    let token = args::string(
-        &field(options, "token"),
-        "token",
-        ErrorKind::ComputeSignature,
-    )?;
-    WxBizMsgCrypt::without_key(&token).map_err(js_err)
+/// The crypt of a `PushReceiver`: without `encodingAESKey` (absent, `null` or `undefined`: a
+/// plaintext-mode account) only the token is needed and `appId` is optional.
+pub fn receiver_crypt(o: &super::options::ReceiverOptions) -> Result<WxBizMsgCrypt, JsValue> {
+    let token = super::options::required(o.token.clone(), "token")?;
+    let Some(key) = o.encoding_aes_key.as_deref() else {
+        return WxBizMsgCrypt::without_key(&token).map_err(js_err);
+    };
+    let app_id = super::options::required(o.app_id.clone(), "appId")?;
+    let crypt = WxBizMsgCrypt::new(&token, key, &app_id).map_err(js_err)?;
+    Ok(super::host::attach(crypt))
 }
 
 /// A body given as a string or as UTF-8 bytes.

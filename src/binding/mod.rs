@@ -10,6 +10,7 @@ mod edge;
 mod errors;
 mod fields;
 pub(crate) mod host;
+mod options;
 mod receiver;
 mod requests;
 mod send_window;

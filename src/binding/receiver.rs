@@ -6,7 +6,7 @@
 use alloc::string::String;
 use wasm_bindgen::prelude::*;
 
-use super::args::{self, field};
+use super::args;
 use super::edge;
 use super::errors::js_err;
 use crate::crypto::{Format, UrlVerification};
@@ -16,21 +16,6 @@ use crate::push::{transfer_reply, Limits, PushQuery, Receiver, ReplyTarget};
 #[wasm_bindgen(js_name = PushReceiver)]
 pub struct JsPushReceiver {
     inner: Receiver,
-}
-
-/// A non-negative whole number option, or its default when absent.
-pub(super) fn count(options: &JsValue, name: &str, default: u64) -> Result<u64, JsValue> {
-    let value = field(options, name);
-    if value.is_undefined() || value.is_null() {
-        return Ok(default);
-    }
-    match value.as_f64() {
-        Some(n) if n >= 0.0 && n.fract() == 0.0 && n <= 9_007_199_254_740_991.0 => Ok(n as u64),
-        _ => Err(js_err(Error::with_message(
-            ErrorKind::InvalidQuery,
-            alloc::format!("{name} must be a non-negative whole number"),
-        ))),
-    }
 }
 
 /// A count as `usize`: values beyond the target's range (4 GiB on wasm32) mean "no limit".
@@ -53,24 +38,14 @@ impl JsPushReceiver {
     /// account) only plaintext pushes are accepted and `appId` is optional.
     #[wasm_bindgen(constructor)]
     pub fn new(options: &JsValue) -> Result<JsPushReceiver, JsValue> {
-        let crypt = super::crypt::receiver_crypt_from_options(options)?;
+        let o: super::options::ReceiverOptions = super::options::read(options)?;
+        let crypt = super::crypt::receiver_crypt(&o)?;
         let defaults = Limits::default();
         let limits = Limits {
-            max_skew_seconds: count(options, "maxSkewSeconds", defaults.max_skew_seconds)?,
-            max_body_bytes: saturate(count(
-                options,
-                "maxBodyBytes",
-                defaults.max_body_bytes as u64,
-            )?),
-            max_json_depth: saturate(count(
-                options,
-                "maxJsonDepth",
-                defaults.max_json_depth as u64,
-            )?),
-            allow_plaintext: match field(options, "allowPlaintext").as_bool() {
-                Some(allow) => allow,
-                None => defaults.allow_plaintext,
-            },
+            max_skew_seconds: o.max_skew_seconds.unwrap_or(defaults.max_skew_seconds),
+            max_body_bytes: o.max_body_bytes.map_or(defaults.max_body_bytes, saturate),
+            max_json_depth: o.max_json_depth.map_or(defaults.max_json_depth, saturate),
+            allow_plaintext: o.allow_plaintext.unwrap_or(defaults.allow_plaintext),
         };
         Ok(JsPushReceiver {
             inner: Receiver::new(crypt, limits),

@@ -26,7 +26,7 @@ fn state(json: &str) -> Result<Option<quota::WindowState>, JsValue> {
 /// `__windowRules(rulesJson)` -> the complete rules as JSON (validates the options).
 #[wasm_bindgen(js_name = __windowRules)]
 pub fn rules(rules: &str) -> Result<String, JsValue> {
-    let rules = Rules::from_json(rules).map_err(js_err)?;
+    let rules = Rules::from_json(rules).map_err(|e| js_err(e.into_option_error("rules")))?;
     Ok(rules.to_json())
 }
 

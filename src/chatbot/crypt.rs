@@ -6,7 +6,6 @@ use alloc::string::String;
 use serde_json::Value;
 
 use super::payload::{parse_payload_xml, Payload};
-use crate::api::validate::invalid;
 use crate::api::{api_error, Endpoint, Request};
 use crate::crypto::{AesKey, MessageCipher};
 use crate::error::{Error, ErrorKind, Result};
@@ -42,19 +41,26 @@ impl ChatbotCrypt {
     /// The TOKEN must be letters, digits, `-` or `_` (it goes into the URL path).
     pub fn new(token: &str, encoding_aes_key: &str, app_id: &str) -> Result<Self> {
         if token.is_empty() {
-            return Err(crate::api::validate::missing("token"));
+            return Err(Error::invalid_option(
+                "token",
+                "token is required: pass the bot's TOKEN from the dialogue platform's settings"
+                    .into(),
+            ));
         }
         if !token
             .bytes()
             .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
         {
-            return Err(invalid("token", "must be letters, digits, '-' or '_'"));
+            return Err(Error::invalid_option(
+                "token",
+                "token must be letters, digits, '-' or '_' (it goes into the URL path)".into(),
+            ));
         }
         let key = AesKey::parse(encoding_aes_key)?;
         if app_id.is_empty() {
-            return Err(Error::new(
-                ErrorKind::ValidateAppId,
-                "appId is empty: pass the bot's APPID from the dialogue platform's settings",
+            return Err(Error::invalid_option(
+                "appId",
+                "appId is empty: pass the bot's APPID from the dialogue platform's settings".into(),
             ));
         }
         Ok(ChatbotCrypt {

@@ -48,19 +48,21 @@ impl core::fmt::Debug for WxBizMsgCrypt {
 }
 
 impl WxBizMsgCrypt {
-    /// Checks every option: token (-40003 when empty), key (-40004), appId (-40005 when empty).
+    /// Checks every option: token (-41006 InvalidOption when empty), key (-40004),
+    /// appId (-41006 InvalidOption when empty).
     pub fn new(token: &str, encoding_aes_key: &str, app_id: &str) -> Result<Self> {
         if token.is_empty() {
-            return Err(Error::new(
-                ErrorKind::ComputeSignature,
-                "token is empty: pass the Token configured in the console's message push settings",
+            return Err(Error::invalid_option(
+                "token",
+                "token is empty: pass the Token configured in the console's message push settings"
+                    .into(),
             ));
         }
         let key = AesKey::parse(encoding_aes_key)?;
         if app_id.is_empty() {
-            return Err(Error::new(
-                ErrorKind::ValidateAppId,
-                "appId is empty: pass the appId (receiveid) the platform encrypts for",
+            return Err(Error::invalid_option(
+                "appId",
+                "appId is empty: pass the appId (receiveid) the platform encrypts for".into(),
             ));
         }
         Ok(WxBizMsgCrypt {
@@ -69,13 +71,14 @@ impl WxBizMsgCrypt {
         })
     }
 
-    /// A plaintext-mode account: the token only (-40003 when empty). It verifies signatures;
+    /// A plaintext-mode account: the token only (-41006 when empty). It verifies signatures;
     /// encrypting and decrypting fail with -40004.
     pub fn without_key(token: &str) -> Result<Self> {
         if token.is_empty() {
-            return Err(Error::new(
-                ErrorKind::ComputeSignature,
-                "token is empty: pass the Token configured in the console's message push settings",
+            return Err(Error::invalid_option(
+                "token",
+                "token is empty: pass the Token configured in the console's message push settings"
+                    .into(),
             ));
         }
         Ok(WxBizMsgCrypt {

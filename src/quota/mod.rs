@@ -217,6 +217,10 @@ fn rule_from(i: &Input, name: &'static str) -> Result<Option<Rule>> {
     let Some(raw) = i.raw(name) else {
         return Ok(None);
     };
+    rule_of(raw, name).map(Some).map_err(|e| e.within(name))
+}
+
+fn rule_of(raw: &serde_json::Value, name: &'static str) -> Result<Rule> {
     let r = crate::api::validate::element(raw, name, &["limit", "windowMs"])?;
     let default = Rules::default().rule(if name == "enter" {
         Action::Enter
@@ -229,10 +233,10 @@ fn rule_from(i: &Input, name: &'static str) -> Result<Option<Rule>> {
         }
         None => default.limit,
     };
-    Ok(Some(Rule {
+    Ok(Rule {
         limit,
         window_ms: r.id(&["windowMs"])?.unwrap_or(default.window_ms),
-    }))
+    })
 }
 
 /// The state as JSON: `{"action":"message","remaining":5,"deadline":172800000}`.

@@ -1,0 +1,71 @@
+// One code for a bad option everywhere: every constructor and factory refuses a missing or
+// mistyped option with WxkfError -41006 InvalidOption whose `field` and message name it.
+// Uses the built package (pkg/node.js; WECHAT_KF_PKG overrides).
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+
+const entry = process.env.WECHAT_KF_PKG ?? new URL('../../pkg/node.js', import.meta.url).href;
+const lib = await import(entry);
+const { redisStore } = await import(new URL('./redis.js', entry).href);
+const {
+  WxkfError, WXBizMsgCrypt, Receiver, Client, SendWindow, MemoryStore, chatbot, createHandler, ERR, ENDPOINTS,
+} = lib;
+
+const KEY = 'kWxPEV2UEDyxWpmPdKC3F4dgPDmOvfKX1HGnEUDS1aR';
+const crypt = { token: 't0ken', encodingAESKey: KEY, appId: 'wx49f0ab532d5d035a' };
+const client = { appId: 'wx1', appSecret: 's' };
+
+const cases = [
+  ['WXBizMsgCrypt without options', () => new WXBizMsgCrypt(), 'token'],
+  ['WXBizMsgCrypt token a number', () => new WXBizMsgCrypt({ ...crypt, token: 1 }), 'token'],
+  ['WXBizMsgCrypt empty token', () => new WXBizMsgCrypt({ ...crypt, token: '' }), 'token'],
+  ['WXBizMsgCrypt encodingAESKey missing', () => new WXBizMsgCrypt({ token: 't', appId: 'a' }), 'encodingAESKey'],
+  ['WXBizMsgCrypt appId missing', () => new WXBizMsgCrypt({ token: 't', encodingAESKey: KEY }), 'appId'],
+  ['WXBizMsgCrypt appId empty', () => new WXBizMsgCrypt({ ...crypt, appId: '' }), 'appId'],
+  ['Receiver token missing', () => new Receiver({ encodingAESKey: KEY, appId: 'a' }), 'token'],
+  ['Receiver appId missing', () => new Receiver({ token: 't', encodingAESKey: KEY }), 'appId'],
+  ['Receiver maxSkewSeconds negative', () => new Receiver({ ...crypt, maxSkewSeconds: -1 }), 'maxSkewSeconds'],
+  ['Receiver maxBodyBytes a string', () => new Receiver({ ...crypt, maxBodyBytes: '10' }), 'maxBodyBytes'],
+  ['Receiver now not a function', () => new Receiver({ ...crypt, now: 5 }), 'now'],
+  ['Client appId missing', () => new Client({ appSecret: 's' }), 'appId'],
+  ['Client appSecret missing', () => new Client({ appId: 'wx1' }), 'appSecret'],
+  ['Client retries negative', () => new Client({ ...client, retries: -1 }), 'retries'],
+  ['Client timeoutMs a string', () => new Client({ ...client, timeoutMs: '5' }), 'timeoutMs'],
+  ['Client fetch not a function', () => new Client({ ...client, fetch: 'https://x' }), 'fetch'],
+  ['Client store without methods', () => new Client({ ...client, store: {} }), 'store'],
+  ['Client chatbot token missing', () => new Client({ ...client, chatbot: { encodingAESKey: KEY, appId: 'B' } }), 'chatbot.token'],
+  ['Client chatbot token with a slash', () => new Client({ ...client, chatbot: { token: 'a/b', encodingAESKey: KEY, appId: 'B' } }), 'chatbot.token'],
+  ['chatbot.Bot appId empty', () => new chatbot.Bot({ token: 'T', encodingAESKey: KEY, appId: '' }), 'appId'],
+  ['SendWindow rules typo', () => new SendWindow({ rules: { enter: { limt: 1 } } }), 'rules.enter.limt'],
+  ['SendWindow store without methods', () => new SendWindow({ store: { get() {} } }), 'store'],
+  ['createHandler onMessage missing', () => createHandler({ ...crypt }), 'onMessage'],
+  ['createHandler dedupTtlSeconds too small', () => createHandler({ ...crypt, onMessage: () => {}, dedupTtlSeconds: 1 }), 'dedupTtlSeconds'],
+  ['MemoryStore maxKeys zero', () => new MemoryStore({ maxKeys: 0 }), 'maxKeys'],
+  ['MemoryStore now not a function', () => new MemoryStore({ now: 1 }), 'now'],
+  ['redisStore without a client', () => redisStore({}), 'client'],
+];
+
+for (const [name, fn, field] of cases) {
+  test(`${name}: -41006 InvalidOption naming ${field}`, () => {
+    assert.throws(fn, (e) => {
+      assert.ok(e instanceof WxkfError, `${name}: not a WxkfError: ${e}`);
+      assert.equal(e.code, -41006, `${name}: ${e.code} ${e.kind}: ${e.message}`);
+      assert.equal(e.code, ERR.InvalidOption);
+      assert.equal(e.kind, 'InvalidOption');
+      assert.equal(e.field, field, `${name}: field ${e.field}: ${e.message}`);
+      assert.ok(e.message.includes(field.split('.').pop()), `${name}: the message does not name ${field}: ${e.message}`);
+      assert.ok(!e.message.includes(KEY), 'the message leaks the key');
+      return true;
+    });
+  });
+}
+
+test('ERR and ENDPOINTS are the generated tables (codes of src/error.rs, paths of src/api/paths.rs)', () => {
+  assert.equal(ERR.ValidateSignature, -40001);
+  assert.equal(ERR.LateReply, -41007);
+  assert.equal(ERR.Transport, -42004);
+  assert.equal(ERR.InvalidStoreArgument, -43003);
+  assert.deepEqual(ENDPOINTS.customSend, { method: 'POST', path: '/cgi-bin/message/custom/send' });
+  assert.ok(Object.isFrozen(ERR) && Object.isFrozen(ENDPOINTS));
+  assert.equal(new Set(Object.values(ERR)).size, Object.keys(ERR).length, 'a code used twice');
+});
