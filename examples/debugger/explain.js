@@ -121,6 +121,7 @@ export const EXPLAIN = {
     zh: '来源不可信 (-41008)：云托管服务开启了公网访问，而这个请求没有 x-wx-source 头。',
     en: 'Untrusted source (-41008): the Cloud Hosting service has public access and this request has no x-wx-source header.',
     causes: [['请求来自公网而不是平台内网链路', 'the request came from the internet, not over the platform\'s internal link']],
+  },
   InvalidOption: {
     zh: '选项有误 (-41006)：Token、EncodingAESKey 或 AppID 为空或类型不对（error.field 指出是哪一个）。',
     en: 'Bad option (-41006): the Token, EncodingAESKey or AppID is empty or not a string (error.field names it).',

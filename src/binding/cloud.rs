@@ -41,8 +41,7 @@ impl JsCloudReceiver {
         let public_access = o.public_access.ok_or_else(|| {
             js_err(Error::invalid_option(
                 "publicAccess",
-                "publicAccess must be true or false (whether the service has public access)"
-                    .into(),
+                "publicAccess must be true or false (whether the service has public access)".into(),
             ))
         })?;
         Ok(JsCloudReceiver {
