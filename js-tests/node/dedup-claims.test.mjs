@@ -1,9 +1,11 @@
 // The dedup claims (pkg/dedup.js) where the JS mutation run (scripts/js-mutants.mjs) showed
 // them untested: each claim's id is its own even when the random part repeats (a claim that
 // expired must not release the claim that replaced it), and claims work on a host without
-// crypto.randomUUID or without a global crypto at all. Uses the built package (pkg/;
+// crypto.randomUUID or without a global crypto at all; the TTL in seconds is the store's TTL
+// in milliseconds; the default deadline of a store call is 1000 ms; the codes of the option
+// errors. Uses the built package (pkg/;
 // WECHAT_KF_PKG overrides the entry).
-import { test } from 'node:test';
+import { test, mock } from 'node:test';
 import assert from 'node:assert/strict';
 
 const entry = process.env.WECHAT_KF_PKG ?? new URL('../../pkg/node.js', import.meta.url).href;
@@ -71,4 +73,46 @@ test('claims work on a host without crypto.randomUUID', async () => {
 
 test('claims work on a host without a global crypto', async () => {
   await withCrypto(undefined, lateReleaseKeepsTheNewClaim);
+});
+
+test('a claim of ttlSeconds expires after exactly ttlSeconds * 1000 ms of the store clock', async () => {
+  const { clock, claims } = claimsWithClock();
+  assert.ok(await claims.claim('event:a:b:1:subscribe', 3));
+  clock.t += 2999;
+  assert.equal(await claims.claim('event:a:b:1:subscribe', 3), false, 'live 1 ms before');
+  clock.t += 1;
+  assert.ok(await claims.claim('event:a:b:1:subscribe', 3), 'expired at 3000 ms');
+});
+
+test('a store that does not answer fails open after the default 1000 ms (mocked timers)', async () => {
+  mock.timers.enable({ apis: ['setTimeout'] });
+  try {
+    const errors = [];
+    const hanging = { setIfAbsent: () => new Promise(() => {}), delete: () => new Promise(() => {}) };
+    const claims = dedupClaims({ store: hanging }, (e, context) => errors.push({ e, context }));
+    let settled = null;
+    claims.claim('msg:a:2', 10).then((v) => { settled = v; });
+    const flush = async () => { for (let i = 0; i < 5; i++) await new Promise((r) => setImmediate(r)); };
+    await flush();
+    mock.timers.tick(999);
+    await flush();
+    assert.equal(settled, null, 'still waiting at 999 ms');
+    mock.timers.tick(1);
+    await flush();
+    assert.ok(settled && typeof settled.release === 'function', 'handled (fail open) at 1000 ms');
+    assert.equal(errors.length, 1);
+    assert.equal(errors[0].e.code, -43002);
+    assert.equal(errors[0].context.phase, 'dedup');
+    assert.equal(errors[0].context.dedupKey, 'msg:a:2');
+  } finally {
+    mock.timers.reset();
+  }
+});
+
+test('option errors: -41006 InvalidOption for a dedup without claim() and a store without a method', () => {
+  const invalid = { code: -41006, kind: 'InvalidOption' };
+  assert.throws(() => dedupClaims({ dedup: {} }, () => {}), invalid);
+  assert.throws(() => dedupClaims({ store: { setIfAbsent() {} } }, () => {}), { ...invalid, message: /delete is missing/ });
+  assert.throws(() => dedupClaims({ store: { delete() {} } }, () => {}), { ...invalid, message: /setIfAbsent is missing/ });
+  assert.equal(dedupClaims({ dedup: false }, () => {}), null);
 });
