@@ -196,3 +196,30 @@ fn refund_gives_back_into_the_same_window_only() {
     );
     assert_eq!(refund(&rules, None, &after), None);
 }
+
+#[test]
+fn an_empty_type_and_a_transfer_push_open_nothing() {
+    // A push with no MsgType, and transfer_customer_service (the reply type, never a user's
+    // message), must not open a window; any other type is a user message.
+    assert_eq!(Action::for_inbound("", None), None);
+    assert_eq!(Action::for_inbound("transfer_customer_service", None), None);
+    assert_eq!(Action::for_inbound("voice", None), Some(Action::Message));
+}
+
+#[test]
+fn action_names_round_trip_and_a_message_state_reads_back() {
+    for action in [Action::Message, Action::Enter] {
+        assert_eq!(Action::from_name(action.name()), Some(action));
+    }
+    assert_eq!(Action::from_name("Message"), None);
+    let s = Rules::default().observe(Action::Message, T0);
+    let json = state_to_json(&s);
+    assert_eq!(
+        json,
+        format!(
+            r#"{{"action":"message","remaining":5,"deadline":{}}}"#,
+            T0 + 48 * H
+        )
+    );
+    assert_eq!(state_from_json(&json).unwrap(), Some(s));
+}
