@@ -116,3 +116,13 @@ test('option errors: -41006 InvalidOption for a dedup without claim() and a stor
   assert.throws(() => dedupClaims({ store: { delete() {} } }, () => {}), { ...invalid, message: /setIfAbsent is missing/ });
   assert.equal(dedupClaims({ dedup: false }, () => {}), null);
 });
+
+test('with the replay window off (maxSkewSeconds: 0) the dedup TTL assumes a 300 s window: at least 600 s', async () => {
+  await import(entry); // loads the wasm
+  const { createProcessor } = await import(new URL('./push-handler.js', entry).href);
+  const base = { token: 'edge-token', encodingAESKey: 'kWxPEV2UEDyxWpmPdKC3F4dgPDmOvfKX1HGnEUDS1aR', appId: 'wx49f0ab532d5d035a', maxSkewSeconds: 0, onMessage() {} };
+  assert.throws(() => createProcessor({ ...base, dedupTtlSeconds: 599 }), { code: -41006, message: /at least 600 / });
+  assert.doesNotThrow(() => createProcessor({ ...base, dedupTtlSeconds: 600 }));
+  assert.throws(() => createProcessor({ ...base, maxSkewSeconds: 100, dedupTtlSeconds: 199 }), { code: -41006, message: /at least 200 / });
+  assert.doesNotThrow(() => createProcessor({ ...base, maxSkewSeconds: 100, dedupTtlSeconds: 200 }));
+});
