@@ -247,11 +247,17 @@ fn refusals_say_which_limit_and_json_forms_are_exact() {
     );
     assert_eq!(
         check(Some(&s), T0 + 2).to_json(),
-        format!(r#"{{"allowed":false,"remaining":0,"deadline":{},"code":45047}}"#, T0 + 60_000)
+        format!(
+            r#"{{"allowed":false,"remaining":0,"deadline":{},"code":45047}}"#,
+            T0 + 60_000
+        )
     );
     let open = rules.observe(Action::Message, T0);
     assert_eq!(
         check(Some(&open), T0).to_json(),
-        format!(r#"{{"allowed":true,"remaining":5,"deadline":{}}}"#, T0 + 48 * H)
+        format!(
+            r#"{{"allowed":true,"remaining":5,"deadline":{}}}"#,
+            T0 + 48 * H
+        )
     );
 }
