@@ -18,8 +18,8 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const PKG = join(ROOT, 'pkg');
-const DEFAULT_FILES = ['push-handler.js', 'dedup.js', 'node-crypto.js', 'receiver.js'];
-const NODE_TESTS = ['js-tests/node/receiver-limits.test.mjs', 'js-tests/node/crypto-crosscheck.test.mjs', 'js-tests/node/handler-edges.test.mjs'];
+const DEFAULT_FILES = ['push-handler.js', 'dedup.js', 'store.js', 'node-crypto.js', 'receiver.js'];
+const NODE_TESTS = ['js-tests/node/receiver-limits.test.mjs', 'js-tests/node/crypto-crosscheck.test.mjs', 'js-tests/node/handler-edges.test.mjs', 'js-tests/node/dedup-claims.test.mjs', 'js-tests/node/memory-store.test.mjs', 'js-tests/node/handler-adapters.test.mjs'];
 
 // --suite-only: run js-tests/suite.js in this process against pkg/node.js (one mutant's run).
 if (process.argv.includes('--suite-only')) {

@@ -5,13 +5,14 @@
 #      rules (src/crypto, src/push, src/message, src/quota), one file at a time, one mutant at a time
 #      in place (the worktree's warm target/ is reused; every file is restored afterwards: do
 #      not edit src/ while it runs). Tests: `cargo test --tests` (no doctests).
-#   2. JS: scripts/js-mutants.mjs over the built package's handler, dedup, receiver and host
-#      crypto files (pkg/push-handler.js, dedup.js, receiver.js, node-crypto.js).
+#   2. JS: scripts/js-mutants.mjs over the built package's handler, dedup, store, receiver and
+#      host crypto files (pkg/push-handler.js, dedup.js, store.js, node-crypto.js, receiver.js).
 #
 #   bash scripts/mutants.sh [--rust-only | --js-only] [--file src/crypto/cipher.rs]...
 #                           [--timeout SECONDS]  (per mutant; default 300)
 #
-# Run it under the shared lock on a shared machine: flock /work/.heavy.lock bash scripts/mutants.sh
+# Long (tens of minutes): on a shared machine run it niced and WITHOUT the shared lock, which is
+# for short heavy commands: nice -n 10 bash scripts/mutants.sh
 # Results: target/mutants/<file>/mutants.out/{caught,missed,timeout,unviable}.txt for Rust and the
 # survivors printed by the JS pass. Exit code 0 only when no mutant survived except the
 # documented equivalents (scripts/mutants-equivalent.txt, one `file:line: reason` a line).

@@ -196,3 +196,68 @@ fn refund_gives_back_into_the_same_window_only() {
     );
     assert_eq!(refund(&rules, None, &after), None);
 }
+
+#[test]
+fn an_empty_type_and_a_transfer_push_open_nothing() {
+    // A push with no MsgType, and transfer_customer_service (the reply type, never a user's
+    // message), must not open a window; any other type is a user message.
+    assert_eq!(Action::for_inbound("", None), None);
+    assert_eq!(Action::for_inbound("transfer_customer_service", None), None);
+    assert_eq!(Action::for_inbound("voice", None), Some(Action::Message));
+}
+
+#[test]
+fn action_names_round_trip_and_a_message_state_reads_back() {
+    for action in [Action::Message, Action::Enter] {
+        assert_eq!(Action::from_name(action.name()), Some(action));
+    }
+    assert_eq!(Action::from_name("Message"), None);
+    let s = Rules::default().observe(Action::Message, T0);
+    let json = state_to_json(&s);
+    assert_eq!(
+        json,
+        format!(
+            r#"{{"action":"message","remaining":5,"deadline":{}}}"#,
+            T0 + 48 * H
+        )
+    );
+    assert_eq!(state_from_json(&json).unwrap(), Some(s));
+}
+
+#[test]
+fn refusals_say_which_limit_and_json_forms_are_exact() {
+    let rules = Rules::default();
+    let mut s = rules.observe(Action::Enter, T0);
+    for _ in 0..2 {
+        s = consume(Some(&s), T0 + 1).unwrap();
+    }
+    let used_up = consume(Some(&s), T0 + 2).unwrap_err();
+    assert_eq!(used_up.code(), 45047);
+    assert!(used_up.message().contains("out of send limit"));
+    let closed = consume(None, T0).unwrap_err();
+    assert_eq!(closed.code(), 45015);
+    assert!(closed.message().contains("response out of time limit"));
+    // A partial rule keeps its own action's defaults.
+    let partial = Rules::from_json(r#"{"enter":{"limit":3},"message":{"limit":7}}"#).unwrap();
+    assert_eq!(partial.enter.window_ms, 60_000);
+    assert_eq!(partial.message.window_ms, 48 * H);
+    assert_eq!(
+        Rules::default().to_json(),
+        r#"{"message":{"limit":5,"windowMs":172800000},"enter":{"limit":2,"windowMs":60000}}"#
+    );
+    assert_eq!(
+        check(Some(&s), T0 + 2).to_json(),
+        format!(
+            r#"{{"allowed":false,"remaining":0,"deadline":{},"code":45047}}"#,
+            T0 + 60_000
+        )
+    );
+    let open = rules.observe(Action::Message, T0);
+    assert_eq!(
+        check(Some(&open), T0).to_json(),
+        format!(
+            r#"{{"allowed":true,"remaining":5,"deadline":{}}}"#,
+            T0 + 48 * H
+        )
+    );
+}
