@@ -14,8 +14,8 @@ const LARGE: [&str; 2] = ["large-16k-fixed-random", "large-64k-fixed-random"];
 #[test]
 fn vector_file_matches_shared_copy() {
     // The repository keeps a copy so a clone works alone; it must equal the shared original
-    // (checked out beside the repository as ../shared). Either file missing is a failure, never
-    // a silent pass.
+    // (checked out beside the repository, in ../shared/vectors/). Either file missing is a
+    // failure, never a silent pass.
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
     let read = |path: std::path::PathBuf| {
         std::fs::read_to_string(&path)

@@ -1,5 +1,5 @@
-// The walkthrough's koa handler (miniprogram-kf-walkthrough), rewritten with wechat-kf:
-// verification, decryption, retries and the 5 s budget are handled by the middleware.
+// A koa handler for customer-service pushes, written with wechat-kf: verification, decryption,
+// retries and the 5 s budget (docs/protocol.md#retries) are handled by the middleware.
 import Koa from 'koa';
 import { Client, createKoaMiddleware } from 'wechat-kf';
 

@@ -32,8 +32,8 @@ pub const UNKNOWN: ApiErrorInfo = e(
     "an errcode this package does not know: see the platform's errmsg",
 );
 
-/// Every catalogued errcode (sources: protocol-notes.md, miniprogram-kf-guide.txt,
-/// miniprogram-kf-send-api.zh.txt, dialogue-platform-sendmsg.txt).
+/// Every catalogued errcode (docs/protocol.md#api-errors, docs/protocol.md#access-token,
+/// docs/protocol.md#dialogue-platform).
 pub const CATALOG: &[ApiErrorInfo] = &[
     e(-1, "SystemBusy", true, "the platform is busy: retry after a short wait"),
     // access token

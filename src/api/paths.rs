@@ -66,8 +66,7 @@ const fn route(
 
 use Method::{Get, Post};
 
-/// The path table. Sources: miniprogram-kf-guide.txt, miniprogram-kf-send-api.zh.txt,
-/// dialogue-platform-sendmsg.txt and protocol-notes.md (token, stable_token, media).
+/// The path table (docs/protocol.md#endpoints, docs/protocol.md#dialogue-platform).
 pub const ROUTES: &[Route] = &[
     route(Endpoint::Token, "token", Get, "/cgi-bin/token"),
     route(

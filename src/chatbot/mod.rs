@@ -1,7 +1,7 @@
 //! Dialogue open platform (chatbot.weixin.qq.com): the sendmsg payload (XML, encrypted with the
 //! bot's TOKEN, EncodingAESKey and APPID into `{"encrypt": <ciphertext>}`), the rich `msg`
 //! forms, and the decryption of the platform's callbacks (`{"encrypted": ...}`).
-//! Source: dialogue-platform-sendmsg.txt.
+//! Source: docs/protocol.md#dialogue-platform.
 
 mod crypt;
 mod msg;

@@ -1,4 +1,4 @@
-//! The naming rule of DESIGN.md: every platform field also appears under its lowerCamelCase
+//! The naming rule (docs/protocol.md#naming-rule): every platform field also appears under its lowerCamelCase
 //! name (`FromUserName` -> `fromUserName`, `MsgId` -> `msgId`, `Location_X` -> `locationX`,
 //! `debug_str` -> `debugStr`, `URL` -> `url`, `SendPicsInfo` -> `sendPicsInfo`).
 //!

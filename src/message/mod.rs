@@ -1,6 +1,6 @@
 //! The typed inbound message: every field of a push (XML or JSON, already decrypted) read into
 //! an ordered list of raw fields with their structure (`raw`), and the known ones lifted into a
-//! typed model named by the rule of DESIGN.md (`FromUserName` -> `fromUserName`; 64-bit ids
+//! typed model named by docs/protocol.md#naming-rule (`FromUserName` -> `fromUserName`; 64-bit ids
 //! are strings; times are numbers of seconds). Unknown message types, events and fields parse,
 //! stay in `raw` and also appear under their lowerCamelCase names (`out`).
 

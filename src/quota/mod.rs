@@ -2,7 +2,7 @@
 //! until when. A pure state machine: time (milliseconds) is a parameter, and the per-user state
 //! is a small serialisable value that the I/O layer keeps in a store.
 //!
-//! Rules (miniprogram-kf-guide.txt, protocol-notes.md): after the user sends a message, up to
+//! Rules (docs/protocol.md#send-window): after the user sends a message, up to
 //! 5 messages within 48 hours; after the user enters the session from the button, up to 2
 //! within 1 minute. Quotas do not add up: each user action resets the count and the deadline
 //! to that action's own maximum. The deadline is exclusive: at `deadline` the window is over.
