@@ -1,13 +1,14 @@
 #!/usr/bin/env node
-// The `wechat-kf` command: sign, verify, encrypt, decrypt, simulate, emulator.
+// The `wechat-kf` command: sign, verify, encrypt, decrypt, simulate, emulator, debugger.
 // Exit codes: 0 done, 1 a check failed (or an error of the library), 2 wrong usage.
 import * as lib from './node.js';
 import { CheckFailed, UsageError } from './cli-options.js';
 import { decrypt, encrypt, sign, verify } from './cli-crypto.js';
 import { simulate } from './cli-simulate.js';
 import { emulator } from './cli-emulator.js';
+import { debuggerCommand } from './cli-debugger.js';
 
-const COMMANDS = { sign, verify, encrypt, decrypt, simulate, emulator };
+const COMMANDS = { sign, verify, encrypt, decrypt, simulate, emulator, debugger: debuggerCommand };
 
 const HELP = `usage: wechat-kf <command> [options]   (wechat-kf <command> --help for its options)
 

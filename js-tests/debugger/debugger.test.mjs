@@ -1,22 +1,17 @@
-// The browser debugger (examples/debugger) end to end in headless Chromium: the repository is
-// served on 127.0.0.1, the page loads the package's browser entry (pkg/browser.js, built by
-// scripts/build.sh), a known-answer vector is pasted and decrypted, a tampered signature shows
-// -40001, the builders round-trip, no request leaves 127.0.0.1; saves docs/debugger.png.
+// The browser debugger end to end in headless Chromium, as users get it: the packed tarball
+// (scripts/build.sh) is installed into a scratch project and `wechat-kf debugger --port 0` is
+// started from it; the page it serves loads the package's browser entry, a known-answer vector
+// is pasted and decrypted, a tampered signature shows -40001 with only the causes the passed
+// checks leave open, the secret fields are password fields with a show toggle, the builders
+// round-trip, no request leaves 127.0.0.1; saves docs/debugger.png.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createServer } from 'node:http';
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
-import { extname, join, normalize, sep } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { mkdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { chromium } from 'playwright-core';
+import { ROOT, installScratch, killAll, start, until } from '../cli/helpers.mjs';
 
-const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const SCREENSHOT = join(ROOT, 'docs', 'debugger.png');
-const TYPES = {
-  '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8', '.mjs': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8', '.json': 'application/json', '.wasm': 'application/wasm', '.png': 'image/png',
-};
 const FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
   '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'];
 const { vectors } = JSON.parse(readFileSync(join(ROOT, 'vectors', 'wxbizmsgcrypt.json'), 'utf8'));
@@ -25,6 +20,7 @@ const v = vectors.find((x) => x.id === 'miniprogram-docs-push');
 const QUERY = `timestamp=${v.timestamp}&nonce=${v.nonce}&openid=o9AgO5Kd5ggOC-bXrbNODIiE3bGY&encrypt_type=aes&msg_signature=${v.msgSignature}`;
 const BODY = `<xml><ToUserName><![CDATA[gh_97417a04a28d]]></ToUserName><Encrypt><![CDATA[${v.encrypt}]]></Encrypt></xml>`;
 
+let scratch;
 let server;
 let browser;
 let page;
@@ -32,35 +28,25 @@ const requests = [];
 const problems = [];
 
 before(async () => {
-  assert.ok(existsSync(join(ROOT, 'pkg', 'browser.js')), 'pkg/browser.js missing: run `bash scripts/build.sh` first');
-  server = createServer(async (req, res) => {
-    const path = decodeURIComponent(new URL(req.url, 'http://x').pathname);
-    const file = normalize(join(ROOT, path));
-    if (!file.startsWith(ROOT) || file.split(sep).includes('node_modules')) return res.writeHead(403).end();
-    try {
-      const body = await readFile(file);
-      res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream', 'cache-control': 'no-store' });
-      res.end(body);
-    } catch {
-      problems.push(`404 ${path}`);
-      res.writeHead(404).end('not found');
-    }
-  });
-  await new Promise((r) => server.listen(0, '127.0.0.1', r));
+  scratch = await installScratch();
+  server = start(scratch.bin, ['debugger', '--port', '0'], { cwd: scratch.dir });
+  const url = await until(() => server.output().stdout.match(/open (http:\/\/127\.0\.0\.1:\d+\/debugger\/)/)?.[1], 30_000, 'wechat-kf debugger');
   browser = await chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, args: FLAGS, timeout: 30_000 });
   page = await browser.newPage({ viewport: { width: 1180, height: 1100 } });
   page.setDefaultTimeout(15_000);
   page.on('request', (r) => requests.push(r.url()));
+  page.on('response', (r) => { if (r.status() >= 400) problems.push(`${r.status()} ${r.url()}`); });
   page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
   page.on('console', (m) => { if (m.type() === 'error') problems.push(`console: ${m.text()}`); });
-  await page.goto(`http://127.0.0.1:${server.address().port}/examples/debugger/index.html`);
+  await page.goto(url);
   await page.waitForSelector('body[data-ready]');
   assert.equal(await page.getAttribute('body', 'data-ready'), 'true', problems.join('\n'));
 });
 
 after(async () => {
   await browser?.close().catch(() => {});
-  if (server) await new Promise((r) => { server.closeAllConnections(); server.close(r); });
+  await killAll();
+  scratch?.remove();
 });
 
 async function inspect({ token = v.token, key = v.encodingAESKey, appId = v.appId, query = QUERY, body = BODY } = {}) {
@@ -89,6 +75,8 @@ test('a pasted vector is verified and decrypted; screenshot saved', async () => 
   assert.equal(message.message.event, 'debug_demo');
   assert.equal(message.message.raw.debug_str, 'hello world');
   assert.ok(await page.isHidden('#error'));
+  // The secrets as typed are hidden again before the screenshot (password fields).
+  assert.equal(await page.getAttribute('#token', 'type'), 'password');
   mkdirSync(join(ROOT, 'docs'), { recursive: true });
   await page.screenshot({ path: SCREENSHOT, fullPage: false });
   assert.ok(readFileSync(SCREENSHOT).length > 10_000);
@@ -104,6 +92,57 @@ test('a tampered msg_signature shows -40001 with its explanation', async () => {
   assert.match(error, /Signature check failed/);
   assert.ok(await page.isHidden('#decrypted'));
   assert.match(await page.textContent('#steps'), /msg_signature .* is NOT valid/);
+});
+
+test('token and key fields are password fields with a show/hide toggle', async () => {
+  for (const id of ['token', 'aesKey', 'botToken', 'botKey']) {
+    assert.equal(await page.getAttribute(`#${id}`, 'type'), 'password', id);
+  }
+  await page.fill('#token', 'secret-token-value');
+  await page.click('button[data-reveal="token"]');
+  assert.equal(await page.getAttribute('#token', 'type'), 'text');
+  assert.equal(await page.getAttribute('button[data-reveal="token"]', 'aria-pressed'), 'true');
+  assert.match(await page.textContent('button[data-reveal="token"]'), /hide/);
+  assert.equal(await page.inputValue('#token'), 'secret-token-value');
+  assert.equal(await page.getAttribute('#aesKey', 'type'), 'password', 'only the clicked field is shown');
+  await page.click('button[data-reveal="token"]');
+  assert.equal(await page.getAttribute('#token', 'type'), 'password');
+  assert.match(await page.textContent('button[data-reveal="token"]'), /show/);
+});
+
+test('the likely causes follow from the checks that passed', async () => {
+  // A push built by the page carries both signature and msg_signature.
+  await page.fill('#token', 'debugger-token');
+  await page.fill('#aesKey', v.encodingAESKey);
+  await page.fill('#appId', 'wx0000000000debug');
+  await page.selectOption('#pushType', 'text');
+  await page.selectOption('#pushFormat', 'xml');
+  await page.fill('#pushContent', 'causes');
+  await page.click('#buildPush');
+  await page.waitForSelector('#pushOut:not([hidden])');
+  const query = await page.textContent('#pushQuery');
+  const sig = new URLSearchParams(query).get('msg_signature');
+  const bad = sig.replace(/^./, (c) => (c === '0' ? '1' : '0'));
+  // signature passes, msg_signature fails: the Token is right, so it is not a likely cause.
+  await inspect({ token: 'debugger-token', appId: 'wx0000000000debug', query: query.replace(sig, bad), body: await page.textContent('#pushBody') });
+  await page.waitForSelector('#error:not([hidden])');
+  assert.match(await page.textContent('#steps'), /signature \(Token \+ timestamp \+ nonce\) is valid/);
+  let causes = await page.textContent('#error ul.causes');
+  assert.doesNotMatch(causes, /Token differs/);
+  assert.match(causes, /timestamp, nonce or msg_signature copied incompletely/);
+  // No check passed (a wrong Token): the Token is the first likely cause.
+  await inspect({ token: 'not-the-token', appId: 'wx0000000000debug', query, body: await page.textContent('#pushBody') });
+  await page.waitForSelector('#error:not([hidden])');
+  causes = await page.$$eval('#error ul.causes li', (lis) => lis.map((li) => li.textContent));
+  assert.match(causes[0], /Token differs/);
+  assert.match(await page.textContent('#hints'), /most likely the Token is wrong/);
+  // msg_signature passed but the key is wrong: a cut-short Encrypt is ruled out.
+  await inspect({ key: 'B'.repeat(43) });
+  await page.waitForSelector('#error:not([hidden])');
+  assert.match(await page.textContent('#steps'), /msg_signature .* is valid/);
+  const keyCauses = await page.textContent('#error');
+  assert.doesNotMatch(keyCauses, /cut short/);
+  assert.match(keyCauses, /EncodingAESKey is wrong/);
 });
 
 test('wrong appId (-40005), wrong key, a trimmed body: each explained', async () => {

@@ -1,14 +1,17 @@
 // Plain-words explanations of every error kind of wechat-kf (src/error.rs, index.d.ts), in
 // Chinese and English: what the check is, what the official code means, the likely causes.
+// A cause may name the checks that rule it out (a third element): once the plain `signature`
+// passed, the Token, timestamp and nonce are right; once `msg_signature` passed, the body
+// (Encrypt) is also as signed. likelyCauses() lists only what the passed checks leave open.
 
-/** kind -> { zh, en, causes: [[zh, en], ...] } */
+/** kind -> { zh, en, causes: [[zh, en, ruledOutBy?: string[]], ...] } */
 export const EXPLAIN = {
   ValidateSignature: {
     zh: '签名校验失败 (-40001)：用 Token、timestamp、nonce（加密模式还有 Encrypt）算出的 SHA-1 与请求里的 signature / msg_signature 不一致。',
     en: 'Signature check failed (-40001): the SHA-1 of Token, timestamp, nonce (and, when encrypted, Encrypt) does not equal the signature / msg_signature of the request.',
     causes: [
-      ['Token 填错（与公众平台“消息推送”配置不一致）', 'the Token differs from the one in the console\'s message push settings'],
-      ['body 被截断、重新格式化，或 Encrypt 里的 “+” 被 URL 解码成了空格', 'the body was trimmed or re-formatted, or a "+" in Encrypt was URL-decoded into a space'],
+      ['Token 填错（与公众平台“消息推送”配置不一致）', 'the Token differs from the one in the console\'s message push settings', ['signature', 'msg_signature']],
+      ['body 被截断、重新格式化，或 Encrypt 里的 “+” 被 URL 解码成了空格', 'the body was trimmed or re-formatted, or a "+" in Encrypt was URL-decoded into a space', ['msg_signature']],
       ['timestamp / nonce / msg_signature 复制不完整或来自另一个请求', 'timestamp, nonce or msg_signature copied incompletely or from another request'],
     ],
   },
@@ -52,7 +55,7 @@ export const EXPLAIN = {
     en: 'AES decryption failed (-40007): the ciphertext length is wrong, or the padding after decryption (PKCS#7 to 32 bytes) is invalid.',
     causes: [
       ['EncodingAESKey 填错（解出来的是乱码）', 'the EncodingAESKey is wrong (decryption gives garbage)'],
-      ['Encrypt 被截断', 'the Encrypt value was cut short'],
+      ['Encrypt 被截断', 'the Encrypt value was cut short', ['msg_signature']],
     ],
   },
   IllegalBuffer: {
@@ -72,8 +75,8 @@ export const EXPLAIN = {
     zh: 'Base64 解码失败 (-40010)：Encrypt 不是合法的 base64。',
     en: 'Base64 decoding failed (-40010): Encrypt is not valid base64.',
     causes: [
-      ['body 被截断', 'the body was trimmed'],
-      ['“+” 被 URL 解码成了空格，或混入了换行', 'a "+" became a space through URL decoding, or line breaks got in'],
+      ['body 被截断', 'the body was trimmed', ['msg_signature']],
+      ['“+” 被 URL 解码成了空格，或混入了换行', 'a "+" became a space through URL decoding, or line breaks got in', ['msg_signature']],
     ],
   },
   GenReturnXml: {
@@ -151,4 +154,13 @@ export function explain(error) {
     en: 'An unexpected error.',
     causes: [],
   };
+}
+
+/**
+ * The likely causes of an error as [zh, en] pairs, leaving out those a passed check rules out
+ * (passed: the names of the checks that passed, e.g. ['signature']).
+ */
+export function likelyCauses(error, passed = []) {
+  const ok = new Set(passed);
+  return explain(error).causes.filter(([, , ruledOutBy = []]) => !ruledOutBy.some((c) => ok.has(c))).map(([zh, en]) => [zh, en]);
 }

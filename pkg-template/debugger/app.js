@@ -1,7 +1,7 @@
 // The debugger page: loads the package (WebAssembly) and wires the forms. All work happens in
 // this page; nothing is sent anywhere.
 import { init } from './lib.js';
-import { explain } from './explain.js';
+import { explain, likelyCauses } from './explain.js';
 import { inspectPush } from './inspect.js';
 import { TYPES, buildChatbot, buildPush, buildReply } from './builders.js';
 
@@ -24,8 +24,11 @@ function credentials() {
   return { token: val('token'), encodingAESKey: val('aesKey'), appId: val('appId') };
 }
 
-/** An error card: code and kind, the library's message, the explanation, the likely causes. */
-function renderError(box, error) {
+/**
+ * An error card: code and kind, the library's message, the explanation, the likely causes
+ * (only those the passed checks leave open).
+ */
+function renderError(box, error, passed = []) {
   const e = explain(error);
   box.replaceChildren();
   const head = document.createElement('div');
@@ -34,10 +37,12 @@ function renderError(box, error) {
   const detail = document.createElement('div');
   detail.textContent = error.message ?? String(error);
   box.append(head, bilingual('p', e.zh, e.en), detail);
-  if (e.causes.length) {
+  const causes = likelyCauses(error, passed);
+  if (causes.length) {
     box.append(bilingual('h3', '常见原因', 'Likely causes'));
     const ul = document.createElement('ul');
-    for (const [zh, en] of e.causes) ul.append(bilingual('li', zh, en));
+    ul.className = 'causes';
+    for (const [zh, en] of causes) ul.append(bilingual('li', zh, en));
     box.append(ul);
   }
   box.hidden = false;
@@ -47,7 +52,7 @@ function onInspect() {
   const r = inspectPush({ ...credentials(), query: $('query').value, body: $('body').value, checkWindow: $('checkWindow').checked });
   $('steps').replaceChildren(...r.steps.map((s) => bilingual('li', s.zh, s.en, s.ok ? 'ok' : 'bad')));
   $('hints').replaceChildren(...r.hints.map(([zh, en]) => bilingual('li', zh, en)));
-  if (r.error) renderError($('error'), r.error);
+  if (r.error) renderError($('error'), r.error, r.passed);
   else $('error').hidden = true;
   $('decrypted').hidden = !r.push;
   if (r.push) {
@@ -109,6 +114,17 @@ const onBuildBot = building(() => {
   $('botOut').hidden = false;
 });
 
+/** The show/hide toggle of a secret field (token, keys): a password field until shown. */
+function onReveal(event) {
+  const button = event.currentTarget;
+  const input = $(button.dataset.reveal);
+  const show = input.type === 'password';
+  input.type = show ? 'text' : 'password';
+  button.setAttribute('aria-pressed', String(show));
+  button.replaceChildren(...bilingual('span', show ? '隐藏' : '显示', show ? 'hide' : 'show').childNodes);
+}
+
+for (const button of document.querySelectorAll('button[data-reveal]')) button.addEventListener('click', onReveal);
 for (const type of Object.keys(TYPES)) $('pushType').append(new Option(type, type));
 $('inspect').addEventListener('click', onInspect);
 $('buildPush').addEventListener('click', onBuildPush);

@@ -21,7 +21,8 @@ function encryptOf(body) {
 
 /**
  * o: { token, encodingAESKey, appId, query (text), body (text), checkWindow (bool) }.
- * Returns { steps: [{ ok, zh, en }], push?, plaintext?, error?, hints: [[zh, en]] }.
+ * Returns { steps: [{ ok, zh, en }], passed: ['signature' | 'msg_signature'], push?, plaintext?,
+ * error?, hints: [[zh, en]] }.
  */
 export function inspectPush(o) {
   const steps = [];
@@ -79,14 +80,19 @@ export function inspectPush(o) {
     }
     step(true, `${push.mode === 'plaintext' ? '已验证并解析' : '已验证、解密（appId 一致）并解析'}：${push.known ? '已知类型' : '本版本未建模的类型（字段见 raw）'}`,
       `${push.mode === 'plaintext' ? 'Verified and parsed' : 'Verified, decrypted (appId matches) and parsed'}: ${push.known ? 'a typed message' : 'a type this version does not model (its fields are in raw)'}`);
-    return { steps, hints, push, plaintext };
+    return { steps, hints, passed: passedChecks(sigOk, msgSigOk), push, plaintext };
   } catch (error) {
     step(false, `失败：${error.kind ?? error.name} (${error.code ?? '?'})`, `Failed: ${error.kind ?? error.name} (${error.code ?? '?'})`);
     hints.push(...diagnose(error, { sigOk, msgSigOk, encrypted }));
-    return { steps, hints, error };
+    return { steps, hints, passed: passedChecks(sigOk, msgSigOk), error };
   } finally {
     receiver?.free();
   }
+}
+
+/** The names of the signature checks that passed. */
+function passedChecks(sigOk, msgSigOk) {
+  return [...(sigOk ? ['signature'] : []), ...(msgSigOk ? ['msg_signature'] : [])];
 }
 
 /** Likely causes, from which of the checks passed. */
