@@ -189,3 +189,45 @@ fn transfer_replies_are_plaintext_and_never_for_events() {
         -40011
     );
 }
+
+#[test]
+fn a_body_of_exactly_the_limit_is_accepted_and_one_byte_more_is_refused() {
+    let exact = CloudLimits {
+        max_body_bytes: XML.len(),
+        ..limits(false)
+    };
+    assert!(matches!(
+        receive_cloud(XML.as_bytes(), None, None, &exact).unwrap(),
+        CloudPush::Push(_)
+    ));
+    let under = CloudLimits {
+        max_body_bytes: XML.len() - 1,
+        ..limits(false)
+    };
+    let err = receive_cloud(XML.as_bytes(), None, None, &under).unwrap_err();
+    assert_eq!(err.code(), -41002);
+}
+
+#[test]
+fn the_builder_writes_bare_numbers_only_for_numeric_fields_with_digits() {
+    let fields: Vec<(String, String)> = [
+        ("CreateTime", ""),
+        ("MsgId", "12a"),
+        ("Content", "123"),
+        ("BusinessId", "7"),
+    ]
+    .iter()
+    .map(|(k, v)| (k.to_string(), v.to_string()))
+    .collect();
+    let json = cloud_push_body(&fields, Format::Json).unwrap();
+    assert_eq!(
+        json,
+        r#"{"CreateTime":"","MsgId":"12a","Content":"123","BusinessId":7}"#
+    );
+    let xml = cloud_push_body(&fields, Format::Xml).unwrap();
+    assert_eq!(
+        xml,
+        "<xml><CreateTime><![CDATA[]]></CreateTime><MsgId><![CDATA[12a]]></MsgId>\
+         <Content><![CDATA[123]]></Content><BusinessId>7</BusinessId></xml>"
+    );
+}

@@ -103,12 +103,6 @@ impl WxBizMsgCrypt {
         self.cipher.as_ref().map_or("", |c| c.receive_id())
     }
 
-    /// The message cipher (AES key schedule, receiveid), for callers that frame messages
-    /// themselves; `None` for an account without a key.
-    pub fn cipher(&self) -> Option<&MessageCipher> {
-        self.cipher.as_ref()
-    }
-
     fn keyed(&self) -> Result<&MessageCipher> {
         self.cipher.as_ref().ok_or(Error::new(
             ErrorKind::IllegalAesKey,
