@@ -57,3 +57,26 @@ test('oversized query parameters are refused before they are copied into wasm me
   assert.equal(error?.field, 'echostr');
   assert.ok(memory.buffer.byteLength - before < big, `wasm memory grew by ${memory.buffer.byteLength - before} bytes`);
 });
+
+test('a Content-Type longer than 256 characters is cut to 256 before it reaches wasm memory', () => {
+  // The content type only decides the error kind of a body that is neither XML nor JSON: one
+  // that contains "json" gives ParseJson, any other ParseXml. Its last four characters "json"
+  // are kept at exactly 256 characters and cut off at 257.
+  const receiver = new Receiver({ ...options, now: () => 1_000_000, allowPlaintext: true });
+  const plain = { signature: 'a'.repeat(40), timestamp: '1000', nonce: '2' };
+  const kind = (contentType) => {
+    let error;
+    try { receiver.receive({ query: plain, body: 'hello', contentType }); } catch (e) { error = e; }
+    assert.ok(error instanceof WxkfError, `WxkfError, got ${error}`);
+    return error.kind;
+  };
+  assert.equal(kind('application/json'), 'ParseJson');
+  assert.equal(kind('text/xml'), 'ParseXml');
+  assert.equal(kind(`${'x'.repeat(252)}json`), 'ParseJson');
+  assert.equal(kind(`${'x'.repeat(253)}json`), 'ParseXml');
+  // A huge one costs no copy into wasm memory.
+  const before = memory.buffer.byteLength;
+  const big = 50 << 20;
+  assert.equal(kind(`${'x'.repeat(big)}json`), 'ParseXml');
+  assert.ok(memory.buffer.byteLength - before < big, `wasm memory grew by ${memory.buffer.byteLength - before} bytes`);
+});
