@@ -211,4 +211,17 @@ mod tests {
         let bad = pairs(&[("a b", "1")]);
         assert_eq!(write_fields(&bad, Format::Xml).unwrap_err().code(), -40011);
     }
+
+    #[test]
+    fn a_field_name_starts_with_a_letter_or_underscore() {
+        for good in ["_a", "a", "Z9", "a-b.c_d"] {
+            let fields = pairs(&[(good, "1")]);
+            assert!(write_fields(&fields, Format::Xml).is_ok(), "{good}");
+        }
+        for bad in ["1a", "-a", ".a", ""] {
+            let fields = pairs(&[(bad, "1")]);
+            let err = write_fields(&fields, Format::Xml).unwrap_err();
+            assert_eq!(err.code(), -40011, "{bad}");
+        }
+    }
 }
