@@ -3,11 +3,15 @@
 //   node start-probe.mjs wasm  '<push json>'  the wasm modules compiled by import + first push (and,
 //                                             separately, by a first outbound call), raw and gzip -9
 //   node start-probe.mjs ours  '<push json>'  ms for import('wechat-kf') and for import + first push
-//   node start-probe.mjs peers '<push json>'  ms for importing @wecom/crypto + fast-xml-parser, and
-//                                             for import + the same first push
+//   node start-probe.mjs peers '<push json>'  ms for loading @wecom/crypto + fast-xml-parser with
+//                                             require() (their CJS builds, the fastest way to load
+//                                             them), and for that + the same first push
+//   node start-probe.mjs peers-esm '<push json>'  the same with import() (fast-xml-parser 5 then
+//                                             loads its ESM sources, file by file)
 // <push json> is { query, body, content } made by the parent, so that nothing but the measured
 // work happens in this process. Prints one line: RESULT_MARKER + JSON.
 import process from 'node:process';
+import { createRequire } from 'node:module';
 
 const [mode, pushJson] = process.argv.slice(2);
 const push = JSON.parse(pushJson);
@@ -80,10 +84,11 @@ if (mode === 'wasm') {
   const t2 = performance.now();
   if (message.content !== push.content) throw new Error('first push: wrong content');
   console.log(MARKER + JSON.stringify({ importMs: t1 - t0, totalMs: t2 - t0 }));
-} else if (mode === 'peers') {
+} else if (mode === 'peers' || mode === 'peers-esm') {
+  const require = createRequire(import.meta.url);
   const t0 = performance.now();
-  const wecom = await import('@wecom/crypto');
-  const { XMLParser } = await import('fast-xml-parser');
+  const wecom = mode === 'peers' ? require('@wecom/crypto') : await import('@wecom/crypto');
+  const { XMLParser } = mode === 'peers' ? require('fast-xml-parser') : await import('fast-xml-parser');
   const t1 = performance.now();
   const enc = /<Encrypt><!\[CDATA\[(.*?)\]\]><\/Encrypt>/s.exec(push.body)[1];
   const { query } = push;
