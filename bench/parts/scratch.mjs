@@ -4,9 +4,9 @@
 // the peers (@wecom/crypto, fast-xml-parser, express, wechat) resolve from the workspace's
 // node_modules two levels up.
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 export const PARTS = dirname(fileURLToPath(import.meta.url));
 export const ROOT = resolve(PARTS, '..', '..');
@@ -45,4 +45,16 @@ export function runtimeBin(name) {
     if (existsSync(p) && statSync(p).size > 1_000_000) return p;
   }
   return null;
+}
+
+/**
+ * file: URL of the package's Node entry in a package directory (pkg/ by default), read from its
+ * package.json "exports" (the "node" condition of "."), so it follows the package's layout.
+ */
+export function nodeEntry(dir = join(ROOT, 'pkg')) {
+  const manifest = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'));
+  const dot = manifest.exports?.['.'] ?? manifest.exports;
+  const rel = (typeof dot === 'string' ? dot : dot?.node ?? dot?.import ?? dot?.default) ?? manifest.main;
+  if (typeof rel !== 'string') throw new Error(`${dir}/package.json names no Node entry`);
+  return pathToFileURL(join(dir, rel)).href;
 }
