@@ -13,7 +13,7 @@ import { nodeEntry } from './parts/scratch.mjs';
 const PUSHES = Number(process.argv[process.argv.indexOf('--pushes') + 1]) || 4000;
 const PKG = process.env.WECHAT_KF_PKG ?? join(ROOT, 'pkg');
 const lib = await import(nodeEntry(PKG));
-const { start } = await import(pathToFileURL(join(ROOT, 'emulator', 'server.mjs')).href);
+const { start } = await import(pathToFileURL(join(PKG, 'devtools', 'emulator', 'server.js')).href);
 const { createClient } = await import('redis');
 
 const TOKEN = 'benchToken';

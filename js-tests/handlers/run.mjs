@@ -33,8 +33,8 @@ const cleanup = async () => { for (const fn of pending.reverse()) { try { await 
 for (const sig of ['SIGINT', 'SIGTERM']) process.on(sig, async () => { await cleanup(); process.exit(130); });
 
 prepareScratch();
-const lib = await import(join(scratch, 'node_modules', 'wechat-kf', 'node.js'));
-const { start: startEmulator } = await import(join(ROOT, 'emulator', 'server.mjs'));
+const lib = await import(join(scratch, 'node_modules', 'wechat-kf', 'loaders', 'node.js'));
+const { start: startEmulator } = await import(join(scratch, 'node_modules', 'wechat-kf', 'devtools', 'emulator', 'server.js'));
 const emulator = await startEmulator({ port: 0, lib });
 const proxy = await startDelayProxy(emulator.port);
 const crypt = new lib.WXBizMsgCrypt({ token: TOKEN, encodingAESKey: KEY, appId: APP_ID });

@@ -1,10 +1,10 @@
 // The Client against the local emulator over real HTTP on 127.0.0.1 (node --test js-tests/node/).
-// Uses the built package (pkg/node.js; WECHAT_KF_PKG overrides).
+// Uses the built package (pkg/loaders/node.js; WECHAT_KF_PKG overrides).
 import { test, before, after, beforeEach } from 'node:test';
 import assert from 'node:assert/strict';
-import { start } from '../../emulator/server.mjs';
+import { start } from '../../pkg/devtools/emulator/server.js';
 
-const lib = await import(process.env.WECHAT_KF_PKG ?? new URL('../../pkg/node.js', import.meta.url).href);
+const lib = await import(process.env.WECHAT_KF_PKG ?? new URL('../../pkg/loaders/node.js', import.meta.url).href);
 const { Client, SendWindow, WxkfError, chatbot } = lib;
 
 let emu;
