@@ -68,7 +68,7 @@ export class Client {
   #tokenRequests = 0;
 
   /**
-   * @param {object} options  see index.d.ts (ClientOptions)
+   * @param {object} options  see outbound/client.d.ts (ClientOptions)
    */
   constructor(options = {}) {
     const {
