@@ -81,7 +81,7 @@ node js-tests/handlers/run.mjs
 step "bench: node bench/run.mjs --smoke (every part with a few iterations: checks the answers, not the time)"
 node bench/run.mjs --smoke
 
-step "js: the browser debugger in headless Chromium (saves docs/debugger.png)"
+step "js: the browser debugger in headless Chromium"
 node_tests --test-timeout=120000 js-tests/debugger/
 
 step "js: the wechat-kf command line from the packed tarball (simulate against the examples)"

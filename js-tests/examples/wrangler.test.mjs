@@ -9,7 +9,7 @@ import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ROOT } from '../runners/harness.mjs';
-import { prepareScratch } from '../stores/scratch.mjs';
+import { prepareScratch } from '../runners/scratch.mjs';
 
 test('examples/workers: wrangler deploy --dry-run bundles the workerd entry, the .wasm and the Durable Object', { timeout: 300_000 }, () => {
   const scratch = join(ROOT, 'js-tests', '.scratch-wrangler');

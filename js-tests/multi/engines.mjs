@@ -13,7 +13,7 @@ import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ROOT, freePort, resolveBin, startProcess, withTimeout } from '../runners/harness.mjs';
-import { bundleWorker, prepareScratch, workerdConfig } from '../stores/scratch.mjs';
+import { bundleWorker, prepareScratch, workerdConfig } from '../runners/scratch.mjs';
 import { makeChecker } from '../check.js';
 import { checkProperties } from './properties.mjs';
 

@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { start } from '../../pkg/devtools/emulator/server.js';
+import { control } from './emulator-control.mjs';
 
 const pkgUrl = process.env.WECHAT_KF_PKG ?? new URL('../../pkg/loaders/node.js', import.meta.url).href;
 const lib = await import(pkgUrl);
@@ -18,15 +19,6 @@ const EXAMPLE = fileURLToPath(new URL('../../examples/cloud-hosting/server.mjs',
 
 let emu;
 let plain; // an emulator NOT in cloud-hosting mode
-const control = async (e, path, body) => {
-  const res = await fetch(`${e.url}/__emulator/${path}`, {
-    method: body === undefined ? 'GET' : 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: body === undefined ? undefined : JSON.stringify(body),
-    signal: AbortSignal.timeout(5000),
-  });
-  return res.json();
-};
 const sends = async (e) => (await control(e, 'requests?path=/cgi-bin/message/custom/send')).requests;
 const open = (openid) => control(emu, 'user', { openid, action: 'message' });
 const rejects = (promise, code) => assert.rejects(promise, (e) => {

@@ -5,22 +5,15 @@
 import { test, before, after, beforeEach } from 'node:test';
 import assert from 'node:assert/strict';
 import { start } from '../../pkg/devtools/emulator/server.js';
+import { control as emulatorControl, creds as emulatorCreds, recorded as emulatorRecorded } from './emulator-control.mjs';
 
 const lib = await import(process.env.WECHAT_KF_PKG ?? new URL('../../pkg/loaders/node.js', import.meta.url).href);
 const { Client, SendWindow, MemoryStore, WxkfError } = lib;
 
 let emu;
-const control = async (path, body) => {
-  const res = await fetch(`${emu.url}/__emulator/${path}`, {
-    method: body === undefined ? 'GET' : 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: body === undefined ? undefined : JSON.stringify(body),
-    signal: AbortSignal.timeout(5000),
-  });
-  return res.json();
-};
-const recorded = async (path) => (await control(`requests?path=${encodeURIComponent(path)}`)).requests;
-const creds = () => ({ appId: emu.state.config.appId, appSecret: emu.state.config.appSecret, baseUrl: emu.url });
+const control = (path, body) => emulatorControl(emu, path, body);
+const recorded = (path) => emulatorRecorded(emu, path);
+const creds = () => emulatorCreds(emu);
 const post = async (path, body) => (await fetch(`${emu.url}${path}`, {
   method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body),
 })).json();

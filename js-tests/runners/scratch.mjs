@@ -1,19 +1,19 @@
-// Host-side helpers of the store and multi-instance tests: a scratch project with the packed
-// tarball installed, a worker bundled the way wrangler bundles it, and a workerd config with
-// a Durable Object namespace (the package's DurableObjectStore) that several worker services
-// (isolates) bind.
+// Host-side helpers of the tests that run what users get: a scratch project with the packed
+// tarball installed, a worker bundled the way wrangler bundles it, and (for the store and
+// multi-instance tests) a workerd config with a Durable Object namespace (the package's
+// DurableObjectStore) that several worker services (isolates) bind.
 import { execFileSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { build } from 'esbuild';
-import { ROOT } from '../runners/harness.mjs';
+import { ROOT } from './harness.mjs';
 
 /** A fresh scratch project at `dir` with the tarball (default: newest dist/*.tgz) installed. */
 export function prepareScratch(dir, tarball) {
   const tgz = resolve(tarball ?? newestTarball());
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
-  writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'wechat-kf-stores-scratch', private: true, type: 'module' }) + '\n');
+  writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'wechat-kf-scratch', private: true, type: 'module' }) + '\n');
   execFileSync('npm', ['install', '--no-audit', '--no-fund', '--loglevel=error', tgz], { cwd: dir, stdio: ['ignore', 'ignore', 'inherit'] });
   return tgz;
 }
