@@ -22,7 +22,7 @@ import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { availableParallelism, cpus } from 'node:os';
 import { relative } from 'node:path';
-import { ROOT, SCRATCH, newestTarball, prepareScratch, runtimeBin } from './parts/scratch.mjs';
+import { ROOT, SCRATCH, prepareScratch, resolveBin } from './parts/scratch.mjs';
 import { RESULT_MARKER, encryptedPush, textPush } from './parts/fixtures.mjs';
 
 const PARTS = ['pipeline', 'deno', 'bun', 'start', 'e2e'];
@@ -50,8 +50,7 @@ for (const sig of ['SIGINT', 'SIGTERM']) {
 
 let tarball;
 try {
-  tarball = args.tarball ?? newestTarball();
-  prepareScratch(tarball);
+  tarball = prepareScratch(args.tarball);
 } catch (e) {
   die(e.message);
 }
@@ -106,9 +105,7 @@ async function pipelineSection(title, cmd, cmdArgs, env) {
 }
 
 async function runtimeSection(name, command, env) {
-  const bin = runtimeBin(name);
-  if (!bin) throw new Error(`${name} binary not found under node_modules (run bash scripts/setup.sh)`);
-  const [cmd, cmdArgs] = command(bin);
+  const [cmd, cmdArgs] = command(resolveBin(name));
   const title = name === 'deno' ? '4a. Inbound pipeline, Deno' : '4b. Inbound pipeline, Bun';
   await pipelineSection(title, cmd, cmdArgs, env);
 }
