@@ -162,8 +162,9 @@ for (const size of config.sizes) {
     row.peerUs = median(times.peer);
     // The peer's time over ours: how many times faster we are (goal >= 2.0x / 1.0x).
     row.vsPeer = median(perRound((r) => times.peer[r] / times.ours[r]));
+    // The middle half of the per-round ratios (25th to 75th percentile): how noisy the rounds were.
     const ratios = perRound((r) => times.peer[r] / times.ours[r]).sort((a, b) => a - b);
-    row.vsPeerRange = [ratios[0], ratios[ratios.length - 1]];
+    row.vsPeerRange = [ratios[Math.floor((ratios.length - 1) / 4)], ratios[Math.ceil(((ratios.length - 1) * 3) / 4)]];
   }
   rows.push(row);
   receiver.free?.();
