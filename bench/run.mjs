@@ -38,8 +38,16 @@ if (args.clock && !['wall', 'cpu'].includes(args.clock)) die('--clock is wall or
 CONFIG.pipeline.clock = args.clock ?? 'wall';
 const TIMEOUT_MS = smoke ? 120_000 : 600_000;
 
-// `met` / `MISSED` next to a goal; nothing in --smoke, whose figures mean nothing.
-const verdict = (ok) => (smoke ? '' : ok ? 'met' : 'MISSED');
+// `met` / `MISSED` next to a goal (nothing in --smoke, whose figures mean nothing), tallied per
+// part for the last line.
+const tally = {};
+let currentPart = '';
+const verdict = (ok) => {
+  const t = (tally[currentPart] ??= { met: 0, of: 0 });
+  t.of++;
+  if (ok) t.met++;
+  return smoke ? '' : ok ? 'met' : 'MISSED';
+};
 const children = new Set();
 for (const sig of ['SIGINT', 'SIGTERM']) {
   process.on(sig, () => {
@@ -72,6 +80,7 @@ const sections = {
 let n = 0;
 for (const part of PARTS.filter((p) => only.includes(p))) {
   n++;
+  currentPart = part;
   try {
     await sections[part]();
   } catch (e) {
@@ -79,7 +88,13 @@ for (const part of PARTS.filter((p) => only.includes(p))) {
     console.log(`\n${part}: FAILED: ${e?.message ?? e}`);
   }
 }
-console.log(failures.length ? `\n${failures.length} of ${n} parts failed:\n  ${failures.join('\n  ')}` : `\n${n} parts ran; every answer checked was correct`);
+if (!smoke) {
+  const parts = Object.entries(tally);
+  const met = parts.reduce((k, [, t]) => k + t.met, 0);
+  const of = parts.reduce((k, [, t]) => k + t.of, 0);
+  console.log(`\ngoals met: ${met} of ${of} (${parts.map(([p, t]) => `${p} ${t.met}/${t.of}`).join(', ')})`);
+}
+console.log(failures.length ? `\n${failures.length} of ${n} parts failed:\n  ${failures.join('\n  ')}` : `${smoke ? '\n' : ''}${n} parts ran; every answer checked was correct`);
 process.exit(failures.length ? 1 : 0);
 
 // ---- 1 and 4: the pipeline -------------------------------------------------------------------
