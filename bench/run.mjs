@@ -20,7 +20,7 @@
 // The exit code is 1 when a part fails (a wrong answer, a crash), never because a goal is missed.
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { availableParallelism, cpus } from 'node:os';
+import { availableParallelism, cpus, loadavg } from 'node:os';
 import { relative } from 'node:path';
 import { ROOT, SCRATCH, prepareScratch, resolveBin } from './parts/scratch.mjs';
 import { RESULT_MARKER, encryptedPush, textPush } from './parts/fixtures.mjs';
@@ -65,7 +65,8 @@ try {
 
 const cpu = cpus()[0]?.model?.replace(/\s+/g, ' ').trim() ?? 'unknown CPU';
 console.log(`wechat-kf benchmark${smoke ? ' (--smoke: a few iterations, figures meaningless)' : ''}`);
-console.log(`${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC, Node ${process.version}, ${availableParallelism()} cores (${cpu})`);
+console.log(`${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC, Node ${process.version}, ${availableParallelism()} cores (${cpu}), `
+  + `load average ${loadavg()[0].toFixed(1)} at the start`);
 console.log(`package: ${relative(ROOT, tarball)} installed into ${relative(ROOT, SCRATCH)}/`);
 
 const failures = [];
