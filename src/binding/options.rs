@@ -133,6 +133,17 @@ pub fn read<T: for<'de> Deserialize<'de> + Default>(options: &JsValue) -> Result
     })
 }
 
+/// The strings of `{ token, encodingAESKey, appId }`, read with serde-wasm-bindgen (-41006
+/// InvalidOption naming the option otherwise). Shared by every class that takes these options.
+pub fn crypt(options: &JsValue) -> Result<(String, String, String), JsValue> {
+    let o: CryptOptions = read(options)?;
+    Ok((
+        required(o.token, "token")?,
+        required(o.encoding_aes_key, "encodingAESKey")?,
+        required(o.app_id, "appId")?,
+    ))
+}
+
 /// A required string option: -41006 naming it when absent.
 pub fn required(value: Option<String>, name: &'static str) -> Result<String, JsValue> {
     value.ok_or_else(|| {
