@@ -2,9 +2,11 @@
 // both modules: the inbound one and the outbound one (requests, Client, chatbot, SendWindow).
 // With no argument the package's wasm/wechat_kf_bg.wasm and wasm/wechat_kf_outbound_bg.wasm are
 // fetched; a URL, Response, BufferSource or WebAssembly.Module may be passed for each instead.
+// init() fails only when the inbound module fails to load; an outbound module that failed to
+// load is reported, with its cause, by the first outbound call, and the next init() retries it.
 import initWasm from '../wasm/wechat_kf.js';
 import { setup } from './connect.js';
-import { initOutboundAsync, outboundLoaded } from './outbound.js';
+import { initOutboundAsync, outboundLoaded, outboundFailed } from './outbound.js';
 
 let ready;
 
@@ -13,10 +15,11 @@ const arg = (input) => (input === undefined ? undefined : { module_or_path: inpu
 /** Loads the modules once; later calls return the same promise. */
 export function init(input, outboundInput) {
   if (!ready) {
-    ready = Promise.all([
-      initWasm(arg(input)).then(() => setup()),
-      initOutboundAsync(arg(outboundInput)).then(() => outboundLoaded()),
-    ]).then(() => {});
+    const outbound = initOutboundAsync(arg(outboundInput)).then(outboundLoaded, (e) => {
+      outboundFailed(e);
+      ready = undefined;
+    });
+    ready = Promise.all([initWasm(arg(input)).then(() => setup()), outbound]).then(() => {});
     ready.catch(() => {
       ready = undefined;
     });

@@ -8,6 +8,7 @@ import { WxkfError } from '../errors.js';
 
 let source;
 let ready = false;
+let failure;
 
 /** Called by a synchronous loader (node.js, workerd.js) at import; nothing is compiled yet. */
 export function provideOutbound(get) {
@@ -18,11 +19,20 @@ export function provideOutbound(get) {
 export function outboundLoaded() {
   glue.__registerErrorClass(WxkfError);
   ready = true;
+  failure = undefined;
+}
+
+/** Called by the browser loader when the outbound module could not be loaded. */
+export function outboundFailed(cause) {
+  failure = cause;
 }
 
 /** The outbound module's exports, compiled and instantiated on the first call. */
 export function outbound() {
   if (!ready) {
+    if (failure) {
+      throw new Error(`wechat-kf: the outbound module (wasm/wechat_kf_outbound_bg.wasm) failed to load in init(): ${failure?.message ?? failure}`, { cause: failure });
+    }
     if (!source) {
       throw new Error('wechat-kf: call `await init()` before using the outbound API (requests, Client, chatbot, SendWindow, parseResponse) in this runtime');
     }
