@@ -16,7 +16,7 @@ const outboundFile = new URL('../wasm/wechat_kf_outbound_bg.wasm', entry);
 
 // The inbound module's gzip -9 size may not grow past this (measured: see the README's
 // benchmark section). The project's goal is 60 KiB; this bound only keeps it from growing.
-const MAX_INBOUND_GZIP = 130 * 1024;
+const MAX_INBOUND_GZIP = 128 * 1024;
 
 // Runs in the child: records the byte length of every module compiled, in order.
 const child = `
