@@ -7,31 +7,34 @@
 //! dialogue platform, media). The package ships each side as its own .wasm, so that a handler
 //! compiles only the inbound one at start; both register the error class (`errors`).
 
-// shared readers: the outbound side uses a few of them
+// Shared by both sides: argument and option readers, edge defaults (time, randomness), and the
+// error class. The outbound side uses only some of the readers, hence the allowance.
 #[cfg_attr(not(feature = "inbound"), allow(dead_code))]
 mod args;
-#[cfg(feature = "outbound")]
-mod chatbot;
+#[cfg_attr(not(feature = "inbound"), allow(dead_code))]
+mod edge;
+mod errors;
+#[cfg_attr(not(feature = "inbound"), allow(dead_code))]
+mod options;
+
+// Inbound: receivers, WXBizMsgCrypt, signatures, fields, the host's crypto primitives.
 #[cfg(feature = "inbound")]
 mod cloud;
 #[cfg(feature = "inbound")]
 pub(crate) mod crypt;
-// shared readers: the outbound side uses a few of them
-#[cfg_attr(not(feature = "inbound"), allow(dead_code))]
-mod edge;
-mod errors;
 #[cfg(feature = "inbound")]
 mod fields;
 #[cfg(feature = "inbound")]
 pub(crate) mod host;
-// shared readers: the outbound side uses a few of them
-#[cfg_attr(not(feature = "inbound"), allow(dead_code))]
-mod options;
 #[cfg(feature = "inbound")]
 mod receiver;
+#[cfg(feature = "inbound")]
+mod signature;
+
+// Outbound: request builders, catalog and responses, send window, dialogue platform.
+#[cfg(feature = "outbound")]
+mod chatbot;
 #[cfg(feature = "outbound")]
 mod requests;
 #[cfg(feature = "outbound")]
 mod send_window;
-#[cfg(feature = "inbound")]
-mod signature;
