@@ -31,9 +31,12 @@ mod receiver;
 #[cfg(feature = "inbound")]
 mod signature;
 
-// Outbound: request builders, catalog and responses, send window, dialogue platform.
+// Outbound: request builders, catalog and responses, send window, dialogue platform, and the
+// platform's side of Cloud Hosting (the pushes the simulator sends).
 #[cfg(feature = "outbound")]
 mod chatbot;
+#[cfg(feature = "outbound")]
+mod cloud_push;
 #[cfg(feature = "outbound")]
 mod requests;
 #[cfg(feature = "outbound")]
