@@ -158,7 +158,8 @@ async function startSection() {
   const peersImport = med('peers', 'importMs');
   const ratio = oursTotal / peersImport;
   console.log(`  median of ${CONFIG.startRuns} fresh processes each, ms from the first line of the script:`);
-  console.log(`    wechat-kf: import('wechat-kf') ${ms(med('ours', 'importMs'))}, import + first push ${ms(oursTotal)}`);
+  console.log(`    wechat-kf: import('wechat-kf') ${ms(med('ours', 'importMs'))}, import + first push ${ms(oursTotal)}`
+    + ` (of which synchronous wasm compile + instantiate ${ms(med('ours', 'wasmMs'))})`);
   console.log(`    @wecom/crypto + fast-xml-parser: require() ${ms(peersImport)}, require() + first push ${ms(med('peers', 'totalMs'))}`
     + ` (with import() instead: ${ms(med('peers-esm', 'importMs'))} and ${ms(med('peers-esm', 'totalMs'))})`);
   console.log(`  ratio: ours (import + first push) / the peers' require() = ${fx(ratio)} (goal ≤1.5x) ${verdict(ratio <= 1.5)}; `

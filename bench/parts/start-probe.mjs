@@ -2,7 +2,8 @@
 // several and takes medians):
 //   node start-probe.mjs wasm  '<push json>'  the wasm modules compiled by import + first push (and,
 //                                             separately, by a first outbound call), raw and gzip -9
-//   node start-probe.mjs ours  '<push json>'  ms for import('wechat-kf') and for import + first push
+//   node start-probe.mjs ours  '<push json>'  ms for import('wechat-kf') and for import + first push,
+//                                             and of that, ms in new WebAssembly.Module/Instance
 //   node start-probe.mjs peers '<push json>'  ms for loading @wecom/crypto + fast-xml-parser with
 //                                             require() (their CJS builds, the fastest way to load
 //                                             them), and for that + the same first push
@@ -76,6 +77,24 @@ if (mode === 'wasm') {
     outboundError,
   }));
 } else if (mode === 'ours') {
+  // Time spent in synchronous wasm compilation and instantiation (the Node loader's path), to
+  // tell it apart from loading the JavaScript modules.
+  let wasmMs = 0;
+  const timed = (Ctor) => new Proxy(Ctor, {
+    construct(target, args, newTarget) {
+      const t = performance.now();
+      try {
+        return Reflect.construct(target, args, newTarget === proxies.get(target) ? target : newTarget);
+      } finally {
+        wasmMs += performance.now() - t;
+      }
+    },
+  });
+  const proxies = new Map();
+  for (const name of ['Module', 'Instance']) {
+    const original = WebAssembly[name];
+    proxies.set(original, (WebAssembly[name] = timed(original)));
+  }
   const t0 = performance.now();
   const lib = await import('wechat-kf');
   const t1 = performance.now();
@@ -83,7 +102,7 @@ if (mode === 'wasm') {
   const message = receiver.receive(push).message;
   const t2 = performance.now();
   if (message.content !== push.content) throw new Error('first push: wrong content');
-  console.log(MARKER + JSON.stringify({ importMs: t1 - t0, totalMs: t2 - t0 }));
+  console.log(MARKER + JSON.stringify({ importMs: t1 - t0, totalMs: t2 - t0, wasmMs }));
 } else if (mode === 'peers' || mode === 'peers-esm') {
   const require = createRequire(import.meta.url);
   const t0 = performance.now();
