@@ -11,8 +11,8 @@ import { ROOT, freePort, startRedis, startInstances, stopAll, stopChild } from '
 
 const PUSHES = Number(process.argv[process.argv.indexOf('--pushes') + 1]) || 4000;
 const PKG = process.env.WECHAT_KF_PKG ?? join(ROOT, 'pkg');
-const lib = await import(pathToFileURL(join(PKG, 'node.js')).href);
-const { start } = await import(pathToFileURL(join(ROOT, 'emulator', 'server.mjs')).href);
+const lib = await import(pathToFileURL(join(PKG, 'loaders', 'node.js')).href);
+const { start } = await import(pathToFileURL(join(PKG, 'devtools', 'emulator', 'server.js')).href);
 const { createClient } = await import('redis');
 
 const TOKEN = 'benchToken';

@@ -20,7 +20,7 @@ import { performance } from 'node:perf_hooks';
 const require = createRequire(import.meta.url);
 const root = fileURLToPath(new URL('..', import.meta.url));
 const quick = process.argv.includes('--quick');
-const lib = await import(new URL('../pkg/node.js', import.meta.url));
+const lib = await import(new URL('../pkg/loaders/node.js', import.meta.url));
 const WechatCrypto = require('wechat-crypto');
 const wecom = require('@wecom/crypto');
 const { XMLParser } = require('fast-xml-parser');
@@ -128,7 +128,7 @@ if (receiver) {
   console.log('\n2. inbound pipeline: skipped (this build has no Receiver)');
 }
 
-const wasm = readFileSync(new URL('../pkg/wechat_kf_bg.wasm', import.meta.url));
+const wasm = readFileSync(new URL('../pkg/wasm/wechat_kf_bg.wasm', import.meta.url));
 const gz = gzipSync(wasm, { level: 9 }).length;
 console.log(`\n.wasm size: ${wasm.length} bytes raw, ${gz} bytes gzipped (${(gz / 1024).toFixed(1)} KiB; target <= 60 KiB)`);
 
@@ -136,10 +136,10 @@ console.log(`\n.wasm size: ${wasm.length} bytes raw, ${gz} bytes gzipped (${(gz 
 const probe = `
 const t0 = performance.now();
 const { readFileSync } = await import('node:fs');
-const glue = await import(${JSON.stringify(new URL('../pkg/wechat_kf.js', import.meta.url).href)});
-const api = await import(${JSON.stringify(new URL('../pkg/api.js', import.meta.url).href)});
+const glue = await import(${JSON.stringify(new URL('../pkg/wasm/wechat_kf.js', import.meta.url).href)});
+const api = await import(${JSON.stringify(new URL('../pkg/loaders/connect.js', import.meta.url).href)});
 const t1 = performance.now();
-const bytes = readFileSync(new URL(${JSON.stringify(new URL('../pkg/wechat_kf_bg.wasm', import.meta.url).href)}));
+const bytes = readFileSync(new URL(${JSON.stringify(new URL('../pkg/wasm/wechat_kf_bg.wasm', import.meta.url).href)}));
 const module = new WebAssembly.Module(bytes);
 const t2 = performance.now();
 glue.initSync({ module });

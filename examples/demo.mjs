@@ -5,10 +5,10 @@
 //   3. the emulator pushes a user message to it as the platform does (signed, AES-encrypted);
 //   4. the server answers through custom/send; print what the emulator recorded.
 // Exits non-zero if any step fails.
-import { start } from '../emulator/server.mjs';
+import { start } from '../pkg/devtools/emulator/server.js';
 import { startEchoServer } from './echo-server.mjs';
 
-const lib = await import(process.env.WECHAT_KF_PKG ?? new URL('../pkg/node.js', import.meta.url).href);
+const lib = await import(process.env.WECHAT_KF_PKG ?? new URL('../pkg/loaders/node.js', import.meta.url).href);
 const TOKEN = 'demo-push-token';
 const KEY = 'jWmYm7qr5nMoAUwZRjGtBxmz3KA1tkAj3ykkR6q2B2C';
 

@@ -64,7 +64,7 @@ for (const name of selected) {
     const runner = await import(join(RUNNERS_DIR, `${name}.mjs`));
     // The runners bound each step; this bounds the whole runtime, whatever it does.
     r = await withTimeout(runner.run(ctx), timeoutMs + 5000, name);
-    if (runner.expectedEntry && basename(r.entry ?? '') !== runner.expectedEntry) {
+    if (runner.expectedEntry && !String(r.entry ?? '').replaceAll('\\', '/').endsWith(`/${runner.expectedEntry}`)) {
       r.failures.push(`resolved 'wechat-kf' to ${r.entry}, expected the package's ${runner.expectedEntry}`);
       r.failed += 1;
     }

@@ -7,18 +7,17 @@ cd "$root"
 export PATH="$HOME/.cargo/bin:$root/node_modules/.bin:$PATH"
 
 rm -rf pkg
-wasm-pack build --release --target web --out-dir pkg --out-name wechat_kf --no-pack . >&2
+# The wasm-bindgen output (the .wasm and its glue) goes to pkg/wasm/; pkg-template/ has the rest.
+wasm-pack build --release --target web --out-dir pkg/wasm --out-name wechat_kf --no-pack . >&2
 # wasm-opt from the npm package `binaryen` (Debian's corrupts wasm-bindgen output).
 wasm-opt -Oz --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
   --enable-mutable-globals --enable-reference-types --enable-multivalue \
-  pkg/wechat_kf_bg.wasm -o pkg/wechat_kf_bg.wasm
-rm -f pkg/.gitignore pkg/package.json pkg/wechat_kf_bg.wasm.d.ts
-# -R: with the generated/ folder (JS constants and TS unions rendered from the Rust tables).
+  pkg/wasm/wechat_kf_bg.wasm -o pkg/wasm/wechat_kf_bg.wasm
+rm -f pkg/wasm/.gitignore pkg/wasm/package.json pkg/wasm/wechat_kf_bg.wasm.d.ts pkg/wasm/README.md
+# Every other file ships from where its source is: pkg-template/ has the loaders, the inbound and
+# outbound layers, the stores, the CLI, the dev tools (emulator, simulator, debugger) and the
+# generated tables; -R keeps the folders.
 cp -R pkg-template/. pkg/
-# The API emulator ships in the package (`wechat-kf emulator`); emulator/server.mjs stays its source.
-cp emulator/server.mjs pkg/emulator.js
-# Its own send-window model and dialogue-platform decryption, imported by emulator.js.
-cp emulator/emulator-window.js emulator/emulator-dialogue.js pkg/
 cp README.md pkg/ 2>/dev/null || true
 
 mkdir -p dist

@@ -9,7 +9,7 @@
 //   node scripts/js-mutants.mjs [--file push-handler.js]... [--timeout 120] [--list]
 //
 // Tests run per mutant: the runtime-agnostic suite (js-tests/suite.js) in Node against
-// pkg/node.js, then the Node tests that load pkg/ directly (NODE_TESTS below).
+// pkg/loaders/node.js, then the Node tests that load pkg/ directly (NODE_TESTS below).
 // Prints each survivor (file:line, the change) and the closing line `N killed, M survived`.
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
@@ -18,12 +18,12 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const PKG = join(ROOT, 'pkg');
-const DEFAULT_FILES = ['push-handler.js', 'dedup.js', 'store.js', 'node-crypto.js', 'receiver.js'];
+const DEFAULT_FILES = ['inbound/push-handler.js', 'inbound/dedup.js', 'stores/memory.js', 'loaders/node-host-crypto.js', 'inbound/receiver.js'];
 const NODE_TESTS = ['js-tests/node/receiver-limits.test.mjs', 'js-tests/node/crypto-crosscheck.test.mjs', 'js-tests/node/handler-edges.test.mjs', 'js-tests/node/dedup-claims.test.mjs', 'js-tests/node/memory-store.test.mjs', 'js-tests/node/handler-adapters.test.mjs'];
 
-// --suite-only: run js-tests/suite.js in this process against pkg/node.js (one mutant's run).
+// --suite-only: run js-tests/suite.js in this process against pkg/loaders/node.js (one mutant's run).
 if (process.argv.includes('--suite-only')) {
-  const lib = await import(pathToFileURL(join(PKG, 'node.js')).href);
+  const lib = await import(pathToFileURL(join(PKG, 'loaders', 'node.js')).href);
   const { runSuite } = await import(pathToFileURL(join(ROOT, 'js-tests', 'suite.js')).href);
   const vectors = JSON.parse(readFileSync(join(ROOT, 'vectors', 'wxbizmsgcrypt.json'), 'utf8'));
   const r = await runSuite(lib, { vectors });
@@ -86,7 +86,7 @@ function mutantsOf(source) {
 }
 
 function runTests() {
-  const env = { ...process.env, WECHAT_KF_PKG: pathToFileURL(join(PKG, 'node.js')).href };
+  const env = { ...process.env, WECHAT_KF_PKG: pathToFileURL(join(PKG, 'loaders', 'node.js')).href };
   const steps = [
     [process.execPath, [fileURLToPath(import.meta.url), '--suite-only']],
     [process.execPath, ['--test', ...NODE_TESTS.filter((f) => existsSync(join(ROOT, f)))]],
@@ -99,7 +99,7 @@ function runTests() {
   return 'survived';
 }
 
-if (!args.list && !existsSync(join(PKG, 'node.js'))) die('no pkg/node.js: run `bash scripts/build.sh` first');
+if (!args.list && !existsSync(join(PKG, 'loaders', 'node.js'))) die('no pkg/loaders/node.js: run `bash scripts/build.sh` first');
 let current = null; // { path, original } while a mutant is in place
 const restore = () => { if (current) writeFileSync(current.path, current.original), (current = null); };
 for (const sig of ['SIGINT', 'SIGTERM']) process.on(sig, () => { restore(); process.exit(130); });

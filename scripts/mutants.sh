@@ -2,11 +2,11 @@
 # Mutation testing, a standing tool (not part of CI): puts small bugs into the security-critical
 # code one at a time and checks that a test fails for each.
 #   1. Rust: cargo-mutants over the core's crypto, push pipeline, message model and send-window
-#      rules (src/crypto, src/push, src/message, src/quota), one file at a time, one mutant at a time
+#      rules (src/crypto, src/push, src/message, src/send_window.rs), one file at a time, one mutant at a time
 #      in place (the worktree's warm target/ is reused; every file is restored afterwards: do
 #      not edit src/ while it runs). Tests: `cargo test --tests` (no doctests).
 #   2. JS: scripts/js-mutants.mjs over the built package's handler, dedup, store, receiver and
-#      host crypto files (pkg/push-handler.js, dedup.js, store.js, node-crypto.js, receiver.js).
+#      host crypto files (pkg/inbound/push-handler.js, inbound/dedup.js, stores/memory.js, loaders/node-host-crypto.js, inbound/receiver.js).
 #
 #   bash scripts/mutants.sh [--rust-only | --js-only] [--file src/crypto/cipher.rs]...
 #                           [--timeout SECONDS]  (per mutant; default 300)
@@ -34,7 +34,7 @@ while [ $# -gt 0 ]; do
   shift
 done
 if [ ${#files[@]} -eq 0 ]; then
-  mapfile -t files < <(ls src/crypto/*.rs src/push/*.rs src/message/*.rs src/quota/*.rs)
+  mapfile -t files < <(ls src/crypto/*.rs src/push/*.rs src/message/*.rs src/send_window.rs)
 fi
 
 started=$(date +%s)
@@ -82,7 +82,7 @@ if [ "$rust" = 1 ]; then
 fi
 
 if [ "$js" = 1 ]; then
-  [ -f pkg/node.js ] || bash scripts/build.sh
+  [ -f pkg/loaders/node.js ] || bash scripts/build.sh
   t0=$(date +%s)
   js_out=$(mktemp)
   node scripts/js-mutants.mjs --timeout "$timeout" | tee "$js_out" || true

@@ -14,7 +14,7 @@ if [ ! -x /usr/bin/chromium ]; then
   apt-get update -qq >/dev/null
   apt-get install -y -qq chromium chromium-driver >/dev/null
 fi
-# A CJK font, so pages with Chinese text (the debugger, pkg-template/debugger/, and its screenshot) render it.
+# A CJK font, so pages with Chinese text (the debugger, pkg-template/devtools/debugger/, and its screenshot) render it.
 if [ ! -e /usr/share/fonts/truetype/wqy/wqy-microhei.ttc ]; then
   echo "setup-runtimes: installing fonts-wqy-microhei (apt)" >&2
   export DEBIAN_FRONTEND=noninteractive

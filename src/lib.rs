@@ -13,7 +13,7 @@ pub mod error;
 mod json;
 pub mod message;
 pub mod push;
-pub mod quota;
+pub mod send_window;
 pub mod xml;
 
 #[cfg(target_arch = "wasm32")]

@@ -1,7 +1,7 @@
 //! The send window at its edges: 48 h and 1 min (deadline exclusive), the counts 5 and 2,
 //! reset rather than accumulate, custom rules, and state round trips.
 
-use wechat_kf::quota::{
+use wechat_kf::send_window::{
     check, consume, refund, state_from_json, state_to_json, Action, Rule, Rules,
 };
 

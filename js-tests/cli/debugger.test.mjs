@@ -14,7 +14,7 @@ let base;
 before(async () => {
   scratch = await installScratch();
   proc = start(scratch.bin, ['debugger', '--port', '0'], { cwd: scratch.dir });
-  base = await until(() => /open (http:\/\/127\.0\.0\.1:(\d+))\/debugger\//.exec(proc.output().stdout), 15_000, 'wechat-kf debugger');
+  base = await until(() => /open (http:\/\/127\.0\.0\.1:(\d+))\/devtools\/debugger\//.exec(proc.output().stdout), 15_000, 'wechat-kf debugger');
 });
 after(async () => { await killAll(); scratch?.remove(); });
 
@@ -34,26 +34,26 @@ function get(path, host = `127.0.0.1:${base[2]}`) {
 }
 
 test('serves the page, the browser entry and the .wasm with their types and a CSP', async () => {
-  const page = await get('/debugger/');
+  const page = await get('/devtools/debugger/');
   assert.equal(page.status, 200);
   assert.match(page.headers['content-type'], /^text\/html/);
   assert.match(page.headers['content-security-policy'], /^default-src 'self'/);
   assert.match(page.body, /wechat-kf/);
-  const lib = await get('/debugger/lib.js');
+  const lib = await get('/devtools/debugger/lib.js');
   assert.match(lib.headers['content-type'], /^text\/javascript/);
-  assert.match(lib.body, /from '\.\.\/browser\.js'/);
-  assert.equal((await get('/browser.js')).status, 200);
-  assert.equal((await get('/wechat_kf.js')).status, 200);
-  assert.match((await get('/debugger/style.css')).headers['content-type'], /^text\/css/);
-  const wasm = await get('/wechat_kf_bg.wasm');
+  assert.match(lib.body, /from '\.\.\/\.\.\/loaders\/browser\.js'/);
+  assert.equal((await get('/loaders/browser.js')).status, 200);
+  assert.equal((await get('/wasm/wechat_kf.js')).status, 200);
+  assert.match((await get('/devtools/debugger/style.css')).headers['content-type'], /^text\/css/);
+  const wasm = await get('/wasm/wechat_kf_bg.wasm');
   assert.equal(wasm.status, 200);
   assert.equal(wasm.headers['content-type'], 'application/wasm');
   assert.equal(wasm.body.slice(0, 4), '\0asm');
-  assert.equal((await get('/')).headers.location, '/debugger/');
+  assert.equal((await get('/')).headers.location, '/devtools/debugger/');
 });
 
 test('serves nothing else of the package or the disk', async () => {
-  for (const path of ['/package.json', '/cli.js', '/node.js', '/emulator.js', '/README.md', '/debugger/../package.json',
+  for (const path of ['/package.json', '/cli/main.js', '/loaders/node.js', '/devtools/emulator/server.js', '/README.md', '/devtools/debugger/../../package.json',
     '/%2e%2e/package.json', '/etc/passwd', '/node_modules/wechat-kf/package.json']) {
     assert.equal((await get(path)).status, 404, path);
   }
@@ -61,11 +61,11 @@ test('serves nothing else of the package or the disk', async () => {
 
 test('refuses a foreign Host header (DNS rebinding)', async () => {
   for (const host of ['evil.example', `evil.example:${base[2]}`, '192.168.1.10', 'localhost.evil.example']) {
-    const r = await get('/debugger/', host);
+    const r = await get('/devtools/debugger/', host);
     assert.equal(r.status, 403, host);
     assert.doesNotMatch(r.body, /<html/);
   }
-  for (const host of [`localhost:${base[2]}`, `[::1]:${base[2]}`]) assert.equal((await get('/debugger/', host)).status, 200, host);
+  for (const host of [`localhost:${base[2]}`, `[::1]:${base[2]}`]) assert.equal((await get('/devtools/debugger/', host)).status, 200, host);
 });
 
 test('refuses a non-loopback --host without --allow-non-loopback', async () => {

@@ -1,12 +1,12 @@
 // One environment-variable scheme (WECHAT_KF_*) for the CLI, the emulator and the examples
-// (issue 11): the emulator, as `wechat-kf emulator` and as `node emulator/server.mjs`, takes its
+// (issue 11): the emulator, as `wechat-kf emulator` and as `node devtools/emulator/server.js`, takes its
 // appId and secret from WECHAT_KF_APP_ID / WECHAT_KF_APP_SECRET, so that a CLI, an emulator and
 // an example started in one shell agree; the older WECHAT_* names are not read, and a CLI that
 // finds only an old name says to rename it. From the packed tarball (node --test js-tests/cli/).
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { ROOT, installScratch, killAll, run, start, until } from './helpers.mjs';
+import { installScratch, killAll, run, start, until } from './helpers.mjs';
 
 const APP_ID = 'wx12345678envscheme';
 const APP_SECRET = 'env-scheme-app-secret';
@@ -38,9 +38,9 @@ test('wechat-kf emulator takes WECHAT_KF_APP_ID and WECHAT_KF_APP_SECRET', async
   assert.ok(!emu.output().stdout.includes(APP_SECRET), 'the secret was printed');
 });
 
-test('node emulator/server.mjs (standalone) takes the same variables; flags win', async () => {
-  const env = { ...ENV, WECHAT_KF_PKG: join(scratch.dir, 'node_modules', 'wechat-kf', 'node.js') };
-  const script = join(ROOT, 'emulator', 'server.mjs');
+test('node devtools/emulator/server.js (standalone, as installed) takes the same variables; flags win', async () => {
+  const env = { ...ENV };
+  const script = join(scratch.dir, 'node_modules', 'wechat-kf', 'devtools', 'emulator', 'server.js');
   const emu = start(process.execPath, [script, '--port', '0'], { cwd: scratch.dir, env });
   const info = await until(() => {
     const json = emu.output().stdout.split('\n').find((l) => l.startsWith('{'));

@@ -28,7 +28,7 @@ export async function installScratch(links = []) {
   for (const name of links) symlinkSync(join(ROOT, 'node_modules', name), join(dir, 'node_modules', name), 'dir');
   const bin = join(dir, 'node_modules', '.bin', 'wechat-kf');
   if (!existsSync(bin)) throw new Error('the installed package has no wechat-kf bin');
-  const lib = await import(join(dir, 'node_modules', 'wechat-kf', 'node.js'));
+  const lib = await import(join(dir, 'node_modules', 'wechat-kf', 'loaders', 'node.js'));
   return { dir, bin, lib, remove: () => rmSync(dir, { recursive: true, force: true }) };
 }
 

@@ -9,7 +9,7 @@ let scratch;
 let reply;
 before(async () => {
   scratch = await installScratch();
-  reply = await import(join(scratch.dir, 'node_modules', 'wechat-kf', 'cli-reply.js'));
+  reply = await import(join(scratch.dir, 'node_modules', 'wechat-kf', 'cli', 'reply.js'));
 });
 after(() => scratch?.remove());
 

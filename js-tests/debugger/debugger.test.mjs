@@ -30,7 +30,7 @@ const problems = [];
 before(async () => {
   scratch = await installScratch();
   server = start(scratch.bin, ['debugger', '--port', '0'], { cwd: scratch.dir });
-  const url = await until(() => server.output().stdout.match(/open (http:\/\/127\.0\.0\.1:\d+\/debugger\/)/)?.[1], 30_000, 'wechat-kf debugger');
+  const url = await until(() => server.output().stdout.match(/open (http:\/\/127\.0\.0\.1:\d+\/devtools\/debugger\/)/)?.[1], 30_000, 'wechat-kf debugger');
   browser = await chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, args: FLAGS, timeout: 30_000 });
   page = await browser.newPage({ viewport: { width: 1180, height: 1100 } });
   page.setDefaultTimeout(15_000);

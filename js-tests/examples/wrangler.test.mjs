@@ -9,7 +9,7 @@ import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ROOT } from '../runners/harness.mjs';
-import { prepareScratch } from '../stores/scratch.mjs';
+import { prepareScratch } from '../runners/scratch.mjs';
 
 test('examples/workers: wrangler deploy --dry-run bundles the workerd entry, the .wasm and the Durable Object', { timeout: 300_000 }, () => {
   const scratch = join(ROOT, 'js-tests', '.scratch-wrangler');
@@ -40,8 +40,8 @@ test('examples/workers: wrangler deploy --dry-run bundles the workerd entry, the
     assert.equal(wasm.length, 1, `one .wasm module in ${files.join(', ')}`);
     console.log(`bundle: ${files.map((f) => `${f} ${statSync(join(out, 'dist', f)).size} B`).join(', ')}`);
     const js = files.filter((f) => /\.m?js$/.test(f)).map((f) => readFileSync(join(out, 'dist', f), 'utf8')).join('\n');
-    assert.match(js, /wechat-kf\/workerd\.js/, 'the workerd entry of the package was bundled');
-    assert.doesNotMatch(js, /wechat-kf\/(node|browser)\.js/, 'no other entry was bundled');
+    assert.match(js, /wechat-kf\/loaders\/workerd\.js/, 'the workerd entry of the package was bundled');
+    assert.doesNotMatch(js, /wechat-kf\/loaders\/(node|browser)\.js/, 'no other entry was bundled');
     assert.match(js, new RegExp(`from\\s*"\\.\\/${wasm[0].replace(/[.$]/g, '\\$&')}"`), 'the .wasm is imported as a module');
     assert.match(js, /class DurableObjectStore\b|DurableObjectStore = class\b/, "the Durable Object class is in the bundle");
     assert.match(js, /export\s*\{[^}]*DurableObjectStore/, 'and exported by the worker');

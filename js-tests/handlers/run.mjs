@@ -10,11 +10,10 @@
 // transfer_customer_service reply (decrypted and checked); a slow callback (the send API made
 // slow by a delaying proxy) still answered in time and finished in the background; and
 // hostile requests mapped to 401/400/413 without secrets. Prints `N passed, M failed`.
-import { execFileSync } from 'node:child_process';
-import { copyFileSync, cpSync, existsSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, writeFileSync } from 'node:fs';
 import { createServer, request as httpRequest } from 'node:http';
-import { basename, join, resolve } from 'node:path';
-import { build } from 'esbuild';
+import { join } from 'node:path';
+import { bundleWorker, prepareScratch } from '../runners/scratch.mjs';
 import { ROOT, freePort, resolveBin, startProcess, withTimeout } from '../runners/harness.mjs';
 
 const TARGETS = ['koa', 'express', 'deno', 'bun', 'workerd'];
@@ -32,9 +31,9 @@ const ctx = { scratch, defer: (fn) => pending.push(fn) };
 const cleanup = async () => { for (const fn of pending.reverse()) { try { await fn(); } catch {} } pending = []; };
 for (const sig of ['SIGINT', 'SIGTERM']) process.on(sig, async () => { await cleanup(); process.exit(130); });
 
-prepareScratch();
-const lib = await import(join(scratch, 'node_modules', 'wechat-kf', 'node.js'));
-const { start: startEmulator } = await import(join(ROOT, 'emulator', 'server.mjs'));
+prepareScratchWithExamples();
+const lib = await import(join(scratch, 'node_modules', 'wechat-kf', 'loaders', 'node.js'));
+const { start: startEmulator } = await import(join(scratch, 'node_modules', 'wechat-kf', 'devtools', 'emulator', 'server.js'));
 const emulator = await startEmulator({ port: 0, lib });
 const proxy = await startDelayProxy(emulator.port);
 const crypt = new lib.WXBizMsgCrypt({ token: TOKEN, encodingAESKey: KEY, appId: APP_ID });
@@ -293,7 +292,7 @@ async function startTarget(target) {
   } else if (target === 'bun') {
     proc = startProcess(ctx, resolveBin('bun'), ['run', '--no-install', 'examples/bun/server.mjs'], { env: { ...env, DO_NOT_TRACK: '1' } });
   } else if (target === 'workerd') {
-    const dir = await bundleWorker(env, port);
+    const dir = await workerdExample(env, port);
     proc = startProcess(ctx, resolveBin('workerd'), ['serve', 'config.capnp'], { cwd: dir });
   } else {
     throw new Error(`unknown target ${target}`);
@@ -314,29 +313,10 @@ async function startTarget(target) {
   return { base, stop: () => proc.kill() };
 }
 
-async function bundleWorker(env, port) {
+async function workerdExample(env, port) {
   const dir = join(scratch, 'workerd');
   mkdirSync(dir, { recursive: true });
-  const wasm = new Map();
-  await build({
-    absWorkingDir: scratch,
-    entryPoints: ['examples/workers/worker.mjs'],
-    outfile: join(dir, 'worker.js'),
-    bundle: true, format: 'esm', platform: 'neutral', target: 'es2022',
-    conditions: ['workerd', 'worker', 'browser'], mainFields: ['browser', 'module', 'main'], logLevel: 'silent',
-    plugins: [{
-      name: 'wasm-modules',
-      setup(b) {
-        b.onResolve({ filter: /\.wasm$/ }, (a) => {
-          const abs = join(a.resolveDir, a.path);
-          wasm.set(basename(abs), abs);
-          return { path: `./${basename(abs)}`, external: true };
-        });
-      },
-    }],
-  });
-  for (const [name, abs] of wasm) copyFileSync(abs, join(dir, name));
-  const modules = ['(name = "worker.js", esModule = embed "worker.js")', ...[...wasm.keys()].map((n) => `(name = "${n}", wasm = embed "${n}")`)];
+  const modules = await bundleWorker(scratch, 'examples/workers/worker.mjs', dir);
   const bindings = Object.entries(env).map(([k, v]) => `(name = "${k}", text = ${JSON.stringify(v)})`)
     .concat('(name = "WECHAT_KF_STORE", durableObjectNamespace = "DurableObjectStore")');
   writeFileSync(join(dir, 'config.capnp'), `using Workerd = import "/workerd/workerd.capnp";
@@ -359,21 +339,10 @@ const exampleWorker :Workerd.Worker = (
   return dir;
 }
 
-function prepareScratch() {
-  const tarball = resolve(args.tarball ?? newestTarball());
-  rmSync(scratch, { recursive: true, force: true });
-  mkdirSync(scratch, { recursive: true });
-  writeFileSync(join(scratch, 'package.json'), JSON.stringify({ name: 'wechat-kf-handlers-scratch', private: true, type: 'module' }) + '\n');
-  execFileSync('npm', ['install', '--no-audit', '--no-fund', '--loglevel=error', tarball], { cwd: scratch, stdio: ['ignore', 'ignore', 'inherit'] });
+function prepareScratchWithExamples() {
+  prepareScratch(scratch, args.tarball);
   cpSync(join(ROOT, 'examples'), join(scratch, 'examples'), { recursive: true });
   // koa and express resolve from the workspace's node_modules (a parent directory).
-}
-
-function newestTarball() {
-  const dist = join(ROOT, 'dist');
-  const tgz = existsSync(dist) ? readdirSync(dist).filter((f) => /^wechat-kf-.*\.tgz$/.test(f)) : [];
-  if (!tgz.length) throw new Error('no dist/wechat-kf-*.tgz: run `bash scripts/build.sh` first');
-  return join(dist, tgz.sort((a, b) => statSync(join(dist, b)).mtimeMs - statSync(join(dist, a)).mtimeMs)[0]);
 }
 
 function parseArgs(argv) {

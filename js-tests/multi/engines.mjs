@@ -13,7 +13,7 @@ import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ROOT, freePort, resolveBin, startProcess, withTimeout } from '../runners/harness.mjs';
-import { bundleWorker, prepareScratch, workerdConfig } from '../stores/scratch.mjs';
+import { bundleWorker, prepareScratch, workerdConfig } from '../runners/scratch.mjs';
 import { makeChecker } from '../check.js';
 import { checkProperties } from './properties.mjs';
 
@@ -35,8 +35,8 @@ for (const sig of ['SIGINT', 'SIGTERM']) process.on(sig, async () => { await cle
 
 prepareScratch(scratch, arg('tarball'));
 for (const f of ['instance-app.js', 'workerd.entry.mjs', 'deno.entry.mjs']) cpSync(join(ROOT, 'js-tests', 'multi', f), join(scratch, f));
-const lib = await import(join(scratch, 'node_modules', 'wechat-kf', 'node.js'));
-const { start: startEmulator, DEFAULTS } = await import(join(ROOT, 'emulator', 'server.mjs'));
+const lib = await import(join(scratch, 'node_modules', 'wechat-kf', 'loaders', 'node.js'));
+const { start: startEmulator, DEFAULTS } = await import(join(scratch, 'node_modules', 'wechat-kf', 'devtools', 'emulator', 'server.js'));
 
 let passed = 0;
 let failed = 0;

@@ -9,8 +9,8 @@ import { pathToFileURL } from 'node:url';
 import { join } from 'node:path';
 
 const pkg = process.env.WECHAT_KF_PKG ?? new URL('../../pkg/', import.meta.url).pathname;
-const lib = await import(pathToFileURL(join(pkg, 'node.js')).href);
-const { redisStore } = await import(pathToFileURL(join(pkg, 'redis.js')).href);
+const lib = await import(pathToFileURL(join(pkg, 'loaders', 'node.js')).href);
+const { redisStore } = await import(pathToFileURL(join(pkg, 'stores', 'redis.js')).href);
 
 let redis = null;
 if (process.env.STORE === 'memory') {

@@ -13,9 +13,9 @@ import { ROOT, sleep, freePort, children, stopChild, stopAll, startRedis, startI
 
 const PKG = process.env.WECHAT_KF_PKG ?? join(ROOT, 'pkg');
 const PUSHES = Number(process.argv[process.argv.indexOf('--pushes') + 1]) || 1000;
-const lib = await import(pathToFileURL(join(PKG, 'node.js')).href);
-const { redisStore } = await import(pathToFileURL(join(PKG, 'redis.js')).href);
-const { start } = await import(pathToFileURL(join(ROOT, 'emulator', 'server.mjs')).href);
+const lib = await import(pathToFileURL(join(PKG, 'loaders', 'node.js')).href);
+const { redisStore } = await import(pathToFileURL(join(PKG, 'stores', 'redis.js')).href);
+const { start } = await import(pathToFileURL(join(PKG, 'devtools', 'emulator', 'server.js')).href);
 
 const TOKEN = 'multiInstanceToken';
 const KEY = 'abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG';

@@ -1,32 +1,24 @@
 // WeChat Cloud Hosting over real HTTP on 127.0.0.1 (node --test js-tests/node/): the Client's
 // three token sources against the emulator in cloud-hosting mode, and examples/cloud-hosting
 // (a container-style Node server) receiving the probe and pushes the way the platform sends them.
-// Uses the built package (pkg/node.js; WECHAT_KF_PKG overrides).
+// Uses the built package (pkg/loaders/node.js; WECHAT_KF_PKG overrides).
 import { test, before, after, beforeEach } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { copyFileSync, mkdtempSync, rmSync, symlinkSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { start } from '../../emulator/server.mjs';
+import { start } from '../../pkg/devtools/emulator/server.js';
+import { control } from './emulator-control.mjs';
 
-const pkgUrl = process.env.WECHAT_KF_PKG ?? new URL('../../pkg/node.js', import.meta.url).href;
+const pkgUrl = process.env.WECHAT_KF_PKG ?? new URL('../../pkg/loaders/node.js', import.meta.url).href;
 const lib = await import(pkgUrl);
 const { Client, WxkfError, cloudPushBody, cloudProbeBody } = lib;
 const EXAMPLE = fileURLToPath(new URL('../../examples/cloud-hosting/server.mjs', import.meta.url));
 
 let emu;
 let plain; // an emulator NOT in cloud-hosting mode
-const control = async (e, path, body) => {
-  const res = await fetch(`${e.url}/__emulator/${path}`, {
-    method: body === undefined ? 'GET' : 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: body === undefined ? undefined : JSON.stringify(body),
-    signal: AbortSignal.timeout(5000),
-  });
-  return res.json();
-};
 const sends = async (e) => (await control(e, 'requests?path=/cgi-bin/message/custom/send')).requests;
 const open = (openid) => control(emu, 'user', { openid, action: 'message' });
 const rejects = (promise, code) => assert.rejects(promise, (e) => {
@@ -104,7 +96,7 @@ test("tokenSource 'file': the mounted token file, read again when its token fail
 async function startExample(envExtra) {
   const dir = mkdtempSync(join(tmpdir(), 'wechat-kf-cloud-example-'));
   mkdirSync(join(dir, 'node_modules'));
-  symlinkSync(dirname(fileURLToPath(pkgUrl)), join(dir, 'node_modules', 'wechat-kf'), 'dir');
+  symlinkSync(fileURLToPath(new URL('../', pkgUrl)), join(dir, 'node_modules', 'wechat-kf'), 'dir');
   copyFileSync(EXAMPLE, join(dir, 'server.mjs'));
   const child = spawn(process.execPath, [join(dir, 'server.mjs')], {
     env: { ...process.env, HOST: '127.0.0.1', PORT: '0', WECHAT_API_BASE: emu.url, ...envExtra },

@@ -1,7 +1,7 @@
-// Large bodies, which Node hands to the host's crypto (pkg/node-crypto.js on node:crypto):
+// Large bodies, which Node hands to the host's crypto (pkg/loaders/node-host-crypto.js on node:crypto):
 // the known-answer vectors of 16 KB and 64 KB, the host path shown to be taken, and bodies of
 // many sizes cross-checked both ways with two independent implementations, `wechat-crypto`
-// and `@wecom/crypto`. Uses the built package (pkg/node.js; WECHAT_KF_PKG overrides).
+// and `@wecom/crypto`. Uses the built package (pkg/loaders/node.js; WECHAT_KF_PKG overrides).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
@@ -11,10 +11,10 @@ import * as wecom from '@wecom/crypto';
 const require = createRequire(import.meta.url);
 const WechatCrypto = require('wechat-crypto');
 
-const entry = process.env.WECHAT_KF_PKG ?? new URL('../../pkg/node.js', import.meta.url).href;
+const entry = process.env.WECHAT_KF_PKG ?? new URL('../../pkg/loaders/node.js', import.meta.url).href;
 const lib = await import(entry);
-const glue = await import(new URL('./wechat_kf.js', entry).href);
-const { nodeHostCrypto } = await import(new URL('./node-crypto.js', entry).href);
+const glue = await import(new URL('../wasm/wechat_kf.js', entry).href);
+const { nodeHostCrypto } = await import(new URL('./node-host-crypto.js', entry).href);
 const { WXBizMsgCrypt, Receiver } = lib;
 
 const { vectors } = JSON.parse(readFileSync(new URL('../../vectors/wxbizmsgcrypt.json', import.meta.url), 'utf8'));

@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 
 const pkg = process.env.WECHAT_KF_PKG ?? new URL('../../pkg/', import.meta.url).href;
-const { DurableObjectStore } = await import(new URL('cloudflare.js', pkg.endsWith('/') ? pkg : `${pkg}/`).href);
+const { DurableObjectStore } = await import(new URL('stores/cloudflare.js', pkg.endsWith('/') ? pkg : `${pkg}/`).href);
 
 function memoryStorage() {
   const data = new Map();

@@ -1,25 +1,25 @@
 // The emulator checks the package independently: its send-window model and its opening of
-// dialogue-platform payloads are its own small code (emulator/emulator-window.js,
-// emulator/emulator-dialogue.js, on node:crypto only), cross-checked here against the package.
+// dialogue-platform payloads are its own small code (devtools/emulator/window.js and
+// dialogue.js, on node:crypto only), cross-checked here against the package.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createCipheriv } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { EmulatorWindow } from '../../emulator/emulator-window.js';
-import { openCiphertext, openSendmsg, readFlatXml } from '../../emulator/emulator-dialogue.js';
+import { EmulatorWindow } from '../../pkg/devtools/emulator/window.js';
+import { openCiphertext, openSendmsg, readFlatXml } from '../../pkg/devtools/emulator/dialogue.js';
 
-const entry = process.env.WECHAT_KF_PKG ?? new URL('../../pkg/node.js', import.meta.url).href;
+const entry = process.env.WECHAT_KF_PKG ?? new URL('../../pkg/loaders/node.js', import.meta.url).href;
 const lib = await import(entry);
 
-const source = (name) => readFileSync(new URL(`../../emulator/${name}`, import.meta.url), 'utf8');
+const source = (name) => readFileSync(new URL(`../../pkg-template/devtools/emulator/${name}`, import.meta.url), 'utf8');
 
 test('the emulator uses neither the package\'s SendWindow nor its chatbot code', () => {
-  for (const name of ['emulator-window.js', 'emulator-dialogue.js']) {
+  for (const name of ['window.js', 'dialogue.js']) {
     const imports = [...source(name).matchAll(/^import .* from '([^']+)';$/gm)].map((m) => m[1]);
     assert.ok(imports.every((s) => s.startsWith('node:')), `${name} imports only node: builtins (${imports})`);
   }
-  const server = source('server.mjs');
-  assert.ok(!/lib\.SendWindow|lib\.chatbot/.test(server), 'server.mjs keeps no SendWindow / chatbot of the package');
+  const server = source('server.js');
+  assert.ok(!/lib\.SendWindow|lib\.chatbot/.test(server), 'server.js keeps no SendWindow / chatbot of the package');
 });
 
 test('window model: 2 sends within 1 min after enter, 5 within 48 h after a message, resets, exclusive deadline', () => {

@@ -1,13 +1,13 @@
 // The API emulator's doors (node --test js-tests/node/): control endpoints only for a loopback
 // Host, no foreign Origin, JSON bodies only; /__emulator/push only to loopback URLs (and no
 // redirect elsewhere); recorded requests without secret, appsecret, access_token or the
-// dialogue platform's TOKEN. Uses the built package (pkg/node.js; WECHAT_KF_PKG overrides).
+// dialogue platform's TOKEN. Uses the built package (pkg/loaders/node.js; WECHAT_KF_PKG overrides).
 import { after, before, beforeEach, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer, request } from 'node:http';
-import { start } from '../../emulator/server.mjs';
+import { start } from '../../pkg/devtools/emulator/server.js';
 
-const lib = await import(process.env.WECHAT_KF_PKG ?? new URL('../../pkg/node.js', import.meta.url).href);
+const lib = await import(process.env.WECHAT_KF_PKG ?? new URL('../../pkg/loaders/node.js', import.meta.url).href);
 
 let emu;
 before(async () => { emu = await start({ port: 0, lib }); });

@@ -3,14 +3,14 @@
 // it, answer 500 when the headers are not sent yet, report it through onError (phase
 // 'respond'), and keep serving; no unhandled rejection may escape (it would end the process).
 // Every answer carries nosniff and a text/plain; charset=utf-8 type. Uses the built package
-// (pkg/node.js; WECHAT_KF_PKG overrides); express and koa from the workspace.
+// (pkg/loaders/node.js; WECHAT_KF_PKG overrides); express and koa from the workspace.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
 import express from 'express';
 import Koa from 'koa';
 
-const lib = await import(process.env.WECHAT_KF_PKG ?? new URL('../../pkg/node.js', import.meta.url).href);
+const lib = await import(process.env.WECHAT_KF_PKG ?? new URL('../../pkg/loaders/node.js', import.meta.url).href);
 const { WXBizMsgCrypt, signature, createNodeListener, createExpressMiddleware, createKoaMiddleware } = lib;
 
 const TOKEN = 'adapter-token-secret';

@@ -1,4 +1,4 @@
-// MemoryStore (pkg/store.js) where the JS mutation run (scripts/js-mutants.mjs) showed it
+// MemoryStore (pkg/stores/memory.js) where the JS mutation run (scripts/js-mutants.mjs) showed it
 // untested beyond the conformance suite: TTLs that are not finite numbers, the option errors'
 // codes, argument checks of every method, when sweeps run, when
 // the bound is reported, and which errors unavailable() passes through. Uses the built package (pkg/;
@@ -6,7 +6,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 
-const entry = process.env.WECHAT_KF_PKG ?? new URL('../../pkg/node.js', import.meta.url).href;
+const entry = process.env.WECHAT_KF_PKG ?? new URL('../../pkg/loaders/node.js', import.meta.url).href;
 const { MemoryStore } = await import(entry);
 
 test('a TTL that is NaN, Infinity or not a number is refused with -43003 by every method', () => {
@@ -42,7 +42,7 @@ test('the first sweep runs when the map reaches 1024 keys, dropping only expired
   assert.equal(s.get('new'), 'v');
 });
 
-const { unavailable } = await import(new URL('./store.js', entry).href);
+const { unavailable } = await import(new URL('../stores/memory.js', entry).href);
 const { WxkfError } = await import(entry);
 
 test('every method checks its key and value (-43003)', () => {

@@ -13,7 +13,7 @@ import { fileURLToPath } from 'node:url';
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const self = relative(root, fileURLToPath(import.meta.url));
 
-const SCANNED = ['src/', 'pkg-template/', 'emulator/', 'examples/', 'js-tests/', 'tests/', 'scripts/', 'fuzz/', 'bench/', '.ci/', 'docs/'];
+const SCANNED = ['src/', 'pkg-template/', 'examples/', 'js-tests/', 'tests/', 'scripts/', 'fuzz/', 'bench/', '.ci/', 'docs/'];
 const SCANNED_FILES = ['README.md', 'Cargo.toml', 'package.json'];
 
 /** Names of documents that live outside the repository. */

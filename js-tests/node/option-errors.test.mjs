@@ -1,12 +1,12 @@
 // One code for a bad option everywhere: every constructor and factory refuses a missing or
 // mistyped option with WxkfError -41006 InvalidOption whose `field` and message name it.
-// Uses the built package (pkg/node.js; WECHAT_KF_PKG overrides).
+// Uses the built package (pkg/loaders/node.js; WECHAT_KF_PKG overrides).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 
-const entry = process.env.WECHAT_KF_PKG ?? new URL('../../pkg/node.js', import.meta.url).href;
+const entry = process.env.WECHAT_KF_PKG ?? new URL('../../pkg/loaders/node.js', import.meta.url).href;
 const lib = await import(entry);
-const { redisStore } = await import(new URL('./redis.js', entry).href);
+const { redisStore } = await import(new URL('../stores/redis.js', entry).href);
 const {
   WxkfError, WXBizMsgCrypt, Receiver, Client, SendWindow, MemoryStore, chatbot, createHandler, ERR, ENDPOINTS,
 } = lib;

@@ -1,24 +1,17 @@
 // The Client against the local emulator over real HTTP on 127.0.0.1 (node --test js-tests/node/).
-// Uses the built package (pkg/node.js; WECHAT_KF_PKG overrides).
+// Uses the built package (pkg/loaders/node.js; WECHAT_KF_PKG overrides).
 import { test, before, after, beforeEach } from 'node:test';
 import assert from 'node:assert/strict';
-import { start } from '../../emulator/server.mjs';
+import { start } from '../../pkg/devtools/emulator/server.js';
+import { control as emulatorControl, creds as emulatorCreds, recorded as emulatorRecorded } from './emulator-control.mjs';
 
-const lib = await import(process.env.WECHAT_KF_PKG ?? new URL('../../pkg/node.js', import.meta.url).href);
+const lib = await import(process.env.WECHAT_KF_PKG ?? new URL('../../pkg/loaders/node.js', import.meta.url).href);
 const { Client, SendWindow, WxkfError, chatbot } = lib;
 
 let emu;
-const control = async (path, body) => {
-  const res = await fetch(`${emu.url}/__emulator/${path}`, {
-    method: body === undefined ? 'GET' : 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: body === undefined ? undefined : JSON.stringify(body),
-    signal: AbortSignal.timeout(5000),
-  });
-  return res.json();
-};
-const recorded = async (path) => (await control(`requests${path ? `?path=${encodeURIComponent(path)}` : ''}`)).requests;
-const creds = () => ({ appId: emu.state.config.appId, appSecret: emu.state.config.appSecret, baseUrl: emu.url });
+const control = (path, body) => emulatorControl(emu, path, body);
+const recorded = (path) => emulatorRecorded(emu, path);
+const creds = () => emulatorCreds(emu);
 const sleeps = [];
 const client = (extra = {}) => new Client({ ...creds(), sleep: async (ms) => { sleeps.push(ms); }, ...extra });
 const rejects = async (promise, code) => {

@@ -18,7 +18,7 @@ test('every Node version named in the README and the shipped sources meets engin
   assert.ok(floor, `engines.node is ${pkg.engines.node}`);
   const min = version(floor[1]);
   const files = ['README.md', 'examples/README.md',
-    ...readdirSync(new URL('pkg-template/', root)).filter((f) => /\.(js|ts)$/.test(f)).map((f) => `pkg-template/${f}`)];
+    ...readdirSync(new URL('pkg-template/', root), { recursive: true }).filter((f) => /\.(js|ts)$/.test(f)).map((f) => `pkg-template/${f}`)];
   const seen = [];
   for (const file of files) {
     for (const m of read(file).matchAll(/\bNode(?:\.js)?\s*(?:\(?\s*>=\s*)?(\d+(?:\.\d+)?)\+?/g)) {

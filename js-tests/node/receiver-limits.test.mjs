@@ -1,13 +1,13 @@
 // The Receiver's body limit is applied before the body reaches wasm memory: an oversized body
 // costs no copy and no (never returned) growth of the module's memory. Uses the built package
-// (pkg/node.js; WECHAT_KF_PKG overrides) and its glue's initSync, which hands back the
+// (pkg/loaders/node.js; WECHAT_KF_PKG overrides) and its glue's initSync, which hands back the
 // already-instantiated exports.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 
-const entry = process.env.WECHAT_KF_PKG ?? new URL('../../pkg/node.js', import.meta.url).href;
+const entry = process.env.WECHAT_KF_PKG ?? new URL('../../pkg/loaders/node.js', import.meta.url).href;
 const lib = await import(entry);
-const glue = await import(new URL('./wechat_kf.js', entry).href);
+const glue = await import(new URL('../wasm/wechat_kf.js', entry).href);
 const { memory } = glue.initSync();
 const { Receiver, WxkfError } = lib;
 

@@ -4,23 +4,16 @@
 // stable_token early renewal, force_refresh limits 45011 / 45009).
 import { test, before, after, beforeEach } from 'node:test';
 import assert from 'node:assert/strict';
-import { start } from '../../emulator/server.mjs';
+import { start } from '../../pkg/devtools/emulator/server.js';
+import { control as emulatorControl, creds as emulatorCreds, recorded as emulatorRecorded } from './emulator-control.mjs';
 
-const lib = await import(process.env.WECHAT_KF_PKG ?? new URL('../../pkg/node.js', import.meta.url).href);
+const lib = await import(process.env.WECHAT_KF_PKG ?? new URL('../../pkg/loaders/node.js', import.meta.url).href);
 const { Client, SendWindow, MemoryStore, WxkfError } = lib;
 
 let emu;
-const control = async (path, body) => {
-  const res = await fetch(`${emu.url}/__emulator/${path}`, {
-    method: body === undefined ? 'GET' : 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: body === undefined ? undefined : JSON.stringify(body),
-    signal: AbortSignal.timeout(5000),
-  });
-  return res.json();
-};
-const recorded = async (path) => (await control(`requests?path=${encodeURIComponent(path)}`)).requests;
-const creds = () => ({ appId: emu.state.config.appId, appSecret: emu.state.config.appSecret, baseUrl: emu.url });
+const control = (path, body) => emulatorControl(emu, path, body);
+const recorded = (path) => emulatorRecorded(emu, path);
+const creds = () => emulatorCreds(emu);
 const post = async (path, body) => (await fetch(`${emu.url}${path}`, {
   method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body),
 })).json();
@@ -171,8 +164,8 @@ test('a send failing below the platform gives its window slot back', { timeout: 
 test('wechat-kf/redis loads with require() and import, and refuses what is not a Redis client', async () => {
   const { createRequire } = await import('node:module');
   const dir = new URL('../../pkg/', import.meta.url);
-  const viaRequire = createRequire(import.meta.url)(new URL('redis.js', dir).pathname);
-  const viaImport = await import(new URL('redis.js', dir).href);
+  const viaRequire = createRequire(import.meta.url)(new URL('stores/redis.js', dir).pathname);
+  const viaImport = await import(new URL('stores/redis.js', dir).href);
   assert.equal(typeof viaRequire.redisStore, 'function');
   assert.equal(viaRequire.redisStore, viaImport.redisStore);
   assert.throws(() => viaImport.redisStore({}), (e) => e instanceof WxkfError && e.code === -41006);

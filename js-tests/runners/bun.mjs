@@ -1,7 +1,7 @@
 // Bun: `bun run` with auto-install off (the package comes from the scratch node_modules).
 import { resolveBin, runEntryProcess } from './harness.mjs';
 
-export const expectedEntry = 'node.js';
+export const expectedEntry = 'loaders/node.js';
 
 export function run(ctx) {
   const bun = resolveBin('bun');

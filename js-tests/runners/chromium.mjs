@@ -8,7 +8,7 @@ import { extname, join, normalize, sep } from 'node:path';
 import { chromium } from 'playwright-core';
 import { resolveBin, withTimeout } from './harness.mjs';
 
-export const expectedEntry = 'browser.js';
+export const expectedEntry = 'loaders/browser.js';
 
 const TYPES = {
   '.html': 'text/html; charset=utf-8',

@@ -2,7 +2,7 @@
 import { join } from 'node:path';
 import { resolveBin, runEntryProcess } from './harness.mjs';
 
-export const expectedEntry = 'node.js';
+export const expectedEntry = 'loaders/node.js';
 
 export function run(ctx) {
   const deno = resolveBin('deno');

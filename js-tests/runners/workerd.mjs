@@ -6,7 +6,7 @@ import { basename, join } from 'node:path';
 import { build } from 'esbuild';
 import { freePort, resolveBin, startProcess, withTimeout } from './harness.mjs';
 
-export const expectedEntry = 'workerd.js';
+export const expectedEntry = 'loaders/workerd.js';
 
 export async function run(ctx) {
   const workerd = resolveBin('workerd');

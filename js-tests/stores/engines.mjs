@@ -13,7 +13,7 @@ import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ROOT, freePort, resolveBin, runEntryProcess, startProcess, withTimeout } from '../runners/harness.mjs';
-import { bundleWorker, prepareScratch, workerdConfig } from './scratch.mjs';
+import { bundleWorker, prepareScratch, workerdConfig } from '../runners/scratch.mjs';
 
 const ENGINES = ['workerd', 'deno'];
 const only = (() => {

@@ -6,7 +6,7 @@ use wasm_bindgen::prelude::*;
 
 use super::errors::js_err;
 use crate::api::validate::invalid;
-use crate::quota::{self, Action, Rules};
+use crate::send_window::{self, Action, Rules};
 
 fn millis(now: f64) -> Result<u64, JsValue> {
     if now.is_finite() && (0.0..=9_007_199_254_740_991.0).contains(&now) {
@@ -19,8 +19,8 @@ fn millis(now: f64) -> Result<u64, JsValue> {
     }
 }
 
-fn state(json: &str) -> Result<Option<quota::WindowState>, JsValue> {
-    quota::state_from_json(json).map_err(js_err)
+fn state(json: &str) -> Result<Option<send_window::WindowState>, JsValue> {
+    send_window::state_from_json(json).map_err(js_err)
 }
 
 /// `__windowRules(rulesJson)` -> the complete rules as JSON (validates the options).
@@ -36,21 +36,23 @@ pub fn observe(rules: &str, action: &str, now: f64) -> Result<String, JsValue> {
     let rules = Rules::from_json(rules).map_err(js_err)?;
     let action = Action::from_name(action)
         .ok_or_else(|| js_err(invalid("action", "must be 'message' or 'enter'")))?;
-    Ok(quota::state_to_json(&rules.observe(action, millis(now)?)))
+    Ok(send_window::state_to_json(
+        &rules.observe(action, millis(now)?),
+    ))
 }
 
 /// `__windowCheck(stateJson, now)` -> `{"allowed","remaining","deadline","code"?}` as JSON.
 #[wasm_bindgen(js_name = __windowCheck)]
 pub fn check(state_json: &str, now: f64) -> Result<String, JsValue> {
-    let decision = quota::check(state(state_json)?.as_ref(), millis(now)?);
+    let decision = send_window::check(state(state_json)?.as_ref(), millis(now)?);
     Ok(decision.to_json())
 }
 
 /// `__windowConsume(stateJson, now)` -> the state after one send, or throws 45015 / 45047.
 #[wasm_bindgen(js_name = __windowConsume)]
 pub fn consume(state_json: &str, now: f64) -> Result<String, JsValue> {
-    let next = quota::consume(state(state_json)?.as_ref(), millis(now)?).map_err(js_err)?;
-    Ok(quota::state_to_json(&next))
+    let next = send_window::consume(state(state_json)?.as_ref(), millis(now)?).map_err(js_err)?;
+    Ok(send_window::state_to_json(&next))
 }
 
 /// `__windowRefund(rulesJson, currentJson, consumedJson)` -> the state with one send given
@@ -66,8 +68,8 @@ pub fn refund(
         return Ok(None);
     };
     Ok(
-        quota::refund(&rules, state(current_json)?.as_ref(), &consumed)
-            .map(|s| quota::state_to_json(&s)),
+        send_window::refund(&rules, state(current_json)?.as_ref(), &consumed)
+            .map(|s| send_window::state_to_json(&s)),
     )
 }
 

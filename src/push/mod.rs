@@ -4,16 +4,18 @@
 
 mod cloud;
 mod fields;
+mod replay_window;
 mod reply;
-mod window;
 
 pub use cloud::{
     cloud_push_body, cloud_transfer_reply, probe_body, receive_cloud, CloudLimits, CloudPush,
     PROBE_ACTION,
 };
 pub use fields::{read_fields, write_fields, NUMERIC_FIELDS};
+pub use replay_window::{
+    canonical_timestamp, check_create_time, check_window, MAX_TIMESTAMP_DIGITS,
+};
 pub use reply::{transfer_reply, ReplyTarget};
-pub use window::{canonical_timestamp, check_create_time, check_window, MAX_TIMESTAMP_DIGITS};
 
 use alloc::string::String;
 

@@ -1,0 +1,176 @@
+// CloudReceiver: pushes delivered to a WeChat Cloud Hosting (微信云托管) service over the
+// platform's internal link: no signature, no encryption. The core decides trust (x-wx-source
+// under public access), recognises the CheckContainerPath probe, and parses the push into the
+// same typed message and dedup key as every other push; this file reads headers only.
+import { CloudReceiver as WasmCloudReceiver } from '../wasm/wechat_kf.js';
+import { WxkfError, ERR, invalidOption } from '../errors.js';
+
+const XML_TYPE = 'text/xml; charset=utf-8';
+const JSON_TYPE = 'application/json; charset=utf-8';
+
+/** push.cloud fields and the headers they come from (header names are case-insensitive). */
+export const CLOUD_HEADERS = Object.freeze({
+  openid: 'x-wx-openid',
+  appid: 'x-wx-appid',
+  unionid: 'x-wx-unionid',
+  fromOpenid: 'x-wx-from-openid',
+  fromAppid: 'x-wx-from-appid',
+  fromUnionid: 'x-wx-from-unionid',
+  env: 'x-wx-env',
+  source: 'x-wx-source',
+  forwardedFor: 'x-original-forwarded-for',
+});
+/** The temporary token the platform adds to requests over its link (`cloudbase_access_token`). */
+export const CLOUD_TOKEN_HEADER = 'x-wx-cloudbase-access-token';
+const MAX_HEADER = 2048;
+
+const badOption = (message, option) => invalidOption(option, message);
+
+/** A header from a Web Headers object, a Node headers object (lowercase keys), or a Map. */
+export function headerOf(headers, name) {
+  if (!headers) return undefined;
+  let v = typeof headers.get === 'function' ? headers.get(name) : headers[name] ?? headers[name.toUpperCase()];
+  if (Array.isArray(v)) v = v[0];
+  if (v === undefined || v === null) return undefined;
+  const text = String(v);
+  if (text.length > MAX_HEADER) {
+    throw new WxkfError(`the ${name} header is longer than ${MAX_HEADER} characters`, ERR.InvalidQuery, 'InvalidQuery', { field: name });
+  }
+  return text;
+}
+
+/**
+ * Checks a handler's options for Cloud Hosting mode: `cloudHosting: { publicAccess: boolean,
+ * passiveReplies?: boolean }`, and no signing keys (the platform signs nothing there).
+ */
+export function cloudOptions(options) {
+  const c = options.cloudHosting;
+  if (c === null || typeof c !== 'object') {
+    throw badOption('cloudHosting must be an object { publicAccess: boolean }', 'cloudHosting');
+  }
+  if (typeof c.publicAccess !== 'boolean') {
+    throw badOption('cloudHosting.publicAccess must be true or false: whether the Cloud Hosting service has public '
+      + 'access (then only requests carrying x-wx-source are trusted as pushes)', 'cloudHosting.publicAccess');
+  }
+  if (c.passiveReplies !== undefined && typeof c.passiveReplies !== 'boolean') {
+    throw badOption('cloudHosting.passiveReplies must be true or false', 'cloudHosting.passiveReplies');
+  }
+  for (const name of ['token', 'encodingAESKey', 'receiver', 'allowPlaintext']) {
+    if (options[name] !== undefined) {
+      throw badOption(`${name} cannot be combined with cloudHosting: Cloud Hosting pushes arrive unsigned and `
+        + `unencrypted over the platform's internal link (use a separate handler for a signed push URL)`, name);
+    }
+  }
+  return { publicAccess: c.publicAccess, passiveReplies: c.passiveReplies === true };
+}
+
+export class CloudReceiver {
+  #inner;
+  #now;
+  #passiveReplies;
+
+  /**
+   * @param {{ publicAccess: boolean, passiveReplies?: boolean, maxBodyBytes?: number,
+   *   maxJsonDepth?: number, now?: () => number }} options
+   */
+  constructor(options = {}) {
+    const { now = Date.now, passiveReplies = false, publicAccess, maxBodyBytes, maxJsonDepth } = options ?? {};
+    if (typeof now !== 'function') throw badOption('now must be a function returning milliseconds, like Date.now', 'now');
+    if (typeof publicAccess !== 'boolean') throw badOption('publicAccess must be true or false', 'cloudHosting.publicAccess');
+    this.#inner = new WasmCloudReceiver({ publicAccess, maxBodyBytes, maxJsonDepth });
+    this.#now = now;
+    this.#passiveReplies = !!passiveReplies;
+  }
+
+  get maxBodyBytes() {
+    return this.#inner.maxBodyBytes;
+  }
+
+  /** No timestamp is signed: no replay window (handlers size dedup memory by their default). */
+  get maxSkewSeconds() {
+    return 0;
+  }
+
+  get hasKey() {
+    return false;
+  }
+
+  /** Cloud Hosting has no URL verification GET. */
+  verifyUrl() {
+    throw new WxkfError('a Cloud Hosting service gets no URL verification GET: the platform probes it with a '
+      + 'CheckContainerPath POST', ERR.InvalidQuery, 'InvalidQuery');
+  }
+
+  /**
+   * One request: `{ probe: true, format }` for the platform's CheckContainerPath probe, else the
+   * push (as Receiver.receive returns, mode 'cloud') with `cloud`: the x-wx-* headers.
+   * @param {{ headers, body: string | Uint8Array | ArrayBuffer, contentType?: string }} request
+   */
+  receive({ headers, body, contentType } = {}) {
+    const source = headerOf(headers, CLOUD_HEADERS.source);
+    const max = this.#inner.maxBodyBytes;
+    let json;
+    if (typeof body === 'string') {
+      if (body.length > max) throw new WxkfError(`the body is ${body.length} bytes or more, more than the limit of ${max}`, ERR.BodyTooLarge, 'BodyTooLarge');
+      json = this.#inner.receiveText(body, contentType ?? undefined, source);
+    } else {
+      const bytes = body instanceof Uint8Array ? body
+        : body instanceof ArrayBuffer ? new Uint8Array(body)
+        : ArrayBuffer.isView(body) ? new Uint8Array(body.buffer, body.byteOffset, body.byteLength)
+        : new Uint8Array(0);
+      if (bytes.byteLength > max) throw new WxkfError(`the body is ${bytes.byteLength} bytes, more than the limit of ${max}`, ERR.BodyTooLarge, 'BodyTooLarge');
+      json = this.#inner.receiveBytes(bytes, contentType ?? undefined, source);
+    }
+    const push = JSON.parse(json);
+    if (push.probe) return push;
+    const cloud = {};
+    for (const [field, name] of Object.entries(CLOUD_HEADERS)) {
+      const v = headerOf(headers, name);
+      if (v !== undefined) cloud[field] = v;
+    }
+    // The token is a credential: kept out of JSON.stringify and console listings.
+    Object.defineProperty(cloud, 'accessToken', { value: headerOf(headers, CLOUD_TOKEN_HEADER), enumerable: false });
+    push.cloud = cloud;
+    const { message, format } = push;
+    const inner = this.#inner;
+    const seconds = () => String(Math.floor(Number(this.#now()) / 1000));
+    const passive = this.#passiveReplies;
+    /** The plaintext transfer_customer_service reply (only with cloudHosting.passiveReplies). */
+    push.transferReply = () => {
+      if (!passive) throw passiveRefused();
+      return {
+        body: inner.transferReply(message.fromUserName, message.toUserName, format, message.msgType === 'event', seconds()),
+        contentType: format === 'json' ? JSON_TYPE : XML_TYPE,
+      };
+    };
+    /** Refuses a passive reply unless passiveReplies is on (the handler reports and answers success). */
+    push.checkReply = (value) => {
+      if (!passive && value !== undefined && value !== null && value !== '' && value !== 'success') throw passiveRefused();
+    };
+    return push;
+  }
+
+  free() {
+    this.#inner.free();
+  }
+}
+
+function passiveRefused() {
+  return new WxkfError('Cloud Hosting pushes to a mini program take no passive reply (被动回复只支持公众号): the push was '
+    + "answered 'success'; answer with the Client's send API, or set cloudHosting.passiveReplies for an official "
+    + 'account', ERR.PassiveReplyRefused, 'PassiveReplyRefused');
+}
+
+/** The handler's receiver in Cloud Hosting mode (options.cloudHosting set), else undefined. */
+export function cloudReceiverFor(options) {
+  if (options.cloudHosting === undefined) return undefined;
+  return new CloudReceiver({
+    ...cloudOptions(options),
+    maxBodyBytes: options.maxBodyBytes,
+    maxJsonDepth: options.maxJsonDepth,
+    now: options.now,
+  });
+}
+
+/** The unsigned push body (fields in order) and the probe the platform sends: built by the core. */
+export { cloudPushBody, cloudProbeBody } from '../wasm/wechat_kf.js';

@@ -1,0 +1,106 @@
+// Adapters for node:http, Express and Koa. They import nothing from Node: the request and
+// response objects are used through their documented methods only.
+import { INTERNAL_ERROR, NOSNIFF, createProcessor, readLimited } from './push-handler.js';
+import { ERR, wxkfError } from '../errors.js';
+
+/** The body of a Node request: already read by a body parser (Buffer/string), or the stream. */
+function nodeBody(req, preread) {
+  return async (max) => {
+    const given = preread !== undefined ? preread : req.body;
+    if (typeof given === 'string' || given instanceof Uint8Array) {
+      const bytes = typeof given === 'string' ? new TextEncoder().encode(given) : given;
+      if (bytes.byteLength > max) throw wxkfError(ERR.BodyTooLarge, `the body is larger than ${max} bytes`);
+      return bytes;
+    }
+    if (given !== undefined && given !== null && req.readableEnded) {
+      throw new TypeError(
+        'the request body was already parsed into an object by a body parser: mount the wechat-kf ' +
+        'handler before express.json()/bodyParser, or use express.raw({ type: () => true }) for its route',
+      );
+    }
+    return readLimited(req, max);
+  };
+}
+
+function queryOf(url) {
+  return new URL(url ?? '/', 'http://localhost').searchParams;
+}
+
+async function run(process, req, url, preread) {
+  return process({
+    method: req.method,
+    query: queryOf(url),
+    contentType: req.headers['content-type'],
+    contentLength: req.headers['content-length'],
+    headers: req.headers,
+    body: nodeBody(req, preread),
+  });
+}
+
+function write(res, r) {
+  res.statusCode = r.status;
+  res.setHeader(...NOSNIFF);
+  res.setHeader('content-type', r.contentType);
+  res.end(r.body);
+}
+
+/**
+ * Writes the answer; when writing throws (a contentType with a newline: ERR_INVALID_CHAR),
+ * reports it, answers 500 if the headers are not sent yet, and never lets it escape (an
+ * unhandled rejection would end the process).
+ */
+function send(res, r, report) {
+  try {
+    write(res, r);
+  } catch (e) {
+    report(e, { phase: 'respond' });
+    try {
+      if (!res.headersSent) write(res, INTERNAL_ERROR);
+      else res.destroy?.();
+    } catch {}
+  }
+}
+
+function serve(process, report, req, res, url) {
+  run(process, req, url).then(
+    (r) => send(res, r, report),
+    (e) => {
+      report(e, { phase: 'respond' });
+      send(res, INTERNAL_ERROR, report);
+    },
+  );
+}
+
+/** node:http: `http.createServer(createNodeListener(options))`. */
+export function createNodeListener(options) {
+  const { process, report } = createProcessor(options);
+  return (req, res) => serve(process, report, req, res, req.url);
+}
+
+/** Express: `app.all('/wechat', createExpressMiddleware(options))` (before any JSON parser). */
+export function createExpressMiddleware(options) {
+  const { process, report } = createProcessor(options);
+  return (req, res) => serve(process, report, req, res, req.originalUrl ?? req.url);
+}
+
+/** Koa: `router.all('/wechat', createKoaMiddleware(options))` or `app.use(...)`. */
+export function createKoaMiddleware(options) {
+  const { process, report } = createProcessor(options);
+  const answer = (ctx, r) => {
+    ctx.status = r.status;
+    ctx.set(...NOSNIFF);
+    ctx.type = r.contentType;
+    ctx.body = r.body;
+  };
+  return async (ctx) => {
+    const raw = ctx.request.rawBody; // set by koa-bodyparser when it ran first
+    let r;
+    try {
+      r = await run(process, ctx.req, ctx.originalUrl ?? ctx.url, typeof raw === 'string' ? raw : undefined);
+      answer(ctx, r);
+    } catch (e) {
+      report(e, { phase: 'respond' });
+      answer(ctx, INTERNAL_ERROR);
+    }
+  };
+}

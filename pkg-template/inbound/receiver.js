@@ -1,0 +1,157 @@
+// Receiver: the inbound side of one account. A thin wrapper over the wasm PushReceiver: it
+// reads the clock, normalises the query and the body, and makes one wasm call per push.
+import { PushReceiver } from '../wasm/wechat_kf.js';
+import { ERR, wxkfError, invalidOption } from '../errors.js';
+
+const XML_TYPE = 'text/xml; charset=utf-8';
+const JSON_TYPE = 'application/json; charset=utf-8';
+
+/**
+ * The longest value of each query parameter, checked before anything is copied into wasm
+ * memory (which never shrinks): signatures are 40 hex characters, timestamps at most 10 digits,
+ * the platform's nonces about 10 digits, echostr a short token.
+ */
+export const QUERY_LIMITS = Object.freeze({
+  signature: 40, msg_signature: 40, timestamp: 10, nonce: 64, encrypt_type: 8, echostr: 512,
+});
+// What the platform sends as echostr: printable ASCII without markup characters (< > & " ').
+const ECHOSTR = /^[\x20-\x21\x23-\x25\x28-\x3b\x3d\x3f-\x7e]+$/;
+const MAX_CONTENT_TYPE = 256;
+
+const badQuery = (message, name) => wxkfError(ERR.InvalidQuery, message, { field: name });
+
+/** A query parameter from URLSearchParams, a plain object (first of an array) or a Map, capped. */
+function param(query, ...names) {
+  if (!query) return undefined;
+  for (const name of names) {
+    let v = typeof query.get === 'function' ? query.get(name) : query[name];
+    if (Array.isArray(v)) v = v[0];
+    if (v !== undefined && v !== null) {
+      const text = String(v);
+      const max = QUERY_LIMITS[names[0]];
+      if (max !== undefined && text.length > max) {
+        throw badQuery(`the query parameter ${names[0]} is ${text.length} characters long, more than the ${max} allowed`, names[0]);
+      }
+      return text;
+    }
+  }
+  return undefined;
+}
+
+export class Receiver {
+  #inner;
+  #now;
+
+  /**
+   * @param {{ token: string, encodingAESKey?: string, appId?: string, maxSkewSeconds?: number,
+   *   maxBodyBytes?: number, maxJsonDepth?: number, allowPlaintext?: boolean,
+   *   now?: () => number }} options  Without encodingAESKey (a plaintext-mode account) only
+   *   plaintext pushes are accepted; with it, only encrypted ones unless allowPlaintext.
+   */
+  constructor(options = {}) {
+    const { now = Date.now, ...rest } = options ?? {};
+    if (typeof now !== 'function') {
+      throw invalidOption('now', 'now must be a function returning milliseconds, like Date.now');
+    }
+    this.#inner = new PushReceiver(rest);
+    this.#now = now;
+  }
+
+  /** The replay window (seconds; 0 when disabled). */
+  get maxSkewSeconds() {
+    return this.#inner.maxSkewSeconds;
+  }
+
+  /** Whether an EncodingAESKey is configured (encrypted pushes accepted). */
+  get hasKey() {
+    return this.#inner.hasKey;
+  }
+
+  /** Largest body accepted (bytes). */
+  get maxBodyBytes() {
+    return this.#inner.maxBodyBytes;
+  }
+
+  #seconds() {
+    return Math.floor(Number(this.#now()) / 1000);
+  }
+
+  /**
+   * Answers the URL verification GET: returns the string to respond with (the echostr). An
+   * echostr that does not look like the platform's (1 to 512 printable ASCII characters
+   * without < > & " ') is refused with -41004, so that a captured signature cannot make the
+   * server answer arbitrary text.
+   */
+  verifyUrl(query) {
+    const args = [
+      param(query, 'signature'),
+      param(query, 'timestamp'),
+      param(query, 'nonce'),
+      param(query, 'echostr'),
+      param(query, 'msg_signature', 'msgSignature'),
+    ];
+    if (args[3] !== undefined && !ECHOSTR.test(args[3])) {
+      throw badQuery('echostr must be printable ASCII without markup characters (< > & " \')', 'echostr');
+    }
+    return this.#inner.verifyUrl(...args, this.#seconds());
+  }
+
+  /**
+   * Verifies, decrypts and parses one push.
+   * @param {{ query: URLSearchParams | Record<string, unknown>, body: string | Uint8Array | ArrayBuffer, contentType?: string }} request
+   */
+  receive({ query, body, contentType } = {}) {
+    // Each parameter is capped (QUERY_LIMITS) before anything is copied into wasm memory.
+    const args = [
+      param(query, 'signature'),
+      param(query, 'timestamp'),
+      param(query, 'nonce'),
+      param(query, 'encrypt_type', 'encryptType'),
+      param(query, 'msg_signature', 'msgSignature'),
+    ];
+    if (typeof contentType === 'string' && contentType.length > MAX_CONTENT_TYPE) {
+      contentType = contentType.slice(0, MAX_CONTENT_TYPE); // only a hint for the error's kind
+    }
+    const now = this.#seconds();
+    // The size limit comes before the body is copied into wasm memory (which never shrinks).
+    // A string of n UTF-16 units is at least n bytes of UTF-8.
+    const max = this.#inner.maxBodyBytes;
+    const tooLarge = (size) => {
+      if (size > max) throw wxkfError(ERR.BodyTooLarge, `the body is ${size} bytes or more, more than the limit of ${max}`);
+    };
+    let json;
+    if (typeof body === 'string') {
+      tooLarge(body.length);
+      json = this.#inner.receiveText(...args, body, contentType ?? undefined, now);
+    } else {
+      const bytes = body instanceof Uint8Array ? body
+        : body instanceof ArrayBuffer ? new Uint8Array(body)
+        : ArrayBuffer.isView(body) ? new Uint8Array(body.buffer, body.byteOffset, body.byteLength)
+        : new Uint8Array(0);
+      tooLarge(bytes.byteLength);
+      json = this.#inner.receiveBytes(...args, bytes, contentType ?? undefined, now);
+    }
+    const push = JSON.parse(json);
+    const inner = this.#inner;
+    const seconds = () => this.#seconds();
+    const { message, format, mode } = push;
+    /** The passive `transfer_customer_service` reply, in the push's format (encrypted if it was). */
+    push.transferReply = () => ({
+      body: inner.transferReply(
+        message.fromUserName,
+        message.toUserName,
+        format,
+        mode !== 'plaintext',
+        message.msgType === 'event',
+        String(seconds()),
+      ),
+      contentType: format === 'json' ? JSON_TYPE : XML_TYPE,
+    });
+    return push;
+  }
+
+  /** Releases the wasm memory now rather than at garbage collection. */
+  free() {
+    this.#inner.free();
+  }
+}

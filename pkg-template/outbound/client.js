@@ -1,0 +1,361 @@
+// Client: sends the core's request descriptors with fetch (any runtime). The access token lives
+// in a Store (index.d.ts; default one MemoryStore per Client) under `token:<appId>`, shared by
+// every instance using the same store, refreshed by one instance at a time (lock
+// `token-lock:<appId>`; the others poll the cache). errcode -1 and transport failures retried
+// with backoff; 40001/40014/42001 drop the failed token (only if still cached) and retry, with
+// a force_refresh when a freshly fetched token still fails (at most once per 30 s per appId,
+// `token-force:<appId>`). Store outages: reported through onError, tokens fetched locally.
+// Optional SendWindow: a slot is consumed before a send and given back when the send fails
+// below the platform (transport error, errcode -1).
+import { buildRequest } from './requests.js';
+import { MemoryStore } from '../stores/memory.js';
+import { TokenCache } from './token-cache.js';
+import { parseResponse } from './response.js';
+import { ERR, WxkfError, wxkfError, invalidOption } from '../errors.js';
+import { BUILDER_NAMES, CATALOG_KINDS } from '../generated/tables.js';
+import { chatbot } from './chatbot.js';
+import { cloudTokens } from './cloud-token.js';
+import { imageUpload } from './media.js';
+
+const API_BASE = 'https://api.weixin.qq.com';
+const CHATBOT_BASE = 'https://chatbot.weixin.qq.com';
+/** Cloud Hosting's open API service answers plain HTTP from inside the container. */
+const OPEN_API_BASE = 'http://api.weixin.qq.com';
+const TOKEN_ERRORS = new Set([
+  CATALOG_KINDS.InvalidCredential, CATALOG_KINDS.InvalidAccessToken, CATALOG_KINDS.AccessTokenExpired,
+]);
+// The Client's methods, from the builder table (src/api/builders.rs via generated/tables.js):
+// sends go through the send window; the token and media builders are the Client's own business.
+const OWN = new Set(['token', 'stableToken', 'mediaUpload', 'mediaGet']);
+const SENDS = BUILDER_NAMES.filter((name) => name.startsWith('send'));
+const CALLS = BUILDER_NAMES.filter((name) => !name.startsWith('send') && !OWN.has(name));
+
+const defaultSleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** -42004 Transport: the request failed below the platform (network, HTTP status, not JSON). */
+function transportError(message, retryable) {
+  return wxkfError(ERR.Transport, message, { retryable });
+}
+
+/** The Client's chatbot option as a Bot: an option error names `chatbot.<field>`. */
+function chatbotOption(options) {
+  if (typeof options !== 'object') throw invalidOption('chatbot', 'Client option chatbot must be { token, encodingAESKey, appId } or a chatbot.Bot');
+  try {
+    return new chatbot.Bot(options);
+  } catch (e) {
+    if (e instanceof WxkfError && e.code === ERR.InvalidOption) {
+      throw invalidOption(`chatbot.${e.field}`, `Client option chatbot: ${e.message}`);
+    }
+    throw e;
+  }
+}
+
+/** `text` with every secret (as given, and URL-encoded) replaced by `***`. */
+function redact(text, secrets) {
+  let out = String(text);
+  for (const s of secrets) {
+    if (typeof s !== 'string' || s.length < 4) continue;
+    for (const form of new Set([s, encodeURIComponent(s), new URLSearchParams({ s }).toString().slice(2)])) {
+      out = out.split(form).join('***');
+    }
+  }
+  return out;
+}
+
+export class Client {
+  #appId; #appSecret; #tokenFn; #stable; #base; #chatbotBase; #fetch; #sleep; #retries;
+  #backoffMs; #window; #bot; #timeoutMs; #tokens; #onError; #cloud;
+  #tokenRequests = 0;
+
+  /**
+   * @param {object} options  see index.d.ts (ClientOptions)
+   */
+  constructor(options = {}) {
+    const {
+      appId, appSecret, accessToken, stableToken = true, baseUrl,
+      chatbotBaseUrl = CHATBOT_BASE, fetch: fetchFn, sleep = defaultSleep, retries = 2,
+      backoffMs = 300, refreshMarginMs = 300_000, now = Date.now, sendWindow = null,
+      chatbot: bot = null, timeoutMs = 15_000, store, storeTimeoutMs = 1000,
+      tokenLockMs = 10_000, forceRefreshIntervalMs = 30_000, onError = () => {},
+    } = options;
+    // Cloud Hosting: the platform provides the token (see cloud-token.js); never an appSecret.
+    this.#cloud = options.cloudHosting !== undefined ? cloudTokens(options.cloudHosting, options, now) : null;
+    if (!this.#cloud && typeof accessToken !== 'function' && !(appId && appSecret)) {
+      throw invalidOption(appId ? 'appSecret' : 'appId',
+        `Client option ${appId ? 'appSecret' : 'appId'} is missing: pass appId and appSecret, or an accessToken function`);
+    }
+    for (const [name, value] of Object.entries({ fetch: fetchFn, sleep, now, onError })) {
+      if (value !== undefined && typeof value !== 'function') {
+        throw invalidOption(name, `Client option ${name} must be a function`);
+      }
+    }
+    const counts = { retries, backoffMs, refreshMarginMs, timeoutMs, storeTimeoutMs, tokenLockMs, forceRefreshIntervalMs };
+    for (const [name, value] of Object.entries(counts)) {
+      if (typeof value !== 'number' || !(value >= 0)) {
+        throw invalidOption(name, `Client option ${name} must be a non-negative number`);
+      }
+    }
+    if (store != null) {
+      for (const m of ['get', 'set', 'setIfAbsent', 'delete']) {
+        if (typeof store[m] !== 'function') {
+          throw invalidOption('store', `Client option store must implement the Store contract (${m} is missing)`);
+        }
+      }
+    }
+    this.#appId = appId;
+    this.#appSecret = appSecret;
+    this.#tokenFn = typeof accessToken === 'function' ? accessToken : null;
+    this.#stable = !!stableToken;
+    this.#base = String(baseUrl ?? (this.#cloud?.kind === 'open-api' ? OPEN_API_BASE : API_BASE)).replace(/\/+$/, '');
+    this.#chatbotBase = String(chatbotBaseUrl).replace(/\/+$/, '');
+    this.#fetch = fetchFn ?? ((...a) => globalThis.fetch(...a));
+    this.#sleep = sleep;
+    this.#retries = retries;
+    this.#backoffMs = backoffMs;
+    this.#window = sendWindow;
+    this.#bot = bot == null ? null : bot instanceof chatbot.Bot ? bot : chatbotOption(bot);
+    this.#timeoutMs = timeoutMs;
+    this.#onError = (error, info) => {
+      try { onError(error, info); } catch {}
+    };
+    this.#tokens = new TokenCache({
+      store: store ?? new MemoryStore({ now }),
+      appId: appId ?? 'accessToken-function',
+      fetch: (force) => this.#fetchToken(force),
+      now,
+      marginMs: refreshMarginMs,
+      storeTimeoutMs,
+      lockMs: tokenLockMs,
+      forceIntervalMs: forceRefreshIntervalMs,
+      onError: this.#onError,
+    });
+    // callOptions: { cloudbaseAccessToken } (Cloud Hosting 'request' tokens; see withRequestToken)
+    for (const name of SENDS) this[name] = async (input, callOptions) => this.#send(name, input, callOptions);
+    for (const name of CALLS) this[name] = async (input, callOptions) => this.call(buildRequest(name, input), callOptions);
+  }
+
+  /** How many token requests this client made (for tests and monitoring). */
+  get tokenRequests() {
+    return this.#tokenRequests;
+  }
+
+  /**
+   * The access token: from the store (shared by every instance), refreshed before expiry by
+   * one instance at a time. forceRefresh asks the platform for a new one (force_refresh).
+   */
+  async getAccessToken({ forceRefresh = false } = {}) {
+    if (this.#cloud) {
+      const token = await this.#cloud.token();
+      if (token === null) {
+        throw new WxkfError("cloudHosting tokenSource 'open-api' has no token: the open API service adds the credential on the "
+          + "platform's link (use tokenSource 'file' or 'request' where a token is needed)", ERR.InvalidOption, 'InvalidOption', { field: 'cloudHosting.tokenSource' });
+      }
+      return token;
+    }
+    return this.#tokens.get({ force: forceRefresh, ungated: !!this.#tokenFn });
+  }
+
+  /** Drops the cached token (when it is `token` and still cached, or always when none is given). */
+  async invalidateToken(token) {
+    await this.#tokens.drop(token);
+  }
+
+  async #fetchToken(forceRefresh) {
+    this.#tokenRequests += 1;
+    if (this.#tokenFn) {
+      const got = await this.#tokenFn({ forceRefresh });
+      let value;
+      let expiresIn;
+      if (typeof got === 'string') {
+        value = got;
+      } else {
+        value = got?.accessToken ?? got?.access_token;
+        expiresIn = got?.expiresIn ?? got?.expires_in;
+      }
+      if (typeof value !== 'string' || !value) {
+        throw wxkfError(ERR.MissingField, 'the accessToken function returned no token', { field: 'accessToken' });
+      }
+      return { value, expiresIn };
+    }
+    const creds = { appId: this.#appId, appSecret: this.#appSecret };
+    const req = this.#stable
+      ? buildRequest('stableToken', { ...creds, forceRefresh })
+      : buildRequest('token', creds);
+    const data = await this.#withRetries(() => this.#exchange(this.#base, req, null));
+    if (typeof data.access_token !== 'string' || !data.access_token) throw transportError('the token answer has no access_token', false);
+    return { value: data.access_token, expiresIn: data.expires_in ?? 7200 };
+  }
+
+  /**
+   * Sends a request descriptor ({ method, path, query, body }) with the access token; returns
+   * the answer's data or throws the catalogued WxkfError. After 40001/40014/42001 the failed
+   * token is dropped and the call retried; when a freshly fetched token fails too, once more
+   * with a forced refresh (an accessToken function: called with forceRefresh, one retry).
+   */
+  async call(request, { body, cloudbaseAccessToken } = {}) {
+    if (this.#cloud) return this.#cloudCall(request, body, cloudbaseAccessToken);
+    const maxRounds = this.#tokenFn ? 1 : 2;
+    return this.#withRetries(async () => {
+      let rounds = 0;
+      for (;;) {
+        const force = rounds > 0 && (this.#tokenFn ? true : rounds === 2);
+        const token = await this.getAccessToken({ forceRefresh: force });
+        try {
+          return await this.#exchange(this.#base, request, token, body);
+        } catch (e) {
+          if (rounds < maxRounds && e instanceof WxkfError && TOKEN_ERRORS.has(e.code)) {
+            rounds += 1;
+            await this.#tokens.drop(token);
+            continue;
+          }
+          throw e;
+        }
+      }
+    });
+  }
+
+  /**
+   * Cloud Hosting tokenSource 'request': this client's API bound to the token of the request
+   * being handled (`push.cloud.accessToken`, the X-WX-CLOUDBASE-ACCESS-TOKEN header).
+   */
+  withRequestToken(token) {
+    if (this.#cloud?.kind !== 'request') {
+      throw new WxkfError("withRequestToken needs cloudHosting: { tokenSource: 'request' }", ERR.InvalidOption, 'InvalidOption', { field: 'cloudHosting.tokenSource' });
+    }
+    if (typeof token !== 'string' || !token) {
+      throw new WxkfError('the request carries no X-WX-CLOUDBASE-ACCESS-TOKEN header (push.cloud.accessToken is empty)', ERR.MissingField, 'MissingField', { field: 'cloudbaseAccessToken' });
+    }
+    const o = { cloudbaseAccessToken: token };
+    const view = {
+      call: (request, callOptions) => this.call(request, { ...callOptions, ...o }),
+      uploadMedia: (file, options) => this.uploadMedia(file, { ...options, ...o }),
+      getMedia: (mediaId) => this.getMedia(mediaId, o),
+    };
+    for (const name of [...SENDS, ...CALLS]) view[name] = (input) => this[name](input, o);
+    return view;
+  }
+
+  async #cloudCall(request, body, callToken) {
+    const cloud = this.#cloud;
+    return this.#withRetries(async () => {
+      const token = await cloud.token(callToken);
+      try {
+        return await this.#exchange(this.#base, request, token, body, [], cloud.param);
+      } catch (e) {
+        if (!(e instanceof WxkfError)) throw e;
+        if (token && TOKEN_ERRORS.has(e.code) && await cloud.failed(token)) {
+          return this.#exchange(this.#base, request, await cloud.token(callToken), body, [], cloud.param);
+        }
+        if (!token && e.code === 41001) {
+          e.message += ' (Cloud Hosting open API service: is 开放接口服务 enabled, with this API in its list, and is the '
+            + 'call made from the container to http://api.weixin.qq.com?)';
+        }
+        throw e;
+      }
+    });
+  }
+
+  async #send(name, input, callOptions) {
+    const request = buildRequest(name, input); // validates before anything else
+    const slot = this.#window ? await this.#window.consume(input.touser) : null;
+    try {
+      return await this.call(request, callOptions);
+    } catch (e) {
+      // Failed below the platform (it never counted the send): give the slot back.
+      if (slot && e instanceof WxkfError && (e.code === CATALOG_KINDS.SystemBusy || e.code === ERR.Transport)) {
+        try {
+          await this.#window.refund(input.touser, slot.state);
+        } catch (err) {
+          this.#onError(err, { phase: 'sendWindow' });
+        }
+      }
+      throw e;
+    }
+  }
+
+  /**
+   * Uploads an image for `media_id`: bytes (Uint8Array/ArrayBuffer), a Blob or a File. Checked
+   * before anything is sent (JPEG/PNG/GIF by its first bytes, at most 2 MB; see media.js).
+   */
+  async uploadMedia(file, { filename, contentType, type = 'image', cloudbaseAccessToken } = {}) {
+    const request = buildRequest('mediaUpload', { type });
+    const upload = await imageUpload(file, { filename, contentType });
+    return this.call(request, {
+      cloudbaseAccessToken,
+      body: () => {
+        const form = new FormData();
+        form.append('media', upload.blob, upload.filename);
+        return form;
+      },
+    });
+  }
+
+  /** Fetches a media file: { contentType, data: Uint8Array }. */
+  async getMedia(mediaId, { cloudbaseAccessToken } = {}) {
+    return this.call(buildRequest('mediaGet', { mediaId }), { body: 'binary', cloudbaseAccessToken });
+  }
+
+  /** Sends a payload to the dialogue platform with the `chatbot` option's bot. */
+  async chatbotSend(payload, { random } = {}) {
+    if (!this.#bot) {
+      throw invalidOption('chatbot', 'chatbotSend needs the Client option chatbot ({ token, encodingAESKey, appId })');
+    }
+    const request = this.#bot.sendmsg(payload, { random });
+    // The bot's TOKEN is the last segment of the sendmsg path: keep it out of error messages.
+    return this.#exchange(this.#chatbotBase, request, null, undefined, [request.path.split('/').pop()]);
+  }
+
+  async #withRetries(fn) {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await fn();
+      } catch (e) {
+        const retryable = e instanceof WxkfError && (e.code === CATALOG_KINDS.SystemBusy || (e.code === ERR.Transport && e.retryable));
+        if (!retryable || attempt >= this.#retries) throw e;
+        await this.#sleep(this.#backoffMs * 2 ** attempt);
+      }
+    }
+  }
+
+  /**
+   * One HTTP exchange. `body`: a function making a FormData, or 'binary' for media/get.
+   * `secrets`: more values (besides the access token and appSecret) no error may name.
+   */
+  async #exchange(base, request, token, body, secrets = [], tokenParam = 'access_token') {
+    const hidden = [token, this.#appSecret, request.query?.secret, ...secrets];
+    const what = redact(`${request.method} ${request.path}`, hidden);
+    const params = new URLSearchParams();
+    if (token) params.set(tokenParam, token);
+    for (const [k, v] of Object.entries(request.query ?? {})) params.set(k, v);
+    const qs = params.toString();
+    const url = `${base}${request.path}${qs ? `?${qs}` : ''}`;
+    const init = { method: request.method, headers: {} };
+    if (typeof body === 'function') {
+      init.body = body();
+    } else if (request.body != null) {
+      init.body = request.body;
+      init.headers['content-type'] = 'application/json';
+    }
+    if (this.#timeoutMs && typeof AbortSignal !== 'undefined' && AbortSignal.timeout) {
+      init.signal = AbortSignal.timeout(this.#timeoutMs);
+    }
+    let res;
+    try {
+      res = await this.#fetch(url, init);
+    } catch (e) {
+      throw transportError(`${what} failed: ${redact(e && e.message, hidden)}`, true);
+    }
+    const type = res.headers.get('content-type') ?? '';
+    if (body === 'binary' && res.ok && !/json|text\/plain/i.test(type)) {
+      return { contentType: type, data: new Uint8Array(await res.arrayBuffer()) };
+    }
+    const text = await res.text();
+    if (!res.ok) {
+      throw transportError(`${what} answered HTTP ${res.status}`, res.status >= 500 || res.status === 429);
+    }
+    if (!/^\s*\{/.test(text)) {
+      throw transportError(`${what} answered something other than JSON`, false);
+    }
+    return parseResponse(text);
+  }
+}

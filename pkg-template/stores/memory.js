@@ -1,0 +1,153 @@
+// The store contract (index.d.ts `Store`) and the in-memory store, the default for one
+// process. Shared stores for many instances: wechat-kf/redis, wechat-kf/cloudflare,
+// wechat-kf/deno-kv. Keys and values are strings, TTLs milliseconds; each method is atomic.
+import { ERR, WxkfError, wxkfError, invalidOption } from '../errors.js';
+
+// The store codes (-43001 StoreOverBound, -43002 StoreUnavailable, -43003 InvalidStoreArgument)
+// live in the Rust table (src/error.rs), generated into generated/tables.js as ERR.
+
+function invalid(message) {
+  return wxkfError(ERR.InvalidStoreArgument, message);
+}
+
+/** Checks the arguments every store takes (shared by the shipped stores). */
+export function checkKey(key) {
+  if (typeof key !== 'string' || key === '') throw invalid('a store key must be a non-empty string');
+}
+export function checkValue(value) {
+  if (typeof value !== 'string') throw invalid('a store value must be a string (serialise it first)');
+}
+export function checkTtl(ttlMs, required) {
+  if (ttlMs === undefined && !required) return undefined;
+  if (typeof ttlMs !== 'number' || !Number.isFinite(ttlMs) || ttlMs <= 0) {
+    throw invalid('ttlMs must be a positive number of milliseconds');
+  }
+  return Math.max(1, Math.ceil(ttlMs));
+}
+
+/**
+ * One process's store. Expired keys read as absent and are swept away in amortised constant
+ * time (a full sweep each time the map doubles since the last one). A live key is never
+ * dropped: past `maxKeys` live keys (default 1,000,000) the store keeps them all and reports a
+ * -43001 StoreOverBound WxkfError through `onError` (once per doubling past the bound).
+ */
+export class MemoryStore {
+  #map = new Map(); // key -> { value, expiresAt } (expiresAt Infinity: no TTL)
+  #now;
+  #maxKeys;
+  #onError;
+  #prefix;
+  #nextSweep = 1024;
+  #nextReport;
+
+  /** @param {{ now?: () => number, maxKeys?: number, onError?: (e: Error) => void, prefix?: string }} [options] */
+  constructor({ now = Date.now, maxKeys = 1_000_000, onError = () => {}, prefix = 'wechat-kf:' } = {}) {
+    if (typeof now !== 'function') throw invalidOption('now', 'MemoryStore option now must be a function returning milliseconds');
+    if (!(maxKeys > 0)) throw invalidOption('maxKeys', 'MemoryStore option maxKeys must be a positive number');
+    this.#now = now;
+    this.#maxKeys = maxKeys;
+    this.#onError = onError;
+    this.#prefix = String(prefix);
+    this.#nextReport = maxKeys;
+  }
+
+  /** Keys held (live, and expired ones not swept yet). */
+  get size() {
+    return this.#map.size;
+  }
+
+  #live(key) {
+    const k = this.#prefix + key;
+    const entry = this.#map.get(k);
+    if (entry === undefined) return undefined;
+    if (entry.expiresAt <= this.#now()) {
+      this.#map.delete(k);
+      return undefined;
+    }
+    return entry;
+  }
+
+  #put(key, value, ttlMs) {
+    const expiresAt = ttlMs === undefined ? Infinity : this.#now() + ttlMs;
+    this.#map.set(this.#prefix + key, { value, expiresAt });
+    if (this.#map.size >= this.#nextSweep) this.#sweep();
+  }
+
+  #sweep() {
+    const now = this.#now();
+    for (const [k, e] of this.#map) if (e.expiresAt <= now) this.#map.delete(k);
+    const size = this.#map.size;
+    this.#nextSweep = Math.max(1024, size * 2);
+    if (size > this.#maxKeys && size >= this.#nextReport) {
+      this.#nextReport = size * 2;
+      try {
+        this.#onError(wxkfError(ERR.StoreOverBound,
+          `the memory store holds ${size} live keys, more than maxKeys (${this.#maxKeys}); ` +
+          'it keeps them all: raise maxKeys, shorten TTLs, or use a shared store',
+          { size, maxKeys: this.#maxKeys }));
+      } catch {}
+    } else if (size <= this.#maxKeys) {
+      this.#nextReport = this.#maxKeys;
+    }
+  }
+
+  get(key) {
+    checkKey(key);
+    return this.#live(key)?.value ?? null;
+  }
+
+  set(key, value, ttlMs) {
+    checkKey(key);
+    checkValue(value);
+    this.#put(key, value, checkTtl(ttlMs, false));
+  }
+
+  setIfAbsent(key, value, ttlMs) {
+    checkKey(key);
+    checkValue(value);
+    const ttl = checkTtl(ttlMs, true);
+    if (this.#live(key) !== undefined) return false;
+    this.#put(key, value, ttl);
+    return true;
+  }
+
+  delete(key, ifValue) {
+    checkKey(key);
+    const entry = this.#live(key);
+    if (entry === undefined) return false;
+    if (ifValue !== undefined && entry.value !== ifValue) return false;
+    this.#map.delete(this.#prefix + key);
+    return true;
+  }
+
+  compareAndSet(key, expected, value, ttlMs) {
+    checkKey(key);
+    checkValue(value);
+    const ttl = checkTtl(ttlMs, false);
+    const entry = this.#live(key);
+    if ((entry?.value ?? null) !== expected) return false;
+    this.#put(key, value, ttl);
+    return true;
+  }
+}
+
+/**
+ * Runs one store call with a deadline so that a store that hangs (a client queueing commands
+ * while it reconnects) cannot hold up a handler: rejects with -43002 StoreUnavailable.
+ */
+export function withDeadline(promiseOrValue, ms, what) {
+  let timer;
+  const late = new Promise((_, reject) => {
+    timer = setTimeout(() => reject(wxkfError(ERR.StoreUnavailable,
+      `the store did not answer ${what} within ${ms} ms`)), ms);
+  });
+  return Promise.race([Promise.resolve(promiseOrValue), late]).finally(() => clearTimeout(timer));
+}
+
+/** Wraps any error of a store call as -43002 StoreUnavailable (the cause kept). */
+export function unavailable(error, what) {
+  if (error instanceof WxkfError && error.code === ERR.StoreUnavailable) return error;
+  if (error instanceof WxkfError && error.code === ERR.InvalidStoreArgument) return error;
+  return wxkfError(ERR.StoreUnavailable,
+    `the store failed ${what}: ${error && error.message ? error.message : error}`, { cause: error });
+}
