@@ -14,6 +14,7 @@ mod options;
 mod receiver;
 mod requests;
 mod send_window;
+mod text;
 
 use wasm_bindgen::prelude::*;
 

@@ -190,8 +190,7 @@ fn push_entries(
 }
 
 impl Message {
-    /// The message as a JSON object (see the module documentation).
-    pub fn write_json(&self, out: &mut String) {
+    fn write_json_object(&self, out: &mut String, with_raw: bool) {
         let mut first = true;
         out.push('{');
         push_str_field(out, &mut first, "msgType", &self.msg_type);
@@ -271,14 +270,33 @@ impl Message {
             used.insert(String::from(*key), 0);
         }
         push_camel_members(out, &mut first, &self.raw, &mut used);
-        push_key(out, &mut first, "raw");
-        out.push('{');
-        let mut first_raw = true;
-        for (name, value) in &self.raw {
-            push_key(out, &mut first_raw, name);
-            push_raw_value(out, value, false);
+        if with_raw {
+            push_key(out, &mut first, "raw");
+            self.write_raw_json(out);
         }
         out.push('}');
+    }
+
+    /// The message as a JSON object (see the module documentation).
+    pub fn write_json(&self, out: &mut String) {
+        self.write_json_object(out, true);
+    }
+
+    /// The message as a JSON object without its last member, `raw` (parts 1 to 3 of the
+    /// module documentation): for a caller that hands `raw` over separately
+    /// ([`Message::write_raw_json`]), so that the content is not carried twice.
+    pub fn write_json_without_raw(&self, out: &mut String) {
+        self.write_json_object(out, false);
+    }
+
+    /// `raw` alone: every original field by its original name with its structure.
+    pub fn write_raw_json(&self, out: &mut String) {
+        out.push('{');
+        let mut first = true;
+        for (name, value) in &self.raw {
+            push_key(out, &mut first, name);
+            push_raw_value(out, value, false);
+        }
         out.push('}');
     }
 
