@@ -23,6 +23,16 @@ use crate::push::{transfer_reply, Limits, PushQuery, Receiver, ReplyTarget};
 /// (measured with bench/pipeline-parts.mjs).
 const INLINE_RAW_BYTES: usize = 1024;
 
+/// Buffers kept from push to push up to this size; a larger one (after a rare large push) is
+/// released for other allocations to use.
+const KEEP_BYTES: usize = 256 * 1024;
+
+fn keep_small(buf: &mut Vec<u8>) {
+    if buf.capacity() > KEEP_BYTES {
+        *buf = Vec::new();
+    }
+}
+
 #[wasm_bindgen(js_name = PushReceiver)]
 pub struct JsPushReceiver {
     inner: Receiver,
@@ -30,6 +40,8 @@ pub struct JsPushReceiver {
     json: RefCell<String>,
     /// `message.raw` of the last push, as JSON, until `takeRaw()`.
     raw: RefCell<String>,
+    /// A body given as a string, as UTF-8, reused from push to push.
+    body: RefCell<Vec<u8>>,
 }
 
 /// A count as `usize`: values beyond the target's range (4 GiB on wasm32) mean "no limit".
@@ -65,6 +77,7 @@ impl JsPushReceiver {
             inner: Receiver::new(crypt, limits),
             json: RefCell::new(String::new()),
             raw: RefCell::new(String::new()),
+            body: RefCell::new(Vec::new()),
         })
     }
 
@@ -99,17 +112,21 @@ impl JsPushReceiver {
         content_type: Option<String>,
         now_seconds: f64,
     ) -> Result<JsValue, JsValue> {
-        let body = args::text(&body).unwrap_or_default();
-        self.run(
+        let mut buf = self.body.borrow_mut();
+        // Not a string: an empty body, refused as such.
+        args::text_into(&body, &mut buf);
+        let result = self.run(
             &signature,
             &timestamp,
             &nonce,
             &encrypt_type,
             &msg_signature,
-            body.as_bytes(),
+            &buf,
             &content_type,
             now_seconds,
-        )
+        );
+        keep_small(&mut buf);
+        result
     }
 
     /// The same for a body given as bytes (invalid UTF-8 is refused with the format's code).
@@ -251,6 +268,10 @@ impl JsPushReceiver {
         } else {
             push.write_json_without_raw(&mut json);
         }
-        Ok(super::text::js_string(&json))
+        let text = super::text::js_string(&json);
+        if json.capacity() > KEEP_BYTES {
+            *json = String::new();
+        }
+        Ok(text)
     }
 }
