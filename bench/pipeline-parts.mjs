@@ -79,7 +79,10 @@ function measure(contenders, { rounds, ms }) {
   const times = Object.fromEntries(Object.keys(contenders).map((k) => [k, []]));
   for (const fn of Object.values(contenders)) for (let i = 0; i < 200; i++) fn();
   for (let r = 0; r < rounds; r++) {
-    for (const [name, fn] of Object.entries(contenders)) times[name].push(once(fn, ms));
+    // Every other round in reverse order: a contender's place in the round would bias it.
+    const order = Object.entries(contenders);
+    if (r % 2) order.reverse();
+    for (const [name, fn] of order) times[name].push(once(fn, ms));
   }
   // The median, or with --min the fastest round (on a loaded machine, noise only adds).
   const pick = (xs) => xs.sort((a, b) => a - b)[useMin ? 0 : Math.floor(xs.length / 2)];

@@ -19,7 +19,7 @@ pub trait HostCrypto {
     /// Inputs shorter than this many bytes stay in the core: a host call has a fixed cost.
     fn min_len(&self) -> usize;
     /// The same for SHA-1, whose host call costs more than its work up to a few KB (measured
-    /// with Node: AES pays off from about 450 bytes, SHA-1 from about 4 KB). Defaults to
+    /// with Node: AES pays off from about 250 bytes, SHA-1 from about 4 KB). Defaults to
     /// [`HostCrypto::min_len`].
     fn min_sha1_len(&self) -> usize {
         self.min_len()

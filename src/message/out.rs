@@ -127,7 +127,7 @@ fn push_raw_value(out: &mut String, value: &RawValue, camel: bool) {
             let mut first = true;
             if camel {
                 let mut used = Used::new();
-                push_camel_members(out, &mut first, members, &mut used);
+                push_camel_members(out, &mut first, members, &|_| false, &mut used);
             } else {
                 for (name, value) in members {
                     push_key(out, &mut first, name);
@@ -139,16 +139,18 @@ fn push_raw_value(out: &mut String, value: &RawValue, camel: bool) {
     }
 }
 
-/// Writes each member under its camelCase name unless that name is empty or already used.
+/// Writes each member under its camelCase name unless that name is empty, `reserved` or
+/// already used.
 fn push_camel_members(
     out: &mut String,
     first: &mut bool,
     members: &[(String, RawValue)],
+    reserved: &dyn Fn(&str) -> bool,
     used: &mut Used,
 ) {
     for (name, value) in members {
         let camel = camel_case(name);
-        if camel.is_empty() || used.contains_key(&camel) {
+        if camel.is_empty() || reserved(&camel) || used.contains_key(&camel) {
             continue;
         }
         push_key(out, first, &camel);
@@ -236,10 +238,6 @@ impl Message {
         }
         push_key(out, &mut first, "known");
         out.push_str(if self.known() { "true" } else { "false" });
-        let mut used = Used::new();
-        for name in COMMON {
-            used.insert(name.into(), 0);
-        }
         let typed: &[(&str, &str)] = match &self.kind {
             Kind::Text { content } => &[("content", content)],
             Kind::Image { pic_url, media_id } => &[("picUrl", pic_url), ("mediaId", media_id)],
@@ -283,19 +281,22 @@ impl Message {
             }
             Kind::Other => &[],
         };
-        if matches!(
+        let has_list = matches!(
             self.kind,
             Kind::SubscribeMsgPopup { .. }
                 | Kind::SubscribeMsgChange { .. }
                 | Kind::SubscribeMsgSent { .. }
-        ) {
-            used.insert("list".into(), 0);
-        }
+        );
         for (key, value) in typed {
             push_str_field(out, &mut first, key, value);
-            used.insert(String::from(*key), 0);
         }
-        push_camel_members(out, &mut first, &self.raw, &mut used);
+        // The common and typed names are reserved without a map entry each.
+        let reserved = |camel: &str| {
+            COMMON.contains(&camel)
+                || typed.iter().any(|(key, _)| *key == camel)
+                || (has_list && camel == "list")
+        };
+        push_camel_members(out, &mut first, &self.raw, &reserved, &mut Used::new());
         if with_raw {
             push_key(out, &mut first, "raw");
             self.write_raw_json(out);
