@@ -14,7 +14,6 @@ mod options;
 mod receiver;
 mod requests;
 mod send_window;
-mod text;
 
 use wasm_bindgen::prelude::*;
 
