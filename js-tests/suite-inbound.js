@@ -125,6 +125,10 @@ export async function runInboundSuite(lib, { vectors, log = () => {} }) {
       c.assertEq(String(m.raw.MsgId), BIG_ID);
       c.assertEq(second.message.raw.Content, big('two'));
       c.assertEq(second.message.note, 'two');
+      const third = receiver.receive(request(fields('three'), format, 'safe')).message;
+      Object.freeze(third);
+      c.assertEq(third.raw.Note, 'three');
+      c.assertEq(third.raw, third.raw);
       second.message.raw = { replaced: true };
       c.assertEq(second.message.raw.replaced, true);
       c.assertEq(JSON.stringify(second.message).endsWith('"raw":{"replaced":true}}'), true);

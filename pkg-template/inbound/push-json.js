@@ -14,6 +14,7 @@ export function pushFromJson(json, inner) {
   const { message } = push;
   if ('raw' in message) return push;
   const rawBytes = inner.takeRaw();
+  let parsed;
   const settle = (value) => {
     Object.defineProperty(message, 'raw', { value, writable: true, enumerable: true, configurable: true });
     return value;
@@ -21,7 +22,14 @@ export function pushFromJson(json, inner) {
   Object.defineProperty(message, 'raw', {
     enumerable: true,
     configurable: true,
-    get: () => settle(JSON.parse(utf8.decode(rawBytes))),
+    get() {
+      if (parsed === undefined) {
+        parsed = JSON.parse(utf8.decode(rawBytes));
+        // A frozen message (Object.freeze, immer) keeps the accessor, which answers the same.
+        if (Object.isExtensible(message)) settle(parsed);
+      }
+      return parsed;
+    },
     set: settle,
   });
   return push;
