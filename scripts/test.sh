@@ -78,7 +78,7 @@ node --test --test-timeout=300000 js-tests/examples/
 step "js: the push handlers over HTTP (koa, Express, Deno, Bun, workerd examples)"
 node js-tests/handlers/run.mjs
 
-step "js: the browser debugger in headless Chromium (saves docs/debugger.png)"
+step "js: the browser debugger in headless Chromium"
 node_tests --test-timeout=120000 js-tests/debugger/
 
 step "js: the wechat-kf command line from the packed tarball (simulate against the examples)"

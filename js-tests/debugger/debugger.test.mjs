@@ -3,15 +3,19 @@
 // started from it; the page it serves loads the package's browser entry, a known-answer vector
 // is pasted and decrypted, a tampered signature shows -40001 with only the causes the passed
 // checks leave open, the secret fields are password fields with a show toggle, the builders
-// round-trip, no request leaves 127.0.0.1; saves docs/debugger.png.
+// round-trip, no request leaves 127.0.0.1. The screenshot goes to a temporary file, or to
+// docs/debugger.png with WECHAT_KF_UPDATE_SCREENSHOT=1 (so a test run leaves the checkout as it was).
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
 import { ROOT, installScratch, killAll, start, until } from '../cli/helpers.mjs';
 
-const SCREENSHOT = join(ROOT, 'docs', 'debugger.png');
+const SHOT_DIR = process.env.WECHAT_KF_UPDATE_SCREENSHOT === '1' ? null : mkdtempSync(join(tmpdir(), 'wechat-kf-shot-'));
+const SCREENSHOT = SHOT_DIR ? join(SHOT_DIR, 'debugger.png') : join(ROOT, 'docs', 'debugger.png');
+after(() => { if (SHOT_DIR) rmSync(SHOT_DIR, { recursive: true, force: true }); });
 const FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
   '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'];
 const { vectors } = JSON.parse(readFileSync(join(ROOT, 'vectors', 'wxbizmsgcrypt.json'), 'utf8'));
@@ -77,7 +81,7 @@ test('a pasted vector is verified and decrypted; screenshot saved', async () => 
   assert.ok(await page.isHidden('#error'));
   // The secrets as typed are hidden again before the screenshot (password fields).
   assert.equal(await page.getAttribute('#token', 'type'), 'password');
-  mkdirSync(join(ROOT, 'docs'), { recursive: true });
+  mkdirSync(join(SCREENSHOT, '..'), { recursive: true });
   await page.screenshot({ path: SCREENSHOT, fullPage: false });
   assert.ok(readFileSync(SCREENSHOT).length > 10_000);
 });

@@ -1,4 +1,4 @@
-// The store contract's conformance suite (index.d.ts `Store`), runtime-agnostic (standard JS
+// The store contract's conformance suite (stores/store.d.ts `Store`), runtime-agnostic (standard JS
 // only), run unchanged for every shipped store: MemoryStore in the JS suite's six runtimes,
 // redisStore (node-redis and ioredis) in Node, the Durable Object store in workerd, the Deno KV
 // store in Deno.

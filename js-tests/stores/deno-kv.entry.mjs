@@ -1,7 +1,9 @@
 // The Deno KV store test: opens a KV file (the path is the first argument; run with
 // --unstable-kv), runs the conformance suite and the engine checks against denoKvStore, and
 // prints the result line. A second Deno.openKv handle on the same file stands in for a second
-// instance in the engine checks.
+// instance in the engine checks. Last, an outage: a handler whose KV handle is closed under it
+// still answers and handles the push (dedup fails open) and reports -43002 in phase 'dedup'.
+import { WXBizMsgCrypt, createHandler, readFields } from 'wechat-kf';
 import { denoKvStore } from 'wechat-kf/deno-kv';
 import { storeConformance } from './conformance.js';
 import { storeEngineChecks } from './engine-checks.js';
@@ -34,6 +36,29 @@ try {
     let error;
     try { denoKvStore({}); } catch (e) { error = e; }
     check.assertTrue(error && error.code === -41006, 'a -41006 error');
+  });
+  await check.checkAsync('a closed KV under a handler: the push is answered and handled, -43002 reported (phase dedup)', async () => {
+    const account = { token: 'outage-token', encodingAESKey: 'kWxPEV2UEDyxWpmPdKC3F4dgPDmOvfKX1HGnEUDS1aR', appId: 'wx00000000000outage' };
+    const down = await Deno.openKv(path);
+    const handled = [];
+    const reported = [];
+    const handler = createHandler({
+      ...account, store: denoKvStore(down, { prefix: `outage-${run}:` }), storeTimeoutMs: 5000,
+      onMessage: (m) => { handled.push(m.content); },
+      onError: (e, info) => { reported.push(`${info?.phase} ${e.code}`); },
+    });
+    down.close();
+    const timestamp = String(Math.floor(Date.now() / 1000));
+    const nonce = 'outagenonce';
+    const xml = `<xml><ToUserName><![CDATA[gh_x]]></ToUserName><FromUserName><![CDATA[o_outage]]></FromUserName><CreateTime>${timestamp}</CreateTime><MsgType><![CDATA[text]]></MsgType><Content><![CDATA[during the outage]]></Content><MsgId>9100000001</MsgId></xml>`;
+    const body = new WXBizMsgCrypt(account).encryptMessage(xml, { timestamp, nonce });
+    const query = new URLSearchParams({ timestamp, nonce, encrypt_type: 'aes', msg_signature: readFields(body).fields.MsgSignature });
+    const res = await handler(new Request(`http://127.0.0.1/wechat?${query}`, { method: 'POST', body, headers: { 'content-type': 'text/xml' } }));
+    check.assertEq(res.status, 200);
+    check.assertEq(await res.text(), 'success');
+    for (let i = 0; i < 100 && handled.length === 0; i++) await new Promise((r) => setTimeout(r, 20));
+    check.assertEq(handled.join(), 'during the outage');
+    check.assertTrue(reported.includes('dedup -43002'), `'dedup -43002' among the reports (${reported.join(', ')})`);
   });
 } catch (e) {
   check.check('the suite ran', () => { throw e; });

@@ -16,7 +16,7 @@ async function* streamChunks(stream) {
   }
 }
 
-/** See index.d.ts (HandlerOptions). */
+/** See handlers.d.ts (HandlerOptions). */
 export function createHandler(options) {
   const { process, report } = createProcessor(options);
   const respond = (request, r) => new Response(request.method === 'HEAD' ? null : r.body, {

@@ -1,5 +1,5 @@
 // Client: sends the core's request descriptors with fetch (any runtime). The access token lives
-// in a Store (index.d.ts; default one MemoryStore per Client) under `token:<appId>`, shared by
+// in a Store (stores/store.d.ts; default one MemoryStore per Client) under `token:<appId>`, shared by
 // every instance using the same store, refreshed by one instance at a time (lock
 // `token-lock:<appId>`; the others poll the cache). errcode -1 and transport failures retried
 // with backoff; 40001/40014/42001 drop the failed token (only if still cached) and retry, with
@@ -68,7 +68,7 @@ export class Client {
   #tokenRequests = 0;
 
   /**
-   * @param {object} options  see index.d.ts (ClientOptions)
+   * @param {object} options  see outbound/client.d.ts (ClientOptions)
    */
   constructor(options = {}) {
     const {

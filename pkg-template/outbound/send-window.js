@@ -1,6 +1,6 @@
 // The send window per openid (after a user message: 5 sends within 48 h; after the user
 // enters the session: 2 within 1 min; each action resets, quotas never add up). The rules are
-// the core's; this class only keeps each user's state in a Store (index.d.ts), under
+// the core's; this class only keeps each user's state in a Store (stores/store.d.ts), under
 // `window:<appId>:<openid>` as the core's JSON. consume is a compareAndSet loop, so it is
 // atomic across every instance sharing the store; refund gives a slot back the same way.
 import {

@@ -30,7 +30,7 @@ export class TokenCache {
 
   /**
    * @param {object} o
-   * @param {object} o.store  a Store (index.d.ts)
+   * @param {object} o.store  a Store (stores/store.d.ts)
    * @param {string} o.appId
    * @param {(force: boolean) => Promise<{ value: string, expiresIn?: number }>} o.fetch
    *   fetches a token (expiresIn in seconds; without it the token is not cached)

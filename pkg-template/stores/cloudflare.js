@@ -149,7 +149,7 @@ export class DurableObjectStore {
 }
 
 /**
- * A Store (see index.d.ts) backed by the DurableObjectStore bound as `namespace`.
+ * A Store (see store.d.ts) backed by the DurableObjectStore bound as `namespace`.
  * options.name: the object's name (default 'wechat-kf'), or a function of the key choosing
  * one of several objects (shards); options.prefix: prepended to every key (default 'wechat-kf:').
  */

@@ -31,7 +31,7 @@ async function unlocked(fn) {
   }
 }
 
-/** A Store (see index.d.ts) on a Deno.Kv; options.prefix is prepended to keys (default 'wechat-kf:'). */
+/** A Store (see store.d.ts) on a Deno.Kv; options.prefix is prepended to keys (default 'wechat-kf:'). */
 export function denoKvStore(kv, options = {}) {
   if (!kv || typeof kv.get !== 'function' || typeof kv.set !== 'function' || typeof kv.atomic !== 'function') {
     throw invalidOption('kv', 'denoKvStore needs a Deno.Kv (await Deno.openKv())');

@@ -1,4 +1,4 @@
-// The store contract (index.d.ts `Store`) and the in-memory store, the default for one
+// The store contract (store.d.ts `Store`) and the in-memory store, the default for one
 // process. Shared stores for many instances: wechat-kf/redis, wechat-kf/cloudflare,
 // wechat-kf/deno-kv. Keys and values are strings, TTLs milliseconds; each method is atomic.
 import { ERR, WxkfError, wxkfError, invalidOption } from '../errors.js';

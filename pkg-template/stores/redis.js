@@ -1,4 +1,4 @@
-// wechat-kf/redis: the Store contract (index.d.ts) over the user's own Redis client, node-redis
+// wechat-kf/redis: the Store contract (store.d.ts) over the user's own Redis client, node-redis
 // v4/v5 (npm `redis`: `sendCommand([...])`) or ioredis (`call(name, ...args)`). Depends on no
 // client library. Atomicity: SET NX PX for setIfAbsent; Lua scripts (EVALSHA, EVAL when the
 // server answers NOSCRIPT) for compare-and-delete and compareAndSet; no read-then-write in JS.

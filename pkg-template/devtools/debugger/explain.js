@@ -1,4 +1,4 @@
-// Plain-words explanations of every error kind of wechat-kf (src/error.rs, index.d.ts), in
+// Plain-words explanations of every error kind of wechat-kf (src/error.rs, generated/tables.d.ts), in
 // Chinese and English: what the check is, what the official code means, the likely causes.
 // A cause may name the checks that rule it out (a third element): once the plain `signature`
 // passed, the Token, timestamp and nonce are right; once `msg_signature` passed, the body

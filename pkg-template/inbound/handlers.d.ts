@@ -1,0 +1,65 @@
+// The push handlers: createHandler (Web Request/Response) and the Node adapters.
+import type { CloudHostingOptions } from './cloud-receiver.js';
+import type { KfMessage } from './messages.js';
+import type { Push, PushReply, Receiver, ReceiverOptions } from './receiver.js';
+import type { DedupStore, Store } from '../stores/store.js';
+
+/**
+ * What onMessage may return: nothing or 'success' (acknowledge), 'transfer' (hand the message
+ * to the customer-service tools), or a body to send as is.
+ */
+export type MessageReply = void | undefined | null | '' | 'success' | 'transfer' | 'transfer_customer_service' | PushReply;
+
+export interface HandlerOptions extends Partial<ReceiverOptions> {
+  /** An existing Receiver (otherwise token, encodingAESKey, appId... build one). */
+  receiver?: Receiver;
+  /**
+   * WeChat Cloud Hosting mode: unsigned pushes over the platform's link (see CloudHostingOptions).
+   * Cannot be combined with token, encodingAESKey, allowPlaintext or receiver (-41006).
+   */
+  cloudHosting?: CloudHostingOptions;
+  /** Called once per push (retries are de-duplicated). */
+  onMessage(message: KfMessage, push: Push): MessageReply | Promise<MessageReply>;
+  /**
+   * Where dedup claims are recorded (`dedup:<dedupKey>`, setIfAbsent before onMessage runs, so
+   * a retry arriving while the first delivery is still running is a duplicate). Default: a
+   * MemoryStore (one process) on the `now` clock. Share one (redisStore, durableObjectStore, denoKvStore) across
+   * instances. Store failures fail open: reported through onError (phase 'dedup'), the push handled.
+   */
+  store?: Store;
+  /** false turns de-duplication off; a legacy DedupStore is still accepted (prefer `store`). */
+  dedup?: DedupStore | false;
+  /**
+   * How long a key is kept: default 2 × maxSkewSeconds + 60 (660 s), so that it outlives every
+   * moment the same push is still accepted; less than 2 × maxSkewSeconds throws -41006.
+   */
+  dedupTtlSeconds?: number;
+  /** How long a store call may take before the handler fails open (default 1000 ms). */
+  storeTimeoutMs?: number;
+  /**
+   * How long to wait for onMessage before answering 'success' and letting it finish in the
+   * background (default 3000 ms; the platform waits 5 s).
+   */
+  replyTimeoutMs?: number;
+  /**
+   * Failures, for logging: the error and where it happened. Never given secrets.
+   * 'late-reply': onMessage returned a reply after the push was acknowledged (-41007
+   * LateReply): it did not reach the user. 'respond': the answer could not be written
+   * (answered 500 when possible).
+   */
+  onError?(error: unknown, info: { phase: 'verifyUrl' | 'receive' | 'dedup' | 'onMessage' | 'reply' | 'late-reply' | 'respond'; dedupKey?: string }): void;
+}
+
+/** Web-standard handler: Deno.serve, Workers (pass ctx for waitUntil), Bun.serve, Node (>= 20.19). */
+export declare function createHandler(
+  options: HandlerOptions,
+): (request: Request, ctx?: { waitUntil(promise: Promise<unknown>): void }) => Promise<Response>;
+
+/** node:http listener: `http.createServer(createNodeListener(options))`. */
+export declare function createNodeListener(options: HandlerOptions): (req: any, res: any) => void;
+
+/** Express middleware; mount before express.json() (or use express.raw for its route). */
+export declare function createExpressMiddleware(options: HandlerOptions): (req: any, res: any, next: (err?: unknown) => void) => void;
+
+/** Koa middleware (reads ctx.request.rawBody when koa-bodyparser ran first). */
+export declare function createKoaMiddleware(options: HandlerOptions): (ctx: any, next?: () => Promise<unknown>) => Promise<void>;
