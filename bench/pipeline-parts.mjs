@@ -3,8 +3,8 @@
 // [sizes...]`. WXKF_PKG=dir times another build (a copy of pkg/); WXKF_BASE=dir adds `base`,
 // Receiver.receive of that build, timed in the same rounds (two builds side by side).
 //
-// For each push size it times, interleaved in rounds (the median of the rounds is printed, in
-// µs of CPU time per call, lower is better):
+// For each push size it times, interleaved in rounds (every other round in reverse order), the
+// median of the rounds (with --min the fastest), in µs of CPU time per call, lower is better:
 //   receive     Receiver.receive (verify + decrypt + parse to the typed message)
 //   peer        @wecom/crypto + fast-xml-parser (the bench's peer)
 //   floor       node:crypto only: SHA-1 of the sorted parts + base64 + AES-256-CBC, no parsing
