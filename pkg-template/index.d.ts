@@ -55,11 +55,15 @@ export declare const ENDPOINTS: {
 };
 
 /**
- * Loads the WebAssembly module. Required once in browsers before any other call; a no-op in
- * Node, Deno, Bun and Workers, where the import is ready synchronously. Idempotent.
+ * Loads the WebAssembly modules. Required once in browsers before any other call: it loads the
+ * inbound module (`input`) and the outbound one (`outboundInput`: requests, Client, chatbot,
+ * SendWindow), each fetched from beside the package when not given. A no-op in Node, Deno, Bun
+ * and Workers, where the inbound module is ready at import and the outbound one is compiled
+ * synchronously on first use. Idempotent.
  */
 export declare function init(
   input?: string | URL | Request | Response | BufferSource | WebAssembly.Module,
+  outboundInput?: string | URL | Request | Response | BufferSource | WebAssembly.Module,
 ): Promise<void>;
 
 /** Extra properties of API (platform errcode) and validation errors on a WxkfError. */

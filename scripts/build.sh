@@ -7,13 +7,23 @@ cd "$root"
 export PATH="$HOME/.cargo/bin:$root/node_modules/.bin:$PATH"
 
 rm -rf pkg
-# The wasm-bindgen output (the .wasm and its glue) goes to pkg/wasm/; pkg-template/ has the rest.
-wasm-pack build --release --target web --out-dir pkg/wasm --out-name wechat_kf --no-pack . >&2
-# wasm-opt from the npm package `binaryen` (Debian's corrupts wasm-bindgen output).
-wasm-opt -Oz --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
-  --enable-mutable-globals --enable-reference-types --enable-multivalue \
-  pkg/wasm/wechat_kf_bg.wasm -o pkg/wasm/wechat_kf_bg.wasm
-rm -f pkg/wasm/.gitignore pkg/wasm/package.json pkg/wasm/wechat_kf_bg.wasm.d.ts pkg/wasm/README.md
+# Two modules from one crate (Cargo features choose the JS-facing items of src/binding/): the
+# inbound one (receivers, WXBizMsgCrypt, signatures, fields), compiled at import, and the
+# outbound one (requests, catalog, responses, send window, dialogue platform, media), compiled
+# on first use (loaders/outbound.js). Each has its own wasm-bindgen glue in pkg/wasm/.
+mkdir -p pkg/wasm
+for side in inbound outbound; do
+  name=wechat_kf
+  [ "$side" = outbound ] && name=wechat_kf_outbound
+  wasm-pack build --release --target web --out-dir "pkg/wasm-$side" --out-name "$name" --no-pack . \
+    -- --no-default-features --features "$side" >&2
+  # wasm-opt from the npm package `binaryen` (Debian's corrupts wasm-bindgen output).
+  wasm-opt -Oz --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
+    --enable-mutable-globals --enable-reference-types --enable-multivalue \
+    "pkg/wasm-$side/${name}_bg.wasm" -o "pkg/wasm/${name}_bg.wasm"
+  cp "pkg/wasm-$side/$name.js" pkg/wasm/
+  rm -rf "pkg/wasm-$side"
+done
 # Every other file ships from where its source is: pkg-template/ has the loaders, the inbound and
 # outbound layers, the stores, the CLI, the dev tools (emulator, simulator, debugger) and the
 # generated tables; -R keeps the folders.

@@ -40,6 +40,10 @@ step "rust: fmt, clippy"
 cargo fmt --check
 cargo clippy --all-targets -- -D warnings
 cargo clippy --target wasm32-unknown-unknown -- -D warnings
+# each module of the package alone (scripts/build.sh builds them with these features)
+for side in inbound outbound; do
+  cargo clippy --target wasm32-unknown-unknown --lib --no-default-features --features "$side" -- -D warnings
+done
 
 step "rust: native tests"
 cargo test

@@ -49,6 +49,11 @@ test('serves the page, the browser entry and the .wasm with their types and a CS
   assert.equal(wasm.status, 200);
   assert.equal(wasm.headers['content-type'], 'application/wasm');
   assert.equal(wasm.body.slice(0, 4), '\0asm');
+  // init() loads the outbound module too (the debugger builds dialogue-platform payloads)
+  assert.equal((await get('/wasm/wechat_kf_outbound.js')).status, 200);
+  const outbound = await get('/wasm/wechat_kf_outbound_bg.wasm');
+  assert.equal(outbound.status, 200);
+  assert.equal(outbound.body.slice(0, 4), '\0asm');
   assert.equal((await get('/')).headers.location, '/devtools/debugger/');
 });
 

@@ -1,6 +1,6 @@
 // examples/workers is a wrangler project: `wrangler deploy --dry-run --outdir` bundles it
-// offline, from the packed tarball, with the package's `workerd` entry, the .wasm as a module
-// of its own, and the Durable Object (DurableObjectStore) bound as WECHAT_KF_STORE.
+// offline, from the packed tarball, with the package's `workerd` entry, each .wasm (inbound and
+// outbound) as a module of its own, and the Durable Object (DurableObjectStore) bound as WECHAT_KF_STORE.
 //   node --test js-tests/examples/
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { ROOT } from '../runners/harness.mjs';
 import { prepareScratch } from '../runners/scratch.mjs';
 
-test('examples/workers: wrangler deploy --dry-run bundles the workerd entry, the .wasm and the Durable Object', { timeout: 300_000 }, () => {
+test('examples/workers: wrangler deploy --dry-run bundles the workerd entry, both .wasm modules and the Durable Object', { timeout: 300_000 }, () => {
   const scratch = join(ROOT, 'js-tests', '.scratch-wrangler');
   prepareScratch(scratch);
   const project = join(scratch, 'workers');
@@ -37,12 +37,14 @@ test('examples/workers: wrangler deploy --dry-run bundles the workerd entry, the
 
     const files = readdirSync(join(out, 'dist'));
     const wasm = files.filter((f) => f.endsWith('.wasm'));
-    assert.equal(wasm.length, 1, `one .wasm module in ${files.join(', ')}`);
+    assert.equal(wasm.length, 2, `two .wasm modules (inbound and outbound) in ${files.join(', ')}`);
     console.log(`bundle: ${files.map((f) => `${f} ${statSync(join(out, 'dist', f)).size} B`).join(', ')}`);
     const js = files.filter((f) => /\.m?js$/.test(f)).map((f) => readFileSync(join(out, 'dist', f), 'utf8')).join('\n');
     assert.match(js, /wechat-kf\/loaders\/workerd\.js/, 'the workerd entry of the package was bundled');
     assert.doesNotMatch(js, /wechat-kf\/loaders\/(node|browser)\.js/, 'no other entry was bundled');
-    assert.match(js, new RegExp(`from\\s*"\\.\\/${wasm[0].replace(/[.$]/g, '\\$&')}"`), 'the .wasm is imported as a module');
+    for (const name of wasm) {
+      assert.match(js, new RegExp(`from\\s*"\\.\\/${name.replace(/[.$]/g, '\\$&')}"`), `${name} is imported as a module`);
+    }
     assert.match(js, /class DurableObjectStore\b|DurableObjectStore = class\b/, "the Durable Object class is in the bundle");
     assert.match(js, /export\s*\{[^}]*DurableObjectStore/, 'and exported by the worker');
   } finally {

@@ -44,7 +44,7 @@ function importClosure(start, seen = new Set()) {
   return seen;
 }
 
-/** URL path -> package-relative file: the debugger folder, what its modules import, the .wasm. */
+/** URL path -> package-relative file: the debugger folder, what its modules import, both .wasm. */
 export function servedFiles() {
   const files = new Map();
   for (const name of readdirSync(join(PKG, 'devtools', 'debugger'))) {
@@ -54,6 +54,7 @@ export function servedFiles() {
   }
   files.set('/devtools/debugger/', 'devtools/debugger/index.html');
   files.set('/wasm/wechat_kf_bg.wasm', 'wasm/wechat_kf_bg.wasm');
+  files.set('/wasm/wechat_kf_outbound_bg.wasm', 'wasm/wechat_kf_outbound_bg.wasm');
   return files;
 }
 

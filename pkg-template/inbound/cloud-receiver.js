@@ -3,6 +3,7 @@
 // under public access), recognises the CheckContainerPath probe, and parses the push into the
 // same typed message and dedup key as every other push; this file reads headers only.
 import { CloudReceiver as WasmCloudReceiver } from '../wasm/wechat_kf.js';
+import { outbound } from '../loaders/outbound.js';
 import { WxkfError, ERR, invalidOption } from '../errors.js';
 
 const XML_TYPE = 'text/xml; charset=utf-8';
@@ -172,5 +173,16 @@ export function cloudReceiverFor(options) {
   });
 }
 
-/** The unsigned push body (fields in order) and the probe the platform sends: built by the core. */
-export { cloudPushBody, cloudProbeBody } from '../wasm/wechat_kf.js';
+// The unsigned push body (fields in order) and the probe the platform sends, built by the core.
+// They are the platform's side (the simulator sends them), not a handler's: they live in the
+// outbound module, compiled on first use.
+
+/** cloudPushBody(fields, format): the unsigned push body, fields in order. */
+export function cloudPushBody(fields, format) {
+  return outbound().cloudPushBody(fields, format);
+}
+
+/** cloudProbeBody(format): the platform's CheckContainerPath probe. */
+export function cloudProbeBody(format) {
+  return outbound().cloudProbeBody(format);
+}

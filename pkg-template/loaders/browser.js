@@ -1,17 +1,25 @@
-// Browsers (and any runtime without file access): call `await init()` once before use.
-// With no argument the package's wasm/wechat_kf_bg.wasm is fetched; a URL, Response, BufferSource or
-// WebAssembly.Module may be passed instead.
+// Browsers (and any runtime without file access): call `await init()` once before use. It loads
+// both modules: the inbound one and the outbound one (requests, Client, chatbot, SendWindow).
+// With no argument the package's wasm/wechat_kf_bg.wasm and wasm/wechat_kf_outbound_bg.wasm are
+// fetched; a URL, Response, BufferSource or WebAssembly.Module may be passed for each instead.
+// init() fails only when the inbound module fails to load; an outbound module that failed to
+// load is reported, with its cause, by the first outbound call, and the next init() retries it.
 import initWasm from '../wasm/wechat_kf.js';
 import { setup } from './connect.js';
+import { initOutboundAsync, outboundLoaded, outboundFailed } from './outbound.js';
 
 let ready;
 
-/** Loads the module once; later calls return the same promise. */
-export function init(input) {
+const arg = (input) => (input === undefined ? undefined : { module_or_path: input });
+
+/** Loads the modules once; later calls return the same promise. */
+export function init(input, outboundInput) {
   if (!ready) {
-    ready = initWasm(input === undefined ? undefined : { module_or_path: input }).then(() => {
-      setup();
+    const outbound = initOutboundAsync(arg(outboundInput)).then(outboundLoaded, (e) => {
+      outboundFailed(e);
+      ready = undefined;
     });
+    ready = Promise.all([initWasm(arg(input)).then(() => setup()), outbound]).then(() => {});
     ready.catch(() => {
       ready = undefined;
     });

@@ -1,6 +1,6 @@
 // Dialogue open platform (chatbot.weixin.qq.com): sendmsg payloads, rich msg forms, the bot's
 // encryption ({"encrypt": <ciphertext>}) and callback decryption ({"encrypted": ...}).
-import { __chatbotMsg, __chatbotPayloadXml, __ChatbotCrypt } from '../wasm/wechat_kf.js';
+import { outbound } from '../loaders/outbound.js';
 import { inputJson } from './requests.js';
 
 const channels = Object.freeze({
@@ -13,7 +13,7 @@ const events = Object.freeze({
   waiterQuit: 'waiterQuit',
 });
 
-const build = (kind, input) => __chatbotMsg(kind, inputJson(input));
+const build = (kind, input) => outbound().__chatbotMsg(kind, inputJson(input));
 
 const msg = Object.freeze({
   /** Plain text. */
@@ -45,7 +45,7 @@ function payloadJson(payload) {
 class Bot {
   #crypt;
   constructor(options) {
-    this.#crypt = new __ChatbotCrypt(options);
+    this.#crypt = new (outbound().__ChatbotCrypt)(options);
   }
   get appId() {
     return this.#crypt.appId;
@@ -78,5 +78,5 @@ export const chatbot = Object.freeze({
   msg,
   Bot,
   /** The payload's XML (appid, openid, msg, channel, event, kefuname, kefuavatar, ans_node_name). */
-  payloadXml: (payload) => __chatbotPayloadXml(payloadJson(payload)),
+  payloadXml: (payload) => outbound().__chatbotPayloadXml(payloadJson(payload)),
 });

@@ -1,7 +1,7 @@
 // What Client.uploadMedia sends: the caller's bytes, Blob or File as a Blob of the checked image
 // type. Reading the input is I/O and stays here; the platform's limits (JPEG/PNG/GIF by magic
 // number, 2 MB, the declared type) are the core's (__checkImage, src/api/media.rs).
-import { __checkImage } from '../wasm/wechat_kf.js';
+import { outbound } from '../loaders/outbound.js';
 import { WxkfError, ERR } from '../errors.js';
 
 const tag = (v) => Object.prototype.toString.call(v);
@@ -27,7 +27,7 @@ export async function imageUpload(file, { filename, contentType } = {}) {
   const blob = toBlob(file, contentType);
   const head = new Uint8Array(await blob.slice(0, 8).arrayBuffer());
   const declared = contentType ?? blob.type ?? '';
-  const image = JSON.parse(__checkImage(head, blob.size, String(declared)));
+  const image = JSON.parse(outbound().__checkImage(head, blob.size, String(declared)));
   const name = filename ?? (typeof file.name === 'string' && file.name ? file.name : `image.${image.extension}`);
   const typed = blob.type === image.contentType ? blob : new Blob([blob], { type: image.contentType });
   return { blob: typed, filename: String(name) };

@@ -1,7 +1,7 @@
 // Request builders: validated in the core, returned as { method, path, query, body } where
 // body is the exact JSON text the platform expects (null for GET and for media uploads).
 // Nothing here touches the network; Client sends these.
-import { __request } from '../wasm/wechat_kf.js';
+import { outbound } from '../loaders/outbound.js';
 import { ERR, wxkfError } from '../errors.js';
 import { BUILDER_NAMES } from '../generated/tables.js';
 
@@ -21,7 +21,7 @@ export function inputJson(input) {
 
 /** Builds the request `name` (one of the names above) from its input. */
 export function buildRequest(name, input) {
-  return JSON.parse(__request(String(name), inputJson(input)));
+  return JSON.parse(outbound().__request(String(name), inputJson(input)));
 }
 
 export const requests = Object.freeze(

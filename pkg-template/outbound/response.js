@@ -1,17 +1,17 @@
 // Platform answers: errcode absent or 0 returns the data; anything else throws the catalogued
 // WxkfError (code = errcode, kind, errmsg, hint, retryable).
-import { __checkResponse, __apiCatalog } from '../wasm/wechat_kf.js';
+import { outbound } from '../loaders/outbound.js';
 import { ERR, wxkfError } from '../errors.js';
 
 /** @param {string | object} json the answer's text, or the object already parsed */
 export function parseResponse(json) {
   const text = typeof json === 'string' ? json : safeStringify(json);
-  __checkResponse(text);
+  outbound().__checkResponse(text);
   return typeof json === 'string' ? JSON.parse(json) : json;
 }
 
 /** Every catalogued errcode: [{ code, kind, hint, retryable }]. */
-parseResponse.catalog = () => JSON.parse(__apiCatalog());
+parseResponse.catalog = () => JSON.parse(outbound().__apiCatalog());
 
 function safeStringify(value) {
   try {

@@ -3,9 +3,7 @@
 // the core's; this class only keeps each user's state in a Store (stores/store.d.ts), under
 // `window:<appId>:<openid>` as the core's JSON. consume is a compareAndSet loop, so it is
 // atomic across every instance sharing the store; refund gives a slot back the same way.
-import {
-  __windowRules, __windowObserve, __windowCheck, __windowConsume, __windowAction, __windowRefund,
-} from '../wasm/wechat_kf.js';
+import { outbound } from '../loaders/outbound.js';
 import { ERR, wxkfError, invalidOption } from '../errors.js';
 import { MemoryStore } from '../stores/memory.js';
 
@@ -21,7 +19,7 @@ export class SendWindow {
    * @param {{ rules?: object, store?: import('../stores/memory.js').MemoryStore, appId?: string, now?: () => number }} [options]
    */
   constructor({ rules, store, appId = '', now = Date.now } = {}) {
-    this.#rules = __windowRules(JSON.stringify(rules ?? {}));
+    this.#rules = outbound().__windowRules(JSON.stringify(rules ?? {}));
     this.#now = now;
     this.#appId = String(appId);
     this.#store = store ?? new MemoryStore({ now });
@@ -47,7 +45,7 @@ export class SendWindow {
   /** Records a user action ('message' or 'enter') at `at` (ms); returns the new state. */
   async observe(openid, action = 'message', at = this.#now()) {
     const key = this.#key(openid);
-    const json = __windowObserve(this.#rules, String(action), at);
+    const json = outbound().__windowObserve(this.#rules, String(action), at);
     const state = JSON.parse(json);
     await this.#store.set(key, json, ttl(state, at));
     return state;
@@ -58,7 +56,7 @@ export class SendWindow {
    * user_enter_tempsession open a window; other events are ignored (returns undefined).
    */
   async observeMessage(message, at = this.#now()) {
-    const action = __windowAction(String(message?.msgType ?? ''), message?.event == null ? undefined : String(message.event));
+    const action = outbound().__windowAction(String(message?.msgType ?? ''), message?.event == null ? undefined : String(message.event));
     if (!action) return undefined;
     return this.observe(message.fromUserName, action, at);
   }
@@ -66,7 +64,7 @@ export class SendWindow {
   /** { allowed, remaining, deadline, code? } for a send at `at`, without using it up. */
   async check(openid, at = this.#now()) {
     const raw = await this.#store.get(this.#key(openid));
-    return JSON.parse(__windowCheck(raw ?? 'null', at));
+    return JSON.parse(outbound().__windowCheck(raw ?? 'null', at));
   }
 
   /**
@@ -77,10 +75,10 @@ export class SendWindow {
     const key = this.#key(openid);
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
       const raw = await this.#store.get(key);
-      const next = __windowConsume(raw ?? 'null', at); // throws 45015 / 45047
+      const next = outbound().__windowConsume(raw ?? 'null', at); // throws 45015 / 45047
       const state = JSON.parse(next);
       if (await this.#store.compareAndSet(key, raw, next, ttl(state, at))) {
-        return { ...JSON.parse(__windowCheck(next, at)), state };
+        return { ...JSON.parse(outbound().__windowCheck(next, at)), state };
       }
       await pause(attempt);
     }
@@ -96,7 +94,7 @@ export class SendWindow {
     const consumedJson = JSON.stringify(consumed);
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
       const raw = await this.#store.get(key);
-      const next = __windowRefund(this.#rules, raw ?? 'null', consumedJson);
+      const next = outbound().__windowRefund(this.#rules, raw ?? 'null', consumedJson);
       if (next === undefined) return false;
       if (await this.#store.compareAndSet(key, raw, next, ttl(JSON.parse(next), at))) return true;
       await pause(attempt);

@@ -187,3 +187,15 @@ pub fn text(value: &JsValue) -> Option<String> {
     unsafe { buf.set_len(written as usize) };
     String::from_utf8(buf).ok()
 }
+
+/// A body format named by the caller: `'xml'` or `'json'` (-42003 InvalidInput otherwise).
+pub fn format(format: &str) -> Result<crate::crypto::Format, JsValue> {
+    match format {
+        "xml" => Ok(crate::crypto::Format::Xml),
+        "json" => Ok(crate::crypto::Format::Json),
+        _ => Err(js_err(Error::new(
+            ErrorKind::InvalidInput,
+            "format must be 'xml' or 'json'",
+        ))),
+    }
+}

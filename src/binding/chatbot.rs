@@ -40,7 +40,7 @@ impl JsChatbotCrypt {
     /// `new __ChatbotCrypt({ token, encodingAESKey, appId })`.
     #[wasm_bindgen(constructor)]
     pub fn new(options: &JsValue) -> Result<JsChatbotCrypt, JsValue> {
-        let (token, key, app_id) = super::crypt::crypt_options(options)?;
+        let (token, key, app_id) = super::options::crypt(options)?;
         let inner = ChatbotCrypt::new(&token, &key, &app_id).map_err(js_err)?;
         Ok(JsChatbotCrypt { inner })
     }

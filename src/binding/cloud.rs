@@ -1,34 +1,19 @@
 //! `CloudReceiver`: WeChat Cloud Hosting pushes for the package's JS `CloudReceiver` (no
-//! crypt: the platform's internal link carries them unsigned), and the builders of the
-//! unsigned pushes and probe that the simulator sends.
+//! crypt: the platform's internal link carries them unsigned). The platform's side (the pushes
+//! and probe the simulator sends) is in `cloud_push.rs`.
 
 use alloc::string::String;
-use alloc::vec::Vec;
 use wasm_bindgen::prelude::*;
 
 use super::args;
 use super::errors::js_err;
 use super::receiver::saturate;
-use crate::crypto::Format;
-use crate::error::{Error, ErrorKind};
-use crate::push::{
-    cloud_push_body, cloud_transfer_reply, probe_body, receive_cloud, CloudLimits, ReplyTarget,
-};
+use crate::error::Error;
+use crate::push::{cloud_transfer_reply, receive_cloud, CloudLimits, ReplyTarget};
 
 #[wasm_bindgen(js_name = CloudReceiver)]
 pub struct JsCloudReceiver {
     limits: CloudLimits,
-}
-
-fn format_of(format: &str) -> Result<Format, JsValue> {
-    match format {
-        "xml" => Ok(Format::Xml),
-        "json" => Ok(Format::Json),
-        _ => Err(js_err(Error::new(
-            ErrorKind::InvalidInput,
-            "format must be 'xml' or 'json'",
-        ))),
-    }
 }
 
 #[wasm_bindgen(js_class = CloudReceiver)]
@@ -96,7 +81,7 @@ impl JsCloudReceiver {
         let target = ReplyTarget {
             to_user_name,
             from_user_name,
-            format: format_of(format)?,
+            format: args::format(format)?,
             encrypted: false,
             is_event,
         };
@@ -120,32 +105,4 @@ impl JsCloudReceiver {
         .map(|got| got.to_json())
         .map_err(js_err)
     }
-}
-
-/// `cloudPushBody(fields, format)`: the unsigned push the platform sends to a Cloud Hosting
-/// service, from an object of fields (values as strings or numbers, in order).
-#[wasm_bindgen(js_name = cloudPushBody)]
-pub fn cloud_push_body_js(fields: &JsValue, format: &str) -> Result<String, JsValue> {
-    let format = format_of(format)?;
-    if !fields.is_object() {
-        return Err(js_err(Error::new(
-            ErrorKind::InvalidInput,
-            "fields must be an object of push fields",
-        )));
-    }
-    let mut pairs: Vec<(String, String)> = Vec::new();
-    for entry in js_sys::Object::entries(fields.unchecked_ref()).iter() {
-        let pair: js_sys::Array = entry.unchecked_into();
-        let name = pair.get(0).as_string().unwrap_or_default();
-        let value = pair.get(1);
-        let text = args::stamp(&value, &name, ErrorKind::InvalidField)?;
-        pairs.push((name, text));
-    }
-    cloud_push_body(&pairs, format).map_err(js_err)
-}
-
-/// `cloudProbeBody(format)`: the platform's CheckContainerPath probe.
-#[wasm_bindgen(js_name = cloudProbeBody)]
-pub fn cloud_probe_body_js(format: &str) -> Result<String, JsValue> {
-    Ok(probe_body(format_of(format)?))
 }

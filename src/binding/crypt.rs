@@ -138,21 +138,10 @@ impl JsWxBizMsgCrypt {
     }
 }
 
-/// The strings of `{ token, encodingAESKey, appId }`, read with serde-wasm-bindgen (-41006
-/// InvalidOption naming the option otherwise). Shared by every class that takes these options.
-pub fn crypt_options(options: &JsValue) -> Result<(String, String, String), JsValue> {
-    let o: super::options::CryptOptions = super::options::read(options)?;
-    Ok((
-        super::options::required(o.token, "token")?,
-        super::options::required(o.encoding_aes_key, "encodingAESKey")?,
-        super::options::required(o.app_id, "appId")?,
-    ))
-}
-
 /// A crypt from `{ token, encodingAESKey, appId }`, using the host's primitives when the
 /// runtime registered them.
 pub fn crypt_from_options(options: &JsValue) -> Result<WxBizMsgCrypt, JsValue> {
-    let (token, key, app_id) = crypt_options(options)?;
+    let (token, key, app_id) = super::options::crypt(options)?;
     let crypt = WxBizMsgCrypt::new(&token, &key, &app_id).map_err(js_err)?;
     Ok(super::host::attach(crypt))
 }

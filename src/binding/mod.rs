@@ -1,56 +1,43 @@
 //! The only module that imports wasm-bindgen: it converts JavaScript values in and out of the
 //! core, turns `Error` into a JavaScript `WxkfError`, and supplies the edge defaults (current
 //! time, random nonce, random bytes) that the core takes as parameters.
+//!
+//! The crate's features choose which JS-facing items are compiled: `inbound` (receivers,
+//! `WXBizMsgCrypt`, signatures, fields) and `outbound` (requests, catalog, responses, send window,
+//! dialogue platform, media). The package ships each side as its own .wasm, so that a handler
+//! compiles only the inbound one at start; both register the error class (`errors`).
 
+// Shared by both sides: argument and option readers, edge defaults (time, randomness), and the
+// error class. The outbound side uses only some of the readers, hence the allowance.
+#[cfg_attr(not(feature = "inbound"), allow(dead_code))]
 mod args;
-mod chatbot;
-mod cloud;
-pub(crate) mod crypt;
+#[cfg_attr(not(feature = "inbound"), allow(dead_code))]
 mod edge;
 mod errors;
-mod fields;
-pub(crate) mod host;
+#[cfg_attr(not(feature = "inbound"), allow(dead_code))]
 mod options;
+
+// Inbound: receivers, WXBizMsgCrypt, signatures, fields, the host's crypto primitives.
+#[cfg(feature = "inbound")]
+mod cloud;
+#[cfg(feature = "inbound")]
+pub(crate) mod crypt;
+#[cfg(feature = "inbound")]
+mod fields;
+#[cfg(feature = "inbound")]
+pub(crate) mod host;
+#[cfg(feature = "inbound")]
 mod receiver;
+#[cfg(feature = "inbound")]
+mod signature;
+
+// Outbound: request builders, catalog and responses, send window, dialogue platform, and the
+// platform's side of Cloud Hosting (the pushes the simulator sends).
+#[cfg(feature = "outbound")]
+mod chatbot;
+#[cfg(feature = "outbound")]
+mod cloud_push;
+#[cfg(feature = "outbound")]
 mod requests;
+#[cfg(feature = "outbound")]
 mod send_window;
-
-use wasm_bindgen::prelude::*;
-
-/// `signature(token, timestamp, nonce, encrypt?)`: hex SHA-1 of the sorted parts.
-#[wasm_bindgen]
-pub fn signature(
-    token: JsValue,
-    timestamp: JsValue,
-    nonce: JsValue,
-    encrypt: JsValue,
-) -> Result<String, JsValue> {
-    use crate::error::ErrorKind::ComputeSignature;
-    let token = args::string(&token, "token", ComputeSignature)?;
-    let timestamp = args::stamp(&timestamp, "timestamp", ComputeSignature)?;
-    let nonce = args::stamp(&nonce, "nonce", ComputeSignature)?;
-    let encrypt = args::optional_string(&encrypt, "encrypt", ComputeSignature)?;
-    let hex = crate::crypto::signature(&token, &timestamp, &nonce, encrypt.as_deref());
-    Ok(crate::crypto::hex_str(&hex).into())
-}
-
-/// `checkSignature(token, timestamp, nonce, signature, encrypt?)`: whether `signature` (hex, any
-/// case) is the SHA-1 of the sorted parts; compared in constant time. For tools that show each
-/// check one by one (the debugger, `wechat-kf verify`).
-#[wasm_bindgen(js_name = checkSignature)]
-pub fn check_signature(
-    token: JsValue,
-    timestamp: JsValue,
-    nonce: JsValue,
-    signature: JsValue,
-    encrypt: JsValue,
-) -> Result<bool, JsValue> {
-    use crate::error::ErrorKind::ValidateSignature;
-    let token = args::string(&token, "token", ValidateSignature)?;
-    let timestamp = args::stamp(&timestamp, "timestamp", ValidateSignature)?;
-    let nonce = args::stamp(&nonce, "nonce", ValidateSignature)?;
-    let received = args::string(&signature, "signature", ValidateSignature)?;
-    let encrypt = args::optional_string(&encrypt, "encrypt", ValidateSignature)?;
-    let expected = crate::crypto::signature(&token, &timestamp, &nonce, encrypt.as_deref());
-    Ok(crate::crypto::signature_matches(&expected, &received))
-}
