@@ -104,6 +104,37 @@ export async function runInboundSuite(lib, { vectors, log = () => {} }) {
     }
   }
 
+  // A large push (its raw fields more than 1 KB of JSON) crosses without a second copy of its
+  // content: `raw` is read on first use. It must look like any other property.
+  for (const format of ['xml', 'json']) {
+    c.check(`large push ${format}: raw is complete, lasting and an ordinary property`, () => {
+      const big = (tag) => `${tag} 客服消息 😀 "q" \\ <b>&amp; ]]>\n`.repeat(200);
+      const fields = (tag) => [...header('text'), ['Content', big(tag)], ['MsgId', BIG_ID, 'num'], ['Note', tag]];
+      const first = receiver.receive(request(fields('one'), format, 'safe'));
+      // A second push before the first one's raw is read.
+      const second = receiver.receive(request(fields('two'), format, 'safe'));
+      const m = first.message;
+      c.assertEq(m.content, big('one'));
+      c.assertEq(Object.keys(m).at(-1), 'raw');
+      const viaJson = JSON.parse(JSON.stringify(first)).message.raw;
+      c.assertEq(viaJson.Content, big('one'));
+      c.assertEq(viaJson.Note, 'one');
+      c.assertEq({ ...m }.raw.Content, big('one'));
+      c.assertEq(m.raw, m.raw);
+      c.assertEq(Object.keys(m.raw).join(), 'ToUserName,FromUserName,CreateTime,MsgType,Content,MsgId,Note');
+      c.assertEq(String(m.raw.MsgId), BIG_ID);
+      c.assertEq(second.message.raw.Content, big('two'));
+      c.assertEq(second.message.note, 'two');
+      const third = receiver.receive(request(fields('three'), format, 'safe')).message;
+      Object.freeze(third);
+      c.assertEq(third.raw.Note, 'three');
+      c.assertEq(third.raw, third.raw);
+      second.message.raw = { replaced: true };
+      c.assertEq(second.message.raw.replaced, true);
+      c.assertEq(JSON.stringify(second.message).endsWith('"raw":{"replaced":true}}'), true);
+    });
+  }
+
   // Pushes made from the vectors (real push plaintexts), safe and compatible, XML and JSON.
   const byId = Object.fromEntries(vectors.vectors.map((v) => [v.id, v]));
   for (const [id, check] of [

@@ -155,3 +155,44 @@ fn vectors_through_a_host_with_no_minimum() {
         }
     }
 }
+
+#[test]
+fn sha1_has_its_own_threshold() {
+    struct Split(CountingHost);
+    impl HostCrypto for Split {
+        fn aes256_cbc_decrypt(&self, k: &[u8; 32], iv: &[u8; 16], d: &mut [u8]) -> bool {
+            self.0.aes256_cbc_decrypt(k, iv, d)
+        }
+        fn aes256_cbc_encrypt(&self, k: &[u8; 32], iv: &[u8; 16], d: &mut [u8]) -> bool {
+            self.0.aes256_cbc_encrypt(k, iv, d)
+        }
+        fn sha1(&self, p: &[&[u8]], o: &mut [u8; 20]) -> bool {
+            self.0.sha1(p, o)
+        }
+        fn min_len(&self) -> usize {
+            512
+        }
+        fn min_sha1_len(&self) -> usize {
+            4096
+        }
+    }
+    let host = Rc::new(Split(CountingHost::default()));
+    let plain = WxBizMsgCrypt::new("t", KEY, "wxapp").unwrap();
+    let crypt = WxBizMsgCrypt::new("t", KEY, "wxapp")
+        .unwrap()
+        .with_host(host.clone());
+    // 1000 bytes: AES on the host, SHA-1 (about 1.4 KB of input) in the core.
+    let mid = crypt.encrypt(&"a".repeat(1000), &[1; 16]).unwrap();
+    assert_eq!(
+        crypt.msg_signature("1", "2", &mid),
+        plain.msg_signature("1", "2", &mid)
+    );
+    assert_eq!((host.0.aes_calls.get(), host.0.sha_calls.get()), (1, 0));
+    // 4000 bytes: about 5.4 KB of signed input, so SHA-1 on the host too.
+    let big = crypt.encrypt(&"a".repeat(4000), &[1; 16]).unwrap();
+    assert_eq!(
+        crypt.msg_signature("1", "2", &big),
+        plain.msg_signature("1", "2", &big)
+    );
+    assert_eq!((host.0.aes_calls.get(), host.0.sha_calls.get()), (2, 1));
+}

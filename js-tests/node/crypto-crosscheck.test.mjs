@@ -139,3 +139,19 @@ test('bodies from 1 KB to 200 KB cross-checked both ways with wechat-crypto and 
   });
   assert.ok(calls.aes256CbcEncrypt >= 1 && calls.aes256CbcDecrypt >= 1 && calls.sha1 >= 1, 'host path used');
 });
+
+test('node-host-crypto.js decrypts AES-256-CBC exactly at every size, with keys taking turns', async () => {
+  const { createCipheriv, randomBytes } = await import('node:crypto');
+  const keys = [randomBytes(32), randomBytes(32)];
+  for (const len of [16, 32, 48, 256, 272, 1024, 4080, 4096, 4112, 8192, 65536]) {
+    for (const key of [keys[0], keys[1], keys[1], keys[0]]) {
+      const iv = key.subarray(0, 16);
+      const plain = randomBytes(len);
+      const enc = createCipheriv('aes-256-cbc', key, iv);
+      enc.setAutoPadding(false);
+      const data = new Uint8Array(Buffer.concat([enc.update(plain), enc.final()]));
+      assert.equal(nodeHostCrypto.aes256CbcDecrypt(new Uint8Array(key), new Uint8Array(iv), data), true);
+      assert.deepEqual(Buffer.from(data), plain, `${len} bytes`);
+    }
+  }
+});

@@ -2,6 +2,7 @@
 // reads the clock, normalises the query and the body, and makes one wasm call per push.
 import { PushReceiver } from '../wasm/wechat_kf.js';
 import { ERR, wxkfError, invalidOption } from '../errors.js';
+import { pushFromJson } from './push-json.js';
 
 const XML_TYPE = 'text/xml; charset=utf-8';
 const JSON_TYPE = 'application/json; charset=utf-8';
@@ -119,7 +120,7 @@ export class Receiver {
     const tooLarge = (size) => {
       if (size > max) throw wxkfError(ERR.BodyTooLarge, `the body is ${size} bytes or more, more than the limit of ${max}`);
     };
-    let json;
+    let json; // a large push without message.raw (taken right after)
     if (typeof body === 'string') {
       tooLarge(body.length);
       json = this.#inner.receiveText(...args, body, contentType ?? undefined, now);
@@ -131,8 +132,8 @@ export class Receiver {
       tooLarge(bytes.byteLength);
       json = this.#inner.receiveBytes(...args, bytes, contentType ?? undefined, now);
     }
-    const push = JSON.parse(json);
     const inner = this.#inner;
+    const push = pushFromJson(json, inner);
     const seconds = () => this.#seconds();
     const { message, format, mode } = push;
     /** The passive `transfer_customer_service` reply, in the push's format (encrypted if it was). */

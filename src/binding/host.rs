@@ -16,13 +16,15 @@ struct JsHost {
     encrypt: Function,
     sha1: Function,
     min_len: usize,
+    min_sha1_len: usize,
 }
 
 thread_local! {
     static HOST: RefCell<Option<Host>> = const { RefCell::new(None) };
 }
 
-/// `__registerHostCrypto({ aes256CbcDecrypt, aes256CbcEncrypt, sha1, minLen })`.
+/// `__registerHostCrypto({ aes256CbcDecrypt, aes256CbcEncrypt, sha1, minLen, minSha1Len? })`
+/// (`minSha1Len` defaults to `minLen`).
 #[wasm_bindgen(js_name = __registerHostCrypto)]
 pub fn register_host_crypto(host: &JsValue) -> bool {
     let function = |name: &str| {
@@ -30,11 +32,15 @@ pub fn register_host_crypto(host: &JsValue) -> bool {
             .ok()
             .and_then(|f| f.dyn_into::<Function>().ok())
     };
-    let min_len = Reflect::get(host, &JsValue::from_str("minLen"))
-        .ok()
-        .and_then(|v| v.as_f64())
-        .filter(|n| *n >= 0.0)
-        .map_or(usize::MAX, |n| n as usize);
+    let length = |name: &str| {
+        Reflect::get(host, &JsValue::from_str(name))
+            .ok()
+            .and_then(|v| v.as_f64())
+            .filter(|n| *n >= 0.0)
+            .map(|n| n as usize)
+    };
+    let min_len = length("minLen").unwrap_or(usize::MAX);
+    let min_sha1_len = length("minSha1Len").unwrap_or(min_len);
     match (
         function("aes256CbcDecrypt"),
         function("aes256CbcEncrypt"),
@@ -46,6 +52,7 @@ pub fn register_host_crypto(host: &JsValue) -> bool {
                 encrypt,
                 sha1,
                 min_len,
+                min_sha1_len,
             });
             HOST.with(|slot| *slot.borrow_mut() = Some(js));
             true
@@ -98,5 +105,9 @@ impl HostCrypto for JsHost {
 
     fn min_len(&self) -> usize {
         self.min_len
+    }
+
+    fn min_sha1_len(&self) -> usize {
+        self.min_sha1_len
     }
 }

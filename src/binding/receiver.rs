@@ -1,9 +1,15 @@
 //! `PushReceiver`: the inbound pipeline for the package's JS `Receiver`. One call per push
-//! (`receive`) runs limits, mode, replay window, verification, decryption and parsing, and
-//! returns the result as a JSON string for the JS side to `JSON.parse` (measured fastest; ids
-//! stay strings). The instance keeps the key schedule.
+//! (`receiveText` or `receiveBytes`) runs limits, mode, replay window, verification,
+//! decryption and parsing, and returns the push as JSON text for the JS side to `JSON.parse`
+//! (measured fastest at small sizes; ids stay strings). A push whose `raw` is more than 1 KB
+//! of JSON comes without `message.raw`, so that the content crosses once: `raw` (UTF-8 JSON)
+//! is taken right after with `takeRaw()`, for the JS side to decode only when it is read. The
+//! instance keeps the key schedule and its buffers.
 
 use alloc::string::String;
+use alloc::vec::Vec;
+use core::cell::RefCell;
+use js_sys::JsString;
 use wasm_bindgen::prelude::*;
 
 use super::args;
@@ -13,9 +19,30 @@ use crate::crypto::{Format, UrlVerification};
 use crate::error::{Error, ErrorKind};
 use crate::push::{transfer_reply, Limits, PushQuery, Receiver, ReplyTarget};
 
+/// Up to this many bytes of `raw` JSON, `message.raw` stays in the push's JSON: below about
+/// 1 KB, the content twice costs less than the `takeRaw()` call and the lazy property
+/// (measured with bench/pipeline-parts.mjs).
+const INLINE_RAW_BYTES: usize = 1024;
+
+/// Buffers kept from push to push up to this size; a larger one (after a rare large push) is
+/// released for other allocations to use.
+const KEEP_BYTES: usize = 256 * 1024;
+
+fn keep_small(buf: &mut Vec<u8>) {
+    if buf.capacity() > KEEP_BYTES {
+        *buf = Vec::new();
+    }
+}
+
 #[wasm_bindgen(js_name = PushReceiver)]
 pub struct JsPushReceiver {
     inner: Receiver,
+    /// The push's JSON, reused from push to push.
+    json: RefCell<String>,
+    /// `message.raw` of the last push, as JSON, until `takeRaw()`.
+    raw: RefCell<String>,
+    /// A body given as a string, as UTF-8, reused from push to push.
+    body: RefCell<Vec<u8>>,
 }
 
 /// A count as `usize`: values beyond the target's range (4 GiB on wasm32) mean "no limit".
@@ -49,6 +76,9 @@ impl JsPushReceiver {
         };
         Ok(JsPushReceiver {
             inner: Receiver::new(crypt, limits),
+            json: RefCell::new(String::new()),
+            raw: RefCell::new(String::new()),
+            body: RefCell::new(Vec::new()),
         })
     }
 
@@ -68,7 +98,8 @@ impl JsPushReceiver {
     }
 
     /// The whole pipeline for a body given as a string. Returns
-    /// `{"mode","format","dedupKey","message"}` as JSON text.
+    /// `{"mode","format","dedupKey","known","message"}` as JSON text; `message.raw` is left
+    /// out when large (see `takeRaw`).
     #[allow(clippy::too_many_arguments)]
     #[wasm_bindgen(js_name = receiveText)]
     pub fn receive_text(
@@ -81,18 +112,22 @@ impl JsPushReceiver {
         body: JsValue,
         content_type: Option<String>,
         now_seconds: f64,
-    ) -> Result<String, JsValue> {
-        let body = args::text(&body).unwrap_or_default();
-        self.run(
+    ) -> Result<JsString, JsValue> {
+        let mut buf = self.body.borrow_mut();
+        // Not a string: an empty body, refused as such.
+        args::text_into(&body, &mut buf);
+        let result = self.run(
             &signature,
             &timestamp,
             &nonce,
             &encrypt_type,
             &msg_signature,
-            body.as_bytes(),
+            &buf,
             &content_type,
             now_seconds,
-        )
+        );
+        keep_small(&mut buf);
+        result
     }
 
     /// The same for a body given as bytes (invalid UTF-8 is refused with the format's code).
@@ -108,7 +143,7 @@ impl JsPushReceiver {
         body: &[u8],
         content_type: Option<String>,
         now_seconds: f64,
-    ) -> Result<String, JsValue> {
+    ) -> Result<JsString, JsValue> {
         self.run(
             &signature,
             &timestamp,
@@ -119,6 +154,17 @@ impl JsPushReceiver {
             &content_type,
             now_seconds,
         )
+    }
+
+    /// `message.raw` of the last push received, as UTF-8 JSON text (an empty object's text
+    /// when there is none); the instance keeps no copy.
+    #[wasm_bindgen(js_name = takeRaw)]
+    pub fn take_raw(&self) -> Vec<u8> {
+        let raw = core::mem::take(&mut *self.raw.borrow_mut());
+        if raw.is_empty() {
+            return b"{}".to_vec();
+        }
+        raw.into_bytes()
     }
 
     /// `verifyUrl(signature, timestamp, nonce, echostr, msgSignature, nowSeconds)`.
@@ -197,7 +243,7 @@ impl JsPushReceiver {
         body: &[u8],
         content_type: &Option<String>,
         now_seconds: f64,
-    ) -> Result<String, JsValue> {
+    ) -> Result<JsString, JsValue> {
         let query = PushQuery {
             signature: signature.as_deref(),
             timestamp: timestamp.as_deref(),
@@ -206,9 +252,27 @@ impl JsPushReceiver {
             encrypt_type: encrypt_type.as_deref(),
             msg_signature: msg_signature.as_deref(),
         };
-        self.inner
+        self.raw.borrow_mut().clear();
+        let push = self
+            .inner
             .receive(&query, body, content_type.as_deref(), seconds(now_seconds))
-            .map(|push| push.to_json())
-            .map_err(js_err)
+            .map_err(js_err)?;
+        let mut raw = self.raw.borrow_mut();
+        push.message.write_raw_json(&mut raw);
+        let mut json = self.json.borrow_mut();
+        json.clear();
+        if raw.len() <= INLINE_RAW_BYTES {
+            // Small: one crossing costs less than a second call and a lazy property.
+            raw.clear();
+            json.reserve(320 + 2 * push.message.raw.len() * 32);
+            push.write_json(&mut json);
+        } else {
+            push.write_json_without_raw(&mut json);
+        }
+        let text = JsString::from(json.as_str());
+        if json.capacity() > KEEP_BYTES {
+            *json = String::new();
+        }
+        Ok(text)
     }
 }

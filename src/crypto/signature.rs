@@ -15,7 +15,7 @@ pub fn sorted_sha1_hex(parts: &mut [&str]) -> [u8; 40] {
 pub fn sorted_sha1_hex_with(host: Option<&Host>, parts: &mut [&str]) -> [u8; 40] {
     parts.sort_unstable();
     let total: usize = parts.iter().map(|p| p.len()).sum();
-    if let Some(h) = host::for_len(host, total) {
+    if let Some(h) = host::for_sha1_len(host, total) {
         let mut bytes: [&[u8]; 4] = [&[]; 4];
         for (slot, part) in bytes.iter_mut().zip(parts.iter()) {
             *slot = part.as_bytes();

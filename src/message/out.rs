@@ -19,18 +19,44 @@ use super::model::{Kind, Message, MAX_SAFE_INTEGER};
 use super::raw::RawValue;
 use super::subscribe::SubscribeEntry;
 
-/// Appends `text` as a JSON string literal. Scans bytes: only `"`, `\\` and control bytes
-/// need escaping, and none of them occurs inside a multi-byte UTF-8 sequence.
+/// Whether any of the eight bytes of `word` is `"`, `\\` or a control byte (below 0x20).
+/// Exact as a yes/no answer (the classic "has a zero byte" and "has a byte less than n" word
+/// tests, which are exact for n <= 128).
+fn needs_escape(word: u64) -> bool {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let zero_in = |v: u64| v.wrapping_sub(ONES) & !v & HIGH;
+    let control = word.wrapping_sub(ONES * 0x20) & !word & HIGH;
+    (control | zero_in(word ^ (ONES * u64::from(b'"'))) | zero_in(word ^ (ONES * u64::from(b'\\'))))
+        != 0
+}
+
+/// Appends `text` as a JSON string literal. Scans bytes, eight at a time while none needs
+/// escaping: only `"`, `\\` and control bytes do, and none of them occurs inside a
+/// multi-byte UTF-8 sequence.
 pub fn push_json_string(out: &mut String, text: &str) {
     const HEX: &[u8; 16] = b"0123456789abcdef";
     out.reserve(text.len() + 2);
     out.push('"');
     let bytes = text.as_bytes();
     let mut start = 0;
-    for (i, &b) in bytes.iter().enumerate() {
+    let mut i = 0;
+    while i < bytes.len() {
+        if let Some(word) = bytes
+            .get(i..i + 8)
+            .and_then(|w| <[u8; 8]>::try_from(w).ok())
+        {
+            if !needs_escape(u64::from_le_bytes(word)) {
+                i += 8;
+                continue;
+            }
+        }
+        let b = bytes[i];
+        i += 1;
         if b >= 0x20 && b != b'"' && b != b'\\' {
             continue;
         }
+        let i = i - 1;
         // `i` is at an ASCII byte, so it is a char boundary.
         out.push_str(text.get(start..i).unwrap_or_default());
         match b {
@@ -101,7 +127,7 @@ fn push_raw_value(out: &mut String, value: &RawValue, camel: bool) {
             let mut first = true;
             if camel {
                 let mut used = Used::new();
-                push_camel_members(out, &mut first, members, &mut used);
+                push_camel_members(out, &mut first, members, &|_| false, &mut used);
             } else {
                 for (name, value) in members {
                     push_key(out, &mut first, name);
@@ -113,16 +139,18 @@ fn push_raw_value(out: &mut String, value: &RawValue, camel: bool) {
     }
 }
 
-/// Writes each member under its camelCase name unless that name is empty or already used.
+/// Writes each member under its camelCase name unless that name is empty, `reserved` or
+/// already used.
 fn push_camel_members(
     out: &mut String,
     first: &mut bool,
     members: &[(String, RawValue)],
+    reserved: &dyn Fn(&str) -> bool,
     used: &mut Used,
 ) {
     for (name, value) in members {
         let camel = camel_case(name);
-        if camel.is_empty() || used.contains_key(&camel) {
+        if camel.is_empty() || reserved(&camel) || used.contains_key(&camel) {
             continue;
         }
         push_key(out, first, &camel);
@@ -190,8 +218,7 @@ fn push_entries(
 }
 
 impl Message {
-    /// The message as a JSON object (see the module documentation).
-    pub fn write_json(&self, out: &mut String) {
+    fn write_json_object(&self, out: &mut String, with_raw: bool) {
         let mut first = true;
         out.push('{');
         push_str_field(out, &mut first, "msgType", &self.msg_type);
@@ -211,10 +238,6 @@ impl Message {
         }
         push_key(out, &mut first, "known");
         out.push_str(if self.known() { "true" } else { "false" });
-        let mut used = Used::new();
-        for name in COMMON {
-            used.insert(name.into(), 0);
-        }
         let typed: &[(&str, &str)] = match &self.kind {
             Kind::Text { content } => &[("content", content)],
             Kind::Image { pic_url, media_id } => &[("picUrl", pic_url), ("mediaId", media_id)],
@@ -258,27 +281,49 @@ impl Message {
             }
             Kind::Other => &[],
         };
-        if matches!(
+        let has_list = matches!(
             self.kind,
             Kind::SubscribeMsgPopup { .. }
                 | Kind::SubscribeMsgChange { .. }
                 | Kind::SubscribeMsgSent { .. }
-        ) {
-            used.insert("list".into(), 0);
-        }
+        );
         for (key, value) in typed {
             push_str_field(out, &mut first, key, value);
-            used.insert(String::from(*key), 0);
         }
-        push_camel_members(out, &mut first, &self.raw, &mut used);
-        push_key(out, &mut first, "raw");
-        out.push('{');
-        let mut first_raw = true;
-        for (name, value) in &self.raw {
-            push_key(out, &mut first_raw, name);
-            push_raw_value(out, value, false);
+        // The common and typed names are reserved without a map entry each.
+        let reserved = |camel: &str| {
+            COMMON.contains(&camel)
+                || typed.iter().any(|(key, _)| *key == camel)
+                || (has_list && camel == "list")
+        };
+        push_camel_members(out, &mut first, &self.raw, &reserved, &mut Used::new());
+        if with_raw {
+            push_key(out, &mut first, "raw");
+            self.write_raw_json(out);
         }
         out.push('}');
+    }
+
+    /// The message as a JSON object (see the module documentation).
+    pub fn write_json(&self, out: &mut String) {
+        self.write_json_object(out, true);
+    }
+
+    /// The message as a JSON object without its last member, `raw` (parts 1 to 3 of the
+    /// module documentation): for a caller that hands `raw` over separately
+    /// ([`Message::write_raw_json`]), so that the content is not carried twice.
+    pub fn write_json_without_raw(&self, out: &mut String) {
+        self.write_json_object(out, false);
+    }
+
+    /// `raw` alone: every original field by its original name with its structure.
+    pub fn write_raw_json(&self, out: &mut String) {
+        out.push('{');
+        let mut first = true;
+        for (name, value) in &self.raw {
+            push_key(out, &mut first, name);
+            push_raw_value(out, value, false);
+        }
         out.push('}');
     }
 
@@ -286,5 +331,31 @@ impl Message {
         let mut out = String::with_capacity(256 + self.raw.len() * 96);
         self.write_json(&mut out);
         out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn json_strings_read_back_exactly_wherever_the_escaped_byte_sits() {
+        for filler in ["a", "客", "ab"] {
+            for len in 0..20 {
+                for at in 0..=len {
+                    for b in (0u8..0x80).chain([b'"', b'\\']) {
+                        let mut text: String = filler.repeat(len);
+                        let at = text.char_indices().nth(at).map_or(text.len(), |(i, _)| i);
+                        text.insert(at, char::from(b));
+                        let mut out = String::new();
+                        push_json_string(&mut out, &text);
+                        let back: String = serde_json::from_str(&out).unwrap();
+                        assert_eq!(back, text);
+                        let escaped = b < 0x20 || b == b'"' || b == b'\\';
+                        assert_eq!(out.len() == text.len() + 2, !escaped, "{out}");
+                    }
+                }
+            }
+        }
     }
 }

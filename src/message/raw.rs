@@ -109,23 +109,34 @@ pub fn check_name(name: &str, format: Format) -> Result<()> {
     Ok(())
 }
 
+/// Up to this many siblings, a name is looked up by a linear search (no map to build).
+const LINEAR_GROUP: usize = 16;
+
 /// Groups sibling fields by name (a repeated name becomes one list at its first place) after
 /// checking each name. Linear in the number of fields (up to a log factor).
 pub fn group(pairs: Vec<(String, RawValue)>, format: Format) -> Result<Vec<(String, RawValue)>> {
+    let linear = pairs.len() <= LINEAR_GROUP;
     let mut out: Vec<(String, RawValue)> = Vec::with_capacity(pairs.len());
     // Whether each entry of `out` is already a list of repeats.
     let mut repeated: Vec<bool> = Vec::with_capacity(pairs.len());
-    // Index in `out` of each name.
+    // Index in `out` of each name (beyond LINEAR_GROUP siblings).
     let mut seen: BTreeMap<String, usize> = BTreeMap::new();
     for (name, value) in pairs {
         check_name(&name, format)?;
-        match seen.get(&name) {
+        let found = if linear {
+            out.iter().position(|(n, _)| *n == name)
+        } else {
+            seen.get(&name).copied()
+        };
+        match found {
             None => {
-                seen.insert(name.clone(), out.len());
+                if !linear {
+                    seen.insert(name.clone(), out.len());
+                }
                 out.push((name, value));
                 repeated.push(false);
             }
-            Some(&at) => {
+            Some(at) => {
                 let slot = &mut out[at].1;
                 if repeated[at] {
                     if let RawValue::List(items) = slot {
@@ -189,6 +200,27 @@ mod tests {
                 ("B".into(), text("b")),
             ]
         );
+    }
+
+    #[test]
+    fn grouping_is_the_same_above_the_linear_limit() {
+        let names = |n: usize| -> Vec<(String, RawValue)> {
+            (0..n)
+                .map(|i| (alloc::format!("N{}", i % 7), text(&alloc::format!("{i}"))))
+                .collect()
+        };
+        for n in [LINEAR_GROUP, LINEAR_GROUP + 1, 3 * LINEAR_GROUP] {
+            let got = group(names(n), Format::Xml).unwrap();
+            assert_eq!(got.len(), 7, "{n}");
+            for (k, (name, value)) in got.iter().enumerate() {
+                assert_eq!(name, &alloc::format!("N{k}"));
+                let want: Vec<RawValue> = (k..n)
+                    .step_by(7)
+                    .map(|i| text(&alloc::format!("{i}")))
+                    .collect();
+                assert_eq!(value.items(), &want[..], "{n} {name}");
+            }
+        }
     }
 
     #[test]

@@ -119,12 +119,28 @@ impl Push {
     /// (`known` is false for message types and events this version does not type).
     pub fn to_json(&self) -> String {
         let mut out = String::with_capacity(320 + self.message.raw.len() * 64);
+        self.write_json(&mut out);
+        out
+    }
+
+    /// [`Push::to_json`], appended to `out`.
+    pub fn write_json(&self, out: &mut String) {
+        self.write_json_object(out, true);
+    }
+
+    /// As [`Push::to_json`] with `message.raw` left out, appended to `out`; the caller hands
+    /// `raw` over separately (`Message::write_raw_json`), so the content crosses once.
+    pub fn write_json_without_raw(&self, out: &mut String) {
+        self.write_json_object(out, false);
+    }
+
+    fn write_json_object(&self, out: &mut String, with_raw: bool) {
         out.push_str("{\"mode\":\"");
         out.push_str(self.mode.as_str());
         out.push_str("\",\"format\":\"");
         out.push_str(self.format.as_str());
         out.push_str("\",\"dedupKey\":");
-        message::push_json_string(&mut out, &self.dedup_key);
+        message::push_json_string(out, &self.dedup_key);
         out.push_str(",\"known\":");
         out.push_str(if self.message.kind == crate::message::Kind::Other {
             "false"
@@ -132,9 +148,12 @@ impl Push {
             "true"
         });
         out.push_str(",\"message\":");
-        self.message.write_json(&mut out);
+        if with_raw {
+            self.message.write_json(out);
+        } else {
+            self.message.write_json_without_raw(out);
+        }
         out.push('}');
-        out
     }
 }
 
