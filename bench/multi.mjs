@@ -8,7 +8,7 @@ import { pathToFileURL } from 'node:url';
 import { join } from 'node:path';
 import { makePushes, pushStorm, handledReport } from '../js-tests/multi/driver.mjs';
 import { ROOT, freePort, startRedis, startInstances, stopAll, stopChild } from '../js-tests/multi/procs.mjs';
-import { nodeEntry } from './parts/scratch.mjs';
+import { nodeEntry } from './parts/entry.mjs';
 
 const PUSHES = Number(process.argv[process.argv.indexOf('--pushes') + 1]) || 4000;
 const PKG = process.env.WECHAT_KF_PKG ?? join(ROOT, 'pkg');

@@ -3,9 +3,9 @@
 // helper, js-tests/runners/scratch.mjs), and imported as 'wechat-kf' by each runtime's own
 // resolver. The parts of the benchmark are copied beside it; the peers (@wecom/crypto,
 // fast-xml-parser, express, wechat) resolve from the workspace's node_modules two levels up.
-import { copyFileSync, readFileSync, readdirSync } from 'node:fs';
+import { copyFileSync, readdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
 import { prepareScratch as installTarball } from '../../js-tests/runners/scratch.mjs';
 
 export { newestTarball } from '../../js-tests/runners/scratch.mjs';
@@ -20,16 +20,4 @@ export function prepareScratch(tarball) {
   const tgz = installTarball(SCRATCH, tarball);
   for (const f of readdirSync(PARTS)) if (f.endsWith('.mjs')) copyFileSync(join(PARTS, f), join(SCRATCH, f));
   return tgz;
-}
-
-/**
- * file: URL of the package's Node entry in a package directory (pkg/ by default), read from its
- * package.json "exports" (the "node" condition of "."), so it follows the package's layout.
- */
-export function nodeEntry(dir = join(ROOT, 'pkg')) {
-  const manifest = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'));
-  const dot = manifest.exports?.['.'] ?? manifest.exports;
-  const rel = (typeof dot === 'string' ? dot : dot?.node ?? dot?.import ?? dot?.default) ?? manifest.main;
-  if (typeof rel !== 'string') throw new Error(`${dir}/package.json names no Node entry`);
-  return pathToFileURL(join(dir, rel)).href;
 }
