@@ -1,4 +1,4 @@
-//! Small pieces shared by the JSON readers.
+//! Small pieces shared by the JSON readers and writers.
 //!
 //! serde's default "invalid type" errors format the unexpected value, floats included, which
 //! links about 14 KB of float formatting into the wasm for error text nobody needs. The readers
@@ -6,6 +6,7 @@
 //! non-object value with one custom message.
 
 use alloc::borrow::Cow;
+use alloc::string::String;
 use core::fmt;
 use serde::de::{Deserialize, Deserializer, Error, Visitor};
 
@@ -73,4 +74,62 @@ pub fn string_value(text: &str) -> Option<alloc::string::String> {
         Ok(serde_json::Value::String(s)) => Some(s),
         _ => None,
     }
+}
+
+/// Whether any of the eight bytes of `word` is `"`, `\\` or a control byte (below 0x20).
+/// Exact as a yes/no answer (the classic "has a zero byte" and "has a byte less than n" word
+/// tests, which are exact for n <= 128).
+fn needs_escape(word: u64) -> bool {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let zero_in = |v: u64| v.wrapping_sub(ONES) & !v & HIGH;
+    let control = word.wrapping_sub(ONES * 0x20) & !word & HIGH;
+    (control | zero_in(word ^ (ONES * u64::from(b'"'))) | zero_in(word ^ (ONES * u64::from(b'\\'))))
+        != 0
+}
+
+/// Appends `text` as a JSON string literal. Scans bytes, eight at a time while none needs
+/// escaping: only `"`, `\\` and control bytes do, and none of them occurs inside a
+/// multi-byte UTF-8 sequence.
+pub fn push_json_string(out: &mut String, text: &str) {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    out.reserve(text.len() + 2);
+    out.push('"');
+    let bytes = text.as_bytes();
+    let mut start = 0;
+    let mut i = 0;
+    while i < bytes.len() {
+        if let Some(word) = bytes
+            .get(i..i + 8)
+            .and_then(|w| <[u8; 8]>::try_from(w).ok())
+        {
+            if !needs_escape(u64::from_le_bytes(word)) {
+                i += 8;
+                continue;
+            }
+        }
+        let b = bytes[i];
+        i += 1;
+        if b >= 0x20 && b != b'"' && b != b'\\' {
+            continue;
+        }
+        let i = i - 1;
+        // `i` is at an ASCII byte, so it is a char boundary.
+        out.push_str(text.get(start..i).unwrap_or_default());
+        match b {
+            b'"' => out.push_str("\\\""),
+            b'\\' => out.push_str("\\\\"),
+            b'\n' => out.push_str("\\n"),
+            b'\r' => out.push_str("\\r"),
+            b'\t' => out.push_str("\\t"),
+            _ => {
+                out.push_str("\\u00");
+                out.push(char::from(HEX[usize::from(b >> 4)]));
+                out.push(char::from(HEX[usize::from(b & 0xf)]));
+            }
+        }
+        start = i + 1;
+    }
+    out.push_str(text.get(start..).unwrap_or_default());
+    out.push('"');
 }

@@ -6,6 +6,7 @@
 use aes::cipher::{BlockModeEncrypt, KeyIvInit};
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine;
+use sha1::Digest;
 use wechat_kf::crypto::{
     hex_str, signature, sorted_sha1_hex, AesKey, MessageCipher, ReplyEnvelope,
 };
@@ -183,6 +184,29 @@ fn sorted_sha1_hex_sorts_then_hashes() {
         sorted_sha1_hex(&mut ["tok", "1700000000", "42"]),
         signature("tok", "1700000000", "42", None)
     );
+}
+
+#[test]
+fn every_order_of_four_parts_gives_the_digest_of_the_sorted_concatenation() {
+    // Parts sharing prefixes and of unequal lengths, so that the bytewise order matters.
+    let parts = ["b", "ab", "a", "abc"];
+    let expected = sorted_sha1_hex(&mut ["a", "ab", "abc", "b"]);
+    let digest: [u8; 20] = sha1::Sha1::digest(b"aababcb").into();
+    let hex: String = digest.iter().map(|b| format!("{b:02x}")).collect();
+    assert_eq!(hex_str(&expected), hex);
+    for a in 0..4 {
+        for b in 0..4 {
+            for c in 0..4 {
+                for d in 0..4 {
+                    if [a, b, c, d].iter().collect::<std::collections::BTreeSet<_>>().len() == 4 {
+                        let mut order = [parts[a], parts[b], parts[c], parts[d]];
+                        assert_eq!(sorted_sha1_hex(&mut order), expected, "{a}{b}{c}{d}");
+                        assert_eq!(order, ["a", "ab", "abc", "b"]);
+                    }
+                }
+            }
+        }
+    }
 }
 
 // ---- the push pipeline ----------------------------------------------------------------------

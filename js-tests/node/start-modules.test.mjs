@@ -14,9 +14,10 @@ const entry = process.env.WECHAT_KF_PKG ?? new URL('../../pkg/loaders/node.js', 
 const inboundFile = new URL('../wasm/wechat_kf_bg.wasm', entry);
 const outboundFile = new URL('../wasm/wechat_kf_outbound_bg.wasm', entry);
 
-// The inbound module's gzipped size (zlib level 9) may not grow past this (measured: 122,586 B
-// when it was written). The project's goal is 60 KiB; this bound only keeps it from growing.
-const MAX_INBOUND_GZIP = 128 * 1024;
+// The inbound module's gzipped size (zlib level 9) may not grow past this (measured: 119,220 B
+// by gzip -9 after the envelope and sort changes). The project's goal is 60 KiB; this bound only
+// keeps it from growing.
+const MAX_INBOUND_GZIP = 120 * 1024;
 
 // Runs in the child: records the byte length of every module compiled, in order.
 const child = `

@@ -5,6 +5,7 @@ use alloc::borrow::Cow;
 use alloc::string::String;
 
 use crate::error::{Error, ErrorKind, Result};
+use crate::json::push_json_string;
 use crate::xml;
 
 /// The two body formats the platform can be configured to use.
@@ -200,20 +201,23 @@ impl ReplyEnvelope<'_> {
         out
     }
 
-    /// `{"Encrypt","MsgSignature","TimeStamp","Nonce"}`; TimeStamp is a number when it is one.
+    /// `{"Encrypt","MsgSignature","Nonce","TimeStamp"}` (in that order); TimeStamp is a number
+    /// when it is one in canonical form.
     pub fn to_json(&self) -> Result<String> {
-        let timestamp = match self.timestamp.parse::<u64>() {
-            Ok(n) if n.to_string() == self.timestamp => serde_json::Value::from(n),
-            _ => serde_json::Value::from(self.timestamp),
-        };
-        let value = serde_json::json!({
-            "Encrypt": self.encrypt,
-            "MsgSignature": self.msg_signature,
-            "TimeStamp": timestamp,
-            "Nonce": self.nonce,
-        });
-        serde_json::to_string(&value)
-            .map_err(|_| Error::new(ErrorKind::GenReturnXml, "the JSON reply cannot be written"))
+        let mut out = String::with_capacity(self.encrypt.len() + 128);
+        out.push_str("{\"Encrypt\":");
+        push_json_string(&mut out, self.encrypt);
+        out.push_str(",\"MsgSignature\":");
+        push_json_string(&mut out, self.msg_signature);
+        out.push_str(",\"Nonce\":");
+        push_json_string(&mut out, self.nonce);
+        out.push_str(",\"TimeStamp\":");
+        match self.timestamp.parse::<u64>() {
+            Ok(n) if n.to_string() == self.timestamp => out.push_str(self.timestamp),
+            _ => push_json_string(&mut out, self.timestamp),
+        }
+        out.push('}');
+        Ok(out)
     }
 
     pub fn to_format(&self, format: Format) -> Result<String> {
