@@ -8,10 +8,11 @@ import { pathToFileURL } from 'node:url';
 import { join } from 'node:path';
 import { makePushes, pushStorm, handledReport } from '../js-tests/multi/driver.mjs';
 import { ROOT, freePort, startRedis, startInstances, stopAll, stopChild } from '../js-tests/multi/procs.mjs';
+import { nodeEntry } from './parts/entry.mjs';
 
 const PUSHES = Number(process.argv[process.argv.indexOf('--pushes') + 1]) || 4000;
 const PKG = process.env.WECHAT_KF_PKG ?? join(ROOT, 'pkg');
-const lib = await import(pathToFileURL(join(PKG, 'loaders', 'node.js')).href);
+const lib = await import(nodeEntry(PKG));
 const { start } = await import(pathToFileURL(join(PKG, 'devtools', 'emulator', 'server.js')).href);
 const { createClient } = await import('redis');
 

@@ -2,7 +2,9 @@
 // WXBizMsgCrypt, Receiver and chatbot.Bot, and a request builder call. Prints ops/s (median of
 // 5 rounds); asserts nothing. `node bench/options.mjs` after `bash scripts/build.sh`
 // (WECHAT_KF_PKG=<url of a node.js entry> measures another build).
-const entry = process.env.WECHAT_KF_PKG ?? new URL('../pkg/loaders/node.js', import.meta.url).href;
+import { nodeEntry } from './parts/entry.mjs';
+
+const entry = process.env.WECHAT_KF_PKG ?? nodeEntry();
 const { WXBizMsgCrypt, Receiver, chatbot, requests } = await import(entry);
 
 const crypt = { token: 'benchtoken', encodingAESKey: 'abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG', appId: 'wx1234567890abcdef' };

@@ -1,160 +1,369 @@
-// Benchmark: prints figures, asserts nothing. Run `bash scripts/build.sh` first, then
-// `node bench/run.mjs [--quick]`.
+#!/usr/bin/env node
+// The benchmark of issue 12: prints figures and the goals next to them; asserts nothing about
+// time. Run `bash scripts/build.sh` first, then
 //
-// In one process it times, for pushes of 256 B, 1 KB, 16 KB and 64 KB:
-//   1. verify + decrypt of an encrypted push (msg_signature over Encrypt, AES-CBC, checks):
-//      wechat-kf `decryptMessage` vs `wechat-crypto` and `@wecom/crypto` (the peers get the
-//      Encrypt value handed to them; we also read it out of the envelope);
-//   2. the inbound pipeline (verify + decrypt + parse to a typed object), when the package has
-//      `Receiver`: wechat-kf `receive` vs `@wecom/crypto` + `fast-xml-parser` and
-//      `wechat-crypto` + `xml2js`;
-// and prints the .wasm size raw and gzipped and Node cold start (compile, instantiate, first
-// decrypt) measured in fresh processes.
+//   node bench/run.mjs [--only pipeline,deno,bun,start,e2e] [--smoke] [--tarball dist/x.tgz]
+//                      [--clock wall|cpu]
+//
+// It installs the packed tarball into bench/.scratch (what users get; see bench/parts/scratch.mjs)
+// and runs each part in its own processes, one part at a time:
+//   pipeline  Node: Receiver.receive (verify + decrypt + parse to the typed message) against
+//             @wecom/crypto + fast-xml-parser and against the node:crypto floor, 5 push sizes
+//   deno, bun the same script under Deno and Bun (node_modules/.bin/deno, bun)
+//   start     the wasm an inbound handler compiles (import + first push), raw and gzip -9, and
+//             import + first push in fresh Node processes against importing the peers
+//   e2e       node:http + createNodeListener against Express + node-webot's `wechat`, encrypted
+//             pushes over loopback from a load generator process: req/s, p50/p99
+// --clock cpu times the pipeline batches in process CPU time (all threads) instead of wall time.
+// --smoke runs every part with a handful of iterations: it checks that the benchmark runs and
+// that every contender's answers are correct (exit code 1 otherwise), for scripts/test.sh.
+// The exit code is 1 when a part fails (a wrong answer, a crash), never because a goal is missed.
+import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { gzipSync } from 'node:zlib';
-import { spawnSync } from 'node:child_process';
-import { createRequire } from 'node:module';
-import { fileURLToPath } from 'node:url';
-import { performance } from 'node:perf_hooks';
+import { availableParallelism, cpus, loadavg } from 'node:os';
+import { relative } from 'node:path';
+import { ROOT, SCRATCH, prepareScratch, resolveBin } from './parts/scratch.mjs';
+import { RESULT_MARKER, encryptedPush, textPush } from './parts/fixtures.mjs';
 
-const require = createRequire(import.meta.url);
-const root = fileURLToPath(new URL('..', import.meta.url));
-const quick = process.argv.includes('--quick');
-const lib = await import(new URL('../pkg/loaders/node.js', import.meta.url));
-const WechatCrypto = require('wechat-crypto');
-const wecom = require('@wecom/crypto');
-const { XMLParser } = require('fast-xml-parser');
-const xml2js = require('xml2js');
+const PARTS = ['pipeline', 'deno', 'bun', 'start', 'e2e'];
+const args = parseArgs(process.argv.slice(2));
+const smoke = !!args.smoke;
+const only = args.only ? args.only.split(',').map((s) => s.trim()).filter(Boolean) : PARTS;
+for (const p of only) if (!PARTS.includes(p)) die(`unknown part ${p} (known: ${PARTS.join(', ')})`);
 
-const token = 'benchtoken';
-const encodingAESKey = 'abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG';
-const appId = 'wxb11529c136998cb6';
-const timestamp = '1700000000';
-const nonce = '1320562132';
+const CONFIG = smoke
+  ? { pipeline: { rounds: 1, batchMs: 1, warmupMs: 0 }, startRuns: 1, e2e: { warm: 20, count: 60, rounds: 1, concurrency: 4, size: 1024 } }
+  : { pipeline: { rounds: 21, batchMs: 30, warmupMs: 500 }, startRuns: 11, e2e: { warm: 1500, count: 3000, rounds: 7, concurrency: 32, size: 1024 } };
+if (args.clock && !['wall', 'cpu'].includes(args.clock)) die('--clock is wall or cpu');
+CONFIG.pipeline.clock = args.clock ?? 'wall';
+const TIMEOUT_MS = smoke ? 120_000 : 600_000;
 
-function pushPlaintext(size) {
-  const head = '<xml><ToUserName><![CDATA[gh_10f6c3c3ac5a]]></ToUserName><FromUserName><![CDATA[oyORnuP8q7ou2gfYjqLzSIWZf0rs]]></FromUserName><CreateTime>1700000000</CreateTime><MsgType><![CDATA[text]]></MsgType><Content><![CDATA[';
-  const tail = ']]></Content><MsgId>6054768590064713728</MsgId></xml>';
-  const filler = '客服消息 hello 123 '.repeat(Math.ceil(size / 10));
-  let content = '';
-  const enc = new TextEncoder();
-  for (const ch of filler) {
-    if (enc.encode(head + content + ch + tail).length > size) break;
-    content += ch;
+// `met` / `MISSED` next to a goal (nothing in --smoke, whose figures mean nothing), tallied per
+// part for the last line.
+const tally = {};
+let currentPart = '';
+const verdict = (ok) => {
+  const t = (tally[currentPart] ??= { met: 0, of: 0 });
+  t.of++;
+  if (ok) t.met++;
+  return smoke ? '' : ok ? 'met' : 'MISSED';
+};
+const children = new Set();
+for (const sig of ['SIGINT', 'SIGTERM']) {
+  process.on(sig, () => {
+    for (const c of children) c.kill('SIGKILL');
+    process.exit(130);
+  });
+}
+
+let tarball;
+try {
+  tarball = prepareScratch(args.tarball);
+} catch (e) {
+  die(e.message);
+}
+
+const cpu = cpus()[0]?.model?.replace(/\s+/g, ' ').trim() ?? 'unknown CPU';
+console.log(`wechat-kf benchmark${smoke ? ' (--smoke: a few iterations, figures meaningless)' : ''}`);
+console.log(`${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC, Node ${process.version}, ${availableParallelism()} cores (${cpu}), `
+  + `load average ${loadavg()[0].toFixed(1)} at the start`);
+console.log(`package: ${relative(ROOT, tarball)} installed into ${relative(ROOT, SCRATCH)}/`);
+
+const failures = [];
+const sections = {
+  pipeline: () => pipelineSection('1. Inbound pipeline, Node', process.execPath, []),
+  deno: () => runtimeSection('deno', (bin) => [bin, ['run', '--allow-read', '--node-modules-dir=manual', '--no-lock']],
+    { DENO_DIR: `${SCRATCH}/.deno`, DENO_NO_UPDATE_CHECK: '1', DENO_NO_PROMPT: '1' }),
+  bun: () => runtimeSection('bun', (bin) => [bin, ['run', '--no-install']], { DO_NOT_TRACK: '1' }),
+  start: startSection,
+  e2e: e2eSection,
+};
+let n = 0;
+for (const part of PARTS.filter((p) => only.includes(p))) {
+  n++;
+  currentPart = part;
+  try {
+    await sections[part]();
+  } catch (e) {
+    failures.push(`${part}: ${e?.message ?? e}`);
+    console.log(`\n${part}: FAILED: ${e?.message ?? e}`);
   }
-  return head + content + tail;
 }
+if (!smoke) {
+  const parts = Object.entries(tally);
+  const met = parts.reduce((k, [, t]) => k + t.met, 0);
+  const of = parts.reduce((k, [, t]) => k + t.of, 0);
+  console.log(`\ngoals met: ${met} of ${of} (${parts.map(([p, t]) => `${p} ${t.met}/${t.of}`).join(', ')})`);
+}
+console.log(failures.length ? `\n${failures.length} of ${n} parts failed:\n  ${failures.join('\n  ')}` : `${smoke ? '\n' : ''}${n} parts ran; every answer checked was correct`);
+process.exit(failures.length ? 1 : 0);
 
-function time(fn, ms) {
-  // warm up, then run batches until `ms` elapsed; returns ops/s
-  for (let i = 0; i < 50; i++) fn();
-  let ops = 0;
-  const start = performance.now();
-  let now = start;
-  let batch = 16;
-  while (now - start < ms) {
-    for (let i = 0; i < batch; i++) fn();
-    ops += batch;
-    now = performance.now();
-    if (batch < 4096) batch *= 2;
+// ---- 1 and 4: the pipeline -------------------------------------------------------------------
+
+async function pipelineSection(title, cmd, cmdArgs, env) {
+  const r = await runChild(cmd, [...cmdArgs, 'pipeline.mjs', JSON.stringify(CONFIG.pipeline)], { env });
+  if (r.error) throw new Error(r.error);
+  console.log(`\n${title} (${r.runtime}): verify + decrypt + parse to the typed message`);
+  console.log(`  ours: Receiver.receive; peer: ${r.peer ?? `none: @wecom/crypto + fast-xml-parser did not load (${r.peerError})`};`
+    + ' floor: node:crypto SHA-1 + AES-256-CBC, no XML');
+  console.log(`  µs per push (${r.clock} time), median of ${r.rounds} rounds of ~${r.batchMs} ms per contender; ratios: median of the per-round ratios`
+    + ' (and the middle half of them: 25th-75th percentile)');
+  console.log('  push (plaintext / body)    ours       peer      floor   peer/ours (goal)         ours/floor (goal)     peer/ours middle half');
+  for (const row of r.rows) {
+    const small = row.size <= 2048;
+    const peerGoal = small ? 2.0 : 1.0;
+    const vsPeer = row.vsPeer === undefined ? '-'.padEnd(22)
+      : `${fx(row.vsPeer)} (≥${peerGoal.toFixed(1)}x) ${verdict(row.vsPeer >= peerGoal)}`.padEnd(22);
+    const vsFloor = `${fx(row.vsFloor)}${small ? ` (≤2.5x) ${verdict(row.vsFloor <= 2.5)}` : ''}`;
+    const size = `${bytes(row.plaintextBytes)} / ${bytes(row.bodyBytes)}`;
+    const range = row.vsPeerRange ? `${row.vsPeerRange[0].toFixed(2)}-${row.vsPeerRange[1].toFixed(2)}` : '';
+    console.log(`  ${size.padEnd(22)} ${us(row.oursUs)} ${row.peerUs === undefined ? '-'.padStart(10) : us(row.peerUs)} ${us(row.floorUs)}   ${vsPeer}   ${vsFloor.padEnd(20)}  ${range}`);
   }
-  return (ops * 1000) / (now - start);
 }
 
-const fmt = (n) => (n >= 1000 ? `${(n / 1000).toFixed(1)}k` : n.toFixed(0));
-const ratio = (a, b) => `${(a / b).toFixed(2)}x`;
-const ms = quick ? 150 : 600;
-
-const ours = new lib.WXBizMsgCrypt({ token, encodingAESKey, appId });
-const wc = new WechatCrypto(token, encodingAESKey, appId);
-const receiver = lib.Receiver ? new lib.Receiver({ token, encodingAESKey, appId, maxSkewSeconds: 0 }) : null;
-const fxp = new XMLParser({ parseTagValue: false });
-
-console.log(`wechat-kf benchmark (Node ${process.version}, ${quick ? 'quick' : 'full'} run; ops/s, higher is better)`);
-console.log('\n1. verify + decrypt (ratio = wechat-kf / peer)');
-console.log('size     wechat-kf  wechat-crypto  @wecom/crypto   vs wechat-crypto  vs @wecom/crypto');
-const pipelineRows = [];
-for (const size of [256, 1024, 2048, 16 * 1024, 64 * 1024]) {
-  const plaintext = pushPlaintext(size);
-  const encrypt = ours.encrypt(plaintext);
-  const msgSignature = ours.msgSignature(timestamp, nonce, encrypt);
-  const body = `<xml><ToUserName><![CDATA[gh_10f6c3c3ac5a]]></ToUserName><Encrypt><![CDATA[${encrypt}]]></Encrypt></xml>`;
-  // Every contender must produce the same plaintext before it is timed.
-  if (ours.decryptMessage({ msgSignature, timestamp, nonce, body }) !== plaintext) throw new Error('wechat-kf wrong');
-  if (wc.decrypt(encrypt).message !== plaintext) throw new Error('wechat-crypto wrong');
-  if (wecom.decrypt(encodingAESKey, encrypt).message !== plaintext) throw new Error('@wecom/crypto wrong');
-
-  const a = time(() => ours.decryptMessage({ msgSignature, timestamp, nonce, body }), ms);
-  const b = time(() => {
-    if (wc.getSignature(timestamp, nonce, encrypt) !== msgSignature) throw new Error('sig');
-    return wc.decrypt(encrypt).message;
-  }, ms);
-  const c = time(() => {
-    if (wecom.getSignature(token, timestamp, nonce, encrypt) !== msgSignature) throw new Error('sig');
-    return wecom.decrypt(encodingAESKey, encrypt).message;
-  }, ms);
-  const label = size >= 1024 ? `${size / 1024} KB` : `${size} B`;
-  console.log(`${label.padEnd(8)} ${fmt(a).padStart(9)}  ${fmt(b).padStart(13)}  ${fmt(c).padStart(13)}   ${ratio(a, b).padStart(16)}  ${ratio(a, c).padStart(16)}`);
-  pipelineRows.push({ size, label, plaintext, encrypt, msgSignature, body });
+async function runtimeSection(name, command, env) {
+  const [cmd, cmdArgs] = command(resolveBin(name));
+  const title = name === 'deno' ? '4a. Inbound pipeline, Deno' : '4b. Inbound pipeline, Bun';
+  await pipelineSection(title, cmd, cmdArgs, env);
 }
 
-if (receiver) {
-  console.log('\n2. inbound pipeline: verify + decrypt + parse to a typed object (ratio = wechat-kf / peer)');
-  console.log('size     wechat-kf  @wecom+fxp  wechat-crypto+xml2js   vs @wecom+fxp  vs wechat-crypto+xml2js');
-  for (const { label, encrypt, msgSignature, body, plaintext } of pipelineRows) {
-    const query = { signature: 'unused', timestamp, nonce, openid: 'o', encrypt_type: 'aes', msg_signature: msgSignature };
-    const out = receiver.receive({ query, body });
-    if (out.message.msgType !== 'text' || !plaintext.includes(out.message.content)) throw new Error('receive wrong');
-    const a = time(() => receiver.receive({ query, body }).message, ms);
-    const b = time(() => {
-      const enc = /<Encrypt><!\[CDATA\[(.*?)\]\]><\/Encrypt>/.exec(body)[1];
-      if (wecom.getSignature(token, timestamp, nonce, enc) !== msgSignature) throw new Error('sig');
-      return fxp.parse(wecom.decrypt(encodingAESKey, enc).message).xml;
-    }, ms);
-    let c = 0;
-    if (!quick) {
-      // xml2js is callback-based; its sync path (async: false) is used here.
-      c = time(() => {
-        const enc = /<Encrypt><!\[CDATA\[(.*?)\]\]><\/Encrypt>/.exec(body)[1];
-        if (wc.getSignature(timestamp, nonce, enc) !== msgSignature) throw new Error('sig');
-        let result;
-        xml2js.parseString(wc.decrypt(enc).message, { explicitArray: false }, (err, r) => { if (err) throw err; result = r; });
-        return result;
-      }, ms / 2);
+// ---- 2: start --------------------------------------------------------------------------------
+
+async function startSection() {
+  const push = textPush(1024);
+  const wire = encryptedPush(push.xml);
+  const pushJson = JSON.stringify({ query: wire.query, body: wire.body, content: push.content });
+  const probe = (mode) => runChild(process.execPath, ['start-probe.mjs', mode, pushJson]);
+
+  const w = await probe('wasm');
+  const inbound = w.modules.filter((m) => m.phase === 'inbound');
+  const outbound = w.modules.filter((m) => m.phase === 'outbound');
+  const sum = (ms, k) => ms.reduce((s, m) => s + m[k], 0);
+  const gz = sum(inbound, 'gzip');
+  console.log('\n2. Start: an inbound handler (import + first Receiver.receive), fresh Node processes');
+  console.log(`  wasm compiled: ${inbound.length} module${inbound.length === 1 ? '' : 's'} (${inbound.map((m) => `${int(m.raw)} B`).join(' + ') || 'none'}), `
+    + `${int(sum(inbound, 'raw'))} B raw, ${int(gz)} B gzip -9 = ${kib(gz)} (goal ≤60 KiB) ${verdict(gz <= 60 * 1024)}`);
+  console.log(`  a first outbound call afterwards (requests.sendText) compiles ${outbound.length
+    ? `${outbound.length} more module${outbound.length === 1 ? '' : 's'}: ${int(sum(outbound, 'raw'))} B raw, ${kib(sum(outbound, 'gzip'))} gzip -9`
+    : 'no more wasm'}${w.outboundError ? ` (the call failed: ${w.outboundError})` : ''}`);
+  if (w.outboundError) throw new Error(`requests.sendText after the first push failed: ${w.outboundError}`);
+
+  // Interleaved, so that load on the machine hits every kind alike.
+  const runs = { ours: [], peers: [], 'peers-esm': [] };
+  for (let i = 0; i < CONFIG.startRuns; i++) {
+    for (const mode of Object.keys(runs)) runs[mode].push(await probe(mode));
+  }
+  const med = (mode, k) => median(runs[mode].map((r) => r[k]));
+  const oursTotal = med('ours', 'totalMs');
+  const peersImport = med('peers', 'importMs');
+  const ratio = oursTotal / peersImport;
+  console.log(`  median of ${CONFIG.startRuns} fresh processes each, ms from the first line of the script:`);
+  console.log(`    wechat-kf: import('wechat-kf') ${ms(med('ours', 'importMs'))}, import + first push ${ms(oursTotal)}`
+    + ` (of which synchronous wasm compile + instantiate ${ms(med('ours', 'wasmMs'))})`);
+  console.log(`    @wecom/crypto + fast-xml-parser: require() ${ms(peersImport)}, require() + first push ${ms(med('peers', 'totalMs'))}`
+    + ` (with import() instead: ${ms(med('peers-esm', 'importMs'))} and ${ms(med('peers-esm', 'totalMs'))})`);
+  console.log(`  ratio: ours (import + first push) / the peers' require() = ${fx(ratio)} (goal ≤1.5x) ${verdict(ratio <= 1.5)}; `
+    + `like for like (both + first push): ${fx(oursTotal / med('peers', 'totalMs'))}`);
+}
+
+// ---- 3: end to end ---------------------------------------------------------------------------
+
+async function e2eSection() {
+  const cfg = CONFIG.e2e;
+  const servers = {};
+  const load = startIpcChild('e2e-load.mjs', []);
+  try {
+    for (const mode of ['ours', 'webot']) {
+      servers[mode] = startIpcChild('e2e-server.mjs', [mode]);
+      servers[mode].port = (await servers[mode].next((m) => m.port)).port;
     }
-    console.log(`${label.padEnd(8)} ${fmt(a).padStart(9)}  ${fmt(b).padStart(10)}  ${(c ? fmt(c) : '-').padStart(20)}   ${ratio(a, b).padStart(13)}  ${(c ? ratio(a, c) : '-').padStart(22)}`);
+    await load.next((m) => m.ready);
+    const run = async (mode, count) => {
+      load.child.send({ run: { port: servers[mode].port, count, concurrency: cfg.concurrency, size: cfg.size } });
+      const { result } = await load.next((m) => m.result);
+      if (result.bad) throw new Error(`${mode}: ${result.bad} of ${result.count} answers were not 200 success (first: ${result.firstBad})`);
+      return result;
+    };
+    const sent = { ours: 0, webot: 0 };
+    for (const mode of ['ours', 'webot']) {
+      await run(mode, cfg.warm);
+      sent[mode] += cfg.warm;
+    }
+    const results = { ours: [], webot: [] };
+    for (let r = 0; r < cfg.rounds; r++) {
+      for (const mode of r % 2 ? ['webot', 'ours'] : ['ours', 'webot']) {
+        results[mode].push(await run(mode, cfg.count));
+        sent[mode] += cfg.count;
+      }
+    }
+    // Every push must have reached the callback and been checked (content ends with its MsgId).
+    for (const mode of ['ours', 'webot']) {
+      servers[mode].child.send('stats');
+      const { stats } = await servers[mode].next((m) => m.stats);
+      if (stats.bad || stats.ok !== sent[mode]) throw new Error(`${mode}: the server checked ${stats.ok} messages correct and ${stats.bad} wrong of ${sent[mode]} sent`);
+    }
+    const summary = (rs) => {
+      const all = rs.flatMap((r) => r.latencies).sort((a, b) => a - b);
+      return { rps: median(rs.map((r) => r.reqPerSec)), p50: pct(all, 0.5), p99: pct(all, 0.99) };
+    };
+    const a = summary(results.ours);
+    const b = summary(results.webot);
+    const push = textPush(cfg.size);
+    const body = Buffer.byteLength(encryptedPush(push.xml).body);
+    console.log(`\n3. End to end: encrypted ${bytes(Buffer.byteLength(push.xml))} text pushes (${bytes(body)} bodies), a load generator process, `
+      + `${cfg.concurrency} in flight on keep-alive connections, 127.0.0.1`);
+    console.log(`  ${cfg.rounds} rounds of ${int(cfg.count)} distinct pushes per server, alternating, after ${int(cfg.warm)} to warm up; `
+      + 'req/s: median of the rounds; latency over all rounds;');
+    console.log('  every answer 200 `success`, every message checked by the server (content ends with its MsgId)');
+    console.log('  ours with its defaults (dedup claim in a MemoryStore, replay window); node-webot checks neither');
+    console.log(`  node:http + createNodeListener         ${int(a.rps).padStart(7)} req/s   p50 ${ms(a.p50)}   p99 ${ms(a.p99)}`);
+    console.log(`  Express + node-webot wechat (v${webotVersion()})   ${int(b.rps).padStart(7)} req/s   p50 ${ms(b.p50)}   p99 ${ms(b.p99)}`);
+    // Each round's two runs are back to back: the ratio is the median of the per-round ratios.
+    const perRound = results.ours.map((r, i) => r.reqPerSec / results.webot[i].reqPerSec).sort((x, y) => x - y);
+    const ratio = median(perRound);
+    console.log(`  ratio: ${fx(ratio)} their throughput (goal ≥1.0x) ${verdict(ratio >= 1)}; `
+      + `median of the per-round ratios, min-max ${perRound[0].toFixed(2)}-${perRound[perRound.length - 1].toFixed(2)}`);
+  } finally {
+    for (const s of Object.values(servers)) s.stop();
+    load.stop();
   }
-} else {
-  console.log('\n2. inbound pipeline: skipped (this build has no Receiver)');
 }
 
-const wasm = readFileSync(new URL('../pkg/wasm/wechat_kf_bg.wasm', import.meta.url));
-const gz = gzipSync(wasm, { level: 9 }).length;
-console.log(`\n.wasm size: ${wasm.length} bytes raw, ${gz} bytes gzipped (${(gz / 1024).toFixed(1)} KiB; target <= 60 KiB)`);
-
-// Cold start in fresh processes: read + compile + instantiate + first decrypt.
-const probe = `
-const t0 = performance.now();
-const { readFileSync } = await import('node:fs');
-const glue = await import(${JSON.stringify(new URL('../pkg/wasm/wechat_kf.js', import.meta.url).href)});
-const api = await import(${JSON.stringify(new URL('../pkg/loaders/connect.js', import.meta.url).href)});
-const t1 = performance.now();
-const bytes = readFileSync(new URL(${JSON.stringify(new URL('../pkg/wasm/wechat_kf_bg.wasm', import.meta.url).href)}));
-const module = new WebAssembly.Module(bytes);
-const t2 = performance.now();
-glue.initSync({ module });
-api.setup();
-const t3 = performance.now();
-const c = new api.WXBizMsgCrypt({ token: 't', encodingAESKey: ${JSON.stringify(encodingAESKey)}, appId: 'wxb11529c136998cb6' });
-c.decrypt('jn1L23DB+6ELqJ+6bruv21Y6MD7KeIfP82D6gU39rmkgczbWwt5+3bnyg5K55bgVtVzd832WzZGMhkP72vVOfg==');
-const t4 = performance.now();
-console.log(JSON.stringify({ load: t1 - t0, compile: t2 - t1, instantiate: t3 - t2, firstDecrypt: t4 - t3, total: t4 - t0 }));
-`;
-const runs = [];
-for (let i = 0; i < (quick ? 3 : 7); i++) {
-  const r = spawnSync(process.execPath, ['--input-type=module', '-e', probe], { encoding: 'utf8', cwd: root });
-  if (r.status !== 0) throw new Error(r.stderr);
-  runs.push(JSON.parse(r.stdout));
+function webotVersion() {
+  try {
+    return JSON.parse(readFileSync(`${ROOT}/node_modules/wechat/package.json`, 'utf8')).version;
+  } catch {
+    return '?';
+  }
 }
-const median = (k) => runs.map((r) => r[k]).sort((x, y) => x - y)[Math.floor(runs.length / 2)];
-console.log(`Node cold start (median of ${runs.length} fresh processes): compile ${median('compile').toFixed(2)} ms, instantiate ${median('instantiate').toFixed(2)} ms, first decrypt ${median('firstDecrypt').toFixed(2)} ms; compile+instantiate+first decrypt ${(median('compile') + median('instantiate') + median('firstDecrypt')).toFixed(2)} ms (target < 5 ms); with JS module loading ${median('total').toFixed(2)} ms`);
+
+// ---- processes -------------------------------------------------------------------------------
+
+/** Runs a part to completion in SCRATCH; resolves with the JSON after RESULT_MARKER. */
+function runChild(cmd, cmdArgs, { env } = {}) {
+  return new Promise((resolve, reject) => {
+    const child = spawn(cmd, cmdArgs, { cwd: SCRATCH, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    children.add(child);
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (d) => (out += d));
+    child.stderr.on('data', (d) => (err += d));
+    const timer = setTimeout(() => child.kill('SIGKILL'), TIMEOUT_MS);
+    child.on('error', (e) => {
+      clearTimeout(timer);
+      children.delete(child);
+      reject(e);
+    });
+    child.on('close', (code, signal) => {
+      clearTimeout(timer);
+      children.delete(child);
+      const line = out.split('\n').find((l) => l.startsWith(RESULT_MARKER));
+      if (line) {
+        const r = JSON.parse(line.slice(RESULT_MARKER.length));
+        if (code === 0 || r.error) return resolve(r);
+      }
+      reject(new Error(`${cmdArgs.find((a) => a.endsWith('.mjs'))} exited ${signal ?? code}: ${(err || out).trim().split('\n').slice(-5).join(' | ')}`));
+    });
+  });
+}
+
+/** A Node child in SCRATCH with an IPC channel; next(pred) waits for a matching message. */
+function startIpcChild(file, cmdArgs) {
+  const child = spawn(process.execPath, [file, ...cmdArgs], { cwd: SCRATCH, stdio: ['ignore', 'inherit', 'pipe', 'ipc'] });
+  children.add(child);
+  let err = '';
+  child.stderr.on('data', (d) => (err += d));
+  const queue = [];
+  const waiters = [];
+  let exited = null;
+  const settle = () => {
+    for (let i = 0; i < waiters.length; i++) {
+      const w = waiters[i];
+      const k = queue.findIndex(w.pred);
+      if (k >= 0) {
+        waiters.splice(i--, 1);
+        clearTimeout(w.timer);
+        w.resolve(queue.splice(k, 1)[0]);
+      } else if (exited) {
+        waiters.splice(i--, 1);
+        clearTimeout(w.timer);
+        w.reject(new Error(`${file} ${cmdArgs.join(' ')} exited ${exited}: ${err.trim().split('\n').slice(-5).join(' | ')}`));
+      }
+    }
+  };
+  child.on('message', (m) => {
+    queue.push(m);
+    settle();
+  });
+  child.on('exit', (code, signal) => {
+    exited = signal ?? String(code);
+    children.delete(child);
+    settle();
+  });
+  return {
+    child,
+    next: (pred) => new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`${file}: no answer within ${TIMEOUT_MS / 1000} s`)), TIMEOUT_MS);
+      waiters.push({ pred, resolve, reject, timer });
+      settle();
+    }),
+    stop: () => {
+      if (exited) return;
+      try {
+        child.send('stop');
+      } catch {}
+      setTimeout(() => exited || child.kill('SIGKILL'), 2000).unref();
+    },
+  };
+}
+
+// ---- formatting ------------------------------------------------------------------------------
+
+function median(xs) {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+}
+function pct(sorted, p) {
+  return sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))];
+}
+function fx(x) {
+  return `${x.toFixed(2)}x`;
+}
+function us(x) {
+  return `${x < 10 ? x.toFixed(2) : x < 100 ? x.toFixed(1) : x.toFixed(0)} µs`.padStart(10);
+}
+function ms(x) {
+  return `${x.toFixed(x < 10 ? 2 : 1)} ms`;
+}
+function int(x) {
+  return Math.round(x).toLocaleString('en-US');
+}
+function kib(x) {
+  return `${(x / 1024).toFixed(1)} KiB`;
+}
+function bytes(x) {
+  return x >= 1024 ? `${(x / 1024).toFixed(1)} KB` : `${x} B`;
+}
+
+function parseArgs(argv) {
+  const out = {};
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    if (a === '--smoke') out.smoke = true;
+    else if (a === '--help' || a === '-h') {
+      console.log(`usage: node bench/run.mjs [--only ${PARTS.join(',')}] [--smoke] [--tarball FILE] [--clock wall|cpu]`);
+      process.exit(0);
+    } else if (/^--(only|tarball|clock)(=|$)/.test(a)) {
+      const [k, v] = a.includes('=') ? [a.slice(2, a.indexOf('=')), a.slice(a.indexOf('=') + 1)] : [a.slice(2), argv[++i]];
+      if (v === undefined) die(`${a} needs a value`);
+      out[k] = v;
+    } else die(`unknown argument ${a}`);
+  }
+  return out;
+}
+
+function die(msg) {
+  console.error(`bench: ${msg}`);
+  process.exit(1);
+}

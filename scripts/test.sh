@@ -82,6 +82,9 @@ node --test --test-timeout=300000 js-tests/examples/
 step "js: the push handlers over HTTP (koa, Express, Deno, Bun, workerd examples)"
 node js-tests/handlers/run.mjs
 
+step "bench: node bench/run.mjs --smoke (every part with a few iterations: checks the answers, not the time)"
+node bench/run.mjs --smoke
+
 step "js: the browser debugger in headless Chromium"
 node_tests --test-timeout=120000 js-tests/debugger/
 
