@@ -198,7 +198,12 @@ fn every_order_of_four_parts_gives_the_digest_of_the_sorted_concatenation() {
         for b in 0..4 {
             for c in 0..4 {
                 for d in 0..4 {
-                    if [a, b, c, d].iter().collect::<std::collections::BTreeSet<_>>().len() == 4 {
+                    if [a, b, c, d]
+                        .iter()
+                        .collect::<std::collections::BTreeSet<_>>()
+                        .len()
+                        == 4
+                    {
                         let mut order = [parts[a], parts[b], parts[c], parts[d]];
                         assert_eq!(sorted_sha1_hex(&mut order), expected, "{a}{b}{c}{d}");
                         assert_eq!(order, ["a", "ab", "abc", "b"]);
