@@ -22,11 +22,12 @@ import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { availableParallelism, cpus, loadavg } from 'node:os';
 import { relative } from 'node:path';
+import { parseArgs } from 'node:util';
 import { ROOT, SCRATCH, prepareScratch, resolveBin } from './parts/scratch.mjs';
 import { RESULT_MARKER, encryptedPush, textPush } from './parts/fixtures.mjs';
 
 const PARTS = ['pipeline', 'deno', 'bun', 'start', 'e2e'];
-const args = parseArgs(process.argv.slice(2));
+const args = readArgs(process.argv.slice(2));
 const smoke = !!args.smoke;
 const only = args.only ? args.only.split(',').map((s) => s.trim()).filter(Boolean) : PARTS;
 for (const p of only) if (!PARTS.includes(p)) die(`unknown part ${p} (known: ${PARTS.join(', ')})`);
@@ -346,21 +347,24 @@ function bytes(x) {
   return x >= 1024 ? `${(x / 1024).toFixed(1)} KB` : `${x} B`;
 }
 
-function parseArgs(argv) {
-  const out = {};
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i];
-    if (a === '--smoke') out.smoke = true;
-    else if (a === '--help' || a === '-h') {
+/** The command line, read by node:util's parseArgs (unknown or malformed arguments end the run). */
+function readArgs(argv) {
+  try {
+    const { values } = parseArgs({
+      args: argv,
+      options: {
+        smoke: { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
+        only: { type: 'string' }, tarball: { type: 'string' }, clock: { type: 'string' },
+      },
+    });
+    if (values.help) {
       console.log(`usage: node bench/run.mjs [--only ${PARTS.join(',')}] [--smoke] [--tarball FILE] [--clock wall|cpu]`);
       process.exit(0);
-    } else if (/^--(only|tarball|clock)(=|$)/.test(a)) {
-      const [k, v] = a.includes('=') ? [a.slice(2, a.indexOf('=')), a.slice(a.indexOf('=') + 1)] : [a.slice(2), argv[++i]];
-      if (v === undefined) die(`${a} needs a value`);
-      out[k] = v;
-    } else die(`unknown argument ${a}`);
+    }
+    return values;
+  } catch (e) {
+    return die(e.message);
   }
-  return out;
 }
 
 function die(msg) {

@@ -12,12 +12,32 @@ use sha1::{Digest, Sha1};
 use wechat_kf::crypto::HostCrypto;
 use wechat_kf::WxBizMsgCrypt;
 
-/// A stand-in host: computes with the same RustCrypto crates, counts calls, can refuse.
-#[derive(Default)]
+/// A stand-in host: computes with the same RustCrypto crates, counts calls, can refuse; its
+/// thresholds are 1024 bytes for both by default.
 struct CountingHost {
     aes_calls: Cell<usize>,
     sha_calls: Cell<usize>,
     refuse: bool,
+    min_len: usize,
+    min_sha1_len: usize,
+}
+
+impl Default for CountingHost {
+    fn default() -> Self {
+        Self::with_thresholds(1024, 1024)
+    }
+}
+
+impl CountingHost {
+    fn with_thresholds(min_len: usize, min_sha1_len: usize) -> Self {
+        CountingHost {
+            aes_calls: Cell::new(0),
+            sha_calls: Cell::new(0),
+            refuse: false,
+            min_len,
+            min_sha1_len,
+        }
+    }
 }
 
 impl HostCrypto for CountingHost {
@@ -52,7 +72,10 @@ impl HostCrypto for CountingHost {
         true
     }
     fn min_len(&self) -> usize {
-        1024
+        self.min_len
+    }
+    fn min_sha1_len(&self) -> usize {
+        self.min_sha1_len
     }
 }
 
@@ -117,26 +140,11 @@ fn host_and_core_agree_and_refusal_falls_back() {
 
 #[test]
 fn vectors_through_a_host_with_no_minimum() {
-    struct Always(CountingHost);
-    impl HostCrypto for Always {
-        fn aes256_cbc_decrypt(&self, k: &[u8; 32], iv: &[u8; 16], d: &mut [u8]) -> bool {
-            self.0.aes256_cbc_decrypt(k, iv, d)
-        }
-        fn aes256_cbc_encrypt(&self, k: &[u8; 32], iv: &[u8; 16], d: &mut [u8]) -> bool {
-            self.0.aes256_cbc_encrypt(k, iv, d)
-        }
-        fn sha1(&self, p: &[&[u8]], o: &mut [u8; 20]) -> bool {
-            self.0.sha1(p, o)
-        }
-        fn min_len(&self) -> usize {
-            0
-        }
-    }
     for v in vectors().iter().filter(|v| v["kind"] == "crypt") {
         let token = v["token"].as_str().unwrap_or("token");
         let crypt = WxBizMsgCrypt::new(token, s(v, "encodingAESKey"), s(v, "appId"))
             .unwrap()
-            .with_host(Rc::new(Always(CountingHost::default())));
+            .with_host(Rc::new(CountingHost::with_thresholds(0, 0)));
         assert_eq!(
             crypt.decrypt(s(v, "encrypt")).unwrap().plaintext,
             s(v, "plaintext")
@@ -158,25 +166,7 @@ fn vectors_through_a_host_with_no_minimum() {
 
 #[test]
 fn sha1_has_its_own_threshold() {
-    struct Split(CountingHost);
-    impl HostCrypto for Split {
-        fn aes256_cbc_decrypt(&self, k: &[u8; 32], iv: &[u8; 16], d: &mut [u8]) -> bool {
-            self.0.aes256_cbc_decrypt(k, iv, d)
-        }
-        fn aes256_cbc_encrypt(&self, k: &[u8; 32], iv: &[u8; 16], d: &mut [u8]) -> bool {
-            self.0.aes256_cbc_encrypt(k, iv, d)
-        }
-        fn sha1(&self, p: &[&[u8]], o: &mut [u8; 20]) -> bool {
-            self.0.sha1(p, o)
-        }
-        fn min_len(&self) -> usize {
-            512
-        }
-        fn min_sha1_len(&self) -> usize {
-            4096
-        }
-    }
-    let host = Rc::new(Split(CountingHost::default()));
+    let host = Rc::new(CountingHost::with_thresholds(512, 4096));
     let plain = WxBizMsgCrypt::new("t", KEY, "wxapp").unwrap();
     let crypt = WxBizMsgCrypt::new("t", KEY, "wxapp")
         .unwrap()
@@ -187,12 +177,12 @@ fn sha1_has_its_own_threshold() {
         crypt.msg_signature("1", "2", &mid),
         plain.msg_signature("1", "2", &mid)
     );
-    assert_eq!((host.0.aes_calls.get(), host.0.sha_calls.get()), (1, 0));
+    assert_eq!((host.aes_calls.get(), host.sha_calls.get()), (1, 0));
     // 4000 bytes: about 5.4 KB of signed input, so SHA-1 on the host too.
     let big = crypt.encrypt(&"a".repeat(4000), &[1; 16]).unwrap();
     assert_eq!(
         crypt.msg_signature("1", "2", &big),
         plain.msg_signature("1", "2", &big)
     );
-    assert_eq!((host.0.aes_calls.get(), host.0.sha_calls.get()), (2, 1));
+    assert_eq!((host.aes_calls.get(), host.sha_calls.get()), (2, 1));
 }
