@@ -1,4 +1,5 @@
-// WXBizMsgCrypt, signatures and the body fields of a push: the crypto API (implemented in wasm/).
+// WXBizMsgCrypt, signatures and the body fields of a push: the crypto API (crypto.js, over the
+// outbound module, compiled on first use).
 
 /** A timestamp or nonce: as received (string) or an integer number. */
 export type Stamp = string | number;

@@ -1,6 +1,6 @@
 // The public API: what users import, whatever the runtime. Each loader (loaders/) instantiates
 // the .wasm, then re-exports this module and adds `init`.
-export { WXBizMsgCrypt, signature, checkSignature, readFields, writeFields } from './wasm/wechat_kf.js';
+export { WXBizMsgCrypt, signature, checkSignature, readFields, writeFields } from './crypto.js';
 export { WxkfError } from './errors.js';
 export { Receiver } from './inbound/receiver.js';
 export { CloudReceiver, cloudPushBody, cloudProbeBody } from './inbound/cloud-receiver.js';

@@ -8,9 +8,9 @@ export PATH="$HOME/.cargo/bin:$root/node_modules/.bin:$PATH"
 
 rm -rf pkg
 # Two modules from one crate (Cargo features choose the JS-facing items of src/binding/): the
-# inbound one (receivers, WXBizMsgCrypt, signatures, fields), compiled at import, and the
-# outbound one (requests, catalog, responses, send window, dialogue platform, media), compiled
-# on first use (loaders/outbound.js). Each has its own wasm-bindgen glue in pkg/wasm/.
+# inbound one (the receivers), compiled at import, and the outbound one (WXBizMsgCrypt,
+# signatures, fields, requests, catalog, responses, send window, dialogue platform, media),
+# compiled on first use (loaders/outbound.js). Each has its own wasm-bindgen glue in pkg/wasm/.
 mkdir -p pkg/wasm
 for side in inbound outbound; do
   name=wechat_kf

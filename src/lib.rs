@@ -20,7 +20,7 @@ pub mod xml;
 mod binding;
 
 /// The JS-facing classes, reachable from the wasm tests (tests/wasm.rs); not a public API.
-#[cfg(all(target_arch = "wasm32", feature = "inbound"))]
+#[cfg(all(target_arch = "wasm32", feature = "outbound"))]
 #[doc(hidden)]
 pub mod binding_for_tests {
     pub use crate::binding::crypt::JsWxBizMsgCrypt;

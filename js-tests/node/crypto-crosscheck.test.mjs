@@ -5,6 +5,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 import * as wecom from '@wecom/crypto';
 
@@ -13,7 +14,12 @@ const WechatCrypto = require('wechat-crypto');
 
 const entry = process.env.WECHAT_KF_PKG ?? new URL('../../pkg/loaders/node.js', import.meta.url).href;
 const lib = await import(entry);
-const glue = await import(new URL('../wasm/wechat_kf.js', entry).href);
+// Both modules take the host's crypto: the inbound one (Receiver) and the outbound one
+// (WXBizMsgCrypt), compiled here by its first use.
+const glues = [
+  await import(new URL('../wasm/wechat_kf.js', entry).href),
+  (await import(new URL('./outbound.js', entry).href)).outbound(),
+];
 const { nodeHostCrypto } = await import(new URL('./node-host-crypto.js', entry).href);
 const { WXBizMsgCrypt, Receiver } = lib;
 
@@ -38,16 +44,17 @@ function countingHost(fn) {
     if (ok !== true) refused.push(name);
     return ok;
   };
-  glue.__registerHostCrypto({
+  const counting = {
     minLen: nodeHostCrypto.minLen,
     aes256CbcDecrypt: wrap('aes256CbcDecrypt'),
     aes256CbcEncrypt: wrap('aes256CbcEncrypt'),
     sha1: wrap('sha1'),
-  });
+  };
+  for (const glue of glues) glue.__registerHostCrypto(counting);
   try {
     fn();
   } finally {
-    glue.__registerHostCrypto(nodeHostCrypto);
+    for (const glue of glues) glue.__registerHostCrypto(nodeHostCrypto);
   }
   assert.deepEqual(refused, [], 'a host call answered false (the core fell back)');
   return calls;
@@ -153,5 +160,41 @@ test('node-host-crypto.js decrypts AES-256-CBC exactly at every size, with keys 
       assert.equal(nodeHostCrypto.aes256CbcDecrypt(new Uint8Array(key), new Uint8Array(iv), data), true);
       assert.deepEqual(Buffer.from(data), plain, `${len} bytes`);
     }
+  }
+});
+
+// The loader registers node:crypto with each module: the inbound one at import, the outbound one
+// when it is compiled on first use. Checked in a fresh process whose node-host-crypto.js counts
+// its calls (patched before the package is imported, so that both registrations take the
+// counting functions).
+test('the loader hands node:crypto to both modules, the outbound one when first used', () => {
+  const v = LARGE[0];
+  const child = `
+const { nodeHostCrypto } = await import(${JSON.stringify(new URL('./node-host-crypto.js', entry).href)});
+const calls = { aes256CbcDecrypt: 0, aes256CbcEncrypt: 0, sha1: 0 };
+for (const name of Object.keys(calls)) {
+  const real = nodeHostCrypto[name];
+  nodeHostCrypto[name] = (...a) => { calls[name]++; return real(...a); };
+}
+const lib = await import(${JSON.stringify(entry)});
+const v = ${JSON.stringify(v)};
+const body = '<xml><ToUserName><![CDATA[gh_1]]></ToUserName><Encrypt><![CDATA[' + v.encrypt + ']]></Encrypt></xml>';
+const receiver = new lib.Receiver({ token: v.token, encodingAESKey: v.encodingAESKey, appId: v.appId, now: () => Number(v.timestamp) * 1000 });
+receiver.receive({ query: { timestamp: v.timestamp, nonce: v.nonce, encrypt_type: 'aes', msg_signature: v.msgSignature }, body });
+const inbound = { ...calls };
+for (const name of Object.keys(calls)) calls[name] = 0;
+const crypt = new lib.WXBizMsgCrypt({ token: v.token, encodingAESKey: v.encodingAESKey, appId: v.appId });
+const ok = crypt.decrypt(v.encrypt).plaintext === v.plaintext
+  && crypt.encrypt(v.plaintext, new TextEncoder().encode(v.random)) === v.encrypt
+  && crypt.msgSignature(v.timestamp, v.nonce, v.encrypt) === v.msgSignature;
+console.log(JSON.stringify({ inbound, outbound: calls, ok }));
+`;
+  const r = spawnSync(process.execPath, ['--input-type=module', '-e', child], { encoding: 'utf8', timeout: 120_000 });
+  assert.equal(r.status, 0, r.stderr);
+  const got = JSON.parse(r.stdout.trim().split('\n').pop());
+  assert.equal(got.ok, true, 'WXBizMsgCrypt gives the known answers');
+  assert.ok(got.inbound.sha1 >= 1 && got.inbound.aes256CbcDecrypt >= 1, `Receiver used the host: ${JSON.stringify(got.inbound)}`);
+  for (const name of ['aes256CbcDecrypt', 'aes256CbcEncrypt', 'sha1']) {
+    assert.ok(got.outbound[name] >= 1, `WXBizMsgCrypt used the host's ${name}: ${JSON.stringify(got.outbound)}`);
   }
 });

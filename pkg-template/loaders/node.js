@@ -8,7 +8,7 @@ import { provideOutbound } from './outbound.js';
 
 initSync({ module: readFileSync(new URL('../wasm/wechat_kf_bg.wasm', import.meta.url)) });
 setup(nodeHostCrypto);
-provideOutbound(() => readFileSync(new URL('../wasm/wechat_kf_outbound_bg.wasm', import.meta.url)));
+provideOutbound(() => readFileSync(new URL('../wasm/wechat_kf_outbound_bg.wasm', import.meta.url)), nodeHostCrypto);
 
 export * from '../index.js';
 /** Already initialised in this runtime; kept so code can call `await init()` everywhere. */

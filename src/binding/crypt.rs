@@ -146,18 +146,6 @@ pub fn crypt_from_options(options: &JsValue) -> Result<WxBizMsgCrypt, JsValue> {
     Ok(super::host::attach(crypt))
 }
 
-/// The crypt of a `PushReceiver`: without `encodingAESKey` (absent, `null` or `undefined`: a
-/// plaintext-mode account) only the token is needed and `appId` is optional.
-pub fn receiver_crypt(o: &super::options::ReceiverOptions) -> Result<WxBizMsgCrypt, JsValue> {
-    let token = super::options::required(o.token.clone(), "token")?;
-    let Some(key) = o.encoding_aes_key.as_deref() else {
-        return WxBizMsgCrypt::without_key(&token).map_err(js_err);
-    };
-    let app_id = super::options::required(o.app_id.clone(), "appId")?;
-    let crypt = WxBizMsgCrypt::new(&token, key, &app_id).map_err(js_err)?;
-    Ok(super::host::attach(crypt))
-}
-
 /// A body given as a string or as UTF-8 bytes.
 fn body_string(value: &JsValue) -> Result<String, JsValue> {
     if let Some(text) = args::text(value) {

@@ -9,6 +9,7 @@ use serde::de::DeserializeOwned;
 use wasm_bindgen::JsValue;
 
 use super::errors::js_err;
+use crate::crypto::WxBizMsgCrypt;
 use crate::error::Error;
 
 /// The option `name` of `options`: `None` when absent, `null` or `undefined`.
@@ -139,4 +140,16 @@ pub fn required(value: Option<String>, name: &'static str) -> Result<String, JsV
             alloc::format!("{name} is required and must be a string"),
         ))
     })
+}
+
+/// The crypt of a `PushReceiver`: without `encodingAESKey` (absent, `null` or `undefined`: a
+/// plaintext-mode account) only the token is needed and `appId` is optional.
+pub fn receiver_crypt(o: &ReceiverOptions) -> Result<WxBizMsgCrypt, JsValue> {
+    let token = required(o.token.clone(), "token")?;
+    let Some(key) = o.encoding_aes_key.as_deref() else {
+        return WxBizMsgCrypt::without_key(&token).map_err(js_err);
+    };
+    let app_id = required(o.app_id.clone(), "appId")?;
+    let crypt = WxBizMsgCrypt::new(&token, key, &app_id).map_err(js_err)?;
+    Ok(super::host::attach(crypt))
 }

@@ -66,7 +66,7 @@ impl JsPushReceiver {
     #[wasm_bindgen(constructor)]
     pub fn new(options: &JsValue) -> Result<JsPushReceiver, JsValue> {
         let o: super::options::ReceiverOptions = super::options::read(options)?;
-        let crypt = super::crypt::receiver_crypt(&o)?;
+        let crypt = super::options::receiver_crypt(&o)?;
         let defaults = Limits::default();
         let limits = Limits {
             max_skew_seconds: o.max_skew_seconds.unwrap_or(defaults.max_skew_seconds),
