@@ -3,12 +3,13 @@
 //! serde's default "invalid type" errors format the unexpected value, floats included, which
 //! links about 14 KB of float formatting into the wasm for error text nobody needs. The readers
 //! here therefore drive serde_json with `deserialize_any` and visitors that answer every
-//! non-object value with one custom message.
+//! value they do not take with one custom message (or take it as "other"), and never
+//! deserialize a `serde_json::Value`.
 
 use alloc::borrow::Cow;
 use alloc::string::String;
 use core::fmt;
-use serde::de::{Deserialize, Deserializer, Error, Visitor};
+use serde::de::{Deserialize, Deserializer, Error, IgnoredAny, MapAccess, SeqAccess, Visitor};
 
 /// Implements every non-object `visit_*` method of a `Visitor` with one custom error.
 macro_rules! refuse_non_objects {
@@ -68,10 +69,65 @@ impl<'de> Visitor<'de> for KeyVisitor {
     }
 }
 
+/// A JSON value that is either a string (unescaped) or something else (skipped): read with
+/// `deserialize_any` and no `serde_json::Value`, whose deserializer links serde's type-error
+/// formatting (floats included) for keys no push has.
+pub enum StringOrOther {
+    String(String),
+    Other,
+}
+
+impl<'de> Deserialize<'de> for StringOrOther {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_any(StringOrOtherVisitor)
+    }
+}
+
+struct StringOrOtherVisitor;
+
+impl<'de> Visitor<'de> for StringOrOtherVisitor {
+    type Value = StringOrOther;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a JSON value")
+    }
+
+    fn visit_str<E: Error>(self, text: &str) -> Result<StringOrOther, E> {
+        Ok(StringOrOther::String(text.into()))
+    }
+    fn visit_string<E: Error>(self, text: String) -> Result<StringOrOther, E> {
+        Ok(StringOrOther::String(text))
+    }
+    fn visit_unit<E: Error>(self) -> Result<StringOrOther, E> {
+        Ok(StringOrOther::Other)
+    }
+    fn visit_bool<E: Error>(self, _: bool) -> Result<StringOrOther, E> {
+        Ok(StringOrOther::Other)
+    }
+    fn visit_i64<E: Error>(self, _: i64) -> Result<StringOrOther, E> {
+        Ok(StringOrOther::Other)
+    }
+    fn visit_u64<E: Error>(self, _: u64) -> Result<StringOrOther, E> {
+        Ok(StringOrOther::Other)
+    }
+    fn visit_f64<E: Error>(self, _: f64) -> Result<StringOrOther, E> {
+        Ok(StringOrOther::Other)
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<StringOrOther, A::Error> {
+        while seq.next_element::<IgnoredAny>()?.is_some() {}
+        Ok(StringOrOther::Other)
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<StringOrOther, A::Error> {
+        while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
+        Ok(StringOrOther::Other)
+    }
+}
+
 /// A JSON string value (the input starts with `"`), unescaped.
 pub fn string_value(text: &str) -> Option<alloc::string::String> {
-    match serde_json::from_str::<serde_json::Value>(text) {
-        Ok(serde_json::Value::String(s)) => Some(s),
+    let mut de = serde_json::Deserializer::from_str(text);
+    match StringOrOther::deserialize(&mut de).and_then(|v| de.end().map(|()| v)) {
+        Ok(StringOrOther::String(s)) => Some(s),
         _ => None,
     }
 }

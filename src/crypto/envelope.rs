@@ -5,7 +5,7 @@ use alloc::borrow::Cow;
 use alloc::string::String;
 
 use crate::error::{Error, ErrorKind, Result};
-use crate::json::push_json_string;
+use crate::json::{push_json_string, StringOrOther};
 use crate::xml;
 
 /// The two body formats the platform can be configured to use.
@@ -116,7 +116,7 @@ fn read_envelope_json(body: &str) -> Result<Envelope<'_>> {
             )
         })?;
     match envelope.encrypt {
-        Some(serde_json::Value::String(text)) => Ok(Envelope {
+        Some(StringOrOther::String(text)) => Ok(Envelope {
             encrypt: Cow::Owned(text),
             has_plain_fields: envelope.has_plain_fields,
         }),
@@ -137,7 +137,7 @@ fn read_envelope_json(body: &str) -> Result<Envelope<'_>> {
 /// Hand-written rather than derived: derived type errors link float formatting (about 14 KB
 /// of wasm) for one error message, and a derive cannot refuse `Encrypt` next to `encrypt`.
 struct JsonEnvelope {
-    encrypt: Option<serde_json::Value>,
+    encrypt: Option<StringOrOther>,
     has_plain_fields: bool,
 }
 
@@ -163,7 +163,7 @@ impl<'de> serde::de::Visitor<'de> for EnvelopeVisitor {
                 if encrypt.is_some() {
                     return Err(serde::de::Error::custom("more than one Encrypt field"));
                 }
-                encrypt = Some(map.next_value::<serde_json::Value>()?);
+                encrypt = Some(map.next_value::<StringOrOther>()?);
             } else {
                 has_plain_fields |= !is_envelope_field(&key);
                 map.next_value::<serde::de::IgnoredAny>()?;
