@@ -60,6 +60,48 @@ for (const [name, fn, field] of cases) {
   });
 }
 
+// The values each kind of option takes (the rules of serde-wasm-bindgen, which read every option
+// before the inbound module read its own with wasm-bindgen's accessors): a whole number is a
+// number that is a safe integer >= 0 (-0 too) or a BigInt within u64; a string is a primitive
+// string; a boolean is a primitive boolean. Anything else is -41006 naming the option.
+const WHOLE_OK = [[0, 0], [-0, 0], [10, 10], [2 ** 53 - 1, 2 ** 53 - 1], [10n, 10], [2n ** 64n - 1n, 2 ** 64]];
+const WHOLE_BAD = [-1, 1.5, NaN, Infinity, -Infinity, 2 ** 53, '10', true, new Number(5), -1n, 2n ** 64n, {}, [5]];
+const STRING_BAD = [1, 1n, true, {}, ['t'], new String('t'), Symbol('t')];
+const BOOL_BAD = [0, 1, 'true', new Boolean(true), {}, 1n];
+const { CloudReceiver } = lib;
+
+const refusedNaming = (field) => (e) => e instanceof WxkfError && e.code === -41006 && e.field === field;
+
+test('whole-number options (Receiver, CloudReceiver): safe integers >= 0 and BigInts within u64', () => {
+  for (const [value, seen] of WHOLE_OK) {
+    // Byte counts beyond wasm32's address space mean "no limit" (4 GiB - 1).
+    const bytes = Math.min(seen, 2 ** 32 - 1);
+    assert.equal(new Receiver({ ...crypt, maxSkewSeconds: value }).maxSkewSeconds, seen, `maxSkewSeconds ${value}`);
+    assert.equal(new Receiver({ ...crypt, maxBodyBytes: value }).maxBodyBytes, bytes, `maxBodyBytes ${value}`);
+    assert.equal(new CloudReceiver({ publicAccess: true, maxBodyBytes: value }).maxBodyBytes, bytes, `cloud maxBodyBytes ${value}`);
+  }
+  for (const value of WHOLE_BAD) {
+    const label = typeof value === 'bigint' ? `${value}n` : String(value);
+    assert.throws(() => new Receiver({ ...crypt, maxBodyBytes: value }), refusedNaming('maxBodyBytes'), label);
+    assert.throws(() => new Receiver({ ...crypt, maxJsonDepth: value }), refusedNaming('maxJsonDepth'), label);
+    assert.throws(() => new CloudReceiver({ publicAccess: true, maxJsonDepth: value }), refusedNaming('maxJsonDepth'), label);
+  }
+});
+
+test('string and boolean options: primitives only (Receiver and WXBizMsgCrypt alike)', () => {
+  for (const value of STRING_BAD) {
+    const label = typeof value === 'symbol' ? 'a symbol' : `${typeof value} ${String(value)}`;
+    assert.throws(() => new Receiver({ ...crypt, token: value }), refusedNaming('token'), label);
+    assert.throws(() => new Receiver({ ...crypt, appId: value }), refusedNaming('appId'), label);
+    assert.throws(() => new WXBizMsgCrypt({ ...crypt, token: value }), refusedNaming('token'), label);
+  }
+  for (const value of BOOL_BAD) {
+    assert.throws(() => new Receiver({ ...crypt, allowPlaintext: value }), refusedNaming('allowPlaintext'), String(value));
+  }
+  assert.equal(new Receiver({ token: 't', allowPlaintext: false }).hasKey, false);
+  assert.equal(new Receiver({ ...crypt, appId: 'wx1', allowPlaintext: true }).hasKey, true);
+});
+
 test('ERR and ENDPOINTS are the generated tables (codes of src/error.rs, paths of src/api/paths.rs)', () => {
   assert.equal(ERR.ValidateSignature, -40001);
   assert.equal(ERR.LateReply, -41007);

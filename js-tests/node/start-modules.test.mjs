@@ -16,10 +16,11 @@ const entry = process.env.WECHAT_KF_PKG ?? new URL('../../pkg/loaders/node.js', 
 const inboundFile = new URL('../wasm/wechat_kf_bg.wasm', entry);
 const outboundFile = new URL('../wasm/wechat_kf_outbound_bg.wasm', entry);
 
-// The inbound module's gzipped size (zlib level 9) may not grow past this (measured: 105,212 B
-// after WXBizMsgCrypt, signatures and fields moved to the outbound module). The project's goal
-// is 60 KiB; this bound only keeps it from growing.
-const MAX_INBOUND_GZIP = 103 * 1024;
+// The inbound module's gzipped size (zlib level 9) may not grow past this (measured: 88,028 B
+// after WXBizMsgCrypt, signatures and fields moved to the outbound module, and without
+// serde_json::Value and serde-wasm-bindgen's type errors). The project's goal is 60 KiB; this
+// bound only keeps it from growing.
+const MAX_INBOUND_GZIP = 87 * 1024;
 
 const token = 't0ken', encodingAESKey = 'kWxPEV2UEDyxWpmPdKC3F4dgPDmOvfKX1HGnEUDS1aR', appId = 'wx49f0ab532d5d035a';
 
