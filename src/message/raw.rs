@@ -99,7 +99,7 @@ pub fn check_name(name: &str, format: Format) -> Result<()> {
             return Err(Error::with_message(
                 parse_kind(format),
                 alloc::format!(
-                    "the push has a field named (or camel-cased to) {refused:?}: the names \
+                    "the push has a field named (or camel-cased to) \"{refused}\": the names \
                      __proto__, constructor and prototype are refused, since copying such a \
                      field could change a JavaScript object's prototype"
                 ),
