@@ -1,6 +1,7 @@
 // Receiver: the inbound side of one account. A thin wrapper over the wasm PushReceiver: it
 // reads the clock, normalises the query and the body, and makes one wasm call per push.
-import { PushReceiver } from '../wasm/wechat_kf.js';
+import { PushReceiver, __transferPlaintext } from '../wasm/wechat_kf.js';
+import { outbound } from '../loaders/outbound.js';
 import { ERR, wxkfError, invalidOption } from '../errors.js';
 import { pushFromJson } from './push-json.js';
 
@@ -42,6 +43,8 @@ function param(query, ...names) {
 export class Receiver {
   #inner;
   #now;
+  #keys; // for the encrypted replies, made by the outbound module (#replyCrypt)
+  #replyCrypt;
 
   /**
    * @param {{ token: string, encodingAESKey?: string, appId?: string, maxSkewSeconds?: number,
@@ -56,6 +59,7 @@ export class Receiver {
     }
     this.#inner = new PushReceiver(rest);
     this.#now = now;
+    this.#keys = { token: rest.token, encodingAESKey: rest.encodingAESKey, appId: rest.appId };
   }
 
   /** The replay window (seconds; 0 when disabled). */
@@ -138,21 +142,26 @@ export class Receiver {
     const { message, format, mode } = push;
     /** The passive `transfer_customer_service` reply, in the push's format (encrypted if it was). */
     push.transferReply = () => ({
-      body: inner.transferReply(
-        message.fromUserName,
-        message.toUserName,
-        format,
-        mode !== 'plaintext',
-        message.msgType === 'event',
-        String(seconds()),
-      ),
+      body: this.#transferReply(message, format, mode !== 'plaintext', String(seconds())),
       contentType: format === 'json' ? JSON_TYPE : XML_TYPE,
     });
     return push;
   }
 
+  /**
+   * The `transfer_customer_service` body: a plaintext push's here, an encrypted push's by the
+   * outbound module (encrypting is outbound work; its WXBizMsgCrypt is made on the first one).
+   */
+  #transferReply(message, format, encrypted, timestamp) {
+    const args = [message.fromUserName, message.toUserName, format, message.msgType === 'event', timestamp];
+    if (!encrypted) return __transferPlaintext(...args);
+    this.#replyCrypt ??= new (outbound().WXBizMsgCrypt)(this.#keys);
+    return this.#replyCrypt.__transferReply(...args);
+  }
+
   /** Releases the wasm memory now rather than at garbage collection. */
   free() {
     this.#inner.free();
+    this.#replyCrypt?.free();
   }
 }

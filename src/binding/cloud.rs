@@ -106,3 +106,24 @@ impl JsCloudReceiver {
         .map_err(js_err)
     }
 }
+
+/// `__transferPlaintext(toUserName, fromUserName, format, isEvent, timestamp)`: the plaintext
+/// passive `transfer_customer_service` reply of a plaintext push (`Receiver`); an encrypted
+/// push's reply is encrypted by the outbound module (`WXBizMsgCrypt.__transferReply`).
+#[wasm_bindgen(js_name = __transferPlaintext)]
+pub fn transfer_plaintext(
+    to_user_name: &str,
+    from_user_name: &str,
+    format: &str,
+    is_event: bool,
+    timestamp: &str,
+) -> Result<String, JsValue> {
+    let target = ReplyTarget {
+        to_user_name,
+        from_user_name,
+        format: args::push_format(format),
+        encrypted: false,
+        is_event,
+    };
+    cloud_transfer_reply(&target, timestamp).map_err(js_err)
+}

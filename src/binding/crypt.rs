@@ -15,6 +15,13 @@ pub struct JsWxBizMsgCrypt {
     inner: WxBizMsgCrypt,
 }
 
+impl JsWxBizMsgCrypt {
+    /// The core's crypt (for the outbound module's other uses of it, such as replies).
+    pub(super) fn crypt(&self) -> &WxBizMsgCrypt {
+        &self.inner
+    }
+}
+
 #[wasm_bindgen(js_class = WXBizMsgCrypt)]
 impl JsWxBizMsgCrypt {
     /// `new WXBizMsgCrypt({ token, encodingAESKey, appId })`.

@@ -38,6 +38,8 @@ pub(crate) mod crypt;
 #[cfg(feature = "outbound")]
 mod fields;
 #[cfg(feature = "outbound")]
+mod reply;
+#[cfg(feature = "outbound")]
 mod requests;
 #[cfg(feature = "outbound")]
 mod send_window;

@@ -13,11 +13,10 @@ use js_sys::JsString;
 use wasm_bindgen::prelude::*;
 
 use super::args;
-use super::edge;
 use super::errors::js_err;
-use crate::crypto::{Format, UrlVerification};
+use crate::crypto::UrlVerification;
 use crate::error::{Error, ErrorKind};
-use crate::push::{transfer_reply, Limits, PushQuery, Receiver, ReplyTarget};
+use crate::push::{Limits, PushQuery, Receiver};
 
 /// Up to this many bytes of `raw` JSON, `message.raw` stays in the push's JSON: below about
 /// 1 KB, the content twice costs less than the `takeRaw()` call and the lazy property
@@ -194,40 +193,6 @@ impl JsPushReceiver {
         self.inner
             .verify_url(&request, seconds(now_seconds))
             .map_err(js_err)
-    }
-
-    /// `transferReply(toUserName, fromUserName, format, encrypted, isEvent, timestamp)`: the
-    /// reply body; nonce and random bytes are drawn here when encrypted.
-    #[wasm_bindgen(js_name = transferReply)]
-    pub fn transfer_reply(
-        &self,
-        to_user_name: &str,
-        from_user_name: &str,
-        format: &str,
-        encrypted: bool,
-        is_event: bool,
-        timestamp: &str,
-    ) -> Result<String, JsValue> {
-        let format = match format {
-            "json" => Format::Json,
-            _ => Format::Xml,
-        };
-        let target = ReplyTarget {
-            to_user_name,
-            from_user_name,
-            format,
-            encrypted,
-            is_event,
-        };
-        let (nonce, random) = if encrypted {
-            (
-                edge::nonce().map_err(js_err)?,
-                edge::random16().map_err(js_err)?,
-            )
-        } else {
-            (String::new(), [0u8; 16])
-        };
-        transfer_reply(self.inner.crypt(), &target, timestamp, &nonce, &random).map_err(js_err)
     }
 }
 
