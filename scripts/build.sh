@@ -17,9 +17,11 @@ for side in inbound outbound; do
   [ "$side" = outbound ] && name=wechat_kf_outbound
   wasm-pack build --release --target web --out-dir "pkg/wasm-$side" --out-name "$name" --no-pack . \
     -- --no-default-features --features "$side" >&2
-  # wasm-opt from the npm package `binaryen` (Debian's corrupts wasm-bindgen output).
+  # wasm-opt from the npm package `binaryen` (Debian's corrupts wasm-bindgen output). The
+  # producers and target_features sections are for tools (wasm-bindgen has read them already).
   wasm-opt -Oz --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
     --enable-mutable-globals --enable-reference-types --enable-multivalue \
+    --strip-producers --strip-target-features \
     "pkg/wasm-$side/${name}_bg.wasm" -o "pkg/wasm/${name}_bg.wasm"
   cp "pkg/wasm-$side/$name.js" pkg/wasm/
   rm -rf "pkg/wasm-$side"
