@@ -163,5 +163,6 @@ export class Receiver {
   free() {
     this.#inner.free();
     this.#replyCrypt?.free();
+    this.#replyCrypt = undefined;
   }
 }
