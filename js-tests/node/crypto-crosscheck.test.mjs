@@ -13,8 +13,10 @@ const WechatCrypto = require('wechat-crypto');
 
 const entry = process.env.WECHAT_KF_PKG ?? new URL('../../pkg/loaders/node.js', import.meta.url).href;
 const lib = await import(entry);
-const glue = await import(new URL('../wasm/wechat_kf.js', entry).href);
-const { nodeHostCrypto } = await import(new URL('./node-host-crypto.js', entry).href);
+// The package's internals (the glue's host-crypto registration, loaders/node-host-crypto.js): the
+// default export of wechat-kf.js, the module the entry loads, so they act on the entry's instance.
+const { default: internal } = await import(new URL('../wechat-kf.js', entry).href);
+const { nodeHostCrypto } = internal;
 const { WXBizMsgCrypt, Receiver } = lib;
 
 const { vectors } = JSON.parse(readFileSync(new URL('../../vectors/wxbizmsgcrypt.json', import.meta.url), 'utf8'));
@@ -38,7 +40,7 @@ function countingHost(fn) {
     if (ok !== true) refused.push(name);
     return ok;
   };
-  glue.__registerHostCrypto({
+  internal.__registerHostCrypto({
     minLen: nodeHostCrypto.minLen,
     aes256CbcDecrypt: wrap('aes256CbcDecrypt'),
     aes256CbcEncrypt: wrap('aes256CbcEncrypt'),
@@ -47,7 +49,7 @@ function countingHost(fn) {
   try {
     fn();
   } finally {
-    glue.__registerHostCrypto(nodeHostCrypto);
+    internal.__registerHostCrypto(nodeHostCrypto);
   }
   assert.deepEqual(refused, [], 'a host call answered false (the core fell back)');
   return calls;

@@ -42,7 +42,8 @@ test('the first sweep runs when the map reaches 1024 keys, dropping only expired
   assert.equal(s.get('new'), 'v');
 });
 
-const { unavailable } = await import(new URL('../stores/memory.js', entry).href);
+// An internal of stores/memory.js: the default export of wechat-kf.js, the module the entry loads.
+const { unavailable } = (await import(new URL('../wechat-kf.js', entry).href)).default;
 const { WxkfError } = await import(entry);
 
 test('every method checks its key and value (-43003)', () => {

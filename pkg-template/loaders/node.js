@@ -1,15 +1,14 @@
 // Node (ESM and require), Deno and Bun: the inbound module is compiled synchronously at import,
-// the outbound one synchronously on first use (loaders/outbound.js).
-import { readFileSync } from 'node:fs';
-import { initSync } from '../wasm/wechat_kf.js';
-import { setup } from './connect.js';
-import { nodeHostCrypto } from './node-host-crypto.js';
-import { provideOutbound } from './outbound.js';
+// the outbound one synchronously on first use (loaders/outbound.js). The package's code is in
+// ../wechat-kf.js (one file, shared with the stores); node:fs comes through
+// process.getBuiltinModule, which skips building the ES module facade of node:fs at start.
+import internal from '../wechat-kf.js';
 
-initSync({ module: readFileSync(new URL('../wasm/wechat_kf_bg.wasm', import.meta.url)) });
-setup(nodeHostCrypto);
-provideOutbound(() => readFileSync(new URL('../wasm/wechat_kf_outbound_bg.wasm', import.meta.url)));
+const { readFileSync } = process.getBuiltinModule('node:fs');
+internal.initSync({ module: readFileSync(new URL('../wasm/wechat_kf_bg.wasm', import.meta.url)) });
+internal.setup(internal.nodeHostCrypto);
+internal.provideOutbound(() => readFileSync(new URL('../wasm/wechat_kf_outbound_bg.wasm', import.meta.url)));
 
-export * from '../index.js';
+export * from '../wechat-kf.js';
 /** Already initialised in this runtime; kept so code can call `await init()` everywhere. */
 export async function init() {}
