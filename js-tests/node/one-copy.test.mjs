@@ -2,6 +2,7 @@
 //   - import('wechat-kf') and a first push load two files of the package, loaders/node.js and the
 //     bundle wechat-kf.js (a module loader hook in the child records every module loaded), and
 //     each store entry adds only its own file;
+//   - every exported class and function has its own name (bundling renames colliding ones);
 //   - every entry shares one copy of the package: an error thrown by the inbound core (wasm), by
 //     the outbound core (the lazily loaded module), by JS option checks and by each store is an
 //     instance of the very WxkfError class that `wechat-kf` exports (its prototype, not a
@@ -84,6 +85,7 @@ console.log(JSON.stringify({
     sameProto: Object.getPrototypeOf(e) === lib.WxkfError.prototype,
   }])),
   requireSame: viaRequire.WxkfError === lib.WxkfError && viaRequire.Receiver === lib.Receiver,
+  misnamed: Object.entries(lib).filter(([k, v]) => typeof v === 'function' && v.name !== k).map(([k, v]) => k + ': ' + v.name),
 }));
 `;
 
@@ -110,6 +112,8 @@ test('the Node entry loads loaders/node.js and wechat-kf.js only; each store add
   const got = runChild(project('good'));
   assert.deepEqual(got.atFirstPush, ['loaders/node.js', 'wechat-kf.js']);
   assert.deepEqual(got.withStores, ['loaders/node.js', 'wechat-kf.js', 'stores/redis.js', 'stores/cloudflare.js', 'stores/deno-kv.js']);
+  // Bundling renames colliding top-level names; every exported class and function keeps its own.
+  assert.deepEqual(got.misnamed, []);
 });
 
 test('errors from the cores, the option checks and every store are the one WxkfError of wechat-kf', () => {
