@@ -1,4 +1,4 @@
-// Large bodies, which Node hands to the host's crypto (pkg/loaders/node-host-crypto.js on node:crypto):
+// Large bodies, which Node hands to the host's crypto (loaders/node-host-crypto.js on node:crypto):
 // the known-answer vectors of 16 KB and 64 KB, the host path shown to be taken, and bodies of
 // many sizes cross-checked both ways with two independent implementations, `wechat-crypto`
 // and `@wecom/crypto`. Uses the built package (pkg/loaders/node.js; WECHAT_KF_PKG overrides).

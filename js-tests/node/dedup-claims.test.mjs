@@ -1,4 +1,4 @@
-// The dedup claims (pkg/inbound/dedup.js) where the JS mutation run (scripts/js-mutants.mjs) showed
+// The dedup claims (inbound/dedup.js) where the JS mutation run (scripts/js-mutants.mjs) showed
 // them untested: each claim's id is its own even when the random part repeats (a claim that
 // expired must not release the claim that replaced it), and claims work on a host without
 // crypto.randomUUID or without a global crypto at all; the TTL in seconds is the store's TTL

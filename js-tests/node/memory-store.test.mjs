@@ -1,4 +1,4 @@
-// MemoryStore (pkg/stores/memory.js) where the JS mutation run (scripts/js-mutants.mjs) showed it
+// MemoryStore (stores/memory.js) where the JS mutation run (scripts/js-mutants.mjs) showed it
 // untested beyond the conformance suite: TTLs that are not finite numbers, the option errors'
 // codes, argument checks of every method, when sweeps run, when
 // the bound is reported, and which errors unavailable() passes through. Uses the built package (pkg/;
