@@ -6,7 +6,7 @@
 //   - every entry shares one copy of the package: an error thrown by the inbound core (wasm), by
 //     the outbound core (the lazily loaded module), by JS option checks and by each store is an
 //     instance of the very WxkfError class that `wechat-kf` exports (its prototype, not a
-//     look-alike), also through require('wechat-kf') in the same process.
+//     look-alike), also through require('wechat-kf') in the same process; the same in Deno and Bun.
 // The last test runs the same child on a copy whose redis store loads a second copy of the
 // bundle, and checks that it fails. Needs `bash scripts/build.sh` (the tarball).
 import { test, after } from 'node:test';
@@ -16,6 +16,7 @@ import { mkdirSync, mkdtempSync, readFileSync, readdirSync, renameSync, rmSync, 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { resolveBin } from '../runners/harness.mjs';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const tarballs = readdirSync(join(ROOT, 'dist')).filter((f) => /^wechat-kf-.*\.tgz$/.test(f));
@@ -119,6 +120,36 @@ test('the Node entry loads loaders/node.js and wechat-kf.js only; each store add
 test('errors from the cores, the option checks and every store are the one WxkfError of wechat-kf', () => {
   checkOneCopy(runChild(project('identity')));
 });
+
+// The errors part in Deno and Bun (their resolvers pick loaders/node.js too): each store's error and
+// the cores' errors are instances of the WxkfError that 'wechat-kf' exports.
+const IDENTITY = `
+const lib = await import('wechat-kf');
+const stores = { redis: (await import('wechat-kf/redis')).redisStore, 'deno-kv': (await import('wechat-kf/deno-kv')).denoKvStore,
+  cloudflare: (await import('wechat-kf/cloudflare')).durableObjectStore };
+const cases = { ...Object.fromEntries(Object.entries(stores).map(([k, f]) => [k, () => f({})])),
+  inbound: () => new lib.WXBizMsgCrypt({ token: 't', encodingAESKey: 'short', appId: 'a' }),
+  outbound: () => lib.requests.sendText({ touser: 'o_user' }) };
+const out = {};
+for (const [k, f] of Object.entries(cases)) {
+  try { f(); out[k] = 'did not throw'; } catch (e) { out[k] = e instanceof lib.WxkfError && Object.getPrototypeOf(e) === lib.WxkfError.prototype ? e.code : 'another class: ' + e; }
+}
+console.log(JSON.stringify(out));
+`;
+
+for (const [runtime, args] of [['deno', ['run', '--allow-read', '--node-modules-dir=manual', '--no-lock', 'identity.mjs']], ['bun', ['identity.mjs']]]) {
+  test(`${runtime}: errors of every entry are the one WxkfError of wechat-kf`, () => {
+    const dir = project(`identity-${runtime}`);
+    writeFileSync(join(dir, 'identity.mjs'), IDENTITY);
+    const r = spawnSync(resolveBin(runtime), args, {
+      cwd: dir, encoding: 'utf8', timeout: 120_000,
+      env: { ...process.env, DENO_DIR: join(dir, '.deno'), DENO_NO_UPDATE_CHECK: '1', DENO_NO_PROMPT: '1' },
+    });
+    assert.equal(r.status, 0, r.stderr);
+    assert.deepEqual(JSON.parse(r.stdout.trim().split('\n').pop()),
+      { redis: -41006, 'deno-kv': -41006, cloudflare: -41006, inbound: -40004, outbound: -42001 });
+  });
+}
 
 test('the check fails when a store loads a second copy of the package (it can fail)', () => {
   const dir = project('second-copy');
