@@ -27,6 +27,24 @@ const src = resolve(srcArg);
 const out = resolve(outArg);
 const posix = (p) => p.split(sep).join('/');
 
+// The wasm-bindgen glues find their .wasm beside themselves by default (`new URL('x_bg.wasm',
+// import.meta.url)`, also what bundlers such as webpack and Vite see as an asset to ship); in the
+// bundle, at the package's root, that URL must name wasm/x_bg.wasm.
+const wasmBeside = {
+  name: 'wasm-url-from-bundle',
+  setup(b) {
+    b.onLoad({ filter: /[\\/]wasm[\\/][\w-]+\.js$/ }, (args) => {
+      let count = 0;
+      const contents = readFileSync(args.path, 'utf8').replace(/new URL\('([\w-]+\.wasm)', import\.meta\.url\)/g, (_, file) => {
+        count++;
+        return `new URL('./wasm/${file}', import.meta.url)`;
+      });
+      if (count !== 1) throw new Error(`package: ${args.path} names its .wasm ${count} times (expected once)`);
+      return { contents, loader: 'js' };
+    });
+  },
+};
+
 const result = await build({
   entryPoints: [join(src, 'wechat-kf.js')],
   outfile: join(out, 'wechat-kf.js'),
@@ -39,6 +57,7 @@ const result = await build({
   charset: 'utf8',
   legalComments: 'none',
   metafile: true,
+  plugins: [wasmBeside],
   logLevel: 'warning',
   write: false,
 });

@@ -4,26 +4,23 @@
 // fetched; a URL, Response, BufferSource or WebAssembly.Module may be passed for each instead.
 // init() fails only when the inbound module fails to load; an outbound module that failed to
 // load is reported, with its cause, by the first outbound call, and the next init() retries it.
-// The package's code is in ../wechat-kf.js; the .wasm files are found from here (their default URLs).
+// The package's code is in ../wechat-kf.js.
 import internal from '../wechat-kf.js';
 
 const { initInbound, setup, initOutboundAsync, outboundLoaded, outboundFailed } = internal;
 
 let ready;
 
-// Literal `new URL(..., import.meta.url)`s, which bundlers recognise as assets to ship.
-const arg = (input, fallback) => ({ module_or_path: input === undefined ? fallback() : input });
-const inboundUrl = () => new URL('../wasm/wechat_kf_bg.wasm', import.meta.url);
-const outboundUrl = () => new URL('../wasm/wechat_kf_outbound_bg.wasm', import.meta.url);
+const arg = (input) => (input === undefined ? undefined : { module_or_path: input });
 
 /** Loads the modules once; later calls return the same promise. */
 export function init(input, outboundInput) {
   if (!ready) {
-    const outbound = initOutboundAsync(arg(outboundInput, outboundUrl)).then(outboundLoaded, (e) => {
+    const outbound = initOutboundAsync(arg(outboundInput)).then(outboundLoaded, (e) => {
       outboundFailed(e);
       ready = undefined;
     });
-    ready = Promise.all([initInbound(arg(input, inboundUrl)).then(() => setup()), outbound]).then(() => {});
+    ready = Promise.all([initInbound(arg(input)).then(() => setup()), outbound]).then(() => {});
     ready.catch(() => {
       ready = undefined;
     });
