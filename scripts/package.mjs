@@ -99,7 +99,7 @@ const publicNames = async (tag) => {
 const renamed = await publicNames('names');
 if (renamed.length) {
   const text = result.outputFiles[0].text;
-  const clause = /\nexport \{([^}]*)\};\n*$/.exec(text);
+  const clause = /[\n;]export\s*\{([^}]*)\};?\s*$/.exec(text);
   if (!clause) throw new Error('package: no export clause at the end of the bundle');
   const localOf = new Map(clause[1].split(',').map((e) => e.trim()).filter(Boolean).map((e) => {
     const [local, exported = local] = e.split(/\s+as\s+/);
