@@ -3,9 +3,9 @@
 // slower. Framing, padding and every check stay in the core; each function only runs the raw
 // primitive on views of wasm memory and writes its output in place.
 //
-// node:crypto is loaded on the first call, through process.getBuiltinModule (in every Node the
-// package supports, Deno and Bun): this module is part of wechat-kf.js, which Workers and browsers
-// load too, and a process that only sees small pushes never needs it.
+// node:crypto comes through process.getBuiltinModule (in every Node the package supports, Deno and
+// Bun) on the first call, not a static import: this module is part of wechat-kf.js, which Workers
+// and browsers load too (loaders/node.js loads node:crypto at import).
 let loaded;
 const nodeCrypto = () => (loaded ??= process.getBuiltinModule('node:crypto'));
 
