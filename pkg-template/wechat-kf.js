@@ -4,7 +4,7 @@
 // scripts/build.sh bundles this module and everything it imports into one file, wechat-kf.js, and
 // ships none of those modules separately, so each class and each module's state (WxkfError, the
 // wasm glue with its registered error class and host crypto, the outbound loader) exists once,
-// whichever entries a program imports, and an entry loads two files instead of thirty.
+// whichever entries a program imports, and the Node entry loads two files instead of 25 modules.
 import * as internal from './internal.js';
 
 export * from './index.js';
