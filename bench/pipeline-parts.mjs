@@ -26,8 +26,10 @@ const useMin = process.argv.includes('--min');
 const only = process.argv.find((a) => a.startsWith('--only='))?.slice(7).split(',');
 const pkg = process.env.WXKF_PKG ? new URL(`file://${process.env.WXKF_PKG.replace(/\/?$/, '/')}`) : new URL('../pkg/', import.meta.url);
 const lib = await import(new URL('loaders/node.js', pkg));
-const glue = await import(new URL('wasm/wechat_kf.js', pkg));
-const { nodeHostCrypto } = await import(new URL('loaders/node-host-crypto.js', pkg));
+// The glue's host-crypto registration and loaders/node-host-crypto.js: internals, the default
+// export of wechat-kf.js (the module the entry loads, so they act on its instance).
+const { default: internal } = await import(new URL('wechat-kf.js', pkg));
+const { nodeHostCrypto } = internal;
 const wecom = require('@wecom/crypto');
 const { XMLParser } = require('fast-xml-parser');
 
@@ -91,11 +93,11 @@ function measure(contenders, { rounds, ms }) {
 
 // Instances built under each host setting (the host is attached at construction).
 const ours = new lib.WXBizMsgCrypt({ token, encodingAESKey, appId });
-glue.__registerHostCrypto({ ...nodeHostCrypto, minLen: Number.MAX_SAFE_INTEGER });
+internal.__registerHostCrypto({ ...nodeHostCrypto, minLen: Number.MAX_SAFE_INTEGER });
 const sw = new lib.WXBizMsgCrypt({ token, encodingAESKey, appId });
-glue.__registerHostCrypto({ ...nodeHostCrypto, minLen: 0 });
+internal.__registerHostCrypto({ ...nodeHostCrypto, minLen: 0 });
 const hw = new lib.WXBizMsgCrypt({ token, encodingAESKey, appId });
-glue.__registerHostCrypto(nodeHostCrypto);
+internal.__registerHostCrypto(nodeHostCrypto);
 const receiver = new lib.Receiver({ token, encodingAESKey, appId, maxSkewSeconds: 0 });
 const baseLib = process.env.WXKF_BASE
   ? await import(new URL('loaders/node.js', new URL(`file://${process.env.WXKF_BASE.replace(/\/?$/, '/')}`)))

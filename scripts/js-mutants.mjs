@@ -1,15 +1,17 @@
 #!/usr/bin/env node
 // A small mutation tester for the JS layer (no dependency; StrykerJS needs its own downloads
-// and a build of the wasm per run). For each target file of the built package (pkg/, from
-// `bash scripts/build.sh`) it makes one small change at a time (a comparison, a boolean
-// operator, a literal, a negation, a deleted statement), runs the JS tests that load pkg/
-// directly, and records whether a test failed (killed) or all passed (survived). The file is
-// restored after every mutant, and on Ctrl-C.
+// and a build of the wasm per run). For each target file of the package's source tree
+// (target/pkg-src, the unbundled package that `bash scripts/build.sh` bundles into pkg/) it makes
+// one small change at a time (a comparison, a boolean operator, a literal, a negation, a deleted
+// statement), runs the JS tests against that tree (WECHAT_KF_PKG), and records whether a test
+// failed (killed) or all passed (survived). The file is restored after every mutant, and on
+// Ctrl-C.
 //
 //   node scripts/js-mutants.mjs [--file push-handler.js]... [--timeout 120] [--list]
 //
 // Tests run per mutant: the runtime-agnostic suite (js-tests/suite.js) in Node against
-// pkg/loaders/node.js, then the Node tests that load pkg/ directly (NODE_TESTS below).
+// target/pkg-src/loaders/node.js, then the Node tests that load the package directly (NODE_TESTS
+// below).
 // Prints each survivor (file:line, the change) and the closing line `N killed, M survived`.
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
@@ -17,11 +19,11 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
-const PKG = join(ROOT, 'pkg');
+const PKG = join(ROOT, 'target', 'pkg-src');
 const DEFAULT_FILES = ['inbound/push-handler.js', 'inbound/dedup.js', 'stores/memory.js', 'loaders/node-host-crypto.js', 'inbound/receiver.js'];
 const NODE_TESTS = ['js-tests/node/receiver-limits.test.mjs', 'js-tests/node/crypto-crosscheck.test.mjs', 'js-tests/node/handler-edges.test.mjs', 'js-tests/node/dedup-claims.test.mjs', 'js-tests/node/memory-store.test.mjs', 'js-tests/node/handler-adapters.test.mjs'];
 
-// --suite-only: run js-tests/suite.js in this process against pkg/loaders/node.js (one mutant's run).
+// --suite-only: run js-tests/suite.js in this process against the tree's loaders/node.js (one mutant's run).
 if (process.argv.includes('--suite-only')) {
   const lib = await import(pathToFileURL(join(PKG, 'loaders', 'node.js')).href);
   const { runSuite } = await import(pathToFileURL(join(ROOT, 'js-tests', 'suite.js')).href);
@@ -99,7 +101,7 @@ function runTests() {
   return 'survived';
 }
 
-if (!args.list && !existsSync(join(PKG, 'loaders', 'node.js'))) die('no pkg/loaders/node.js: run `bash scripts/build.sh` first');
+if (!args.list && !existsSync(join(PKG, 'loaders', 'node.js'))) die('no target/pkg-src/loaders/node.js: run `bash scripts/build.sh` first');
 let current = null; // { path, original } while a mutant is in place
 const restore = () => { if (current) writeFileSync(current.path, current.original), (current = null); };
 for (const sig of ['SIGINT', 'SIGTERM']) process.on(sig, () => { restore(); process.exit(130); });
@@ -111,11 +113,11 @@ const totals = { killed: 0, survived: 0, timeout: 0, unviable: 0 };
 const survivors = [];
 for (const file of files) {
   const path = join(args.list ? join(ROOT, 'pkg-template') : PKG, file);
-  if (!existsSync(path)) die(`pkg/${file} not found`);
+  if (!existsSync(path)) die(`target/pkg-src/${file} not found`);
   const original = readFileSync(path, 'utf8');
   // A run killed outright (SIGKILL) cannot restore its mutant: refuse to start from one.
   if (!args.list && original !== readFileSync(join(ROOT, 'pkg-template', file), 'utf8')) {
-    die(`pkg/${file} differs from pkg-template/${file} (a mutant left by a killed run?): run bash scripts/build.sh`);
+    die(`target/pkg-src/${file} differs from pkg-template/${file} (a mutant left by a killed run?): run bash scripts/build.sh`);
   }
   const mutants = mutantsOf(original);
   const counts = { killed: 0, survived: 0, timeout: 0, unviable: 0 };

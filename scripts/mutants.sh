@@ -5,8 +5,9 @@
 #      rules (src/crypto, src/push, src/message, src/send_window.rs), one file at a time, one mutant at a time
 #      in place (the worktree's warm target/ is reused; every file is restored afterwards: do
 #      not edit src/ while it runs). Tests: `cargo test --tests` (no doctests).
-#   2. JS: scripts/js-mutants.mjs over the built package's handler, dedup, store, receiver and
-#      host crypto files (pkg/inbound/push-handler.js, inbound/dedup.js, stores/memory.js, loaders/node-host-crypto.js, inbound/receiver.js).
+#   2. JS: scripts/js-mutants.mjs over the handler, dedup, store, receiver and host crypto files
+#      of the package's unbundled source tree (target/pkg-src/inbound/push-handler.js,
+#      inbound/dedup.js, stores/memory.js, loaders/node-host-crypto.js, inbound/receiver.js).
 #
 #   bash scripts/mutants.sh [--rust-only | --js-only] [--file src/crypto/cipher.rs]...
 #                           [--timeout SECONDS]  (per mutant; default 300)
@@ -82,7 +83,7 @@ if [ "$rust" = 1 ]; then
 fi
 
 if [ "$js" = 1 ]; then
-  [ -f pkg/loaders/node.js ] || bash scripts/build.sh
+  [ -f target/pkg-src/loaders/node.js ] || bash scripts/build.sh
   t0=$(date +%s)
   js_out=$(mktemp)
   node scripts/js-mutants.mjs --timeout "$timeout" | tee "$js_out" || true

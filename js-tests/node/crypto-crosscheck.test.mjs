@@ -1,4 +1,4 @@
-// Large bodies, which Node hands to the host's crypto (pkg/loaders/node-host-crypto.js on node:crypto):
+// Large bodies, which Node hands to the host's crypto (loaders/node-host-crypto.js on node:crypto):
 // the known-answer vectors of 16 KB and 64 KB, the host path shown to be taken, and bodies of
 // many sizes cross-checked both ways with two independent implementations, `wechat-crypto`
 // and `@wecom/crypto`. Uses the built package (pkg/loaders/node.js; WECHAT_KF_PKG overrides).
@@ -14,13 +14,13 @@ const WechatCrypto = require('wechat-crypto');
 
 const entry = process.env.WECHAT_KF_PKG ?? new URL('../../pkg/loaders/node.js', import.meta.url).href;
 const lib = await import(entry);
+// The package's internals (the glues' host-crypto registration, loaders/node-host-crypto.js): the
+// default export of wechat-kf.js, the module the entry loads, so they act on the entry's instance.
 // Both modules take the host's crypto: the inbound one (Receiver) and the outbound one
 // (WXBizMsgCrypt), compiled here by its first use.
-const glues = [
-  await import(new URL('../wasm/wechat_kf.js', entry).href),
-  (await import(new URL('./outbound.js', entry).href)).outbound(),
-];
-const { nodeHostCrypto } = await import(new URL('./node-host-crypto.js', entry).href);
+const { default: internal } = await import(new URL('../wechat-kf.js', entry).href);
+const { nodeHostCrypto } = internal;
+const glues = [internal, internal.outbound()];
 const { WXBizMsgCrypt, Receiver } = lib;
 
 const { vectors } = JSON.parse(readFileSync(new URL('../../vectors/wxbizmsgcrypt.json', import.meta.url), 'utf8'));
@@ -164,13 +164,13 @@ test('node-host-crypto.js decrypts AES-256-CBC exactly at every size, with keys 
 });
 
 // The loader registers node:crypto with each module: the inbound one at import, the outbound one
-// when it is compiled on first use. Checked in a fresh process whose node-host-crypto.js counts
+// when it is compiled on first use. Checked in a fresh process whose host crypto (wechat-kf.js's nodeHostCrypto) counts
 // its calls (patched before the package is imported, so that both registrations take the
 // counting functions).
 test('the loader hands node:crypto to both modules, the outbound one when first used', () => {
   const v = LARGE[0];
   const child = `
-const { nodeHostCrypto } = await import(${JSON.stringify(new URL('./node-host-crypto.js', entry).href)});
+const { default: { nodeHostCrypto } } = await import(${JSON.stringify(new URL('../wechat-kf.js', entry).href)});
 const calls = { aes256CbcDecrypt: 0, aes256CbcEncrypt: 0, sha1: 0 };
 for (const name of Object.keys(calls)) {
   const real = nodeHostCrypto[name];

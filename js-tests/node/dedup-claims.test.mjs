@@ -1,4 +1,4 @@
-// The dedup claims (pkg/inbound/dedup.js) where the JS mutation run (scripts/js-mutants.mjs) showed
+// The dedup claims (inbound/dedup.js) where the JS mutation run (scripts/js-mutants.mjs) showed
 // them untested: each claim's id is its own even when the random part repeats (a claim that
 // expired must not release the claim that replaced it), and claims work on a host without
 // crypto.randomUUID or without a global crypto at all; the TTL in seconds is the store's TTL
@@ -9,8 +9,10 @@ import { test, mock } from 'node:test';
 import assert from 'node:assert/strict';
 
 const entry = process.env.WECHAT_KF_PKG ?? new URL('../../pkg/loaders/node.js', import.meta.url).href;
-const { dedupClaims } = await import(new URL('../inbound/dedup.js', entry).href);
-const { MemoryStore } = await import(new URL('../stores/memory.js', entry).href);
+// Internals (inbound/dedup.js, inbound/push-handler.js): the default export of wechat-kf.js, the
+// module the entry loads; importing it alone compiles no wasm.
+const internalUrl = new URL('../wechat-kf.js', entry).href;
+const { default: { dedupClaims }, MemoryStore } = await import(internalUrl);
 
 /** Claims over a MemoryStore whose clock the test moves. */
 function claimsWithClock() {
@@ -119,7 +121,7 @@ test('option errors: -41006 InvalidOption for a dedup without claim() and a stor
 
 test('with the replay window off (maxSkewSeconds: 0) the dedup TTL assumes a 300 s window: at least 600 s', async () => {
   await import(entry); // loads the wasm
-  const { createProcessor } = await import(new URL('../inbound/push-handler.js', entry).href);
+  const { createProcessor } = (await import(internalUrl)).default;
   const base = { token: 'edge-token', encodingAESKey: 'kWxPEV2UEDyxWpmPdKC3F4dgPDmOvfKX1HGnEUDS1aR', appId: 'wx49f0ab532d5d035a', maxSkewSeconds: 0, onMessage() {} };
   assert.throws(() => createProcessor({ ...base, dedupTtlSeconds: 599 }), { code: -41006, message: /at least 600 / });
   assert.doesNotThrow(() => createProcessor({ ...base, dedupTtlSeconds: 600 }));

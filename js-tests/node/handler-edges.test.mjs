@@ -7,7 +7,9 @@ import assert from 'node:assert/strict';
 
 const entry = process.env.WECHAT_KF_PKG ?? new URL('../../pkg/loaders/node.js', import.meta.url).href;
 const lib = await import(entry);
-const { createProcessor, statusFor } = await import(new URL('../inbound/push-handler.js', entry).href);
+// Internals of inbound/push-handler.js: the default export of wechat-kf.js, the module the entry loads.
+const internalUrl = new URL('../wechat-kf.js', entry).href;
+const { createProcessor, statusFor } = (await import(internalUrl)).default;
 const { Receiver, WXBizMsgCrypt, signature, WxkfError } = lib;
 
 const TOKEN = 'edge-token';
@@ -183,7 +185,7 @@ test('the reply budget defaults to 3000 ms (mocked clock): acknowledged at 3000,
 });
 
 test('readLimited: chunks joined in order, the limit counted over all of them', async () => {
-  const { readLimited } = await import(new URL('../inbound/push-handler.js', entry).href);
+  const { readLimited } = (await import(internalUrl)).default;
   const enc = new TextEncoder();
   const chunks = () => [enc.encode('ab'), 'cd', enc.encode('ef')];
   assert.equal(new TextDecoder().decode(await readLimited(chunks(), 6)), 'abcdef');
@@ -196,7 +198,7 @@ test('no timer is left behind: a process exits right after its answers', async (
   const { spawn } = await import('node:child_process');
   // Each push answered well within a 10-minute budget; the process must then exit by itself.
   const script = `
-    const { createProcessor } = await import(${JSON.stringify(new URL('../inbound/push-handler.js', entry).href)});
+    const { createProcessor } = (await import(${JSON.stringify(internalUrl)})).default;
     await import(${JSON.stringify(entry)});
     const input = JSON.parse(process.argv[1]);
     for (const throws of [false, true]) {

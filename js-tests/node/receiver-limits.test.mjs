@@ -1,14 +1,14 @@
 // The Receiver's body limit is applied before the body reaches wasm memory: an oversized body
 // costs no copy and no (never returned) growth of the module's memory. Uses the built package
-// (pkg/loaders/node.js; WECHAT_KF_PKG overrides) and its glue's initSync, which hands back the
-// already-instantiated exports.
+// (pkg/loaders/node.js; WECHAT_KF_PKG overrides) and its glue's initSync (an internal of
+// wechat-kf.js, the module the entry loads), which hands back the already-instantiated exports.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 
 const entry = process.env.WECHAT_KF_PKG ?? new URL('../../pkg/loaders/node.js', import.meta.url).href;
 const lib = await import(entry);
-const glue = await import(new URL('../wasm/wechat_kf.js', entry).href);
-const { memory } = glue.initSync();
+const { default: internal } = await import(new URL('../wechat-kf.js', entry).href);
+const { memory } = internal.initSync();
 const { Receiver, WxkfError } = lib;
 
 const options = { token: 't0ken', encodingAESKey: 'kWxPEV2UEDyxWpmPdKC3F4dgPDmOvfKX1HGnEUDS1aR', appId: 'wx49f0ab532d5d035a' };

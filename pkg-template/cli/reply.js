@@ -1,4 +1,4 @@
-import { ERR } from '../errors.js';
+import { ERR } from '../wechat-kf.js';
 // Reading and judging a developer server's answer to a push, as the platform does: `success`,
 // an empty body, or a passive reply (transfer_customer_service) that, for an encrypted push,
 // is a correctly signed envelope decrypting for the appId.

@@ -5,9 +5,10 @@
 // fetched; a URL, Response, BufferSource or WebAssembly.Module may be passed for each instead.
 // init() fails only when the inbound module fails to load; an outbound module that failed to
 // load is reported, with its cause, by the first outbound call, and the next init() retries it.
-import initWasm from '../wasm/wechat_kf.js';
-import { setup } from './connect.js';
-import { initOutboundAsync, outboundLoaded, outboundFailed } from './outbound.js';
+// The package's code is in ../wechat-kf.js.
+import internal from '../wechat-kf.js';
+
+const { initInbound, setup, initOutboundAsync, outboundLoaded, outboundFailed } = internal;
 
 let ready;
 
@@ -20,7 +21,7 @@ export function init(input, outboundInput) {
       outboundFailed(e);
       ready = undefined;
     });
-    ready = Promise.all([initWasm(arg(input)).then(() => setup()), outbound]).then(() => {});
+    ready = Promise.all([initInbound(arg(input)).then(() => setup()), outbound]).then(() => {});
     ready.catch(() => {
       ready = undefined;
     });
@@ -28,4 +29,4 @@ export function init(input, outboundInput) {
   return ready;
 }
 
-export * from '../index.js';
+export * from '../wechat-kf.js';

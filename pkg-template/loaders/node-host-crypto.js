@@ -2,11 +2,16 @@
 // CPU has them) to the core for large messages, where software AES in wasm is several times
 // slower. Framing, padding and every check stay in the core; each function only runs the raw
 // primitive on views of wasm memory and writes its output in place.
-import { createCipheriv, createDecipheriv, createHash } from 'node:crypto';
+//
+// node:crypto comes through process.getBuiltinModule (in every Node the package supports, Deno and
+// Bun) on the first call, not a static import: this module is part of wechat-kf.js, which Workers
+// and browsers load too (loaders/node.js loads node:crypto at import).
+let loaded;
+const nodeCrypto = () => (loaded ??= process.getBuiltinModule('node:crypto'));
 
 function cbc(make) {
   return (key, iv, data) => {
-    const cipher = make('aes-256-cbc', key, iv);
+    const cipher = nodeCrypto()[make]('aes-256-cbc', key, iv);
     cipher.setAutoPadding(false);
     const out = cipher.update(data);
     cipher.final();
@@ -26,14 +31,14 @@ let ecb = null;
 
 function ecbFor(key) {
   if (ecbKey === null || ecbKey.length !== key.length || ecbKey.some((b, i) => b !== key[i])) {
-    ecb = createDecipheriv('aes-256-ecb', key, null);
+    ecb = nodeCrypto().createDecipheriv('aes-256-ecb', key, null);
     ecb.setAutoPadding(false);
     ecbKey = Uint8Array.from(key);
   }
   return ecb;
 }
 
-const cbcDecrypt = cbc(createDecipheriv);
+const cbcDecrypt = cbc('createDecipheriv');
 
 function decrypt(key, iv, data) {
   if (data.length > ECB_MAX) return cbcDecrypt(key, iv, data);
@@ -60,9 +65,9 @@ export const nodeHostCrypto = {
   minLen: 256,
   minSha1Len: 4096,
   aes256CbcDecrypt: decrypt,
-  aes256CbcEncrypt: cbc(createCipheriv),
+  aes256CbcEncrypt: cbc('createCipheriv'),
   sha1(parts, out) {
-    const hash = createHash('sha1');
+    const hash = nodeCrypto().createHash('sha1');
     for (const part of parts) hash.update(part);
     out.set(hash.digest());
     return true;

@@ -18,8 +18,9 @@
 // answered by { result } (200), or { error, code, kind } (400 bad request, 500 failure).
 // Depends on no Cloudflare library: the class is a plain Durable Object (constructor(state, env),
 // fetch, alarm), which every workerd and wrangler version accepts.
-import { ERR, WxkfError } from '../errors.js';
-import { checkKey, checkPrefix, checkTtl, checkValue, invalidArgument, invalidOption } from './contract.js';
+import internal, { ERR, WxkfError } from '../wechat-kf.js';
+
+const { checkKey, checkPrefix, checkTtl, checkValue, invalidArgument, invalidOption } = internal.contract;
 
 const OPS = new Set(['get', 'set', 'setIfAbsent', 'delete', 'compareAndSet']);
 const VALUE = 'v:'; // VALUE + key -> { v: string, e: expiry in ms since epoch, 0 = none }

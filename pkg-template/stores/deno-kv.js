@@ -12,7 +12,9 @@
 // value and every operation treats a value past it as absent. Several processes on one local
 // KV file contend for its SQLite lock: a call refused with "database is locked" (nothing was
 // written) is tried again after a short random pause, for up to BUSY_MS.
-import { checkKey, checkPrefix, checkTtl, checkValue, invalidOption } from './contract.js';
+import internal from '../wechat-kf.js';
+
+const { checkKey, checkPrefix, checkTtl, checkValue, invalidOption } = internal.contract;
 
 const MAX_ATTEMPTS = 1000;
 const BUSY_MS = 10_000;

@@ -2,8 +2,9 @@
 // v4/v5 (npm `redis`: `sendCommand([...])`) or ioredis (`call(name, ...args)`). Depends on no
 // client library. Atomicity: SET NX PX for setIfAbsent; Lua scripts (EVALSHA, EVAL when the
 // server answers NOSCRIPT) for compare-and-delete and compareAndSet; no read-then-write in JS.
-import { invalidOption } from '../errors.js';
-import { checkKey, checkValue, checkTtl } from './memory.js';
+import internal from '../wechat-kf.js';
+
+const { invalidOption, checkKey, checkValue, checkTtl } = internal;
 
 // KEYS[1]; ARGV[1] = the value it must hold.
 const DELETE_IF = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end

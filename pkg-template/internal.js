@@ -1,0 +1,11 @@
+// The package's internals that its entries (loaders/, stores/) and its tests use: the default
+// export of wechat-kf.js, never a public entry of the package.
+export { initSync, default as initInbound, __registerHostCrypto } from './wasm/wechat_kf.js';
+export { setup } from './loaders/connect.js';
+export { provideOutbound, initOutboundAsync, outboundLoaded, outboundFailed, outbound } from './loaders/outbound.js';
+export { nodeHostCrypto } from './loaders/node-host-crypto.js';
+export { wxkfError, invalidOption } from './errors.js';
+export { checkKey, checkValue, checkTtl, withDeadline, unavailable } from './stores/memory.js';
+export * as contract from './stores/contract.js';
+export { createProcessor, statusFor, readLimited } from './inbound/push-handler.js';
+export { dedupClaims } from './inbound/dedup.js';
