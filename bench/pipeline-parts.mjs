@@ -26,10 +26,15 @@ const useMin = process.argv.includes('--min');
 const only = process.argv.find((a) => a.startsWith('--only='))?.slice(7).split(',');
 const pkg = process.env.WXKF_PKG ? new URL(`file://${process.env.WXKF_PKG.replace(/\/?$/, '/')}`) : new URL('../pkg/', import.meta.url);
 const lib = await import(new URL('loaders/node.js', pkg));
-// The glue's host-crypto registration and loaders/node-host-crypto.js: internals, the default
-// export of wechat-kf.js (the module the entry loads, so they act on its instance).
+// The glues' host-crypto registration and loaders/node-host-crypto.js: internals, the default
+// export of wechat-kf.js (the module the entry loads, so they act on its instance). WXBizMsgCrypt
+// is the outbound module's (internal.outbound(), compiled here), Receiver the inbound one's
+// (internal): a host setting is registered with both.
 const { default: internal } = await import(new URL('wechat-kf.js', pkg));
 const { nodeHostCrypto } = internal;
+const registerHost = (host) => {
+  for (const glue of [internal, internal.outbound()]) glue.__registerHostCrypto(host);
+};
 const wecom = require('@wecom/crypto');
 const { XMLParser } = require('fast-xml-parser');
 
@@ -93,11 +98,11 @@ function measure(contenders, { rounds, ms }) {
 
 // Instances built under each host setting (the host is attached at construction).
 const ours = new lib.WXBizMsgCrypt({ token, encodingAESKey, appId });
-internal.__registerHostCrypto({ ...nodeHostCrypto, minLen: Number.MAX_SAFE_INTEGER });
+registerHost({ ...nodeHostCrypto, minLen: Number.MAX_SAFE_INTEGER });
 const sw = new lib.WXBizMsgCrypt({ token, encodingAESKey, appId });
-internal.__registerHostCrypto({ ...nodeHostCrypto, minLen: 0 });
+registerHost({ ...nodeHostCrypto, minLen: 0 });
 const hw = new lib.WXBizMsgCrypt({ token, encodingAESKey, appId });
-internal.__registerHostCrypto(nodeHostCrypto);
+registerHost(nodeHostCrypto);
 const receiver = new lib.Receiver({ token, encodingAESKey, appId, maxSkewSeconds: 0 });
 const baseLib = process.env.WXKF_BASE
   ? await import(new URL('loaders/node.js', new URL(`file://${process.env.WXKF_BASE.replace(/\/?$/, '/')}`)))

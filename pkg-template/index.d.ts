@@ -57,8 +57,8 @@ export declare const ENDPOINTS: {
 /**
  * Loads the WebAssembly modules. Required once in browsers before any other call: it loads the
  * inbound module (`input`) and the outbound one (`outboundInput`: WXBizMsgCrypt, signatures,
- * fields, requests, Client, chatbot, SendWindow), each fetched from beside the package when not
- * given. A no-op in Node, Deno, Bun and Workers, where the inbound module is ready at import
+ * fields, an encrypted push's `transferReply()`, requests, Client, chatbot, SendWindow), each
+ * fetched from beside the package when not given. A no-op in Node, Deno, Bun and Workers, where the inbound module is ready at import
  * and the outbound one is compiled synchronously on first use. Idempotent.
  */
 export declare function init(

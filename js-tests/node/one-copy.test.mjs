@@ -69,7 +69,9 @@ const withStores = pkgFiles();
 
 const caught = (fn) => { try { fn(); } catch (e) { return e; } throw new Error('did not throw'); };
 const errors = {
-  'inbound core (wasm)': caught(() => new lib.WXBizMsgCrypt({ token, encodingAESKey: 'short', appId })),
+  // Receiver's key check is the inbound module's; WXBizMsgCrypt is the outbound module's.
+  'inbound core (wasm)': caught(() => new lib.Receiver({ token, encodingAESKey: 'short', appId })),
+  'outbound core (WXBizMsgCrypt)': caught(() => new lib.WXBizMsgCrypt({ token, encodingAESKey: 'short', appId })),
   'outbound core (lazily loaded wasm)': caught(() => lib.requests.sendText({ touser: 'o_user' })),
   'JS option check': caught(() => new lib.MemoryStore({ maxKeys: -1 })),
   'wechat-kf/redis': caught(() => redis.redisStore({})),
@@ -128,7 +130,8 @@ const lib = await import('wechat-kf');
 const stores = { redis: (await import('wechat-kf/redis')).redisStore, 'deno-kv': (await import('wechat-kf/deno-kv')).denoKvStore,
   cloudflare: (await import('wechat-kf/cloudflare')).durableObjectStore };
 const cases = { ...Object.fromEntries(Object.entries(stores).map(([k, f]) => [k, () => f({})])),
-  inbound: () => new lib.WXBizMsgCrypt({ token: 't', encodingAESKey: 'short', appId: 'a' }),
+  inbound: () => new lib.Receiver({ token: 't', encodingAESKey: 'short', appId: 'a' }),
+  crypt: () => new lib.WXBizMsgCrypt({ token: 't', encodingAESKey: 'short', appId: 'a' }),
   outbound: () => lib.requests.sendText({ touser: 'o_user' }) };
 const out = {};
 for (const [k, f] of Object.entries(cases)) {
@@ -147,7 +150,7 @@ for (const [runtime, args] of [['deno', ['run', '--allow-read', '--node-modules-
     });
     assert.equal(r.status, 0, r.stderr);
     assert.deepEqual(JSON.parse(r.stdout.trim().split('\n').pop()),
-      { redis: -41006, 'deno-kv': -41006, cloudflare: -41006, inbound: -40004, outbound: -42001 });
+      { redis: -41006, 'deno-kv': -41006, cloudflare: -41006, inbound: -40004, crypt: -40004, outbound: -42001 });
   });
 }
 

@@ -1,6 +1,6 @@
 // Browsers (and any runtime without file access): call `await init()` once before use. It loads
-// both modules: the inbound one and the outbound one (WXBizMsgCrypt, signatures, fields,
-// requests, Client, chatbot, SendWindow).
+// both modules: the inbound one and the outbound one (WXBizMsgCrypt, signatures, fields, an
+// encrypted push's transferReply(), requests, Client, chatbot, SendWindow).
 // With no argument the package's wasm/wechat_kf_bg.wasm and wasm/wechat_kf_outbound_bg.wasm are
 // fetched; a URL, Response, BufferSource or WebAssembly.Module may be passed for each instead.
 // init() fails only when the inbound module fails to load; an outbound module that failed to

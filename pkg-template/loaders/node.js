@@ -4,6 +4,13 @@
 // process.getBuiltinModule, which skips building their ES module facades at start.
 import internal from '../wechat-kf.js';
 
+// Every Node the package supports has it (since 20.16), Deno since 2.1, and current Bun; an
+// older runtime gets this message rather than "process.getBuiltinModule is not a function".
+if (typeof globalThis.process?.getBuiltinModule !== 'function') {
+  throw new Error(
+    'wechat-kf: this runtime has no process.getBuiltinModule, which the package needs to read its .wasm: use Node >= 20.19, Deno >= 2.1 or a current Bun',
+  );
+}
 const { readFileSync } = process.getBuiltinModule('node:fs');
 // The host crypto's node:crypto, loaded now rather than by its first call: a first push of 256
 // bytes or more then pays more for it (measured: import 3 ms faster, import + first push of 1 KB

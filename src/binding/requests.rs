@@ -1,6 +1,6 @@
 //! Outbound requests for the JS layer. Values cross as JSON strings: the JS side calls
 //! `JSON.stringify` on the input and `JSON.parse` on the descriptor (measured smaller than
-//! serde-wasm-bindgen, which this crate otherwise does not link).
+//! serde-wasm-bindgen, which only reads the options of `WXBizMsgCrypt` and `chatbot.Bot`).
 
 use wasm_bindgen::prelude::*;
 
