@@ -199,11 +199,3 @@ pub fn format(format: &str) -> Result<crate::crypto::Format, JsValue> {
         ))),
     }
 }
-
-/// A push's format as the JS layer names it (`push.format`): `'json'`, otherwise XML.
-pub fn push_format(format: &str) -> crate::crypto::Format {
-    match format {
-        "json" => crate::crypto::Format::Json,
-        _ => crate::crypto::Format::Xml,
-    }
-}

@@ -78,14 +78,7 @@ impl JsCloudReceiver {
         is_event: bool,
         timestamp: &str,
     ) -> Result<String, JsValue> {
-        let target = ReplyTarget {
-            to_user_name,
-            from_user_name,
-            format: args::format(format)?,
-            encrypted: false,
-            is_event,
-        };
-        cloud_transfer_reply(&target, timestamp).map_err(js_err)
+        transfer_plaintext(to_user_name, from_user_name, format, is_event, timestamp)
     }
 }
 
@@ -121,7 +114,7 @@ pub fn transfer_plaintext(
     let target = ReplyTarget {
         to_user_name,
         from_user_name,
-        format: args::push_format(format),
+        format: args::format(format)?,
         encrypted: false,
         is_event,
     };

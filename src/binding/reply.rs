@@ -28,7 +28,7 @@ impl JsWxBizMsgCrypt {
         let target = ReplyTarget {
             to_user_name,
             from_user_name,
-            format: args::push_format(format),
+            format: args::format(format)?,
             encrypted: true,
             is_event,
         };
