@@ -155,6 +155,8 @@ export class Receiver {
   #transferReply(message, format, encrypted, timestamp) {
     const args = [message.fromUserName, message.toUserName, format, message.msgType === 'event', timestamp];
     if (!encrypted) return __transferPlaintext(...args);
+    // After free() the keys are gone too: no new reply crypt is made (and left unfreed).
+    if (this.#keys === undefined) throw new Error('this Receiver was freed (free()); make a new one to reply');
     this.#replyCrypt ??= new (outbound().WXBizMsgCrypt)(this.#keys);
     return this.#replyCrypt.__transferReply(...args);
   }
@@ -164,5 +166,6 @@ export class Receiver {
     this.#inner.free();
     this.#replyCrypt?.free();
     this.#replyCrypt = undefined;
+    this.#keys = undefined;
   }
 }
