@@ -135,6 +135,30 @@ export async function runInboundSuite(lib, { vectors, log = () => {} }) {
     });
   }
 
+  // Every kind of character crosses intact, whichever way the push's JSON crosses (a string
+  // when it is ASCII, UTF-16 code units otherwise) and whatever the size: 1- to 4-byte UTF-8
+  // (U+0080, U+07FF, U+0800, U+FFFF, surrogate pairs up to U+10FFFF), at the start and the end
+  // of the content and of 8-byte runs, in small and large pushes (body bytes and text).
+  const CHARS = ['a', '\u0080', 'ÿ', '\u07ff', '\u0800', '中', '\u2028', '\ufeff', '\uffff', '😀', '\u{10ffff}'];
+  for (const format of ['xml', 'json']) {
+    c.check(`characters cross intact ${format}`, () => {
+      const contents = ['', 'plain ascii only', ...CHARS];
+      for (const ch of CHARS) {
+        for (const pad of [0, 1, 7, 8, 9]) contents.push('x'.repeat(pad) + ch + 'y'.repeat(8 - (pad % 8)) + ch);
+        contents.push(`${ch}${'客服 message 😀 '.repeat(300)}${ch}`);
+      }
+      contents.push('ascii '.repeat(3000));
+      for (const [k, content] of contents.entries()) {
+        const req = request([...header('text'), ['Content', content], ['MsgId', '12', 'num'], ['Note', content.slice(0, 40)]], format, 'safe');
+        const push = receiver.receive(k % 2 ? req : { ...req, body: new TextEncoder().encode(req.body) });
+        c.assertEq(push.message.content, content);
+        c.assertEq(push.message.note, content.slice(0, 40));
+        c.assertEq(push.message.raw.Content, content);
+        c.assertEq(push.dedupKey, 'msg:gh_97417a04a28d:12');
+      }
+    });
+  }
+
   // Pushes made from the vectors (real push plaintexts), safe and compatible, XML and JSON.
   const byId = Object.fromEntries(vectors.vectors.map((v) => [v.id, v]));
   for (const [id, check] of [

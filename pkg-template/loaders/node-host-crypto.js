@@ -3,6 +3,7 @@
 // slower. Framing, padding and every check stay in the core; each function only runs the raw
 // primitive on views of wasm memory and writes its output in place.
 import { createCipheriv, createDecipheriv, createHash } from 'node:crypto';
+import * as nodeBuffer from 'node:buffer';
 
 function cbc(make) {
   return (key, iv, data) => {
@@ -16,49 +17,52 @@ function cbc(make) {
   };
 }
 
-// Decryption of small and mid-sized messages reuses one AES-256-ECB decipher per key (making
-// a CBC decipher costs more than decrypting 2 KB): CBC decryption is ECB decryption of each
-// block XORed with the block before it (the IV before the first). Larger messages take one
-// CBC call, which OpenSSL pipelines better than this XOR loop in JS.
-const ECB_MAX = 4096;
-let ecbKey = null;
-let ecb = null;
+// Decryption reuses one AES-256-CBC decipher per key and IV (making one costs more than
+// decrypting 2 KB). Between messages its chaining value, the last ciphertext block, is set
+// back to the IV by decrypting the IV itself as one more block, whose output is dropped: CBC
+// chains each block to the ciphertext block before it, whatever the plaintext was.
+let decipher = null;
+let decipherKey = null;
+let decipherIv = null;
 
-function ecbFor(key) {
-  if (ecbKey === null || ecbKey.length !== key.length || ecbKey.some((b, i) => b !== key[i])) {
-    ecb = createDecipheriv('aes-256-ecb', key, null);
-    ecb.setAutoPadding(false);
-    ecbKey = Uint8Array.from(key);
-  }
-  return ecb;
-}
-
-const cbcDecrypt = cbc(createDecipheriv);
-
-function decrypt(key, iv, data) {
-  if (data.length > ECB_MAX) return cbcDecrypt(key, iv, data);
-  let plain;
-  try {
-    plain = ecbFor(key).update(data);
-  } catch {
-    ecbKey = null;
-    return false;
-  }
-  if (plain.length !== data.length) {
-    ecbKey = null; // a decipher out of step is not reused
-    return false;
-  }
-  // In place from the end: data[i - 16] is still ciphertext when byte i is written.
-  for (let i = data.length - 1; i >= 16; i--) data[i] = plain[i] ^ data[i - 16];
-  for (let i = 0; i < 16 && i < data.length; i++) data[i] = plain[i] ^ iv[i];
+function same(kept, bytes) {
+  if (kept === null || kept.length !== bytes.length) return false;
+  for (let i = 0; i < bytes.length; i++) if (kept[i] !== bytes[i]) return false;
   return true;
 }
+
+function decrypt(key, iv, data) {
+  try {
+    if (decipher !== null && same(decipherKey, key) && same(decipherIv, iv)) {
+      if (decipher.update(iv).length !== iv.length) throw new Error('out of step');
+    } else {
+      decipher = null;
+      const fresh = createDecipheriv('aes-256-cbc', key, iv);
+      fresh.setAutoPadding(false);
+      decipherKey = Uint8Array.from(key);
+      decipherIv = Uint8Array.from(iv);
+      decipher = fresh;
+    }
+    const out = decipher.update(data);
+    if (out.length !== data.length) throw new Error('out of step');
+    data.set(out);
+    return true;
+  } catch {
+    decipher = null; // a decipher out of step is not reused
+    return false;
+  }
+}
+
+// Native (SIMD) UTF-8 validation, where node:buffer has it (Node >= 18.14, Deno, Bun).
+const { isUtf8 } = nodeBuffer;
 
 export const nodeHostCrypto = {
   // Below this many bytes the core's own engine is faster than a host call (measured with
   // bench/pipeline-parts.mjs in Node: AES from about 250 bytes, SHA-1 from about 4 KB).
   minLen: 256,
   minSha1Len: 4096,
+  // UTF-8 validation of decrypted messages and byte bodies from this size.
+  ...(typeof isUtf8 === 'function' ? { utf8Valid: (bytes) => isUtf8(bytes), minUtf8Len: 512 } : {}),
   aes256CbcDecrypt: decrypt,
   aes256CbcEncrypt: cbc(createCipheriv),
   sha1(parts, out) {

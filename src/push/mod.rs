@@ -198,8 +198,8 @@ pub fn detect_format(body: &[u8], content_type: Option<&str>) -> Result<Format> 
     }
 }
 
-fn utf8(body: &[u8], format: Format) -> Result<&str> {
-    core::str::from_utf8(body).map_err(|_| {
+fn utf8<'b>(host: Option<&crate::crypto::Host>, body: &'b [u8], format: Format) -> Result<&'b str> {
+    crate::crypto::str_from_utf8(host, body).ok_or_else(|| {
         Error::new(
             match format {
                 Format::Xml => ErrorKind::ParseXml,
@@ -259,6 +259,35 @@ impl Receiver {
         content_type: Option<&str>,
         now_seconds: u64,
     ) -> Result<Push> {
+        self.receive_body(query, body, None, content_type, now_seconds)
+    }
+
+    /// [`Receiver::receive`] for a body already known to be text (the same checks and
+    /// results; only the UTF-8 check, which cannot fail, is skipped).
+    pub fn receive_str(
+        &self,
+        query: &PushQuery<'_>,
+        body: &str,
+        content_type: Option<&str>,
+        now_seconds: u64,
+    ) -> Result<Push> {
+        self.receive_body(
+            query,
+            body.as_bytes(),
+            Some(body),
+            content_type,
+            now_seconds,
+        )
+    }
+
+    fn receive_body(
+        &self,
+        query: &PushQuery<'_>,
+        body: &[u8],
+        text: Option<&str>,
+        content_type: Option<&str>,
+        now_seconds: u64,
+    ) -> Result<Push> {
         if body.len() > self.limits.max_body_bytes {
             return Err(Error::with_message(
                 ErrorKind::BodyTooLarge,
@@ -299,7 +328,10 @@ impl Receiver {
         let nonce = required(query.nonce, "nonce")?;
         check_window(timestamp, now_seconds, self.limits.max_skew_seconds)?;
         let format = detect_format(body, content_type)?;
-        let text = utf8(body, format)?;
+        let text = match text {
+            Some(text) => text,
+            None => utf8(self.crypt.host(), body, format)?,
+        };
         if format == Format::Json {
             message::check_json_depth(text, self.limits.max_json_depth)?;
         }
