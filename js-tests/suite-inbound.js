@@ -159,6 +159,25 @@ export async function runInboundSuite(lib, { vectors, log = () => {} }) {
     });
   }
 
+  // Long top-level strings cross apart from the push's JSON: several in one push (typed,
+  // camel-cased unknown fields, before and after short ones), at and around the length where
+  // they start to, with markup and entities in them.
+  for (const format of ['xml', 'json']) {
+    c.check(`long strings put back in their places ${format}`, () => {
+      for (const bytes of [1020, 1023, 1024, 1025, 5000]) {
+        // Exactly `bytes` bytes of ASCII around the threshold; markup, entities, Chinese and emoji beyond it.
+        const long = (seed) => (bytes < 2000 ? (seed + '_'.repeat(bytes)).slice(0, bytes) : `${seed} <b>&amp; ]]> "q" \\ 客😀\n`.repeat(200));
+        const fields = [...header('miniprogrampage'), ['Title', long('t')], ['AppId', 'wxa'], ['PagePath', long('p')],
+          ['ThumbUrl', 'u'], ['ThumbMediaId', long('m')], ['MsgId', '7', 'num'], ['Extra_Note', long('e')], ['Tail', 'end']];
+        const m = receiver.receive(request(fields, format, 'safe')).message;
+        c.assertEq(JSON.stringify([m.title, m.appId, m.pagePath, m.thumbUrl, m.thumbMediaId, m.extraNote, m.tail]),
+          JSON.stringify([long('t'), 'wxa', long('p'), 'u', long('m'), long('e'), 'end']));
+        c.assertEq(Object.keys(m).join(), 'msgType,toUserName,fromUserName,createTime,msgId,known,title,appId,pagePath,thumbUrl,thumbMediaId,extraNote,tail,raw');
+        c.assertEq(JSON.stringify([m.raw.Title, m.raw.Extra_Note, m.raw.Tail]), JSON.stringify([long('t'), long('e'), 'end']));
+      }
+    });
+  }
+
   // Pushes made from the vectors (real push plaintexts), safe and compatible, XML and JSON.
   const byId = Object.fromEntries(vectors.vectors.map((v) => [v.id, v]));
   for (const [id, check] of [

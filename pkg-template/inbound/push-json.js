@@ -1,7 +1,9 @@
 // The push as the core hands it over: JSON text, as a string or (when it is not ASCII) as
 // UTF-16 code units in wasm memory. A large push comes without `message.raw`, so that its
 // content crosses once: `raw` is taken apart as UTF-8 JSON bytes and decoded only when it is
-// first read.
+// first read. Its long top-level strings (the content) come apart too, as UTF-16 code units
+// (`takeSpans()`), neither escaped nor parsed as JSON: the JSON is then
+// `[push, name, length, name, length, ...]` with `0` in each one's place.
 
 const utf8 = new TextDecoder();
 
@@ -10,7 +12,18 @@ const utf8 = new TextDecoder();
 const NodeBuffer = globalThis.Buffer;
 const utf16 = typeof NodeBuffer?.from === 'function'
   ? (units) => NodeBuffer.from(units.buffer, units.byteOffset, units.byteLength).toString('utf16le')
-  : ((decoder) => (units) => decoder.decode(units))(new TextDecoder('utf-16le'));
+  : ((decoder) => (units) => decoder.decode(units))(new TextDecoder('utf-16le', { ignoreBOM: true }));
+
+/** `[push, name, length, ...]`: the push with its long strings put back in their places. */
+function withSpans(parts, inner) {
+  const push = parts[0];
+  const { message } = push;
+  const text = utf16(inner.takeSpans());
+  for (let i = 1, at = 0; i < parts.length; i += 2) {
+    message[parts[i]] = text.slice(at, (at += parts[i + 1]));
+  }
+  return push;
+}
 
 /**
  * The push object from the core's JSON (a string, or a Uint16Array view of wasm memory to
@@ -19,7 +32,8 @@ const utf16 = typeof NodeBuffer?.from === 'function'
  * enumerable property for JSON.stringify, spreading and assignment.
  */
 export function pushFromJson(json, inner) {
-  const push = JSON.parse(typeof json === 'string' ? json : utf16(json));
+  let push = JSON.parse(typeof json === 'string' ? json : utf16(json));
+  if (Array.isArray(push)) push = withSpans(push, inner);
   const { message } = push;
   if ('raw' in message) return push;
   const rawBytes = inner.takeRaw();

@@ -20,12 +20,17 @@ use super::edge;
 use super::errors::js_err;
 use crate::crypto::{Format, UrlVerification};
 use crate::error::{Error, ErrorKind};
+use crate::message::{push_json_string, Spans};
 use crate::push::{transfer_reply, Limits, PushQuery, Receiver, ReplyTarget};
 
 /// Up to this many bytes of `raw` JSON, `message.raw` stays in the push's JSON: below about
 /// 1 KB, the content twice costs less than the `takeRaw()` call and the lazy property
 /// (measured with bench/pipeline-parts.mjs).
 const INLINE_RAW_BYTES: usize = 1024;
+
+/// Top-level strings of the message at least this long (its content, say) cross apart from
+/// its JSON, as UTF-16 (see `wrap_spans`): neither escaped nor parsed as JSON.
+const SPAN_BYTES: usize = 1024;
 
 /// Buffers kept from push to push up to this size; a larger one (after a rare large push) is
 /// released for other allocations to use.
@@ -54,6 +59,8 @@ pub struct JsPushReceiver {
     body: RefCell<Vec<u8>>,
     /// The push's JSON as UTF-16 code units (when it is not ASCII), reused from push to push.
     units: RefCell<Vec<u16>>,
+    /// The long strings of the last push (see `wrap_spans`) as UTF-16 code units.
+    spans: RefCell<Vec<u16>>,
 }
 
 /// A count as `usize`: values beyond the target's range (4 GiB on wasm32) mean "no limit".
@@ -91,6 +98,7 @@ impl JsPushReceiver {
             raw: RefCell::new(String::new()),
             body: RefCell::new(Vec::new()),
             units: RefCell::new(Vec::new()),
+            spans: RefCell::new(Vec::new()),
         })
     }
 
@@ -172,6 +180,16 @@ impl JsPushReceiver {
         )
     }
 
+    /// The long strings of the last push received (see `receiveText`), as a view of their
+    /// UTF-16 code units, to decode before any other call into wasm.
+    #[wasm_bindgen(js_name = takeSpans)]
+    pub fn take_spans(&self) -> js_sys::Uint16Array {
+        let units = self.spans.borrow();
+        // SAFETY: the view covers `spans`, which nothing changes until the next push; the JS
+        // side decodes it at once, before any other call into wasm.
+        unsafe { js_sys::Uint16Array::view(&units) }
+    }
+
     /// `message.raw` of the last push received, as UTF-8 JSON text (an empty object's text
     /// when there is none); the instance keeps no copy.
     #[wasm_bindgen(js_name = takeRaw)]
@@ -248,6 +266,30 @@ impl JsPushReceiver {
 }
 
 impl JsPushReceiver {
+    /// `[push, name, units, name, units, ...]`: the push's JSON with the long strings taken
+    /// out (`0` in their place), then each one's member name and length in UTF-16 code units;
+    /// their texts go to `spans`, one after the other, for `takeSpans()`.
+    fn wrap_spans(&self, json: &str, spans: &Spans<'_>) -> String {
+        let mut units = self.spans.borrow_mut();
+        if units.capacity() > KEEP_BYTES / 2 {
+            *units = Vec::new();
+        }
+        units.clear();
+        let mut wrapped = String::with_capacity(json.len() + 2 + 32 * spans.taken.len());
+        wrapped.push('[');
+        wrapped.push_str(json);
+        for (name, text) in &spans.taken {
+            let before = units.len();
+            crate::utf16::push_utf16(&mut units, text);
+            wrapped.push(',');
+            push_json_string(&mut wrapped, name);
+            wrapped.push(',');
+            wrapped.push_str(&alloc::format!("{}", units.len() - before));
+        }
+        wrapped.push(']');
+        wrapped
+    }
+
     #[allow(clippy::too_many_arguments)]
     fn run(
         &self,
@@ -285,7 +327,14 @@ impl JsPushReceiver {
             json.reserve(320 + 2 * push.message.raw.len() * 32);
             push.write_json(&mut json);
         } else {
-            push.write_json_without_raw(&mut json);
+            let mut spans = Spans {
+                min_bytes: SPAN_BYTES,
+                taken: Vec::new(),
+            };
+            push.write_json_spans(&mut json, false, &mut spans);
+            if !spans.taken.is_empty() {
+                *json = self.wrap_spans(&json, &spans);
+            }
         }
         let text = if json.is_ascii() {
             JsString::from(json.as_str()).into()

@@ -125,16 +125,32 @@ impl Push {
 
     /// [`Push::to_json`], appended to `out`.
     pub fn write_json(&self, out: &mut String) {
-        self.write_json_object(out, true);
+        self.write_json_object(out, true, None);
     }
 
     /// As [`Push::to_json`] with `message.raw` left out, appended to `out`; the caller hands
     /// `raw` over separately (`Message::write_raw_json`), so the content crosses once.
     pub fn write_json_without_raw(&self, out: &mut String) {
-        self.write_json_object(out, false);
+        self.write_json_object(out, false, None);
     }
 
-    fn write_json_object(&self, out: &mut String, with_raw: bool) {
+    /// As [`Push::write_json`] (or without `raw`), with the message's long top-level strings
+    /// taken out into `spans` (see [`message::Spans`]).
+    pub fn write_json_spans<'p>(
+        &'p self,
+        out: &mut String,
+        with_raw: bool,
+        spans: &mut message::Spans<'p>,
+    ) {
+        self.write_json_object(out, with_raw, Some(spans));
+    }
+
+    fn write_json_object<'p>(
+        &'p self,
+        out: &mut String,
+        with_raw: bool,
+        spans: Option<&mut message::Spans<'p>>,
+    ) {
         out.push_str("{\"mode\":\"");
         out.push_str(self.mode.as_str());
         out.push_str("\",\"format\":\"");
@@ -148,10 +164,10 @@ impl Push {
             "true"
         });
         out.push_str(",\"message\":");
-        if with_raw {
-            self.message.write_json(out);
-        } else {
-            self.message.write_json_without_raw(out);
+        match spans {
+            Some(spans) => self.message.write_json_spans(out, with_raw, spans),
+            None if with_raw => self.message.write_json(out),
+            None => self.message.write_json_without_raw(out),
         }
         out.push('}');
     }
