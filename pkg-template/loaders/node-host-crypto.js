@@ -17,34 +17,36 @@ function cbc(make) {
   };
 }
 
-// Decryption reuses one AES-256-CBC decipher per key and IV (making one costs more than
-// decrypting 2 KB). Between messages its chaining value, the last ciphertext block, is set
-// back to the IV by decrypting the IV itself as one more block, whose output is dropped: CBC
-// chains each block to the ciphertext block before it, whatever the plaintext was.
+// Decryption reuses one AES-256-CBC decipher per key (making one costs more than decrypting
+// 2 KB). CBC decrypts each block and XORs it with the ciphertext block before it, and a reused
+// decipher chains the first block of a message to the last ciphertext block of the one before
+// (`chain`) instead of to the IV: that block is put right by XORing it with chain ^ iv.
 let decipher = null;
 let decipherKey = null;
-let decipherIv = null;
+const chain = new Uint8Array(16);
 
-function same(kept, bytes) {
-  if (kept === null || kept.length !== bytes.length) return false;
-  for (let i = 0; i < bytes.length; i++) if (kept[i] !== bytes[i]) return false;
+function sameKey(key) {
+  if (decipherKey === null || decipherKey.length !== key.length) return false;
+  for (let i = 0; i < key.length; i++) if (decipherKey[i] !== key[i]) return false;
   return true;
 }
 
 function decrypt(key, iv, data) {
+  const n = data.length;
+  if (n === 0 || n % 16 !== 0 || iv.length !== 16) return false;
   try {
-    if (decipher !== null && same(decipherKey, key) && same(decipherIv, iv)) {
-      if (decipher.update(iv).length !== iv.length) throw new Error('out of step');
-    } else {
+    if (decipher === null || !sameKey(key)) {
       decipher = null;
       const fresh = createDecipheriv('aes-256-cbc', key, iv);
       fresh.setAutoPadding(false);
       decipherKey = Uint8Array.from(key);
-      decipherIv = Uint8Array.from(iv);
+      chain.set(iv);
       decipher = fresh;
     }
     const out = decipher.update(data);
-    if (out.length !== data.length) throw new Error('out of step');
+    if (out.length !== n) throw new Error('out of step');
+    for (let i = 0; i < 16; i++) out[i] ^= chain[i] ^ iv[i];
+    chain.set(data.subarray(n - 16)); // the next message chains to this block
     data.set(out);
     return true;
   } catch {
