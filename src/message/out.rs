@@ -15,7 +15,7 @@ use alloc::collections::BTreeMap;
 use alloc::string::String;
 use alloc::vec::Vec;
 
-use super::camel::camel_case;
+use super::camel::camel_case_into;
 use super::model::{Kind, Message, MAX_SAFE_INTEGER};
 use super::raw::RawValue;
 use super::subscribe::SubscribeEntry;
@@ -61,6 +61,23 @@ fn push_top_str<'m>(
             spans.taken.push((key.into(), value));
         }
         _ => push_json_string(out, value),
+    }
+}
+
+/// Appends the decimal digits of `n` (without the formatting machinery).
+pub fn push_u64(out: &mut String, mut n: u64) {
+    let mut digits = [0u8; 20];
+    let mut at = digits.len();
+    loop {
+        at -= 1;
+        digits[at] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    for &d in &digits[at..] {
+        out.push(char::from(d));
     }
 }
 
@@ -122,8 +139,9 @@ fn push_camel_members<'m>(
     used: &mut Used,
     spans: &mut Option<&mut Spans<'m>>,
 ) {
+    let mut camel = String::new();
     for (name, value) in members {
-        let camel = camel_case(name);
+        camel_case_into(name, &mut camel);
         if camel.is_empty() || reserved(&camel) || used.contains_key(&camel) {
             continue;
         }
@@ -134,7 +152,7 @@ fn push_camel_members<'m>(
                 push_raw_value(out, value, true);
             }
         }
-        used.insert(camel, 0);
+        used.insert(camel.clone(), 0);
     }
 }
 
@@ -213,13 +231,13 @@ impl Message {
         push_top_str(out, &mut first, "toUserName", &self.to_user_name, spans);
         push_top_str(out, &mut first, "fromUserName", &self.from_user_name, spans);
         push_key(out, &mut first, "createTime");
-        out.push_str(&alloc::format!("{}", self.create_time));
+        push_u64(out, self.create_time);
         if let Some(id) = &self.msg_id {
             push_top_str(out, &mut first, "msgId", id, spans);
         }
         if let Some(id) = self.business_id {
             push_key(out, &mut first, "businessId");
-            out.push_str(&alloc::format!("{id}"));
+            push_u64(out, id);
         }
         push_key(out, &mut first, "known");
         out.push_str(if self.known() { "true" } else { "false" });
@@ -335,6 +353,15 @@ impl Message {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn u64_digits() {
+        for n in [0, 7, 9, 10, 99, 100, 1_700_000_000, u64::MAX - 1, u64::MAX] {
+            let mut out = String::from("x");
+            push_u64(&mut out, n);
+            assert_eq!(out, alloc::format!("x{n}"));
+        }
+    }
 
     /// The JSON with spans, each `0` put back by its name, is the JSON without them.
     #[test]

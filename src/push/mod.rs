@@ -176,16 +176,29 @@ impl Push {
 /// The dedup key: `msg:<ToUserName>:<MsgId>` for messages; for events (no MsgId)
 /// `event:<ToUserName>:<FromUserName>:<CreateTime>:<Event>`.
 pub fn dedup_key(message: &Message) -> String {
+    let mut key = String::with_capacity(80);
     match &message.msg_id {
-        Some(id) => alloc::format!("msg:{}:{}", message.to_user_name, id),
-        None => alloc::format!(
-            "event:{}:{}:{}:{}",
-            message.to_user_name,
-            message.from_user_name,
-            message.create_time,
-            message.event.as_deref().unwrap_or(&message.msg_type)
-        ),
+        Some(id) => {
+            for part in ["msg:", &message.to_user_name, ":", id] {
+                key.push_str(part);
+            }
+        }
+        None => {
+            for part in [
+                "event:",
+                &message.to_user_name,
+                ":",
+                &message.from_user_name,
+                ":",
+            ] {
+                key.push_str(part);
+            }
+            message::push_u64(&mut key, message.create_time);
+            key.push(':');
+            key.push_str(message.event.as_deref().unwrap_or(&message.msg_type));
+        }
     }
+    key
 }
 
 /// Picks XML or JSON by the body's first significant byte (`<`; `{` or `[`); the content type only decides
