@@ -2,7 +2,7 @@
 // reads the clock, normalises the query and the body, and makes one wasm call per push.
 import { PushReceiver } from '../wasm/wechat_kf.js';
 import { ERR, wxkfError, invalidOption } from '../errors.js';
-import { pushFromJson } from './push-json.js';
+import { pushFromJson, UTF16_PREFERRED } from './push-json.js';
 
 const XML_TYPE = 'text/xml; charset=utf-8';
 const JSON_TYPE = 'application/json; charset=utf-8';
@@ -55,6 +55,7 @@ export class Receiver {
       throw invalidOption('now', 'now must be a function returning milliseconds, like Date.now');
     }
     this.#inner = new PushReceiver(rest);
+    this.#inner.crossUtf16 = UTF16_PREFERRED;
     this.#now = now;
   }
 

@@ -2,11 +2,13 @@
 //! (`receiveText` or `receiveBytes`) runs limits, mode, replay window, verification,
 //! decryption and parsing, and returns the push as JSON text for the JS side to `JSON.parse`
 //! (measured fastest at small sizes; ids stay strings): a string when it is ASCII, else a view
-//! of its UTF-16 code units (`crate::utf16`) for the JS side to decode at once. Node 20
-//! decodes non-ASCII UTF-8 at about 4-5 ns a byte, while wasm transcodes it in less and
-//! `Buffer#toString('utf16le')` copies code units at memory speed. A push whose `raw` is more than 1 KB
-//! of JSON comes without `message.raw`, so that the content crosses once: `raw` (UTF-8 JSON)
-//! is taken right after with `takeRaw()`, for the JS side to decode only when it is read. The
+//! of its UTF-8 bytes or (`crossUtf16`) of its UTF-16 code units (`crate::utf16`) for the JS
+//! side to decode at once with what its host does fastest: Node 20 decodes non-ASCII UTF-8 at
+//! about 4-5 ns a byte, while wasm transcodes it in less and `Buffer#toString('utf16le')`
+//! copies code units at memory speed; Bun's and Deno's UTF-8 decoders are fast. A push whose
+//! `raw` is more than 1 KB of JSON comes without `message.raw`, so that the content crosses
+//! once: `raw` (UTF-8 JSON) is taken right after with `takeRaw()`, for the JS side to decode
+//! only when it is read. Its long top-level strings cross apart (see `wrap_spans`). The
 //! instance keeps the key schedule and its buffers.
 
 use alloc::string::String;
@@ -61,6 +63,11 @@ pub struct JsPushReceiver {
     units: RefCell<Vec<u16>>,
     /// The long strings of the last push (see `wrap_spans`) as UTF-16 code units.
     spans: RefCell<Vec<u16>>,
+    /// The same as UTF-8 (when not `utf16`).
+    span_bytes: RefCell<Vec<u8>>,
+    /// Whether text that is not ASCII crosses as UTF-16 (set by the JS side where the host
+    /// decodes UTF-8 slowly: Node 20) or as UTF-8 bytes.
+    utf16: core::cell::Cell<bool>,
 }
 
 /// A count as `usize`: values beyond the target's range (4 GiB on wasm32) mean "no limit".
@@ -99,6 +106,8 @@ impl JsPushReceiver {
             body: RefCell::new(Vec::new()),
             units: RefCell::new(Vec::new()),
             spans: RefCell::new(Vec::new()),
+            span_bytes: RefCell::new(Vec::new()),
+            utf16: core::cell::Cell::new(false),
         })
     }
 
@@ -180,14 +189,25 @@ impl JsPushReceiver {
         )
     }
 
+    /// Whether text that is not ASCII crosses as UTF-16 code units (`true`) or UTF-8 bytes
+    /// (`false`, the default): the JS side picks what its host decodes faster.
+    #[wasm_bindgen(setter, js_name = crossUtf16)]
+    pub fn set_cross_utf16(&self, utf16: bool) {
+        self.utf16.set(utf16);
+    }
+
     /// The long strings of the last push received (see `receiveText`), as a view of their
-    /// UTF-16 code units, to decode before any other call into wasm.
+    /// UTF-16 code units or UTF-8 bytes (see `crossUtf16`), to decode before any other call
+    /// into wasm.
     #[wasm_bindgen(js_name = takeSpans)]
-    pub fn take_spans(&self) -> js_sys::Uint16Array {
-        let units = self.spans.borrow();
-        // SAFETY: the view covers `spans`, which nothing changes until the next push; the JS
-        // side decodes it at once, before any other call into wasm.
-        unsafe { js_sys::Uint16Array::view(&units) }
+    pub fn take_spans(&self) -> JsValue {
+        // SAFETY: the views cover buffers that nothing changes until the next push; the JS
+        // side decodes them at once, before any other call into wasm.
+        if self.utf16.get() {
+            unsafe { js_sys::Uint16Array::view(&self.spans.borrow()) }.into()
+        } else {
+            unsafe { js_sys::Uint8Array::view(&self.span_bytes.borrow()) }.into()
+        }
     }
 
     /// `message.raw` of the last push received, as UTF-8 JSON text (an empty object's text
@@ -266,25 +286,35 @@ impl JsPushReceiver {
 }
 
 impl JsPushReceiver {
-    /// `[push, name, units, name, units, ...]`: the push's JSON with the long strings taken
-    /// out (`0` in their place), then each one's member name and length in UTF-16 code units;
-    /// their texts go to `spans`, one after the other, for `takeSpans()`.
+    /// `[push, name, length, name, length, ...]`: the push's JSON with the long strings taken
+    /// out (`0` in their place), then each one's member name and length (in UTF-16 code units
+    /// or UTF-8 bytes, see `crossUtf16`); their texts go one after the other to `spans` or
+    /// `span_bytes`, for `takeSpans()`.
     fn wrap_spans(&self, json: &str, spans: &Spans<'_>) -> String {
         let mut units = self.spans.borrow_mut();
+        let mut bytes = self.span_bytes.borrow_mut();
         if units.capacity() > KEEP_BYTES / 2 {
             *units = Vec::new();
         }
+        keep_small(&mut bytes);
         units.clear();
+        bytes.clear();
         let mut wrapped = String::with_capacity(json.len() + 2 + 32 * spans.taken.len());
         wrapped.push('[');
         wrapped.push_str(json);
         for (name, text) in &spans.taken {
-            let before = units.len();
-            crate::utf16::push_utf16(&mut units, text);
+            let length = if self.utf16.get() {
+                let before = units.len();
+                crate::utf16::push_utf16(&mut units, text);
+                units.len() - before
+            } else {
+                bytes.extend_from_slice(text.as_bytes());
+                text.len()
+            };
             wrapped.push(',');
             push_json_string(&mut wrapped, name);
             wrapped.push(',');
-            wrapped.push_str(&alloc::format!("{}", units.len() - before));
+            crate::message::push_u64(&mut wrapped, length as u64);
         }
         wrapped.push(']');
         wrapped
@@ -320,6 +350,10 @@ impl JsPushReceiver {
         let mut raw = self.raw.borrow_mut();
         push.message.write_raw_json(&mut raw);
         let mut json = self.json.borrow_mut();
+        if json.capacity() > KEEP_BYTES {
+            // After a rare large push (not before: a view of it may have been handed out).
+            *json = String::new();
+        }
         json.clear();
         if raw.len() <= INLINE_RAW_BYTES {
             // Small: one crossing costs less than a second call and a lazy property.
@@ -338,6 +372,10 @@ impl JsPushReceiver {
         }
         let text = if json.is_ascii() {
             JsString::from(json.as_str()).into()
+        } else if !self.utf16.get() {
+            // SAFETY: the view covers `json`, which nothing changes until the next push; the
+            // JS side decodes it at once, before any other call into wasm.
+            unsafe { js_sys::Uint8Array::view(json.as_bytes()) }.into()
         } else {
             let mut units = self.units.borrow_mut();
             if units.capacity() > KEEP_BYTES / 2 {
@@ -350,9 +388,6 @@ impl JsPushReceiver {
             // decoded it (right after this call returns, before any other call into wasm).
             unsafe { js_sys::Uint16Array::view(&units) }.into()
         };
-        if json.capacity() > KEEP_BYTES {
-            *json = String::new();
-        }
         Ok(text)
     }
 }
