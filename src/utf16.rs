@@ -1,6 +1,6 @@
 //! Text as UTF-16 code units, for the binding to hand strings to JavaScript. A JavaScript
 //! string is UTF-16, and V8 builds one from UTF-16 bytes at memory speed (Node's
-//! `Buffer#toString('utf16le')`), while Node 20 decodes UTF-8 holding non-ASCII text at about
+//! `Buffer#toString('utf16le')`), while Node 20.20 decodes UTF-8 holding non-ASCII text at about
 //! 200 MB/s (`TextDecoder` and `Buffer#toString` alike). The transcoding below runs faster in
 //! wasm, so a push with Chinese text crosses the boundary faster as UTF-16. ASCII runs are
 //! widened eight bytes at a time.

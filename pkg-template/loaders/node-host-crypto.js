@@ -55,7 +55,7 @@ function decrypt(key, iv, data) {
   }
 }
 
-// Native (SIMD) UTF-8 validation, where node:buffer has it (Node >= 18.14, Deno, Bun).
+// Native (SIMD) UTF-8 validation, where node:buffer has it (Node, Deno, Bun).
 const { isUtf8 } = nodeBuffer;
 
 export const nodeHostCrypto = {

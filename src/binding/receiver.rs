@@ -3,7 +3,7 @@
 //! decryption and parsing, and returns the push as JSON text for the JS side to `JSON.parse`
 //! (measured fastest at small sizes; ids stay strings): a string when it is ASCII, else a view
 //! of its UTF-8 bytes or (`crossUtf16`) of its UTF-16 code units (`crate::utf16`) for the JS
-//! side to decode at once with what its host does fastest: Node 20 decodes non-ASCII UTF-8 at
+//! side to decode at once with what its host does fastest: Node 20.20 decodes non-ASCII UTF-8 at
 //! about 4-5 ns a byte, while wasm transcodes it in less and `Buffer#toString('utf16le')`
 //! copies code units at memory speed; Bun's and Deno's UTF-8 decoders are fast. A push whose
 //! `raw` is more than 1 KB of JSON comes without `message.raw`, so that the content crosses
@@ -66,7 +66,7 @@ pub struct JsPushReceiver {
     /// The same as UTF-8 (when not `utf16`).
     span_bytes: RefCell<Vec<u8>>,
     /// Whether text that is not ASCII crosses as UTF-16 (set by the JS side where the host
-    /// decodes UTF-8 slowly: Node 20) or as UTF-8 bytes.
+    /// decodes UTF-8 slowly: Node) or as UTF-8 bytes.
     utf16: core::cell::Cell<bool>,
 }
 
