@@ -214,3 +214,24 @@ test('large decrypted messages are checked as UTF-8 by node:buffer isUtf8, inval
   });
   assert.equal(calls.utf8Valid >= cases.length, true, `isUtf8 used (${calls.utf8Valid} calls)`);
 });
+
+test('node-host-crypto.js answers false for what is not whole blocks or a 32-byte key, and keeps working', async () => {
+  const { createCipheriv, randomBytes } = await import('node:crypto');
+  const key = randomBytes(32);
+  const iv = key.subarray(0, 16);
+  const good = () => {
+    const plain = randomBytes(64);
+    const enc = createCipheriv('aes-256-cbc', key, iv);
+    enc.setAutoPadding(false);
+    const data = new Uint8Array(Buffer.concat([enc.update(plain), enc.final()]));
+    assert.equal(nodeHostCrypto.aes256CbcDecrypt(new Uint8Array(key), new Uint8Array(iv), data), true);
+    assert.deepEqual(Buffer.from(data), plain);
+  };
+  good();
+  for (const [k, v, n] of [[32, 16, 0], [32, 16, 15], [32, 16, 17], [32, 15, 32], [31, 16, 32], [33, 16, 32]]) {
+    const data = new Uint8Array(n).fill(7);
+    assert.equal(nodeHostCrypto.aes256CbcDecrypt(new Uint8Array(k), new Uint8Array(v), data), false, `${k}/${v}/${n}`);
+    assert.deepEqual([...data], new Array(n).fill(7), 'left as it was');
+    good();
+  }
+});
