@@ -135,6 +135,49 @@ export async function runInboundSuite(lib, { vectors, log = () => {} }) {
     });
   }
 
+  // Every kind of character crosses intact, whichever way the push's JSON crosses (a string
+  // when it is ASCII, UTF-16 code units otherwise) and whatever the size: 1- to 4-byte UTF-8
+  // (U+0080, U+07FF, U+0800, U+FFFF, surrogate pairs up to U+10FFFF), at the start and the end
+  // of the content and of 8-byte runs, in small and large pushes (body bytes and text).
+  const CHARS = ['a', '\u0080', 'ÿ', '\u07ff', '\u0800', '中', '\u2028', '\ufeff', '\uffff', '😀', '\u{10ffff}'];
+  for (const format of ['xml', 'json']) {
+    c.check(`characters cross intact ${format}`, () => {
+      const contents = ['', 'plain ascii only', ...CHARS];
+      for (const ch of CHARS) {
+        for (const pad of [0, 1, 7, 8, 9]) contents.push('x'.repeat(pad) + ch + 'y'.repeat(8 - (pad % 8)) + ch);
+        contents.push(`${ch}${'客服 message 😀 '.repeat(300)}${ch}`);
+      }
+      contents.push('ascii '.repeat(3000));
+      for (const [k, content] of contents.entries()) {
+        const req = request([...header('text'), ['Content', content], ['MsgId', '12', 'num'], ['Note', content.slice(0, 40)]], format, 'safe');
+        const push = receiver.receive(k % 2 ? req : { ...req, body: new TextEncoder().encode(req.body) });
+        c.assertEq(push.message.content, content);
+        c.assertEq(push.message.note, content.slice(0, 40));
+        c.assertEq(push.message.raw.Content, content);
+        c.assertEq(push.dedupKey, 'msg:gh_97417a04a28d:12');
+      }
+    });
+  }
+
+  // Long top-level strings cross apart from the push's JSON: several in one push (typed,
+  // camel-cased unknown fields, before and after short ones), at and around the length where
+  // they start to, with markup and entities in them.
+  for (const format of ['xml', 'json']) {
+    c.check(`long strings put back in their places ${format}`, () => {
+      for (const bytes of [1020, 1023, 1024, 1025, 5000]) {
+        // Exactly `bytes` bytes of ASCII around the threshold; markup, entities, Chinese and emoji beyond it.
+        const long = (seed) => (bytes < 2000 ? (seed + '_'.repeat(bytes)).slice(0, bytes) : `${seed} <b>&amp; ]]> "q" \\ 客😀\n`.repeat(200));
+        const fields = [...header('miniprogrampage'), ['Title', long('t')], ['AppId', 'wxa'], ['PagePath', long('p')],
+          ['ThumbUrl', 'u'], ['ThumbMediaId', long('m')], ['MsgId', '7', 'num'], ['Extra_Note', long('e')], ['Tail', 'end']];
+        const m = receiver.receive(request(fields, format, 'safe')).message;
+        c.assertEq(JSON.stringify([m.title, m.appId, m.pagePath, m.thumbUrl, m.thumbMediaId, m.extraNote, m.tail]),
+          JSON.stringify([long('t'), 'wxa', long('p'), 'u', long('m'), long('e'), 'end']));
+        c.assertEq(Object.keys(m).join(), 'msgType,toUserName,fromUserName,createTime,msgId,known,title,appId,pagePath,thumbUrl,thumbMediaId,extraNote,tail,raw');
+        c.assertEq(JSON.stringify([m.raw.Title, m.raw.Extra_Note, m.raw.Tail]), JSON.stringify([long('t'), long('e'), 'end']));
+      }
+    });
+  }
+
   // Pushes made from the vectors (real push plaintexts), safe and compatible, XML and JSON.
   const byId = Object.fromEntries(vectors.vectors.map((v) => [v.id, v]));
   for (const [id, check] of [

@@ -14,6 +14,7 @@ mod json;
 pub mod message;
 pub mod push;
 pub mod send_window;
+pub mod utf16;
 pub mod xml;
 
 #[cfg(target_arch = "wasm32")]

@@ -40,7 +40,8 @@ impl CountingHost {
     }
 }
 
-impl HostCrypto for CountingHost {
+// SAFETY: no `utf8_valid` of its own (the default answers None).
+unsafe impl HostCrypto for CountingHost {
     fn aes256_cbc_decrypt(&self, key: &[u8; 32], iv: &[u8; 16], data: &mut [u8]) -> bool {
         self.aes_calls.set(self.aes_calls.get() + 1);
         if self.refuse {
@@ -185,4 +186,164 @@ fn sha1_has_its_own_threshold() {
         plain.msg_signature("1", "2", &big)
     );
     assert_eq!((host.aes_calls.get(), host.sha_calls.get()), (2, 1));
+}
+
+/// What a UTF-8 host answers.
+#[derive(Clone, Copy)]
+enum Answer {
+    /// The truth (the core's own check).
+    Honest,
+    /// `false` whatever the bytes: the core must check again, so valid text still passes.
+    No,
+    /// `None`: no validator.
+    Nothing,
+}
+
+/// A host with a UTF-8 validator only (its AES and SHA-1 refuse), from 100 bytes.
+struct Utf8Host {
+    answer: Answer,
+    calls: Cell<usize>,
+}
+
+impl Utf8Host {
+    fn new(answer: Answer) -> Rc<Self> {
+        Rc::new(Utf8Host {
+            answer,
+            calls: Cell::new(0),
+        })
+    }
+}
+
+// SAFETY: `utf8_valid` answers `Some(true)` only when `core::str::from_utf8` accepts the bytes.
+unsafe impl HostCrypto for Utf8Host {
+    fn aes256_cbc_decrypt(&self, _: &[u8; 32], _: &[u8; 16], _: &mut [u8]) -> bool {
+        false
+    }
+    fn aes256_cbc_encrypt(&self, _: &[u8; 32], _: &[u8; 16], _: &mut [u8]) -> bool {
+        false
+    }
+    fn sha1(&self, _: &[&[u8]], _: &mut [u8; 20]) -> bool {
+        false
+    }
+    fn min_len(&self) -> usize {
+        usize::MAX
+    }
+    fn utf8_valid(&self, bytes: &[u8]) -> Option<bool> {
+        self.calls.set(self.calls.get() + 1);
+        match self.answer {
+            Answer::Honest => Some(core::str::from_utf8(bytes).is_ok()),
+            Answer::No => Some(false),
+            Answer::Nothing => None,
+        }
+    }
+    fn min_utf8_len(&self) -> usize {
+        100
+    }
+}
+
+/// WXBizMsgCrypt's frame around raw message bytes, encrypted with `KEY`.
+fn encrypt_bytes(msg: &[u8], app_id: &str) -> String {
+    use base64::Engine;
+    let key = wechat_kf::crypto::AesKey::parse(KEY).unwrap();
+    let mut plain = vec![9u8; 16];
+    plain.extend_from_slice(&(msg.len() as u32).to_be_bytes());
+    plain.extend_from_slice(msg);
+    plain.extend_from_slice(app_id.as_bytes());
+    let pad = 32 - plain.len() % 32;
+    plain.resize(plain.len() + pad, pad as u8);
+    let (blocks, _) = aes::Block::slice_as_chunks_mut(&mut plain);
+    cbc::Encryptor::<aes::Aes256>::new(key.bytes().into(), &key.iv().into()).encrypt_blocks(blocks);
+    base64::engine::general_purpose::STANDARD.encode(plain)
+}
+
+#[test]
+fn utf8_of_large_messages_is_checked_by_the_host() {
+    let host = Utf8Host::new(Answer::Honest);
+    let crypt = WxBizMsgCrypt::new("t", KEY, "wxapp")
+        .unwrap()
+        .with_host(host.clone());
+    let small = crypt.encrypt("客服 hi", &[1; 16]).unwrap();
+    assert_eq!(crypt.decrypt(&small).unwrap().plaintext, "客服 hi");
+    assert_eq!(host.calls.get(), 0, "below the host's threshold");
+    for text in ["客服消息 😀 ".repeat(40), "a".repeat(100)] {
+        let big = crypt.encrypt(&text, &[1; 16]).unwrap();
+        assert_eq!(crypt.decrypt(&big).unwrap().plaintext, text);
+    }
+    assert_eq!(host.calls.get(), 2);
+}
+
+#[test]
+fn invalid_utf8_is_refused_whatever_the_host_answers() {
+    // Invalid bytes at the start, in the middle and at the end of a large message, and a
+    // truncated 4-byte sequence at its very end.
+    let valid = "客服消息 😀 ".repeat(30).into_bytes();
+    let mut cases: Vec<Vec<u8>> = Vec::new();
+    for at in [0, valid.len() / 2, valid.len() - 1] {
+        let mut bytes = valid.clone();
+        bytes[at] = 0xff;
+        cases.push(bytes);
+    }
+    let mut truncated = valid.clone();
+    truncated.extend_from_slice(&"😀".as_bytes()[..3]);
+    cases.push(truncated);
+    for answer in [Answer::Honest, Answer::No, Answer::Nothing] {
+        let host = Utf8Host::new(answer);
+        let crypt = WxBizMsgCrypt::new("t", KEY, "wxapp")
+            .unwrap()
+            .with_host(host.clone());
+        for bytes in &cases {
+            let err = crypt.decrypt(&encrypt_bytes(bytes, "wxapp")).unwrap_err();
+            assert_eq!(err.kind(), wechat_kf::ErrorKind::IllegalBuffer, "{err}");
+        }
+        // A host that says no to valid text only costs the core's own check.
+        let text = String::from_utf8(valid.clone()).unwrap();
+        let ok = crypt.decrypt(&encrypt_bytes(&valid, "wxapp")).unwrap();
+        assert_eq!(ok.plaintext, text);
+        assert_eq!(host.calls.get(), cases.len() + 1);
+    }
+}
+
+#[test]
+fn byte_bodies_are_checked_by_the_host_and_text_bodies_not_again() {
+    use wechat_kf::push::{Limits, PushQuery, Receiver};
+    let host = Utf8Host::new(Answer::Honest);
+    let crypt = WxBizMsgCrypt::new("t", KEY, "wxapp")
+        .unwrap()
+        .with_host(host.clone());
+    let xml = format!(
+        "<xml><ToUserName>gh</ToUserName><FromUserName>o</FromUserName>\
+         <CreateTime>1700000000</CreateTime><MsgType>text</MsgType>\
+         <Content>{}</Content><MsgId>1</MsgId></xml>",
+        "客服消息 😀 ".repeat(20)
+    );
+    let encrypt = crypt.encrypt(&xml, &[1; 16]).unwrap();
+    let (timestamp, nonce) = ("1700000000", "n");
+    let msg_signature = crypt.msg_signature(timestamp, nonce, &encrypt);
+    let body = format!("<xml><ToUserName>gh</ToUserName><Encrypt>{encrypt}</Encrypt></xml>");
+    let query = PushQuery {
+        timestamp: Some(timestamp),
+        nonce: Some(nonce),
+        encrypt_type: Some("aes"),
+        msg_signature: Some(&msg_signature),
+        ..Default::default()
+    };
+    let receiver = Receiver::new(crypt.clone(), Limits::default());
+    let from_bytes = receiver
+        .receive(&query, body.as_bytes(), None, 1_700_000_000)
+        .unwrap();
+    assert_eq!(host.calls.get(), 2, "the body and the decrypted message");
+    let from_text = receiver
+        .receive_str(&query, &body, None, 1_700_000_000)
+        .unwrap();
+    assert_eq!(host.calls.get(), 3, "the decrypted message only");
+    assert_eq!(from_bytes, from_text);
+    assert!(from_text.message.to_json().contains("客服消息 😀"));
+    let mut bad = body.clone().into_bytes();
+    bad[body.find("gh").unwrap()] = 0xc0;
+    let err = receiver
+        .receive(&query, &bad, None, 1_700_000_000)
+        .unwrap_err();
+    assert_eq!(err.kind(), wechat_kf::ErrorKind::ParseXml, "{err}");
+    assert!(err.to_string().contains("UTF-8"), "{err}");
+    assert_eq!(host.calls.get(), 4);
 }

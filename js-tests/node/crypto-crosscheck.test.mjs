@@ -36,7 +36,7 @@ const LARGE = ['large-16k-fixed-random', 'large-64k-fixed-random'].map((id) => {
  * its own engine, which would hide a broken node-crypto.js behind right answers.
  */
 function countingHost(fn) {
-  const calls = { aes256CbcDecrypt: 0, aes256CbcEncrypt: 0, sha1: 0 };
+  const calls = { aes256CbcDecrypt: 0, aes256CbcEncrypt: 0, sha1: 0, utf8Valid: 0 };
   const refused = [];
   const wrap = (name) => (...a) => {
     calls[name]++;
@@ -49,6 +49,11 @@ function countingHost(fn) {
     aes256CbcDecrypt: wrap('aes256CbcDecrypt'),
     aes256CbcEncrypt: wrap('aes256CbcEncrypt'),
     sha1: wrap('sha1'),
+    minUtf8Len: nodeHostCrypto.minUtf8Len,
+    utf8Valid: (bytes) => {
+      calls.utf8Valid++;
+      return nodeHostCrypto.utf8Valid(bytes);
+    },
   };
   for (const glue of glues) glue.__registerHostCrypto(counting);
   try {
@@ -147,12 +152,13 @@ test('bodies from 1 KB to 200 KB cross-checked both ways with wechat-crypto and 
   assert.ok(calls.aes256CbcEncrypt >= 1 && calls.aes256CbcDecrypt >= 1 && calls.sha1 >= 1, 'host path used');
 });
 
-test('node-host-crypto.js decrypts AES-256-CBC exactly at every size, with keys taking turns', async () => {
+test('node-host-crypto.js decrypts AES-256-CBC exactly at every size, with keys and IVs taking turns', async () => {
   const { createCipheriv, randomBytes } = await import('node:crypto');
   const keys = [randomBytes(32), randomBytes(32)];
+  const otherIv = randomBytes(16);
+  const turns = [[keys[0]], [keys[1]], [keys[1]], [keys[0]], [keys[0], otherIv], [keys[0], otherIv], [keys[0]]];
   for (const len of [16, 32, 48, 256, 272, 1024, 4080, 4096, 4112, 8192, 65536]) {
-    for (const key of [keys[0], keys[1], keys[1], keys[0]]) {
-      const iv = key.subarray(0, 16);
+    for (const [key, iv = key.subarray(0, 16)] of turns) {
       const plain = randomBytes(len);
       const enc = createCipheriv('aes-256-cbc', key, iv);
       enc.setAutoPadding(false);
@@ -196,5 +202,79 @@ console.log(JSON.stringify({ inbound, outbound: calls, ok }));
   assert.ok(got.inbound.sha1 >= 1 && got.inbound.aes256CbcDecrypt >= 1, `Receiver used the host: ${JSON.stringify(got.inbound)}`);
   for (const name of ['aes256CbcDecrypt', 'aes256CbcEncrypt', 'sha1']) {
     assert.ok(got.outbound[name] >= 1, `WXBizMsgCrypt used the host's ${name}: ${JSON.stringify(got.outbound)}`);
+  }
+});
+
+/** An encrypted safe-mode push whose decrypted message is `bytes` (any bytes, valid UTF-8 or not). */
+async function pushOfBytes(bytes, { token, key, appId }) {
+  const { createCipheriv, createHash } = await import('node:crypto');
+  const aesKey = Buffer.from(`${key}=`, 'base64');
+  const len = Buffer.alloc(4);
+  len.writeUInt32BE(bytes.length);
+  const framed = Buffer.concat([Buffer.alloc(16, 7), len, Buffer.from(bytes), Buffer.from(appId)]);
+  const pad = 32 - (framed.length % 32);
+  const cipher = createCipheriv('aes-256-cbc', aesKey, aesKey.subarray(0, 16));
+  cipher.setAutoPadding(false);
+  const encrypt = Buffer.concat([cipher.update(Buffer.concat([framed, Buffer.alloc(pad, pad)])), cipher.final()]).toString('base64');
+  const [timestamp, nonce] = ['1700000000', '77'];
+  const msgSignature = createHash('sha1').update([token, timestamp, nonce, encrypt].sort().join('')).digest('hex');
+  return {
+    query: { timestamp, nonce, encrypt_type: 'aes', msg_signature: msgSignature },
+    body: `<xml><ToUserName><![CDATA[gh_1]]></ToUserName><Encrypt><![CDATA[${encrypt}]]></Encrypt></xml>`,
+  };
+}
+
+test('large decrypted messages are checked as UTF-8 by node:buffer isUtf8, invalid ones refused (-40008) as before', async () => {
+  const account = { token: 'utf8Token', key: 'kWxPEV2UEDyxWpmPdKC3F4dgPDmOvfKX1HGnEUDS1aR', appId: 'wx5823bf96d3bd56c7' };
+  assert.equal(typeof nodeHostCrypto.utf8Valid, 'function');
+  const xml = (content) => `<xml><ToUserName>gh_1</ToUserName><FromUserName>o1</FromUserName><CreateTime>1700000000</CreateTime><MsgType>text</MsgType><Content>${content}</Content><MsgId>5</MsgId></xml>`;
+  const cases = [];
+  for (const size of [nodeHostCrypto.minUtf8Len, 3000, 70_000]) {
+    const content = text(size, size);
+    const valid = Buffer.from(xml(content.replace(/[<>&]/g, '.')));
+    cases.push([valid, content.replace(/[<>&]/g, '.')]);
+    // One bad byte inside the content, at its start, middle and end; a truncated emoji.
+    const start = valid.indexOf('<Content>') + 9;
+    const end = valid.indexOf('</Content>');
+    for (const at of [start, (start + end) >> 1, end - 1]) {
+      const bad = Buffer.from(valid);
+      bad[at] = 0xff;
+      cases.push([bad, null]);
+    }
+    cases.push([Buffer.concat([valid.subarray(0, end), Buffer.from('😀').subarray(0, 3), valid.subarray(end)]), null]);
+  }
+  const pushes = await Promise.all(cases.map(([bytes]) => pushOfBytes(bytes, account)));
+  const calls = countingHost(() => {
+    const receiver = new Receiver({ token: account.token, encodingAESKey: account.key, appId: account.appId, now: () => 1700000000 * 1000 });
+    cases.forEach(([, content], i) => {
+      if (content !== null) {
+        assert.equal(receiver.receive(pushes[i]).message.content, content);
+      } else {
+        assert.throws(() => receiver.receive(pushes[i]), (e) => e.code === -40008 && /UTF-8/.test(e.message), `case ${i}`);
+      }
+    });
+    receiver.free();
+  });
+  assert.equal(calls.utf8Valid >= cases.length, true, `isUtf8 used (${calls.utf8Valid} calls)`);
+});
+
+test('node-host-crypto.js answers false for what is not whole blocks or a 32-byte key, and keeps working', async () => {
+  const { createCipheriv, randomBytes } = await import('node:crypto');
+  const key = randomBytes(32);
+  const iv = key.subarray(0, 16);
+  const good = () => {
+    const plain = randomBytes(64);
+    const enc = createCipheriv('aes-256-cbc', key, iv);
+    enc.setAutoPadding(false);
+    const data = new Uint8Array(Buffer.concat([enc.update(plain), enc.final()]));
+    assert.equal(nodeHostCrypto.aes256CbcDecrypt(new Uint8Array(key), new Uint8Array(iv), data), true);
+    assert.deepEqual(Buffer.from(data), plain);
+  };
+  good();
+  for (const [k, v, n] of [[32, 16, 0], [32, 16, 15], [32, 16, 17], [32, 15, 32], [31, 16, 32], [33, 16, 32]]) {
+    const data = new Uint8Array(n).fill(7);
+    assert.equal(nodeHostCrypto.aes256CbcDecrypt(new Uint8Array(k), new Uint8Array(v), data), false, `${k}/${v}/${n}`);
+    assert.deepEqual([...data], new Array(n).fill(7), 'left as it was');
+    good();
   }
 });

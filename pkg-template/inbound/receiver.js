@@ -3,7 +3,7 @@
 import { PushReceiver, __transferPlaintext } from '../wasm/wechat_kf.js';
 import { outbound } from '../loaders/outbound.js';
 import { ERR, wxkfError, invalidOption } from '../errors.js';
-import { pushFromJson } from './push-json.js';
+import { pushFromJson, UTF16_PREFERRED } from './push-json.js';
 
 const XML_TYPE = 'text/xml; charset=utf-8';
 const JSON_TYPE = 'application/json; charset=utf-8';
@@ -58,6 +58,7 @@ export class Receiver {
       throw invalidOption('now', 'now must be a function returning milliseconds, like Date.now');
     }
     this.#inner = new PushReceiver(rest);
+    this.#inner.crossUtf16 = UTF16_PREFERRED;
     this.#now = now;
     this.#keys = { token: rest.token, encodingAESKey: rest.encodingAESKey, appId: rest.appId };
   }

@@ -3,11 +3,13 @@
 // slower. Framing, padding and every check stay in the core; each function only runs the raw
 // primitive on views of wasm memory and writes its output in place.
 //
-// node:crypto comes through process.getBuiltinModule (in every Node the package supports, Deno and
-// Bun) on the first call, not a static import: this module is part of wechat-kf.js, which Workers
-// and browsers load too (loaders/node.js loads node:crypto at import).
-let loaded;
-const nodeCrypto = () => (loaded ??= process.getBuiltinModule('node:crypto'));
+// node:crypto and node:buffer come through process.getBuiltinModule (in every Node the package
+// supports, Deno and Bun) on the first call, not static imports: this module is part of
+// wechat-kf.js, which Workers and browsers load too (loaders/node.js loads node:crypto at import).
+let loadedCrypto;
+let loadedBuffer;
+const nodeCrypto = () => (loadedCrypto ??= process.getBuiltinModule('node:crypto'));
+const nodeBuffer = () => (loadedBuffer ??= process.getBuiltinModule('node:buffer'));
 
 function cbc(make) {
   return (key, iv, data) => {
@@ -21,42 +23,49 @@ function cbc(make) {
   };
 }
 
-// Decryption of small and mid-sized messages reuses one AES-256-ECB decipher per key (making
-// a CBC decipher costs more than decrypting 2 KB): CBC decryption is ECB decryption of each
-// block XORed with the block before it (the IV before the first). Larger messages take one
-// CBC call, which OpenSSL pipelines better than this XOR loop in JS.
-const ECB_MAX = 4096;
-let ecbKey = null;
-let ecb = null;
+// Decryption reuses one AES-256-CBC decipher per key (making one costs more than decrypting
+// 2 KB). CBC decrypts each block and XORs it with the ciphertext block before it, and a reused
+// decipher chains the first block of a message to the last ciphertext block of the one before
+// (`chain`) instead of to the IV: that block is put right by XORing it with chain ^ iv.
+let decipher = null;
+let decipherKey = null;
+const chain = new Uint8Array(16);
 
-function ecbFor(key) {
-  if (ecbKey === null || ecbKey.length !== key.length || ecbKey.some((b, i) => b !== key[i])) {
-    ecb = nodeCrypto().createDecipheriv('aes-256-ecb', key, null);
-    ecb.setAutoPadding(false);
-    ecbKey = Uint8Array.from(key);
-  }
-  return ecb;
+function sameKey(key) {
+  if (decipherKey === null || decipherKey.length !== key.length) return false;
+  for (let i = 0; i < key.length; i++) if (decipherKey[i] !== key[i]) return false;
+  return true;
 }
 
-const cbcDecrypt = cbc('createDecipheriv');
-
 function decrypt(key, iv, data) {
-  if (data.length > ECB_MAX) return cbcDecrypt(key, iv, data);
-  let plain;
+  const n = data.length;
+  if (n === 0 || n % 16 !== 0 || iv.length !== 16) return false;
   try {
-    plain = ecbFor(key).update(data);
+    if (decipher === null || !sameKey(key)) {
+      decipher = null;
+      const fresh = nodeCrypto().createDecipheriv('aes-256-cbc', key, iv);
+      fresh.setAutoPadding(false);
+      decipherKey = Uint8Array.from(key);
+      chain.set(iv);
+      decipher = fresh;
+    }
+    const out = decipher.update(data);
+    if (out.length !== n) throw new Error('out of step');
+    for (let i = 0; i < 16; i++) out[i] ^= chain[i] ^ iv[i];
+    chain.set(data.subarray(n - 16)); // the next message chains to this block
+    data.set(out);
+    return true;
   } catch {
-    ecbKey = null;
+    decipher = null; // a decipher out of step is not reused
     return false;
   }
-  if (plain.length !== data.length) {
-    ecbKey = null; // a decipher out of step is not reused
-    return false;
-  }
-  // In place from the end: data[i - 16] is still ciphertext when byte i is written.
-  for (let i = data.length - 1; i >= 16; i--) data[i] = plain[i] ^ data[i - 16];
-  for (let i = 0; i < 16 && i < data.length; i++) data[i] = plain[i] ^ iv[i];
-  return true;
+}
+
+// Native (SIMD) UTF-8 validation, where node:buffer has it (Node, Deno, Bun): true or false, or
+// undefined without it (the core then checks itself, as it does after a false).
+function utf8Valid(bytes) {
+  const { isUtf8 } = nodeBuffer();
+  return typeof isUtf8 === 'function' ? isUtf8(bytes) : undefined;
 }
 
 export const nodeHostCrypto = {
@@ -64,6 +73,9 @@ export const nodeHostCrypto = {
   // bench/pipeline-parts.mjs in Node: AES from about 250 bytes, SHA-1 from about 4 KB).
   minLen: 256,
   minSha1Len: 4096,
+  // UTF-8 validation of decrypted messages and byte bodies from this size.
+  utf8Valid,
+  minUtf8Len: 512,
   aes256CbcDecrypt: decrypt,
   aes256CbcEncrypt: cbc('createCipheriv'),
   sha1(parts, out) {

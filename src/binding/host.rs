@@ -1,7 +1,8 @@
 //! The host's crypto primitives (see `crate::crypto::HostCrypto`), registered once by runtime
 //! entries that have them (Node, Deno and Bun: `node:crypto`). Each call hands the host views
 //! into wasm memory; the host writes its output in place. A host that throws or returns
-//! anything but `true` leaves the work to the core.
+//! anything but `true` leaves the work to the core. A host may also validate UTF-8
+//! (`utf8Valid`, Node's `buffer.isUtf8`) for large messages.
 
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -15,16 +16,20 @@ struct JsHost {
     decrypt: Function,
     encrypt: Function,
     sha1: Function,
+    utf8_valid: Option<Function>,
     min_len: usize,
     min_sha1_len: usize,
+    min_utf8_len: usize,
 }
 
 thread_local! {
     static HOST: RefCell<Option<Host>> = const { RefCell::new(None) };
 }
 
-/// `__registerHostCrypto({ aes256CbcDecrypt, aes256CbcEncrypt, sha1, minLen, minSha1Len? })`
-/// (`minSha1Len` defaults to `minLen`).
+/// `__registerHostCrypto({ aes256CbcDecrypt, aes256CbcEncrypt, sha1, minLen, minSha1Len?,
+/// utf8Valid?, minUtf8Len? })` (`minSha1Len` defaults to `minLen`; without `utf8Valid` and
+/// `minUtf8Len` the core checks UTF-8 itself). `utf8Valid(bytes)` must return `true` only
+/// for valid UTF-8: the core then reads the bytes as text without checking them again.
 #[wasm_bindgen(js_name = __registerHostCrypto)]
 pub fn register_host_crypto(host: &JsValue) -> bool {
     let function = |name: &str| {
@@ -41,6 +46,7 @@ pub fn register_host_crypto(host: &JsValue) -> bool {
     };
     let min_len = length("minLen").unwrap_or(usize::MAX);
     let min_sha1_len = length("minSha1Len").unwrap_or(min_len);
+    let min_utf8_len = length("minUtf8Len").unwrap_or(usize::MAX);
     match (
         function("aes256CbcDecrypt"),
         function("aes256CbcEncrypt"),
@@ -51,8 +57,10 @@ pub fn register_host_crypto(host: &JsValue) -> bool {
                 decrypt,
                 encrypt,
                 sha1,
+                utf8_valid: function("utf8Valid"),
                 min_len,
                 min_sha1_len,
+                min_utf8_len,
             });
             HOST.with(|slot| *slot.borrow_mut() = Some(js));
             true
@@ -84,15 +92,21 @@ fn called_ok(result: Result<JsValue, JsValue>) -> bool {
     matches!(result, Ok(v) if v.as_bool() == Some(true))
 }
 
-impl HostCrypto for JsHost {
+// SAFETY: `utf8_valid` passes on the registered function's answer, whose contract (stated
+// at `__registerHostCrypto`) is the trait's; the package registers Node's `buffer.isUtf8`.
+unsafe impl HostCrypto for JsHost {
     fn aes256_cbc_decrypt(&self, key: &[u8; 32], iv: &[u8; 16], data: &mut [u8]) -> bool {
-        let args = Array::of3(&view(key), &view(iv), &view(data));
-        called_ok(self.decrypt.apply(&JsValue::NULL, &args))
+        called_ok(
+            self.decrypt
+                .call3(&JsValue::NULL, &view(key), &view(iv), &view(data)),
+        )
     }
 
     fn aes256_cbc_encrypt(&self, key: &[u8; 32], iv: &[u8; 16], data: &mut [u8]) -> bool {
-        let args = Array::of3(&view(key), &view(iv), &view(data));
-        called_ok(self.encrypt.apply(&JsValue::NULL, &args))
+        called_ok(
+            self.encrypt
+                .call3(&JsValue::NULL, &view(key), &view(iv), &view(data)),
+        )
     }
 
     fn sha1(&self, parts: &[&[u8]], out: &mut [u8; 20]) -> bool {
@@ -109,5 +123,17 @@ impl HostCrypto for JsHost {
 
     fn min_sha1_len(&self) -> usize {
         self.min_sha1_len
+    }
+
+    fn utf8_valid(&self, bytes: &[u8]) -> Option<bool> {
+        let valid = self
+            .utf8_valid
+            .as_ref()?
+            .call1(&JsValue::NULL, &view(bytes));
+        Some(called_ok(valid))
+    }
+
+    fn min_utf8_len(&self) -> usize {
+        self.min_utf8_len
     }
 }

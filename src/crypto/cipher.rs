@@ -138,7 +138,7 @@ impl MessageCipher {
         }
         self.cbc_decrypt(&mut buf);
         let content_len = unpad(&buf)?;
-        split_content(buf, content_len)
+        split_content(self.host.as_ref(), buf, content_len)
     }
 }
 
@@ -163,7 +163,7 @@ fn unpad(buf: &[u8]) -> Result<usize> {
 
 /// Splits `random ‖ len ‖ msg ‖ receiveid` (already unpadded to `content_len`), reusing the
 /// buffer for the message.
-fn split_content(mut buf: Vec<u8>, content_len: usize) -> Result<Decrypted> {
+fn split_content(host: Option<&Host>, mut buf: Vec<u8>, content_len: usize) -> Result<Decrypted> {
     if content_len < HEADER_LEN {
         return Err(Error::new(
             ErrorKind::IllegalBuffer,
@@ -191,7 +191,7 @@ fn split_content(mut buf: Vec<u8>, content_len: usize) -> Result<Decrypted> {
         .into();
     buf.truncate(msg_end);
     buf.drain(..HEADER_LEN);
-    let plaintext = String::from_utf8(buf).map_err(|_| {
+    let plaintext = host::string_from_utf8(host, buf).map_err(|_| {
         Error::new(
             ErrorKind::IllegalBuffer,
             "decrypted message is not valid UTF-8",

@@ -5,11 +5,21 @@
 //! with AES-NI and SHA extensions) may supply them for large inputs, where software AES in
 //! wasm is several times slower. Framing, padding, lengths and every check stay in the core;
 //! the host only runs the raw primitive. A host call that fails falls back to the core.
+//!
+//! The same goes for UTF-8 validation of large messages (`utf8_valid`): a host with a native
+//! validator (Node's `buffer.isUtf8`, SIMD) answers in a fraction of the time the core's
+//! byte-at-a-time check takes on non-ASCII text in wasm.
 
 use alloc::rc::Rc;
 
-/// Raw primitives supplied by the host. Each returns `false` to make the core use its own.
-pub trait HostCrypto {
+/// Raw primitives supplied by the host. Each returns `false` (or `None`) to make the core use
+/// its own.
+///
+/// # Safety
+/// `utf8_valid` must answer `Some(true)` only for bytes that are valid UTF-8: the core then
+/// takes them as a `str` without checking them again. (Every other answer is safe: `false` and
+/// `None` make the core check for itself.)
+pub unsafe trait HostCrypto {
     /// AES-256-CBC decryption without padding, in place; `data.len()` is a multiple of 16.
     fn aes256_cbc_decrypt(&self, key: &[u8; 32], iv: &[u8; 16], data: &mut [u8]) -> bool;
     /// AES-256-CBC encryption without padding, in place; `data.len()` is a multiple of 16.
@@ -24,6 +34,15 @@ pub trait HostCrypto {
     fn min_sha1_len(&self) -> usize {
         self.min_len()
     }
+    /// Whether `bytes` are valid UTF-8; `None` when the host has no validator.
+    fn utf8_valid(&self, bytes: &[u8]) -> Option<bool> {
+        let _ = bytes;
+        None
+    }
+    /// Shorter inputs are checked by the core (default: all of them).
+    fn min_utf8_len(&self) -> usize {
+        usize::MAX
+    }
 }
 
 /// A shared handle to a host, cloned into each cipher that uses it.
@@ -32,6 +51,32 @@ pub type Host = Rc<dyn HostCrypto>;
 /// The host, if there is one and the input is large enough to be worth the call.
 pub(crate) fn for_len(host: Option<&Host>, len: usize) -> Option<&Host> {
     host.filter(|h| len >= h.min_len())
+}
+
+/// `bytes` as a `String` if they are valid UTF-8 (checked by the host when it has a validator
+/// and the input is large enough, else by the core); the bytes back otherwise.
+pub(crate) fn string_from_utf8(
+    host: Option<&Host>,
+    bytes: alloc::vec::Vec<u8>,
+) -> core::result::Result<alloc::string::String, alloc::vec::Vec<u8>> {
+    if let Some(h) = host.filter(|h| bytes.len() >= h.min_utf8_len()) {
+        if h.utf8_valid(&bytes) == Some(true) {
+            // SAFETY: the host's answer, under the contract of the (unsafe) trait.
+            return Ok(unsafe { alloc::string::String::from_utf8_unchecked(bytes) });
+        }
+    }
+    alloc::string::String::from_utf8(bytes).map_err(|e| e.into_bytes())
+}
+
+/// `bytes` as a `str` if they are valid UTF-8 (see [`string_from_utf8`]).
+pub(crate) fn str_from_utf8<'a>(host: Option<&Host>, bytes: &'a [u8]) -> Option<&'a str> {
+    if let Some(h) = host.filter(|h| bytes.len() >= h.min_utf8_len()) {
+        if h.utf8_valid(bytes) == Some(true) {
+            // SAFETY: the host's answer, under the contract of the (unsafe) trait.
+            return Some(unsafe { core::str::from_utf8_unchecked(bytes) });
+        }
+    }
+    core::str::from_utf8(bytes).ok()
 }
 
 /// The host, if there is one and the input is large enough for its SHA-1.

@@ -9,6 +9,7 @@ mod url;
 
 pub use cipher::{Decrypted, MessageCipher};
 pub use envelope::{read_encrypt, read_envelope, Envelope, Format, ReplyEnvelope};
+pub(crate) use host::str_from_utf8;
 pub use host::{Host, HostCrypto};
 pub use key::AesKey;
 pub use signature::{
@@ -111,7 +112,7 @@ impl WxBizMsgCrypt {
         ))
     }
 
-    fn host(&self) -> Option<&Host> {
+    pub(crate) fn host(&self) -> Option<&Host> {
         self.cipher.as_ref().and_then(|c| c.host())
     }
 

@@ -13,9 +13,16 @@ use alloc::string::String;
 /// The lowerCamelCase form of a field name; empty when the name has no word at all.
 pub fn camel_case(name: &str) -> String {
     let mut out = String::with_capacity(name.len());
+    camel_case_into(name, &mut out);
+    out
+}
+
+/// [`camel_case`] into `out` (cleared first), reusing its allocation.
+pub fn camel_case_into(name: &str, out: &mut String) {
+    out.clear();
     for word in name.split(['_', '-']).filter(|w| !w.is_empty()) {
         if out.is_empty() {
-            push_first_word(&mut out, word);
+            push_first_word(out, word);
         } else {
             let mut chars = word.chars();
             if let Some(first) = chars.next() {
@@ -24,7 +31,6 @@ pub fn camel_case(name: &str) -> String {
             }
         }
     }
-    out
 }
 
 fn push_first_word(out: &mut String, word: &str) {

@@ -16,7 +16,7 @@ pub use crate::json::push_json_string;
 pub use camel::camel_case;
 pub use json::{check_json_depth, read_json_fields, DEFAULT_MAX_JSON_DEPTH};
 pub use model::{parse_u64, Kind, Message, MAX_SAFE_INTEGER};
-pub use out::push_json_number;
+pub use out::{push_json_number, push_u64, Spans};
 pub use raw::{check_name, member, member_text, RawValue};
 pub use subscribe::SubscribeEntry;
 pub use xml::read_xml_fields;

@@ -13,8 +13,9 @@
 
 use alloc::collections::BTreeMap;
 use alloc::string::String;
+use alloc::vec::Vec;
 
-use super::camel::camel_case;
+use super::camel::camel_case_into;
 use super::model::{Kind, Message, MAX_SAFE_INTEGER};
 use super::raw::RawValue;
 use super::subscribe::SubscribeEntry;
@@ -32,6 +33,52 @@ fn push_key(out: &mut String, first: &mut bool, key: &str) {
 fn push_str_field(out: &mut String, first: &mut bool, key: &str, value: &str) {
     push_key(out, first, key);
     push_json_string(out, value);
+}
+
+/// Long strings of the message's top level, taken out of its JSON: each one's value is
+/// written as `0` and recorded here (name and text, in order) for the caller to hand over
+/// apart, so that a long content is neither escaped nor parsed as JSON.
+#[derive(Debug, Default)]
+pub struct Spans<'m> {
+    /// Strings of at least this many bytes are taken out.
+    pub min_bytes: usize,
+    /// The member names and their texts, in the order written.
+    pub taken: Vec<(String, &'m str)>,
+}
+
+/// A top-level string member: written, or taken out into `spans` when long enough.
+fn push_top_str<'m>(
+    out: &mut String,
+    first: &mut bool,
+    key: &str,
+    value: &'m str,
+    spans: &mut Option<&mut Spans<'m>>,
+) {
+    push_key(out, first, key);
+    match spans {
+        Some(spans) if value.len() >= spans.min_bytes => {
+            out.push('0');
+            spans.taken.push((key.into(), value));
+        }
+        _ => push_json_string(out, value),
+    }
+}
+
+/// Appends the decimal digits of `n` (without the formatting machinery).
+pub fn push_u64(out: &mut String, mut n: u64) {
+    let mut digits = [0u8; 20];
+    let mut at = digits.len();
+    loop {
+        at -= 1;
+        digits[at] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    for &d in &digits[at..] {
+        out.push(char::from(d));
+    }
 }
 
 /// Writes a JSON number literal; an integer beyond 2^53 becomes a string of its digits.
@@ -70,7 +117,7 @@ fn push_raw_value(out: &mut String, value: &RawValue, camel: bool) {
             let mut first = true;
             if camel {
                 let mut used = Used::new();
-                push_camel_members(out, &mut first, members, &|_| false, &mut used);
+                push_camel_members(out, &mut first, members, &|_| false, &mut used, &mut None);
             } else {
                 for (name, value) in members {
                     push_key(out, &mut first, name);
@@ -83,22 +130,29 @@ fn push_raw_value(out: &mut String, value: &RawValue, camel: bool) {
 }
 
 /// Writes each member under its camelCase name unless that name is empty, `reserved` or
-/// already used.
-fn push_camel_members(
+/// already used (text members long enough go to `spans`).
+fn push_camel_members<'m>(
     out: &mut String,
     first: &mut bool,
-    members: &[(String, RawValue)],
+    members: &'m [(String, RawValue)],
     reserved: &dyn Fn(&str) -> bool,
     used: &mut Used,
+    spans: &mut Option<&mut Spans<'m>>,
 ) {
+    let mut camel = String::new();
     for (name, value) in members {
-        let camel = camel_case(name);
+        camel_case_into(name, &mut camel);
         if camel.is_empty() || reserved(&camel) || used.contains_key(&camel) {
             continue;
         }
-        push_key(out, first, &camel);
-        push_raw_value(out, value, true);
-        used.insert(camel, 0);
+        match value {
+            RawValue::Text(text) => push_top_str(out, first, &camel, text, spans),
+            _ => {
+                push_key(out, first, &camel);
+                push_raw_value(out, value, true);
+            }
+        }
+        used.insert(camel.clone(), 0);
     }
 }
 
@@ -161,23 +215,29 @@ fn push_entries(
 }
 
 impl Message {
-    fn write_json_object(&self, out: &mut String, with_raw: bool) {
+    fn write_json_object<'m>(
+        &'m self,
+        out: &mut String,
+        with_raw: bool,
+        mut spans: Option<&mut Spans<'m>>,
+    ) {
+        let spans = &mut spans;
         let mut first = true;
         out.push('{');
-        push_str_field(out, &mut first, "msgType", &self.msg_type);
+        push_top_str(out, &mut first, "msgType", &self.msg_type, spans);
         if let Some(event) = &self.event {
-            push_str_field(out, &mut first, "event", event);
+            push_top_str(out, &mut first, "event", event, spans);
         }
-        push_str_field(out, &mut first, "toUserName", &self.to_user_name);
-        push_str_field(out, &mut first, "fromUserName", &self.from_user_name);
+        push_top_str(out, &mut first, "toUserName", &self.to_user_name, spans);
+        push_top_str(out, &mut first, "fromUserName", &self.from_user_name, spans);
         push_key(out, &mut first, "createTime");
-        out.push_str(&alloc::format!("{}", self.create_time));
+        push_u64(out, self.create_time);
         if let Some(id) = &self.msg_id {
-            push_str_field(out, &mut first, "msgId", id);
+            push_top_str(out, &mut first, "msgId", id, spans);
         }
         if let Some(id) = self.business_id {
             push_key(out, &mut first, "businessId");
-            out.push_str(&alloc::format!("{id}"));
+            push_u64(out, id);
         }
         push_key(out, &mut first, "known");
         out.push_str(if self.known() { "true" } else { "false" });
@@ -231,7 +291,7 @@ impl Message {
                 | Kind::SubscribeMsgSent { .. }
         );
         for (key, value) in typed {
-            push_str_field(out, &mut first, key, value);
+            push_top_str(out, &mut first, key, value, spans);
         }
         // The common and typed names are reserved without a map entry each.
         let reserved = |camel: &str| {
@@ -239,7 +299,14 @@ impl Message {
                 || typed.iter().any(|(key, _)| *key == camel)
                 || (has_list && camel == "list")
         };
-        push_camel_members(out, &mut first, &self.raw, &reserved, &mut Used::new());
+        push_camel_members(
+            out,
+            &mut first,
+            &self.raw,
+            &reserved,
+            &mut Used::new(),
+            spans,
+        );
         if with_raw {
             push_key(out, &mut first, "raw");
             self.write_raw_json(out);
@@ -249,14 +316,20 @@ impl Message {
 
     /// The message as a JSON object (see the module documentation).
     pub fn write_json(&self, out: &mut String) {
-        self.write_json_object(out, true);
+        self.write_json_object(out, true, None);
     }
 
     /// The message as a JSON object without its last member, `raw` (parts 1 to 3 of the
     /// module documentation): for a caller that hands `raw` over separately
     /// ([`Message::write_raw_json`]), so that the content is not carried twice.
     pub fn write_json_without_raw(&self, out: &mut String) {
-        self.write_json_object(out, false);
+        self.write_json_object(out, false, None);
+    }
+
+    /// [`Message::write_json`] (or without `raw`), with the long top-level strings taken out
+    /// into `spans` (see [`Spans`]).
+    pub fn write_json_spans<'m>(&'m self, out: &mut String, with_raw: bool, spans: &mut Spans<'m>) {
+        self.write_json_object(out, with_raw, Some(spans));
     }
 
     /// `raw` alone: every original field by its original name with its structure.
@@ -280,6 +353,69 @@ impl Message {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn u64_digits() {
+        for n in [0, 7, 9, 10, 99, 100, 1_700_000_000, u64::MAX - 1, u64::MAX] {
+            let mut out = String::from("x");
+            push_u64(&mut out, n);
+            assert_eq!(out, alloc::format!("x{n}"));
+        }
+    }
+
+    /// The JSON with spans, each `0` put back by its name, is the JSON without them.
+    #[test]
+    fn spans_put_back_give_the_same_json() {
+        let long = |c: &str| c.repeat(40);
+        let body = alloc::format!(
+            "<xml><ToUserName>gh</ToUserName><FromUserName>{}</FromUserName>\
+             <CreateTime>1</CreateTime><MsgType>text</MsgType><Content>{}</Content>\
+             <MsgId>2</MsgId><Extra_Note>{}</Extra_Note><Nested><A>{}</A></Nested>\
+             <Short>s</Short></xml>",
+            long("o"),
+            long("客 &amp; \"q\" 😀"),
+            long("n"),
+            long("a"),
+        );
+        let message = super::super::parse(&body, crate::crypto::Format::Xml, 32).unwrap();
+        for min_bytes in [0, 1, 39, 40, 41, 200, usize::MAX] {
+            for with_raw in [false, true] {
+                let mut plain = String::new();
+                message.write_json_object(&mut plain, with_raw, None);
+                let mut spans = Spans {
+                    min_bytes,
+                    taken: Vec::new(),
+                };
+                let mut out = String::new();
+                message.write_json_spans(&mut out, with_raw, &mut spans);
+                let mut value: serde_json::Value = serde_json::from_str(&out).unwrap();
+                let object = value.as_object_mut().unwrap();
+                for (name, text) in &spans.taken {
+                    assert!(text.len() >= min_bytes);
+                    assert_eq!(object[name.as_str()], serde_json::json!(0), "{name}");
+                    object.insert(name.clone(), serde_json::Value::String((*text).into()));
+                }
+                let want: serde_json::Value = serde_json::from_str(&plain).unwrap();
+                assert_eq!(value, want, "{min_bytes}");
+                let names: Vec<&str> = spans.taken.iter().map(|(n, _)| n.as_str()).collect();
+                let expected: &[&str] = match min_bytes {
+                    0 | 1 => &[
+                        "msgType",
+                        "toUserName",
+                        "fromUserName",
+                        "msgId",
+                        "content",
+                        "extraNote",
+                        "short",
+                    ],
+                    39 | 40 => &["fromUserName", "content", "extraNote"],
+                    41 | 200 => &["content"],
+                    _ => &[],
+                };
+                assert_eq!(names, expected, "{min_bytes}");
+            }
+        }
+    }
 
     #[test]
     fn json_strings_read_back_exactly_wherever_the_escaped_byte_sits() {

@@ -93,7 +93,15 @@ pub fn check_name(name: &str, format: Format) -> Result<()> {
     if name.len() < 9 {
         return Ok(());
     }
-    let camel = camel_case(name);
+    // The camelCase form drops `_` and `-` and keeps every other byte: it can only be
+    // "prototype" (9) or "constructor" (11) when that many bytes remain (most names: no
+    // allocation here).
+    let kept = name.bytes().filter(|b| !matches!(b, b'_' | b'-')).count();
+    let camel = if kept == 9 || kept == 11 {
+        camel_case(name)
+    } else {
+        String::new()
+    };
     for refused in REFUSED_NAMES {
         if name == refused || camel == refused {
             return Err(Error::with_message(
@@ -220,6 +228,38 @@ mod tests {
                     .collect();
                 assert_eq!(value.items(), &want[..], "{n} {name}");
             }
+        }
+    }
+
+    #[test]
+    fn the_refusal_is_exactly_the_rule_for_generated_names() {
+        // Names of the pieces below, up to four of them: exactly those equal to a refused
+        // name, or whose camelCase form is, are refused.
+        let pieces = [
+            "_",
+            "-",
+            "constructor",
+            "Constructor",
+            "proto",
+            "prototype",
+            "Proto",
+            "type",
+            "c",
+            "onstructor",
+            "x",
+        ];
+        let mut names = alloc::vec![String::new()];
+        for _ in 0..4 {
+            let longer: Vec<String> = names
+                .iter()
+                .flat_map(|n| pieces.iter().map(move |p| alloc::format!("{n}{p}")))
+                .collect();
+            names.extend(longer);
+        }
+        for name in &names {
+            let camel = camel_case(name);
+            let refused = REFUSED_NAMES.iter().any(|r| name == r || camel == *r);
+            assert_eq!(check_name(name, Format::Xml).is_err(), refused, "{name}");
         }
     }
 

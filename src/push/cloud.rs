@@ -99,7 +99,7 @@ pub fn receive_cloud(
         ));
     }
     let format = detect_format(body, content_type)?;
-    let text = utf8(body, format)?;
+    let text = utf8(None, body, format)?;
     let fields: Vec<(String, RawValue)> = match format {
         Format::Xml => message::read_xml_fields(text)?,
         Format::Json => {

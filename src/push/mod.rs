@@ -125,16 +125,32 @@ impl Push {
 
     /// [`Push::to_json`], appended to `out`.
     pub fn write_json(&self, out: &mut String) {
-        self.write_json_object(out, true);
+        self.write_json_object(out, true, None);
     }
 
     /// As [`Push::to_json`] with `message.raw` left out, appended to `out`; the caller hands
     /// `raw` over separately (`Message::write_raw_json`), so the content crosses once.
     pub fn write_json_without_raw(&self, out: &mut String) {
-        self.write_json_object(out, false);
+        self.write_json_object(out, false, None);
     }
 
-    fn write_json_object(&self, out: &mut String, with_raw: bool) {
+    /// As [`Push::write_json`] (or without `raw`), with the message's long top-level strings
+    /// taken out into `spans` (see [`message::Spans`]).
+    pub fn write_json_spans<'p>(
+        &'p self,
+        out: &mut String,
+        with_raw: bool,
+        spans: &mut message::Spans<'p>,
+    ) {
+        self.write_json_object(out, with_raw, Some(spans));
+    }
+
+    fn write_json_object<'p>(
+        &'p self,
+        out: &mut String,
+        with_raw: bool,
+        spans: Option<&mut message::Spans<'p>>,
+    ) {
         out.push_str("{\"mode\":\"");
         out.push_str(self.mode.as_str());
         out.push_str("\",\"format\":\"");
@@ -148,10 +164,10 @@ impl Push {
             "true"
         });
         out.push_str(",\"message\":");
-        if with_raw {
-            self.message.write_json(out);
-        } else {
-            self.message.write_json_without_raw(out);
+        match spans {
+            Some(spans) => self.message.write_json_spans(out, with_raw, spans),
+            None if with_raw => self.message.write_json(out),
+            None => self.message.write_json_without_raw(out),
         }
         out.push('}');
     }
@@ -160,16 +176,29 @@ impl Push {
 /// The dedup key: `msg:<ToUserName>:<MsgId>` for messages; for events (no MsgId)
 /// `event:<ToUserName>:<FromUserName>:<CreateTime>:<Event>`.
 pub fn dedup_key(message: &Message) -> String {
+    let mut key = String::with_capacity(80);
     match &message.msg_id {
-        Some(id) => alloc::format!("msg:{}:{}", message.to_user_name, id),
-        None => alloc::format!(
-            "event:{}:{}:{}:{}",
-            message.to_user_name,
-            message.from_user_name,
-            message.create_time,
-            message.event.as_deref().unwrap_or(&message.msg_type)
-        ),
+        Some(id) => {
+            for part in ["msg:", &message.to_user_name, ":", id] {
+                key.push_str(part);
+            }
+        }
+        None => {
+            for part in [
+                "event:",
+                &message.to_user_name,
+                ":",
+                &message.from_user_name,
+                ":",
+            ] {
+                key.push_str(part);
+            }
+            message::push_u64(&mut key, message.create_time);
+            key.push(':');
+            key.push_str(message.event.as_deref().unwrap_or(&message.msg_type));
+        }
     }
+    key
 }
 
 /// Picks XML or JSON by the body's first significant byte (`<`; `{` or `[`); the content type only decides
@@ -198,8 +227,8 @@ pub fn detect_format(body: &[u8], content_type: Option<&str>) -> Result<Format> 
     }
 }
 
-fn utf8(body: &[u8], format: Format) -> Result<&str> {
-    core::str::from_utf8(body).map_err(|_| {
+fn utf8<'b>(host: Option<&crate::crypto::Host>, body: &'b [u8], format: Format) -> Result<&'b str> {
+    crate::crypto::str_from_utf8(host, body).ok_or_else(|| {
         Error::new(
             match format {
                 Format::Xml => ErrorKind::ParseXml,
@@ -259,6 +288,35 @@ impl Receiver {
         content_type: Option<&str>,
         now_seconds: u64,
     ) -> Result<Push> {
+        self.receive_body(query, body, None, content_type, now_seconds)
+    }
+
+    /// [`Receiver::receive`] for a body already known to be text (the same checks and
+    /// results; only the UTF-8 check, which cannot fail, is skipped).
+    pub fn receive_str(
+        &self,
+        query: &PushQuery<'_>,
+        body: &str,
+        content_type: Option<&str>,
+        now_seconds: u64,
+    ) -> Result<Push> {
+        self.receive_body(
+            query,
+            body.as_bytes(),
+            Some(body),
+            content_type,
+            now_seconds,
+        )
+    }
+
+    fn receive_body(
+        &self,
+        query: &PushQuery<'_>,
+        body: &[u8],
+        text: Option<&str>,
+        content_type: Option<&str>,
+        now_seconds: u64,
+    ) -> Result<Push> {
         if body.len() > self.limits.max_body_bytes {
             return Err(Error::with_message(
                 ErrorKind::BodyTooLarge,
@@ -299,7 +357,10 @@ impl Receiver {
         let nonce = required(query.nonce, "nonce")?;
         check_window(timestamp, now_seconds, self.limits.max_skew_seconds)?;
         let format = detect_format(body, content_type)?;
-        let text = utf8(body, format)?;
+        let text = match text {
+            Some(text) => text,
+            None => utf8(self.crypt.host(), body, format)?,
+        };
         if format == Format::Json {
             message::check_json_depth(text, self.limits.max_json_depth)?;
         }
