@@ -1,10 +1,13 @@
 //! Any body through the whole push pipeline, in each mode: an error or a typed message, never
 //! a panic. Also pushes whose plaintext is the fuzz input, correctly signed and encrypted, so
 //! the message parsers (XML and JSON) see arbitrary decrypted content, and the reply builder.
+//! For every push parsed, the JSON with its long strings taken apart (what the JS receiver
+//! gets) must be the whole JSON once they are put back, at every threshold.
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
 use wechat_kf::crypto::Format;
+use wechat_kf::message::Spans;
 use wechat_kf::push::{transfer_reply, Limits, PushQuery, Receiver};
 use wechat_kf::WxBizMsgCrypt;
 
@@ -41,9 +44,30 @@ fuzz_target!(|data: &[u8]| {
                 ..plain
             };
             if let Ok(push) = receiver.receive(&query, body.as_bytes(), None, 1) {
-                let _ = push.to_json();
+                spans_put_back_give_the_whole_json(&push);
                 let _ = transfer_reply(&crypt, &push.reply_target(), "1", "2", &[3; 16]);
             }
         }
     }
 });
+
+/// `write_json_spans` with the taken strings put back in their members equals `to_json`.
+fn spans_put_back_give_the_whole_json(push: &wechat_kf::push::Push) {
+    let whole: serde_json::Value = serde_json::from_str(&push.to_json()).expect("push JSON");
+    for min_bytes in [0, 1, 16, 1024] {
+        let mut spans = Spans {
+            min_bytes,
+            taken: Vec::new(),
+        };
+        let mut out = String::new();
+        push.write_json_spans(&mut out, true, &mut spans);
+        let mut parts: serde_json::Value = serde_json::from_str(&out).expect("spans JSON");
+        let message = parts["message"].as_object_mut().expect("message object");
+        for (name, text) in &spans.taken {
+            assert!(text.len() >= min_bytes, "{name} is shorter than {min_bytes}");
+            assert_eq!(message[name.as_str()], serde_json::json!(0), "{name}");
+            message.insert(name.clone(), serde_json::Value::String((*text).into()));
+        }
+        assert_eq!(parts, whole, "min_bytes {min_bytes}");
+    }
+}
