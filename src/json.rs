@@ -189,3 +189,48 @@ pub fn push_json_string(out: &mut String, text: &str) {
     out.push_str(text.get(start..).unwrap_or_default());
     out.push('"');
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn needs_escape_bytes(word: [u8; 8]) -> bool {
+        word.iter().any(|&b| b < 0x20 || b == b'"' || b == b'\\')
+    }
+
+    /// `needs_escape` is exact (no false answer either way): every word of one filler byte
+    /// with any one byte at any place, and of two bytes at any two places over a few fillers.
+    #[test]
+    fn needs_escape_is_exact() {
+        let check = |word: [u8; 8]| {
+            assert_eq!(
+                needs_escape(u64::from_le_bytes(word)),
+                needs_escape_bytes(word),
+                "{word:02x?}"
+            );
+        };
+        for filler in 0..=255u8 {
+            for at in 0..8 {
+                for b in 0..=255u8 {
+                    let mut word = [filler; 8];
+                    word[at] = b;
+                    check(word);
+                }
+            }
+        }
+        for filler in [b'a', b' ', 0x80, 0xff] {
+            for at in 0..8 {
+                for next in at + 1..8 {
+                    for a in 0..=255u8 {
+                        for b in 0..=255u8 {
+                            let mut word = [filler; 8];
+                            word[at] = a;
+                            word[next] = b;
+                            check(word);
+                        }
+                    }
+                }
+            }
+        }
+    }
+}

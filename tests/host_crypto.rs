@@ -347,3 +347,102 @@ fn byte_bodies_are_checked_by_the_host_and_text_bodies_not_again() {
     assert!(err.to_string().contains("UTF-8"), "{err}");
     assert_eq!(host.calls.get(), 4);
 }
+
+/// A host that keeps the trait's defaults for SHA-1's threshold and the UTF-8 threshold, with
+/// a (counted, honest) validator: AES and SHA-1 from `min_len` bytes.
+struct DefaultThresholdsHost {
+    inner: CountingHost,
+    utf8_calls: Cell<usize>,
+}
+
+// SAFETY: `utf8_valid` answers `Some(true)` only when `core::str::from_utf8` accepts the bytes.
+unsafe impl HostCrypto for DefaultThresholdsHost {
+    fn aes256_cbc_decrypt(&self, key: &[u8; 32], iv: &[u8; 16], data: &mut [u8]) -> bool {
+        self.inner.aes256_cbc_decrypt(key, iv, data)
+    }
+    fn aes256_cbc_encrypt(&self, key: &[u8; 32], iv: &[u8; 16], data: &mut [u8]) -> bool {
+        self.inner.aes256_cbc_encrypt(key, iv, data)
+    }
+    fn sha1(&self, parts: &[&[u8]], out: &mut [u8; 20]) -> bool {
+        self.inner.sha1(parts, out)
+    }
+    fn min_len(&self) -> usize {
+        self.inner.min_len
+    }
+    fn utf8_valid(&self, bytes: &[u8]) -> Option<bool> {
+        self.utf8_calls.set(self.utf8_calls.get() + 1);
+        Some(core::str::from_utf8(bytes).is_ok())
+    }
+}
+
+/// A host that sets a UTF-8 threshold but keeps the default `utf8_valid` (no validator).
+struct ThresholdWithoutValidatorHost;
+
+// SAFETY: no `utf8_valid` of its own (the default answers None).
+unsafe impl HostCrypto for ThresholdWithoutValidatorHost {
+    fn aes256_cbc_decrypt(&self, _: &[u8; 32], _: &[u8; 16], _: &mut [u8]) -> bool {
+        false
+    }
+    fn aes256_cbc_encrypt(&self, _: &[u8; 32], _: &[u8; 16], _: &mut [u8]) -> bool {
+        false
+    }
+    fn sha1(&self, _: &[&[u8]], _: &mut [u8; 20]) -> bool {
+        false
+    }
+    fn min_len(&self) -> usize {
+        usize::MAX
+    }
+    fn min_utf8_len(&self) -> usize {
+        0
+    }
+}
+
+#[test]
+fn default_thresholds_sha1_from_min_len_utf8_never() {
+    let host = Rc::new(DefaultThresholdsHost {
+        inner: CountingHost::with_thresholds(1024, 1024),
+        utf8_calls: Cell::new(0),
+    });
+    let crypt = WxBizMsgCrypt::new("t", KEY, "wxapp")
+        .unwrap()
+        .with_host(host.clone());
+    let plain = WxBizMsgCrypt::new("t", KEY, "wxapp").unwrap();
+    // min_sha1_len defaults to min_len: a signature over about 100 bytes stays in the core.
+    let small = crypt.encrypt("hi", &[1; 16]).unwrap();
+    let sig = crypt.msg_signature("1", "2", &small);
+    assert_eq!(sig, plain.msg_signature("1", "2", &small));
+    assert_eq!(host.inner.sha_calls.get(), 0);
+    let text = "客服消息 😀 ".repeat(200);
+    let big = crypt.encrypt(&text, &[1; 16]).unwrap();
+    let sig = crypt.msg_signature("1", "2", &big);
+    assert_eq!(sig, plain.msg_signature("1", "2", &big));
+    assert_eq!(host.inner.sha_calls.get(), 1);
+    // min_utf8_len defaults to "never": the validator is not asked, at any size.
+    for text in [String::from("hi"), text] {
+        assert_eq!(
+            crypt
+                .decrypt(&crypt.encrypt(&text, &[1; 16]).unwrap())
+                .unwrap()
+                .plaintext,
+            text
+        );
+    }
+    assert_eq!(host.utf8_calls.get(), 0);
+}
+
+#[test]
+fn a_utf8_threshold_without_a_validator_leaves_the_check_to_the_core() {
+    let crypt = WxBizMsgCrypt::new("t", KEY, "wxapp")
+        .unwrap()
+        .with_host(Rc::new(ThresholdWithoutValidatorHost));
+    for bytes in [&b"\xff"[..], b"abc\xc0", "客服".as_bytes()] {
+        let result = crypt.decrypt(&encrypt_bytes(bytes, "wxapp"));
+        match core::str::from_utf8(bytes) {
+            Ok(text) => assert_eq!(result.unwrap().plaintext, text),
+            Err(_) => {
+                let err = result.unwrap_err();
+                assert_eq!(err.kind(), wechat_kf::ErrorKind::IllegalBuffer, "{err}");
+            }
+        }
+    }
+}

@@ -417,6 +417,29 @@ mod tests {
         }
     }
 
+    /// The JSON without `raw`, with `raw` written apart put back as its last member, is the
+    /// whole JSON, byte for byte.
+    #[test]
+    fn json_without_raw_and_raw_apart_make_the_whole_json() {
+        let body = "<xml><ToUserName>gh</ToUserName><FromUserName>o</FromUserName>\
+                    <CreateTime>1</CreateTime><MsgType>text</MsgType><Content>hi</Content>\
+                    <MsgId>2</MsgId><Extra>x</Extra></xml>";
+        let message = super::super::parse(body, crate::crypto::Format::Xml, 32).unwrap();
+        let mut without = String::from("x");
+        message.write_json_without_raw(&mut without);
+        let mut raw = String::new();
+        message.write_raw_json(&mut raw);
+        let mut whole = String::from("x");
+        message.write_json(&mut whole);
+        assert!(
+            without.ends_with('}') && !without.contains("\"raw\""),
+            "{without}"
+        );
+        without.pop();
+        assert_eq!(alloc::format!("{without},\"raw\":{raw}}}"), whole);
+        assert_eq!(whole[1..], message.to_json());
+    }
+
     #[test]
     fn json_strings_read_back_exactly_wherever_the_escaped_byte_sits() {
         for filler in ["a", "客", "ab"] {
