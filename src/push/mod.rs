@@ -128,12 +128,6 @@ impl Push {
         self.write_json_object(out, true, None);
     }
 
-    /// As [`Push::to_json`] with `message.raw` left out, appended to `out`; the caller hands
-    /// `raw` over separately (`Message::write_raw_json`), so the content crosses once.
-    pub fn write_json_without_raw(&self, out: &mut String) {
-        self.write_json_object(out, false, None);
-    }
-
     /// As [`Push::write_json`] (or without `raw`), with the message's long top-level strings
     /// taken out into `spans` (see [`message::Spans`]).
     pub fn write_json_spans<'p>(
