@@ -61,8 +61,8 @@ function decrypt(key, iv, data) {
   }
 }
 
-// Native (SIMD) UTF-8 validation, where node:buffer has it (Node, Deno, Bun): true or false, or
-// undefined without it (the core then checks itself, as it does after a false).
+// node:buffer's UTF-8 check (SIMD in Node and Bun; Deno's costs about what the core's does): true
+// or false, or undefined without it (the core then checks itself, as it does after a false).
 function utf8Valid(bytes) {
   const { isUtf8 } = nodeBuffer();
   return typeof isUtf8 === 'function' ? isUtf8(bytes) : undefined;
