@@ -188,6 +188,24 @@ pub fn text(value: &JsValue) -> Option<String> {
     String::from_utf8(buf).ok()
 }
 
+/// The target of a passive `transfer_customer_service` reply, from the JS arguments
+/// `(toUserName, fromUserName, format, isEvent)` that `transferReply` and `__transferReply` share.
+pub fn reply_target<'a>(
+    to_user_name: &'a str,
+    from_user_name: &'a str,
+    format_name: &str,
+    encrypted: bool,
+    is_event: bool,
+) -> Result<crate::push::ReplyTarget<'a>, JsValue> {
+    Ok(crate::push::ReplyTarget {
+        to_user_name,
+        from_user_name,
+        format: format(format_name)?,
+        encrypted,
+        is_event,
+    })
+}
+
 /// A body format named by the caller: `'xml'` or `'json'` (-42003 InvalidInput otherwise).
 pub fn format(format: &str) -> Result<crate::crypto::Format, JsValue> {
     match format {

@@ -9,7 +9,7 @@ use super::args;
 use super::errors::js_err;
 use super::receiver::saturate;
 use crate::error::Error;
-use crate::push::{cloud_transfer_reply, receive_cloud, CloudLimits, ReplyTarget};
+use crate::push::{cloud_transfer_reply, receive_cloud, CloudLimits};
 
 #[wasm_bindgen(js_name = CloudReceiver)]
 pub struct JsCloudReceiver {
@@ -111,12 +111,6 @@ pub fn transfer_plaintext(
     is_event: bool,
     timestamp: &str,
 ) -> Result<String, JsValue> {
-    let target = ReplyTarget {
-        to_user_name,
-        from_user_name,
-        format: args::format(format)?,
-        encrypted: false,
-        is_event,
-    };
+    let target = args::reply_target(to_user_name, from_user_name, format, false, is_event)?;
     cloud_transfer_reply(&target, timestamp).map_err(js_err)
 }

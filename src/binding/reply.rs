@@ -10,7 +10,7 @@ use super::args;
 use super::crypt::JsWxBizMsgCrypt;
 use super::edge;
 use super::errors::js_err;
-use crate::push::{transfer_reply, ReplyTarget};
+use crate::push::transfer_reply;
 
 #[wasm_bindgen(js_class = WXBizMsgCrypt)]
 impl JsWxBizMsgCrypt {
@@ -25,13 +25,7 @@ impl JsWxBizMsgCrypt {
         is_event: bool,
         timestamp: &str,
     ) -> Result<String, JsValue> {
-        let target = ReplyTarget {
-            to_user_name,
-            from_user_name,
-            format: args::format(format)?,
-            encrypted: true,
-            is_event,
-        };
+        let target = args::reply_target(to_user_name, from_user_name, format, true, is_event)?;
         let nonce = edge::nonce().map_err(js_err)?;
         let random = edge::random16().map_err(js_err)?;
         transfer_reply(self.crypt(), &target, timestamp, &nonce, &random).map_err(js_err)
