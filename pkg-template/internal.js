@@ -3,7 +3,7 @@
 export { initSync, default as initInbound, __registerHostCrypto } from './wasm/wechat_kf.js';
 export { setup } from './loaders/connect.js';
 export { provideOutbound, initOutboundAsync, outboundLoaded, outboundFailed, outbound } from './loaders/outbound.js';
-export { nodeHostCrypto } from './loaders/node-host-crypto.js';
+export { nodeHostCrypto, loadNodeCrypto } from './loaders/node-host-crypto.js';
 export { wxkfError, invalidOption } from './errors.js';
 export { checkKey, checkValue, checkTtl, withDeadline, unavailable } from './stores/memory.js';
 export * as contract from './stores/contract.js';
