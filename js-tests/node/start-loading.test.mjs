@@ -1,11 +1,16 @@
-// When the Node/Deno/Bun entry loads node:crypto (loaders/node.js, loaders/node-host-crypto.js):
-// not during the import, so that a first push received right after it never waits for the load
-// (about 5 ms in Node 20; the core's own AES and SHA-1 decrypt it); on a timer once the import is
-// over, so that later pushes use node:crypto; and, in a program that never yields to the event
-// loop, once the core has done a bounded amount of AES and SHA-1 work itself. Checked in fresh
-// processes of Node, Deno and Bun on the packed tarball (dist/wechat-kf-*.tgz, unpacked as npm
-// installs it), whose process.getBuiltinModule is wrapped before the import to record the
-// package's request for node:crypto and count its createDecipheriv calls (the host's AES path).
+// What the Node/Deno/Bun entry (loaders/node.js) loads, and when, so that an inbound handler's
+// start (import + first push) pays only for what it needs:
+//   - node:crypto (loaders/node-host-crypto.js): not during the import, so that a first push
+//     received right after it never waits for the load (about 5 ms in Node 20.20; the core's own
+//     AES and SHA-1 decrypt it); on a timer once the import is over, so that later pushes use
+//     node:crypto; and, in a program that never yields to the event loop, once the core has done
+//     a bounded amount of AES and SHA-1 work itself;
+//   - the outbound module's glue (wasm/wechat_kf_outbound.js, not in wechat-kf.js): neither at
+//     import nor by a push, but by the first outbound call, through require(), once.
+// Checked in fresh processes of Node, Deno and Bun on the packed tarball (dist/wechat-kf-*.tgz,
+// unpacked as npm installs it), whose process.getBuiltinModule is wrapped before the import to
+// record the package's request for node:crypto, count its createDecipheriv calls (the host's AES
+// path) and record what it require()s.
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -52,9 +57,22 @@ function push(size, seq) {
 /** The child's first lines: the recording wrapper, the pushes, a receiver after the import. */
 const PRELUDE = (pushes) => `
 const seen = { requested: 0, decipher: 0 };
+const required = [];
 const getBuiltinModule = process.getBuiltinModule;
 process.getBuiltinModule = function (name, ...rest) {
   const module = getBuiltinModule.call(this, name, ...rest);
+  if (name === 'node:module' || name === 'module') {
+    return new Proxy(module, {
+      get(target, key) {
+        const value = Reflect.get(target, key);
+        if (key !== 'createRequire') return value;
+        return (...args) => {
+          const require = value.apply(target, args);
+          return (specifier) => { required.push(specifier); return require(specifier); };
+        };
+      },
+    });
+  }
   if (name !== 'node:crypto' && name !== 'crypto') return module;
   seen.requested++;
   return new Proxy(module, {
@@ -94,6 +112,19 @@ for (const p of pushes) {
 console.log(JSON.stringify({ requestedAt, decipher: seen.decipher }));
 `;
 
+// The outbound glue: not loaded by the import and a push; loaded by the first outbound call, once.
+const OUTBOUND_GLUE = (pushes) => `${PRELUDE(pushes)}
+const atImport = [...required];
+receive(pushes[0]);
+const afterPush = [...required];
+const built = lib.requests.sendText({ touser: 'o_user', content: 'hello' });
+const crypt = new lib.WXBizMsgCrypt(${JSON.stringify(ACCOUNT)});
+const signed = lib.signature('t', '1', '2') === ${JSON.stringify(createHash('sha1').update(['t', '1', '2'].sort().join('')).digest('hex'))};
+let refused;
+try { lib.requests.sendText({ touser: 'o_user' }); } catch (e) { refused = e instanceof lib.WxkfError && e.code; }
+console.log(JSON.stringify({ atImport, afterPush, afterOutbound: required, built: typeof built.body, opened: crypt.decrypt(crypt.encrypt('hi')).plaintext, signed, refused }));
+`;
+
 const RUNTIMES = {
   node: (file) => [process.execPath, [file]],
   deno: (file) => [resolveBin('deno'), ['run', '--allow-read', '--allow-env', '--node-modules-dir=manual', '--no-lock', file]],
@@ -124,6 +155,17 @@ for (const runtime of Object.keys(RUNTIMES)) {
     assert.deepEqual(got.atFirstPush, { requested: 0, decipher: 0 }, 'the first push is decrypted by the core');
     assert.equal(got.later.requested, 1, 'node:crypto is loaded once the event loop turns');
     assert.ok(got.later.decipher >= 1, `a later push is decrypted by node:crypto (${JSON.stringify(got.later)})`);
+  });
+
+  test(`${runtime}: the outbound glue is loaded by the first outbound call, not by the import or a push`, () => {
+    const got = runChild(runtime, 'outbound-glue', OUTBOUND_GLUE([push(1024, 1)]));
+    assert.deepEqual(got.atImport, []);
+    assert.deepEqual(got.afterPush, []);
+    assert.deepEqual(got.afterOutbound, ['../wasm/wechat_kf_outbound.js'], 'required once, by the first outbound call');
+    assert.equal(got.built, 'string');
+    assert.equal(got.opened, 'hi');
+    assert.equal(got.signed, true);
+    assert.equal(got.refused, -42001, "the outbound module's errors are wechat-kf's WxkfError");
   });
 
   test(`${runtime}: a program that never yields loads node:crypto after a bounded amount of the core's own work`, () => {
