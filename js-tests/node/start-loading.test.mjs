@@ -6,7 +6,8 @@
 //     node:crypto; and, in a program that never yields to the event loop, once the core has done
 //     a bounded amount of AES and SHA-1 work itself;
 //   - the outbound module's glue (wasm/wechat_kf_outbound.js, not in wechat-kf.js): neither at
-//     import nor by a push, but by the first outbound call, through require(), once.
+//     import nor by a push, but by the first outbound call, through require(), once;
+//   - wechat-kf.js, parsed at import, is ASCII: V8 then keeps its source one byte a character.
 // Checked in fresh processes of Node, Deno and Bun on the packed tarball (dist/wechat-kf-*.tgz,
 // unpacked as npm installs it), whose process.getBuiltinModule is wrapped before the import to
 // record the package's request for node:crypto, count its createDecipheriv calls (the host's AES
@@ -15,7 +16,7 @@ import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { createCipheriv, createHash, randomBytes } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -147,6 +148,18 @@ function runChild(runtime, name, source) {
   assert.equal(r.status, 0, `${runtime}: ${r.stderr}`);
   return JSON.parse(r.stdout.trim().split('\n').pop());
 }
+
+test('wechat-kf.js (parsed at import) is ASCII and holds no outbound glue', () => {
+  const dir = join(scratch, 'files');
+  mkdirSync(dir, { recursive: true });
+  execFileSync('tar', ['xzf', join(ROOT, 'dist', tarballs[0]), '-C', dir]);
+  const bundle = readFileSync(join(dir, 'package', 'wechat-kf.js'), 'utf8');
+  assert.equal(/[^\x00-\x7f]/.exec(bundle), null);
+  // The glues name their own .wasm: only the inbound one's is in the bundle.
+  assert.match(bundle, /wechat_kf_bg\.wasm/);
+  assert.doesNotMatch(bundle, /wechat_kf_outbound_bg\.wasm'/);
+  assert.match(readFileSync(join(dir, 'package', 'wasm', 'wechat_kf_outbound.js'), 'utf8'), /new URL\('wechat_kf_outbound_bg\.wasm', import\.meta\.url\)/);
+});
 
 for (const runtime of Object.keys(RUNTIMES)) {
   test(`${runtime}: node:crypto is loaded after the import, not during it nor during a first push right after it`, () => {

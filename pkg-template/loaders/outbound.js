@@ -2,7 +2,7 @@
 // WXBizMsgCrypt, signatures, fields, request builders, catalog, responses, send window, dialogue
 // platform, media checks) is a second .wasm with its own wasm-bindgen glue,
 // wasm/wechat_kf_outbound.js, which ships beside it rather than in wechat-kf.js: an inbound handler
-// neither compiles the one nor parses the other (40 KB of JavaScript) at start. Each runtime loader
+// neither compiles the one nor parses the other (62 KB of JavaScript) at start. Each runtime loader
 // says where both come from (`provideOutbound`: a function returning the glue's module, loaded
 // synchronously, one returning the .wasm's bytes or a WebAssembly.Module, both called once, on
 // first use, and the host's crypto primitives if the runtime has them); the browser loader
