@@ -4,7 +4,8 @@
 //     received right after it never waits for the load (about 5 ms in Node 20.20; the core's own
 //     AES and SHA-1 decrypt it); on a timer once the import is over, so that later pushes use
 //     node:crypto; and, in a program that never yields to the event loop, once the core has done
-//     a bounded amount of AES and SHA-1 work itself;
+//     a bounded amount of AES and SHA-1 work itself; where it cannot be loaded (a Node built
+//     without OpenSSL), the core's engine serves every push and nothing throws;
 //   - the outbound module's glue (wasm/wechat_kf_outbound.js, not in wechat-kf.js): neither at
 //     import nor by a push, but by the first outbound call, through require(), once;
 //   - wechat-kf.js, parsed at import, is ASCII: V8 then keeps its source one byte a character.
@@ -126,6 +127,15 @@ try { lib.requests.sendText({ touser: 'o_user' }); } catch (e) { refused = e ins
 console.log(JSON.stringify({ atImport, afterPush, afterOutbound: required, built: typeof built.body, opened: crypt.decrypt(crypt.encrypt('hi')).plaintext, signed, refused }));
 `;
 
+// node:crypto unavailable: the wrapper throws for it, as a Node built without OpenSSL does.
+const UNAVAILABLE = (pushes) => `${PRELUDE(pushes).replace("if (name !== 'node:crypto' && name !== 'crypto') return module;",
+    "if (name === 'node:crypto' || name === 'crypto') { seen.requested++; throw new Error('no crypto in this build'); } else return module;")}
+receive(pushes[0]);
+for (let i = 0; i < 500 && seen.requested === 0; i++) await new Promise((r) => setTimeout(r, 10));
+for (const p of pushes.slice(1)) receive(p);
+console.log(JSON.stringify({ ...seen, received: pushes.length }));
+`;
+
 const RUNTIMES = {
   node: (file) => [process.execPath, [file]],
   deno: (file) => [resolveBin('deno'), ['run', '--allow-read', '--allow-env', '--node-modules-dir=manual', '--no-lock', file]],
@@ -179,6 +189,12 @@ for (const runtime of Object.keys(RUNTIMES)) {
     assert.equal(got.opened, 'hi');
     assert.equal(got.signed, true);
     assert.equal(got.refused, -42001, "the outbound module's errors are wechat-kf's WxkfError");
+  });
+
+  test(`${runtime}: without node:crypto (it throws when loaded) every push is decrypted by the core`, () => {
+    const got = runChild(runtime, 'unavailable', UNAVAILABLE([push(1024, 1), ...Array.from({ length: 5 }, (_, i) => push(64 * 1024, i + 2))]));
+    // Asked for once (by the timer), not again by the pushes past the bound.
+    assert.deepEqual(got, { requested: 1, decipher: 0, received: 6 });
   });
 
   test(`${runtime}: a program that never yields loads node:crypto after a bounded amount of the core's own work`, () => {

@@ -13,22 +13,28 @@
 // (the first push after the import, received in the same turn of the event loop, never waits
 // for the load). A program that never yields to the event loop (a synchronous loop over many
 // pushes) loads it on the call that takes the core's own work past LOAD_AFTER_BYTES, about what
-// the core's software AES gets through in the time the load takes.
+// the core's software AES gets through in the time the load takes. A runtime whose node:crypto
+// cannot be loaded (a Node built without OpenSSL) keeps the core's engine.
 const LOAD_AFTER_BYTES = 256 * 1024;
-let loadedCrypto;
+let loadedCrypto; // undefined: not loaded yet; null: unavailable
 let loadedBuffer;
 let coreBytes = 0;
 
-/** Loads node:crypto for the primitives (idempotent). */
+/** Loads node:crypto for the primitives (idempotent; never throws). */
 export function loadNodeCrypto() {
-  loadedCrypto ??= process.getBuiltinModule('node:crypto');
+  if (loadedCrypto !== undefined) return;
+  try {
+    loadedCrypto = process.getBuiltinModule('node:crypto') ?? null;
+  } catch {
+    loadedCrypto = null;
+  }
 }
 
-/** node:crypto, or undefined while it is not loaded (the caller then answers false). */
+/** node:crypto, or null while it is not loaded or where it is unavailable (the caller then answers false). */
 function nodeCrypto(bytes) {
   if (loadedCrypto === undefined) {
     coreBytes += bytes;
-    if (coreBytes < LOAD_AFTER_BYTES) return undefined;
+    if (coreBytes < LOAD_AFTER_BYTES) return null;
     loadNodeCrypto();
   }
   return loadedCrypto;
@@ -38,7 +44,7 @@ const nodeBuffer = () => (loadedBuffer ??= process.getBuiltinModule('node:buffer
 function cbc(make) {
   return (key, iv, data) => {
     const crypto = nodeCrypto(data.length);
-    if (crypto === undefined) return false;
+    if (crypto === null) return false;
     const cipher = crypto[make]('aes-256-cbc', key, iv);
     cipher.setAutoPadding(false);
     const out = cipher.update(data);
@@ -67,7 +73,7 @@ function decrypt(key, iv, data) {
   const n = data.length;
   if (n === 0 || n % 16 !== 0 || iv.length !== 16) return false;
   const crypto = nodeCrypto(n);
-  if (crypto === undefined) return false;
+  if (crypto === null) return false;
   try {
     if (decipher === null || !sameKey(key)) {
       decipher = null;
@@ -130,7 +136,7 @@ export const nodeHostCrypto = {
   aes256CbcEncrypt: cbc('createCipheriv'),
   sha1(parts, out) {
     const crypto = nodeCrypto(parts.reduce((sum, part) => sum + part.length, 0));
-    if (crypto === undefined) return false;
+    if (crypto === null) return false;
     const hash = crypto.createHash('sha1');
     for (const part of parts) hash.update(part);
     out.set(hash.digest());
