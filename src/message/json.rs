@@ -61,11 +61,11 @@ pub fn read_json_fields(body: &str, max_depth: usize) -> Result<Vec<(String, Raw
     check_json_depth(body, max_depth)?;
     let body = body.strip_prefix('\u{feff}').unwrap_or(body);
     let mut de = serde_json::Deserializer::from_str(body);
-    let pairs = de
-        .deserialize_any(ObjectVisitor)
-        .and_then(|pairs| de.end().map(|()| pairs))
+    let container = de
+        .deserialize_any(ContainerVisitor { arrays: false })
+        .and_then(|container| de.end().map(|()| container))
         .map_err(parse_error)?;
-    into_fields(pairs)
+    into_fields(container.into_pairs()?)
 }
 
 /// Members as read, before grouping: nested containers are parsed afterwards, from the exact
@@ -86,21 +86,20 @@ fn value(text: &str) -> Result<RawValue> {
         Some(b'"') => RawValue::Text(crate::json::string_value(text).ok_or_else(|| {
             Error::new(ErrorKind::ParseJson, "the JSON body has an invalid string")
         })?),
-        Some(b'{') => {
+        Some(b'{' | b'[') => {
             let mut de = serde_json::Deserializer::from_str(text);
-            RawValue::Object(into_fields(
-                de.deserialize_any(ObjectVisitor).map_err(parse_error)?,
-            )?)
-        }
-        Some(b'[') => {
-            let mut de = serde_json::Deserializer::from_str(text);
-            let items: Vec<&JsonRaw> = de.deserialize_any(ArrayVisitor).map_err(parse_error)?;
-            RawValue::List(
-                items
-                    .into_iter()
-                    .map(|item| value(item.get()))
-                    .collect::<Result<Vec<_>>>()?,
-            )
+            match de
+                .deserialize_any(ContainerVisitor { arrays: true })
+                .map_err(parse_error)?
+            {
+                Container::Object(pairs) => RawValue::Object(into_fields(pairs)?),
+                Container::Array(items) => RawValue::List(
+                    items
+                        .into_iter()
+                        .map(|item| value(item.get()))
+                        .collect::<Result<Vec<_>>>()?,
+                ),
+            }
         }
         Some(b't') => RawValue::Bool(true),
         Some(b'f') => RawValue::Bool(false),
@@ -109,16 +108,40 @@ fn value(text: &str) -> Result<RawValue> {
     })
 }
 
-struct ObjectVisitor;
+/// An object's members or an array's items, each as its exact text.
+enum Container<'de> {
+    Object(Pairs<'de>),
+    Array(Vec<&'de JsonRaw>),
+}
 
-impl<'de> Visitor<'de> for ObjectVisitor {
-    type Value = Pairs<'de>;
+impl<'de> Container<'de> {
+    /// The members of the push's top-level object (never an array: the visitor refuses those).
+    fn into_pairs(self) -> Result<Pairs<'de>> {
+        match self {
+            Container::Object(pairs) => Ok(pairs),
+            Container::Array(_) => Err(Error::new(ErrorKind::ParseJson, NOT_OBJECT)),
+        }
+    }
+}
+
+/// One visitor for objects and arrays (`arrays: false` refuses arrays, as the push's top level
+/// must be an object): one copy of serde_json's `deserialize_any` serves both.
+struct ContainerVisitor {
+    arrays: bool,
+}
+
+const NOT_OBJECT: &str = "the push is not a JSON object";
+
+impl<'de> Visitor<'de> for ContainerVisitor {
+    type Value = Container<'de>;
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("a JSON object")
+        f.write_str(if self.arrays {
+            "a JSON object or array"
+        } else {
+            "a JSON object"
+        })
     }
-
-    crate::json::refuse_non_objects!(Pairs<'de>, "the push is not a JSON object");
 
     fn visit_map<A: MapAccess<'de>>(
         self,
@@ -129,53 +152,122 @@ impl<'de> Visitor<'de> for ObjectVisitor {
             let raw: &'de JsonRaw = map.next_value()?;
             pairs.push((key.into_owned(), raw));
         }
-        Ok(pairs)
-    }
-}
-
-struct ArrayVisitor;
-
-impl<'de> Visitor<'de> for ArrayVisitor {
-    type Value = Vec<&'de JsonRaw>;
-
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("a JSON array")
+        Ok(Container::Object(pairs))
     }
 
     fn visit_seq<A: SeqAccess<'de>>(
         self,
         mut seq: A,
     ) -> core::result::Result<Self::Value, A::Error> {
+        if !self.arrays {
+            return Err(A::Error::custom(NOT_OBJECT));
+        }
         let mut items = Vec::new();
         while let Some(item) = seq.next_element()? {
             items.push(item);
         }
-        Ok(items)
+        Ok(Container::Array(items))
     }
 
-    // Only ever called on text that starts with `[`; the refusals keep serde's default
-    // "invalid type" messages (and their float formatting) out of the wasm.
-    fn visit_map<A: MapAccess<'de>>(self, _: A) -> core::result::Result<Self::Value, A::Error> {
-        Err(A::Error::custom(NOT_ARRAY))
-    }
+    // Scalars: only the push's top level can be one (`value` reads containers by their first
+    // byte). The refusals keep serde's default "invalid type" messages (and their float
+    // formatting) out of the wasm.
     fn visit_unit<E: serde::de::Error>(self) -> core::result::Result<Self::Value, E> {
-        Err(E::custom(NOT_ARRAY))
+        Err(E::custom(NOT_OBJECT))
     }
     fn visit_bool<E: serde::de::Error>(self, _: bool) -> core::result::Result<Self::Value, E> {
-        Err(E::custom(NOT_ARRAY))
+        Err(E::custom(NOT_OBJECT))
     }
     fn visit_i64<E: serde::de::Error>(self, _: i64) -> core::result::Result<Self::Value, E> {
-        Err(E::custom(NOT_ARRAY))
+        Err(E::custom(NOT_OBJECT))
     }
     fn visit_u64<E: serde::de::Error>(self, _: u64) -> core::result::Result<Self::Value, E> {
-        Err(E::custom(NOT_ARRAY))
+        Err(E::custom(NOT_OBJECT))
     }
     fn visit_f64<E: serde::de::Error>(self, _: f64) -> core::result::Result<Self::Value, E> {
-        Err(E::custom(NOT_ARRAY))
+        Err(E::custom(NOT_OBJECT))
     }
     fn visit_str<E: serde::de::Error>(self, _: &str) -> core::result::Result<Self::Value, E> {
-        Err(E::custom(NOT_ARRAY))
+        Err(E::custom(NOT_OBJECT))
     }
 }
 
-const NOT_ARRAY: &str = "expected a JSON array";
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn message(body: &str) -> String {
+        read_json_fields(body, DEFAULT_MAX_JSON_DEPTH)
+            .unwrap_err()
+            .message()
+            .into()
+    }
+
+    #[test]
+    fn a_top_level_that_is_not_an_object_is_refused_where_serde_json_stops() {
+        let cases = [
+            (
+                "[1,2]",
+                "(the push is not a JSON object at line 1 column 1)",
+            ),
+            (" [", "(the push is not a JSON object at line 1 column 2)"),
+            ("12", "(the push is not a JSON object at line 1 column 2)"),
+            (
+                "-1.5e3",
+                "(the push is not a JSON object at line 1 column 6)",
+            ),
+            (
+                "\"x\"",
+                "(the push is not a JSON object at line 1 column 3)",
+            ),
+            ("true", "(the push is not a JSON object at line 1 column 4)"),
+            ("null", "(the push is not a JSON object at line 1 column 4)"),
+            ("{\"a\":1}x", "(trailing characters at line 1 column 8)"),
+        ];
+        for (body, expected) in cases {
+            let got = message(body);
+            assert!(got.ends_with(expected), "{body}: {got}");
+        }
+    }
+
+    #[test]
+    fn nested_objects_and_arrays_keep_their_structure() {
+        let fields = read_json_fields(
+            r#"{"A":[1,{"B":[true,null,"s"]},[]],"C":{"D":[[2]],"E":{}}}"#,
+            DEFAULT_MAX_JSON_DEPTH,
+        )
+        .unwrap();
+        let text = |s: &str| RawValue::Text(s.into());
+        let number = |s: &str| RawValue::Number(s.into());
+        assert_eq!(
+            fields,
+            alloc::vec![
+                (
+                    "A".into(),
+                    RawValue::List(alloc::vec![
+                        number("1"),
+                        RawValue::Object(alloc::vec![(
+                            "B".into(),
+                            RawValue::List(alloc::vec![
+                                RawValue::Bool(true),
+                                RawValue::Null,
+                                text("s")
+                            ])
+                        )]),
+                        RawValue::List(alloc::vec![]),
+                    ])
+                ),
+                (
+                    "C".into(),
+                    RawValue::Object(alloc::vec![
+                        (
+                            "D".into(),
+                            RawValue::List(alloc::vec![RawValue::List(alloc::vec![number("2")])])
+                        ),
+                        ("E".into(), RawValue::Object(alloc::vec![])),
+                    ])
+                ),
+            ]
+        );
+    }
+}
