@@ -4,13 +4,13 @@
 
 use alloc::string::String;
 use alloc::vec::Vec;
-use core::fmt;
-use serde::de::{Deserializer, Error as _, MapAccess, SeqAccess, Visitor};
+use serde::de::Deserializer;
 use serde_json::value::RawValue as JsonRaw;
 
 use super::raw::{self, RawValue};
 use crate::crypto::Format;
 use crate::error::{Error, ErrorKind, Result};
+use crate::json::{Read, Reader, Reading};
 
 /// Pushes nest a few levels (subscribe-message lists); the limit leaves room for more.
 pub const DEFAULT_MAX_JSON_DEPTH: usize = 32;
@@ -61,12 +61,18 @@ pub fn read_json_fields(body: &str, max_depth: usize) -> Result<Vec<(String, Raw
     check_json_depth(body, max_depth)?;
     let body = body.strip_prefix('\u{feff}').unwrap_or(body);
     let mut de = serde_json::Deserializer::from_str(body);
-    let container = de
-        .deserialize_any(ContainerVisitor { arrays: false })
-        .and_then(|container| de.end().map(|()| container))
+    let read = de
+        .deserialize_any(Reader(Reading::Object(NOT_OBJECT)))
+        .and_then(|read| de.end().map(|()| read))
         .map_err(parse_error)?;
-    into_fields(container.into_pairs()?)
+    match read {
+        Read::Object(pairs) => into_fields(pairs),
+        // Never reached: that reading gives an object or an error.
+        _ => Err(Error::new(ErrorKind::ParseJson, NOT_OBJECT)),
+    }
 }
+
+const NOT_OBJECT: &str = "the push is not a JSON object";
 
 /// Members as read, before grouping: nested containers are parsed afterwards, from the exact
 /// text serde_json captured for them, so that numbers keep their digits at every depth.
@@ -89,16 +95,18 @@ fn value(text: &str) -> Result<RawValue> {
         Some(b'{' | b'[') => {
             let mut de = serde_json::Deserializer::from_str(text);
             match de
-                .deserialize_any(ContainerVisitor { arrays: true })
+                .deserialize_any(Reader(Reading::ObjectOrArray))
                 .map_err(parse_error)?
             {
-                Container::Object(pairs) => RawValue::Object(into_fields(pairs)?),
-                Container::Array(items) => RawValue::List(
+                Read::Object(pairs) => RawValue::Object(into_fields(pairs)?),
+                Read::Array(items) => RawValue::List(
                     items
                         .into_iter()
                         .map(|item| value(item.get()))
                         .collect::<Result<Vec<_>>>()?,
                 ),
+                // Never reached: that reading gives an object, an array or an error.
+                _ => RawValue::Null,
             }
         }
         Some(b't') => RawValue::Bool(true),
@@ -106,90 +114,6 @@ fn value(text: &str) -> Result<RawValue> {
         Some(b'n') => RawValue::Null,
         _ => RawValue::Number(text.into()),
     })
-}
-
-/// An object's members or an array's items, each as its exact text.
-enum Container<'de> {
-    Object(Pairs<'de>),
-    Array(Vec<&'de JsonRaw>),
-}
-
-impl<'de> Container<'de> {
-    /// The members of the push's top-level object (never an array: the visitor refuses those).
-    fn into_pairs(self) -> Result<Pairs<'de>> {
-        match self {
-            Container::Object(pairs) => Ok(pairs),
-            Container::Array(_) => Err(Error::new(ErrorKind::ParseJson, NOT_OBJECT)),
-        }
-    }
-}
-
-/// One visitor for objects and arrays (`arrays: false` refuses arrays, as the push's top level
-/// must be an object): one copy of serde_json's `deserialize_any` serves both.
-struct ContainerVisitor {
-    arrays: bool,
-}
-
-const NOT_OBJECT: &str = "the push is not a JSON object";
-
-impl<'de> Visitor<'de> for ContainerVisitor {
-    type Value = Container<'de>;
-
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(if self.arrays {
-            "a JSON object or array"
-        } else {
-            "a JSON object"
-        })
-    }
-
-    fn visit_map<A: MapAccess<'de>>(
-        self,
-        mut map: A,
-    ) -> core::result::Result<Self::Value, A::Error> {
-        let mut pairs = Vec::new();
-        while let Some(crate::json::Key(key)) = map.next_key()? {
-            let raw: &'de JsonRaw = map.next_value()?;
-            pairs.push((key.into_owned(), raw));
-        }
-        Ok(Container::Object(pairs))
-    }
-
-    fn visit_seq<A: SeqAccess<'de>>(
-        self,
-        mut seq: A,
-    ) -> core::result::Result<Self::Value, A::Error> {
-        if !self.arrays {
-            return Err(A::Error::custom(NOT_OBJECT));
-        }
-        let mut items = Vec::new();
-        while let Some(item) = seq.next_element()? {
-            items.push(item);
-        }
-        Ok(Container::Array(items))
-    }
-
-    // Scalars: only the push's top level can be one (`value` reads containers by their first
-    // byte). The refusals keep serde's default "invalid type" messages (and their float
-    // formatting) out of the wasm.
-    fn visit_unit<E: serde::de::Error>(self) -> core::result::Result<Self::Value, E> {
-        Err(E::custom(NOT_OBJECT))
-    }
-    fn visit_bool<E: serde::de::Error>(self, _: bool) -> core::result::Result<Self::Value, E> {
-        Err(E::custom(NOT_OBJECT))
-    }
-    fn visit_i64<E: serde::de::Error>(self, _: i64) -> core::result::Result<Self::Value, E> {
-        Err(E::custom(NOT_OBJECT))
-    }
-    fn visit_u64<E: serde::de::Error>(self, _: u64) -> core::result::Result<Self::Value, E> {
-        Err(E::custom(NOT_OBJECT))
-    }
-    fn visit_f64<E: serde::de::Error>(self, _: f64) -> core::result::Result<Self::Value, E> {
-        Err(E::custom(NOT_OBJECT))
-    }
-    fn visit_str<E: serde::de::Error>(self, _: &str) -> core::result::Result<Self::Value, E> {
-        Err(E::custom(NOT_OBJECT))
-    }
 }
 
 #[cfg(test)]
