@@ -2,8 +2,8 @@
 // export of wechat-kf.js, never a public entry of the package.
 export { initSync, default as initInbound, __registerHostCrypto } from './wasm/wechat_kf.js';
 export { setup } from './loaders/connect.js';
-export { provideOutbound, initOutboundAsync, outboundLoaded, outboundFailed, outbound } from './loaders/outbound.js';
-export { nodeHostCrypto } from './loaders/node-host-crypto.js';
+export { provideOutbound, outboundLoaded, outboundFailed, outbound } from './loaders/outbound.js';
+export { nodeHostCrypto, loadNodeCrypto } from './loaders/node-host-crypto.js';
 export { wxkfError, invalidOption } from './errors.js';
 export { checkKey, checkValue, checkTtl, withDeadline, unavailable } from './stores/memory.js';
 export * as contract from './stores/contract.js';

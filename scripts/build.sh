@@ -13,7 +13,8 @@ rm -rf pkg "$src"
 # Two modules from one crate (Cargo features choose the JS-facing items of src/binding/): the
 # inbound one (the receivers), compiled at import, and the outbound one (WXBizMsgCrypt,
 # signatures, fields, requests, catalog, responses, send window, dialogue platform, media),
-# compiled on first use (loaders/outbound.js). Each has its own wasm-bindgen glue, bundled into wechat-kf.js.
+# compiled on first use (loaders/outbound.js). Each has its own wasm-bindgen glue: the inbound one is
+# bundled into wechat-kf.js, the outbound one ships beside its .wasm and is loaded with it.
 mkdir -p "$src/wasm"
 for side in inbound outbound; do
   name=wechat_kf
@@ -36,9 +37,9 @@ done
 # pkg-template/ has the loaders, the inbound and outbound layers, the stores, the CLI, the dev
 # tools (emulator, simulator, debugger) and the generated tables; -R keeps the folders.
 cp -R pkg-template/. "$src/"
-# What ships: wechat-kf.js and everything it imports (the JS layer and both glues) bundled into one
-# file by esbuild; the entries (loaders/, stores/), the CLI, the dev tools, the .d.ts and .wasm
-# files as they are (scripts/package.mjs).
+# What ships: wechat-kf.js and everything it imports (the JS layer and the inbound glue) bundled into
+# one file by esbuild; the entries (loaders/, stores/), the outbound glue, the CLI, the dev tools,
+# the .d.ts and .wasm files as they are (scripts/package.mjs).
 node scripts/package.mjs "$src" pkg
 cp README.md pkg/ 2>/dev/null || true
 

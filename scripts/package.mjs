@@ -4,15 +4,18 @@
 //
 //   node scripts/package.mjs <source tree> <output dir>
 //
-// wechat-kf.js and every module it imports (the public API, the internals, both wasm glues) become
-// one file, wechat-kf.js, bundled by esbuild; those modules are not shipped on their own. Every other
-// file (the entries in loaders/ and stores/, the CLI, the dev tools, the .d.ts and .wasm files,
-// package.json) is copied as it is. Each entry imports only ../wechat-kf.js, so a program that
-// imports several entries (`wechat-kf` and `wechat-kf/redis`, say) loads one copy of every class
-// and every module state, and the Node entry loads two files of JavaScript.
+// wechat-kf.js and every module it imports (the public API, the internals, the inbound wasm glue)
+// become one file, wechat-kf.js, bundled by esbuild; those modules are not shipped on their own.
+// Every other file (the entries in loaders/ and stores/, the outbound module's glue
+// wasm/wechat_kf_outbound.js, which the runtime loaders load on first use, the CLI, the dev tools,
+// the .d.ts and .wasm files, package.json) is copied as it is. Each entry imports only
+// ../wechat-kf.js (and the loaders the outbound glue), so a program that imports several entries
+// (`wechat-kf` and `wechat-kf/redis`, say) loads one copy of every class and every module state,
+// and the Node entry loads two files of JavaScript at import.
 //
-// Checks, failing the build: the bundle imports nothing; no shipped file imports a module that
-// was bundled (it would be a second copy) or one that does not ship.
+// Checks, failing the build: the bundle imports nothing and does not hold the outbound glue; no
+// shipped file imports or require()s a module that was bundled (it would be a second copy) or one
+// that does not ship.
 import { build } from 'esbuild';
 import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
@@ -53,8 +56,10 @@ const result = await build({
   platform: 'neutral',
   // Readable output: not minified, and without keepNames (its __name call per function costs
   // about 1 ms at import, as much as minifying saves); the public names it would keep are
-  // restored below.
-  charset: 'utf8',
+  // restored below. ASCII (esbuild writes other characters of strings as \u escapes): one
+  // character outside Latin-1 (the Chinese in three error messages) made V8 hold all of the
+  // source as two bytes a character, which cost about 0.4 ms of reading and compiling at import.
+  charset: 'ascii',
   legalComments: 'none',
   metafile: true,
   plugins: [wasmBeside],
@@ -67,6 +72,10 @@ const [output] = Object.values(result.metafile.outputs);
 if (output.imports.length) {
   throw new Error(`wechat-kf.js must import nothing once bundled; it imports ${output.imports.map((i) => i.path).join(', ')}`);
 }
+// The outbound glue is loaded on first use (loaders/outbound.js), not parsed at import.
+const OUTBOUND_GLUE = 'wasm/wechat_kf_outbound.js';
+if (bundled.has(OUTBOUND_GLUE)) throw new Error(`package: ${OUTBOUND_GLUE} was bundled into wechat-kf.js (a module of the bundle imports it)`);
+if (!existsSync(join(src, OUTBOUND_GLUE))) throw new Error(`package: ${OUTBOUND_GLUE} is missing from ${src}`);
 
 rmSync(out, { recursive: true, force: true });
 mkdirSync(out, { recursive: true });
@@ -111,8 +120,8 @@ if (renamed.length) {
   if (still.length) throw new Error(`package: exports whose .name is not their name: ${still.join(', ')}`);
 }
 
-// Every relative import of a shipped module names a shipped file other than a bundled module.
-const IMPORT = /(?:^|[\n;])\s*(?:import|export)\s[^'"`;]*?['"](\.{1,2}\/[^'"]+)['"]|\bimport\(\s*['"](\.{1,2}\/[^'"]+)['"]\s*\)/g;
+// Every relative import (or require) of a shipped module names a shipped file other than a bundled module.
+const IMPORT = /(?:^|[\n;])\s*(?:import|export)\s[^'"`;]*?['"](\.{1,2}\/[^'"]+)['"]|\b(?:import|require|createRequire\([^)]*\))\(\s*['"](\.{1,2}\/[^'"]+)['"]\s*\)/g;
 const problems = [];
 for (const rel of shipped.filter((f) => f.endsWith('.js') && f !== 'wechat-kf.js')) {
   const source = readFileSync(join(out, rel), 'utf8');
@@ -123,6 +132,9 @@ for (const rel of shipped.filter((f) => f.endsWith('.js') && f !== 'wechat-kf.js
   }
 }
 if (problems.length) throw new Error(`package: ${problems.join('\n  ')}`);
+
+const nonAscii = /[^\x00-\x7f]/.exec(readFileSync(bundleFile, 'utf8'));
+if (nonAscii) throw new Error(`package: wechat-kf.js holds the non-ASCII character ${JSON.stringify(nonAscii[0])} (it must be ASCII)`);
 
 const size = statSync(join(out, 'wechat-kf.js')).size;
 console.error(`package: wechat-kf.js ${size} bytes from ${bundled.size} modules; ${shipped.length} files ship`);

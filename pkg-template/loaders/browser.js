@@ -5,10 +5,11 @@
 // fetched; a URL, Response, BufferSource or WebAssembly.Module may be passed for each instead.
 // init() fails only when the inbound module fails to load; an outbound module that failed to
 // load is reported, with its cause, by the first outbound call, and the next init() retries it.
-// The package's code is in ../wechat-kf.js.
+// The package's code is in ../wechat-kf.js; the outbound module's glue is its own file.
+import initOutbound, * as outboundGlue from '../wasm/wechat_kf_outbound.js';
 import internal from '../wechat-kf.js';
 
-const { initInbound, setup, initOutboundAsync, outboundLoaded, outboundFailed } = internal;
+const { initInbound, setup, outboundLoaded, outboundFailed } = internal;
 
 let ready;
 
@@ -17,7 +18,7 @@ const arg = (input) => (input === undefined ? undefined : { module_or_path: inpu
 /** Loads the modules once; later calls return the same promise. */
 export function init(input, outboundInput) {
   if (!ready) {
-    const outbound = initOutboundAsync(arg(outboundInput)).then(outboundLoaded, (e) => {
+    const outbound = initOutbound(arg(outboundInput)).then(() => outboundLoaded(outboundGlue), (e) => {
       outboundFailed(e);
       ready = undefined;
     });
