@@ -11,37 +11,6 @@ use alloc::string::String;
 use core::fmt;
 use serde::de::{Deserialize, Deserializer, Error, IgnoredAny, MapAccess, SeqAccess, Visitor};
 
-/// Implements every non-object `visit_*` method of a `Visitor` with one custom error.
-macro_rules! refuse_non_objects {
-    ($value:ty, $message:expr) => {
-        fn visit_unit<E: serde::de::Error>(self) -> core::result::Result<$value, E> {
-            Err(E::custom($message))
-        }
-        fn visit_bool<E: serde::de::Error>(self, _: bool) -> core::result::Result<$value, E> {
-            Err(E::custom($message))
-        }
-        fn visit_i64<E: serde::de::Error>(self, _: i64) -> core::result::Result<$value, E> {
-            Err(E::custom($message))
-        }
-        fn visit_u64<E: serde::de::Error>(self, _: u64) -> core::result::Result<$value, E> {
-            Err(E::custom($message))
-        }
-        fn visit_f64<E: serde::de::Error>(self, _: f64) -> core::result::Result<$value, E> {
-            Err(E::custom($message))
-        }
-        fn visit_str<E: serde::de::Error>(self, _: &str) -> core::result::Result<$value, E> {
-            Err(E::custom($message))
-        }
-        fn visit_seq<A: serde::de::SeqAccess<'de>>(
-            self,
-            _: A,
-        ) -> core::result::Result<$value, A::Error> {
-            Err(serde::de::Error::custom($message))
-        }
-    };
-}
-pub(crate) use refuse_non_objects;
-
 /// An object key, borrowed from the input when it has no escapes.
 pub struct Key<'de>(pub Cow<'de, str>);
 
@@ -79,47 +48,154 @@ pub enum StringOrOther {
 
 impl<'de> Deserialize<'de> for StringOrOther {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserializer.deserialize_any(StringOrOtherVisitor)
+        Ok(
+            match deserializer.deserialize_any(Reader(Reading::StringOrOther))? {
+                Read::String(text) => StringOrOther::String(text),
+                _ => StringOrOther::Other,
+            },
+        )
     }
 }
 
-struct StringOrOtherVisitor;
+/// What a value is read as. Every JSON reader of the crate goes through the one visitor
+/// `Reader`, so that the wasm has one copy of serde_json's `deserialize_any` (each visitor type
+/// makes another, about 2 KB).
+#[derive(Clone, Copy)]
+pub(crate) enum Reading {
+    /// A string, or anything else skipped (`StringOrOther`).
+    StringOrOther,
+    /// An object's members by their exact text; anything else is refused with this message.
+    Object(&'static str),
+    /// An object's members or an array's items by their exact text (the value is known to
+    /// start with `{` or `[`).
+    ObjectOrArray,
+    /// An encrypted push's JSON envelope: its `Encrypt` (or WeCom's `encrypt`) member, a
+    /// second one refused, and whether it has members beyond the envelope's
+    /// (`is_plain_field`); anything but an object is refused with this message.
+    Envelope(&'static str, fn(&str) -> bool),
+}
 
-impl<'de> Visitor<'de> for StringOrOtherVisitor {
-    type Value = StringOrOther;
+/// A value as `Reading` read it.
+pub(crate) enum Read<'de> {
+    String(String),
+    Other,
+    Object(Vec<(String, &'de serde_json::value::RawValue)>),
+    Array(Vec<&'de serde_json::value::RawValue>),
+    Envelope {
+        encrypt: Option<StringOrOther>,
+        has_plain_fields: bool,
+    },
+}
+
+/// The one visitor (see `Reading`).
+#[derive(Clone, Copy)]
+pub(crate) struct Reader(pub(crate) Reading);
+
+impl Reader {
+    /// A value this reading does not take: `Other`, or the reading's refusal.
+    fn other<'de, E: Error>(self) -> Result<Read<'de>, E> {
+        match self.0 {
+            Reading::StringOrOther => Ok(Read::Other),
+            Reading::Object(refusal) | Reading::Envelope(refusal, _) => Err(E::custom(refusal)),
+            // Never reached: such values start with `{` or `[`.
+            Reading::ObjectOrArray => Err(E::custom("expected a JSON object or array")),
+        }
+    }
+}
+
+impl<'de> Visitor<'de> for Reader {
+    type Value = Read<'de>;
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("a JSON value")
+        f.write_str(match self.0 {
+            Reading::StringOrOther => "a JSON value",
+            Reading::Object(_) => "a JSON object",
+            Reading::ObjectOrArray => "a JSON object or array",
+            Reading::Envelope(..) => "a JSON object with an Encrypt field",
+        })
     }
 
-    fn visit_str<E: Error>(self, text: &str) -> Result<StringOrOther, E> {
-        Ok(StringOrOther::String(text.into()))
+    fn visit_str<E: Error>(self, text: &str) -> Result<Read<'de>, E> {
+        match self.0 {
+            Reading::StringOrOther => Ok(Read::String(text.into())),
+            _ => self.other(),
+        }
     }
-    fn visit_string<E: Error>(self, text: String) -> Result<StringOrOther, E> {
-        Ok(StringOrOther::String(text))
+    fn visit_string<E: Error>(self, text: String) -> Result<Read<'de>, E> {
+        match self.0 {
+            Reading::StringOrOther => Ok(Read::String(text)),
+            _ => self.other(),
+        }
     }
-    fn visit_unit<E: Error>(self) -> Result<StringOrOther, E> {
-        Ok(StringOrOther::Other)
+    fn visit_unit<E: Error>(self) -> Result<Read<'de>, E> {
+        self.other()
     }
-    fn visit_bool<E: Error>(self, _: bool) -> Result<StringOrOther, E> {
-        Ok(StringOrOther::Other)
+    fn visit_bool<E: Error>(self, _: bool) -> Result<Read<'de>, E> {
+        self.other()
     }
-    fn visit_i64<E: Error>(self, _: i64) -> Result<StringOrOther, E> {
-        Ok(StringOrOther::Other)
+    fn visit_i64<E: Error>(self, _: i64) -> Result<Read<'de>, E> {
+        self.other()
     }
-    fn visit_u64<E: Error>(self, _: u64) -> Result<StringOrOther, E> {
-        Ok(StringOrOther::Other)
+    fn visit_u64<E: Error>(self, _: u64) -> Result<Read<'de>, E> {
+        self.other()
     }
-    fn visit_f64<E: Error>(self, _: f64) -> Result<StringOrOther, E> {
-        Ok(StringOrOther::Other)
+    fn visit_f64<E: Error>(self, _: f64) -> Result<Read<'de>, E> {
+        self.other()
     }
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<StringOrOther, A::Error> {
-        while seq.next_element::<IgnoredAny>()?.is_some() {}
-        Ok(StringOrOther::Other)
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Read<'de>, A::Error> {
+        match self.0 {
+            Reading::StringOrOther => {
+                while seq.next_element::<IgnoredAny>()?.is_some() {}
+                Ok(Read::Other)
+            }
+            Reading::ObjectOrArray => {
+                let mut items = alloc::vec::Vec::new();
+                while let Some(item) = seq.next_element()? {
+                    items.push(item);
+                }
+                Ok(Read::Array(items))
+            }
+            Reading::Object(refusal) | Reading::Envelope(refusal, _) => {
+                Err(A::Error::custom(refusal))
+            }
+        }
     }
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<StringOrOther, A::Error> {
-        while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
-        Ok(StringOrOther::Other)
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Read<'de>, A::Error> {
+        match self.0 {
+            Reading::StringOrOther => {
+                while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
+                Ok(Read::Other)
+            }
+            Reading::Object(_) | Reading::ObjectOrArray => {
+                let mut pairs = alloc::vec::Vec::new();
+                while let Some(Key(key)) = map.next_key()? {
+                    let raw: &'de serde_json::value::RawValue = map.next_value()?;
+                    pairs.push((key.into_owned(), raw));
+                }
+                Ok(Read::Object(pairs))
+            }
+            Reading::Envelope(_, is_plain_field) => {
+                let mut encrypt = None;
+                let mut has_plain_fields = false;
+                while let Some(Key(key)) = map.next_key()? {
+                    if key == "Encrypt" || key == "encrypt" {
+                        if encrypt.is_some() {
+                            return Err(A::Error::custom("more than one Encrypt field"));
+                        }
+                        encrypt = Some(map.next_value::<StringOrOther>()?);
+                    } else {
+                        has_plain_fields |= is_plain_field(&key);
+                        map.next_value::<IgnoredAny>()?;
+                    }
+                }
+                Ok(Read::Envelope {
+                    encrypt,
+                    has_plain_fields,
+                })
+            }
+        }
     }
 }
 

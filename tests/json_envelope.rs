@@ -56,3 +56,38 @@ fn malformed_values_beside_encrypt_are_parse_errors() {
         assert!(err.message().starts_with("the JSON body"), "{body}: {err}");
     }
 }
+
+#[test]
+fn refusals_name_the_problem_where_serde_json_stops() {
+    let cases = [
+        (
+            r#"{"Encrypt":"a","encrypt":"b"}"#,
+            "the JSON body cannot be parsed (more than one Encrypt field at line 1 column 24)",
+        ),
+        (
+            r#"["Encrypt"]"#,
+            "the JSON body cannot be parsed (the body is not a JSON object at line 1 column 1)",
+        ),
+        (
+            " 12",
+            "the JSON body cannot be parsed (the body is not a JSON object at line 1 column 3)",
+        ),
+        (
+            r#""x""#,
+            "the JSON body cannot be parsed (the body is not a JSON object at line 1 column 3)",
+        ),
+        (
+            "null",
+            "the JSON body cannot be parsed (the body is not a JSON object at line 1 column 4)",
+        ),
+        (
+            r#"{"A":1}"#,
+            "the JSON body has no Encrypt field: is the push really encrypted (encrypt_type=aes)?",
+        ),
+    ];
+    for (body, expected) in cases {
+        let err = read_envelope(body, Format::Json).expect_err(body);
+        assert_eq!(err.kind(), ErrorKind::ParseJson, "{body}");
+        assert_eq!(err.message(), expected, "{body}");
+    }
+}

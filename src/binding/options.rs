@@ -20,22 +20,35 @@ use crate::crypto::WxBizMsgCrypt;
 use crate::error::Error;
 
 /// The option `name` of `options`, converted: `None` when absent, `null` or `undefined`.
+/// Generic in as little as possible (one copy per value type): the lookup and the error are not.
 fn get<T>(
     options: &JsValue,
     name: &'static str,
     what: &'static str,
     convert: fn(JsValue) -> Option<T>,
 ) -> Result<Option<T>, JsValue> {
-    let value = js_sys::Reflect::get(options, &JsValue::from_str(name))?;
-    if value.is_undefined() || value.is_null() {
-        return Ok(None);
+    match lookup(options, name)? {
+        None => Ok(None),
+        Some(value) => convert(value)
+            .map(Some)
+            .ok_or_else(|| wrong_type(name, what)),
     }
-    convert(value).map(Some).ok_or_else(|| {
-        js_err(Error::invalid_option(
-            name,
-            alloc::format!("{name} must be {what}"),
-        ))
-    })
+}
+
+/// The option `name` of `options`: `None` when absent, `null` or `undefined`.
+fn lookup(options: &JsValue, name: &'static str) -> Result<Option<JsValue>, JsValue> {
+    let value = js_sys::Reflect::get(options, &JsValue::from_str(name))?;
+    Ok((!value.is_undefined() && !value.is_null()).then_some(value))
+}
+
+/// -41006 for the option `name`, which is not `what`.
+#[cold]
+#[inline(never)]
+fn wrong_type(name: &'static str, what: &'static str) -> JsValue {
+    js_err(Error::invalid_option(
+        name,
+        alloc::format!("{name} must be {what}"),
+    ))
 }
 
 /// serde-wasm-bindgen's conversion (the outbound module's options).

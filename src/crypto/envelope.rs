@@ -5,7 +5,7 @@ use alloc::borrow::Cow;
 use alloc::string::String;
 
 use crate::error::{Error, ErrorKind, Result};
-use crate::json::{push_json_string, StringOrOther};
+use crate::json::{push_json_string, Read, Reader, Reading, StringOrOther};
 use crate::xml;
 
 /// The two body formats the platform can be configured to use.
@@ -107,18 +107,36 @@ fn read_envelope_xml(body: &str) -> Result<Envelope<'_>> {
 fn read_envelope_json(body: &str) -> Result<Envelope<'_>> {
     let body = body.strip_prefix('\u{feff}').unwrap_or(body);
     let mut de = serde_json::Deserializer::from_str(body);
-    let envelope: JsonEnvelope = serde::Deserializer::deserialize_any(&mut de, EnvelopeVisitor)
-        .and_then(|v| de.end().map(|()| v))
-        .map_err(|e| {
-            Error::with_message(
-                ErrorKind::ParseJson,
-                alloc::format!("the JSON body cannot be parsed ({e})"),
-            )
-        })?;
-    match envelope.encrypt {
+    let read = serde::Deserializer::deserialize_any(
+        &mut de,
+        Reader(Reading::Envelope("the body is not a JSON object", |name| {
+            !is_envelope_field(name)
+        })),
+    )
+    .and_then(|v| de.end().map(|()| v))
+    .map_err(|e| {
+        Error::with_message(
+            ErrorKind::ParseJson,
+            alloc::format!("the JSON body cannot be parsed ({e})"),
+        )
+    })?;
+    // Read by hand rather than derived: derived type errors link float formatting (about 14 KB
+    // of wasm) for one error message, and a derive cannot refuse `Encrypt` next to `encrypt`.
+    let Read::Envelope {
+        encrypt,
+        has_plain_fields,
+    } = read
+    else {
+        // Never reached: that reading gives an envelope or an error.
+        return Err(Error::new(
+            ErrorKind::ParseJson,
+            "the body is not a JSON object",
+        ));
+    };
+    match encrypt {
         Some(StringOrOther::String(text)) => Ok(Envelope {
             encrypt: Cow::Owned(text),
-            has_plain_fields: envelope.has_plain_fields,
+            has_plain_fields,
         }),
         Some(_) => Err(Error::new(
             ErrorKind::ParseJson,
@@ -129,50 +147,6 @@ fn read_envelope_json(body: &str) -> Result<Envelope<'_>> {
             "the JSON body has no Encrypt field: is the push really encrypted \
              (encrypt_type=aes)?",
         )),
-    }
-}
-
-/// The `Encrypt` (or WeCom's `encrypt`) member of a JSON object; a second one is an error.
-///
-/// Hand-written rather than derived: derived type errors link float formatting (about 14 KB
-/// of wasm) for one error message, and a derive cannot refuse `Encrypt` next to `encrypt`.
-struct JsonEnvelope {
-    encrypt: Option<StringOrOther>,
-    has_plain_fields: bool,
-}
-
-struct EnvelopeVisitor;
-
-impl<'de> serde::de::Visitor<'de> for EnvelopeVisitor {
-    type Value = JsonEnvelope;
-
-    fn expecting(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
-        f.write_str("a JSON object with an Encrypt field")
-    }
-
-    crate::json::refuse_non_objects!(JsonEnvelope, "the body is not a JSON object");
-
-    fn visit_map<A: serde::de::MapAccess<'de>>(
-        self,
-        mut map: A,
-    ) -> core::result::Result<JsonEnvelope, A::Error> {
-        let mut encrypt = None;
-        let mut has_plain_fields = false;
-        while let Some(crate::json::Key(key)) = map.next_key()? {
-            if key == "Encrypt" || key == "encrypt" {
-                if encrypt.is_some() {
-                    return Err(serde::de::Error::custom("more than one Encrypt field"));
-                }
-                encrypt = Some(map.next_value::<StringOrOther>()?);
-            } else {
-                has_plain_fields |= !is_envelope_field(&key);
-                map.next_value::<serde::de::IgnoredAny>()?;
-            }
-        }
-        Ok(JsonEnvelope {
-            encrypt,
-            has_plain_fields,
-        })
     }
 }
 

@@ -4,13 +4,13 @@
 
 use alloc::string::String;
 use alloc::vec::Vec;
-use core::fmt;
-use serde::de::{Deserializer, Error as _, MapAccess, SeqAccess, Visitor};
+use serde::de::Deserializer;
 use serde_json::value::RawValue as JsonRaw;
 
 use super::raw::{self, RawValue};
 use crate::crypto::Format;
 use crate::error::{Error, ErrorKind, Result};
+use crate::json::{Read, Reader, Reading};
 
 /// Pushes nest a few levels (subscribe-message lists); the limit leaves room for more.
 pub const DEFAULT_MAX_JSON_DEPTH: usize = 32;
@@ -61,12 +61,18 @@ pub fn read_json_fields(body: &str, max_depth: usize) -> Result<Vec<(String, Raw
     check_json_depth(body, max_depth)?;
     let body = body.strip_prefix('\u{feff}').unwrap_or(body);
     let mut de = serde_json::Deserializer::from_str(body);
-    let pairs = de
-        .deserialize_any(ObjectVisitor)
-        .and_then(|pairs| de.end().map(|()| pairs))
+    let read = de
+        .deserialize_any(Reader(Reading::Object(NOT_OBJECT)))
+        .and_then(|read| de.end().map(|()| read))
         .map_err(parse_error)?;
-    into_fields(pairs)
+    match read {
+        Read::Object(pairs) => into_fields(pairs),
+        // Never reached: that reading gives an object or an error.
+        _ => Err(Error::new(ErrorKind::ParseJson, NOT_OBJECT)),
+    }
 }
+
+const NOT_OBJECT: &str = "the push is not a JSON object";
 
 /// Members as read, before grouping: nested containers are parsed afterwards, from the exact
 /// text serde_json captured for them, so that numbers keep their digits at every depth.
@@ -86,21 +92,22 @@ fn value(text: &str) -> Result<RawValue> {
         Some(b'"') => RawValue::Text(crate::json::string_value(text).ok_or_else(|| {
             Error::new(ErrorKind::ParseJson, "the JSON body has an invalid string")
         })?),
-        Some(b'{') => {
+        Some(b'{' | b'[') => {
             let mut de = serde_json::Deserializer::from_str(text);
-            RawValue::Object(into_fields(
-                de.deserialize_any(ObjectVisitor).map_err(parse_error)?,
-            )?)
-        }
-        Some(b'[') => {
-            let mut de = serde_json::Deserializer::from_str(text);
-            let items: Vec<&JsonRaw> = de.deserialize_any(ArrayVisitor).map_err(parse_error)?;
-            RawValue::List(
-                items
-                    .into_iter()
-                    .map(|item| value(item.get()))
-                    .collect::<Result<Vec<_>>>()?,
-            )
+            match de
+                .deserialize_any(Reader(Reading::ObjectOrArray))
+                .map_err(parse_error)?
+            {
+                Read::Object(pairs) => RawValue::Object(into_fields(pairs)?),
+                Read::Array(items) => RawValue::List(
+                    items
+                        .into_iter()
+                        .map(|item| value(item.get()))
+                        .collect::<Result<Vec<_>>>()?,
+                ),
+                // Never reached: that reading gives an object, an array or an error.
+                _ => RawValue::Null,
+            }
         }
         Some(b't') => RawValue::Bool(true),
         Some(b'f') => RawValue::Bool(false),
@@ -109,73 +116,82 @@ fn value(text: &str) -> Result<RawValue> {
     })
 }
 
-struct ObjectVisitor;
+#[cfg(test)]
+mod tests {
+    use super::*;
 
-impl<'de> Visitor<'de> for ObjectVisitor {
-    type Value = Pairs<'de>;
-
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("a JSON object")
+    fn message(body: &str) -> String {
+        read_json_fields(body, DEFAULT_MAX_JSON_DEPTH)
+            .unwrap_err()
+            .message()
+            .into()
     }
 
-    crate::json::refuse_non_objects!(Pairs<'de>, "the push is not a JSON object");
-
-    fn visit_map<A: MapAccess<'de>>(
-        self,
-        mut map: A,
-    ) -> core::result::Result<Self::Value, A::Error> {
-        let mut pairs = Vec::new();
-        while let Some(crate::json::Key(key)) = map.next_key()? {
-            let raw: &'de JsonRaw = map.next_value()?;
-            pairs.push((key.into_owned(), raw));
+    #[test]
+    fn a_top_level_that_is_not_an_object_is_refused_where_serde_json_stops() {
+        let cases = [
+            (
+                "[1,2]",
+                "(the push is not a JSON object at line 1 column 1)",
+            ),
+            (" [", "(the push is not a JSON object at line 1 column 2)"),
+            ("12", "(the push is not a JSON object at line 1 column 2)"),
+            (
+                "-1.5e3",
+                "(the push is not a JSON object at line 1 column 6)",
+            ),
+            (
+                "\"x\"",
+                "(the push is not a JSON object at line 1 column 3)",
+            ),
+            ("true", "(the push is not a JSON object at line 1 column 4)"),
+            ("null", "(the push is not a JSON object at line 1 column 4)"),
+            ("{\"a\":1}x", "(trailing characters at line 1 column 8)"),
+        ];
+        for (body, expected) in cases {
+            let got = message(body);
+            assert!(got.ends_with(expected), "{body}: {got}");
         }
-        Ok(pairs)
+    }
+
+    #[test]
+    fn nested_objects_and_arrays_keep_their_structure() {
+        let fields = read_json_fields(
+            r#"{"A":[1,{"B":[true,null,"s"]},[]],"C":{"D":[[2]],"E":{}}}"#,
+            DEFAULT_MAX_JSON_DEPTH,
+        )
+        .unwrap();
+        let text = |s: &str| RawValue::Text(s.into());
+        let number = |s: &str| RawValue::Number(s.into());
+        assert_eq!(
+            fields,
+            alloc::vec![
+                (
+                    "A".into(),
+                    RawValue::List(alloc::vec![
+                        number("1"),
+                        RawValue::Object(alloc::vec![(
+                            "B".into(),
+                            RawValue::List(alloc::vec![
+                                RawValue::Bool(true),
+                                RawValue::Null,
+                                text("s")
+                            ])
+                        )]),
+                        RawValue::List(alloc::vec![]),
+                    ])
+                ),
+                (
+                    "C".into(),
+                    RawValue::Object(alloc::vec![
+                        (
+                            "D".into(),
+                            RawValue::List(alloc::vec![RawValue::List(alloc::vec![number("2")])])
+                        ),
+                        ("E".into(), RawValue::Object(alloc::vec![])),
+                    ])
+                ),
+            ]
+        );
     }
 }
-
-struct ArrayVisitor;
-
-impl<'de> Visitor<'de> for ArrayVisitor {
-    type Value = Vec<&'de JsonRaw>;
-
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("a JSON array")
-    }
-
-    fn visit_seq<A: SeqAccess<'de>>(
-        self,
-        mut seq: A,
-    ) -> core::result::Result<Self::Value, A::Error> {
-        let mut items = Vec::new();
-        while let Some(item) = seq.next_element()? {
-            items.push(item);
-        }
-        Ok(items)
-    }
-
-    // Only ever called on text that starts with `[`; the refusals keep serde's default
-    // "invalid type" messages (and their float formatting) out of the wasm.
-    fn visit_map<A: MapAccess<'de>>(self, _: A) -> core::result::Result<Self::Value, A::Error> {
-        Err(A::Error::custom(NOT_ARRAY))
-    }
-    fn visit_unit<E: serde::de::Error>(self) -> core::result::Result<Self::Value, E> {
-        Err(E::custom(NOT_ARRAY))
-    }
-    fn visit_bool<E: serde::de::Error>(self, _: bool) -> core::result::Result<Self::Value, E> {
-        Err(E::custom(NOT_ARRAY))
-    }
-    fn visit_i64<E: serde::de::Error>(self, _: i64) -> core::result::Result<Self::Value, E> {
-        Err(E::custom(NOT_ARRAY))
-    }
-    fn visit_u64<E: serde::de::Error>(self, _: u64) -> core::result::Result<Self::Value, E> {
-        Err(E::custom(NOT_ARRAY))
-    }
-    fn visit_f64<E: serde::de::Error>(self, _: f64) -> core::result::Result<Self::Value, E> {
-        Err(E::custom(NOT_ARRAY))
-    }
-    fn visit_str<E: serde::de::Error>(self, _: &str) -> core::result::Result<Self::Value, E> {
-        Err(E::custom(NOT_ARRAY))
-    }
-}
-
-const NOT_ARRAY: &str = "expected a JSON array";

@@ -203,7 +203,12 @@ pub fn detect_format(body: &[u8], content_type: Option<&str>) -> Result<Format> 
         Some(b'<') => Ok(Format::Xml),
         Some(b'{' | b'[') => Ok(Format::Json),
         first => {
-            let json = content_type.is_some_and(|t| t.to_ascii_lowercase().contains("json"));
+            // A byte window rather than `str::contains`: see `xml::write::find_cdata_end`.
+            let json = content_type.is_some_and(|t| {
+                t.as_bytes()
+                    .windows(4)
+                    .any(|w| w.eq_ignore_ascii_case(b"json"))
+            });
             let kind = if json {
                 ErrorKind::ParseJson
             } else {
@@ -410,5 +415,31 @@ impl Receiver {
         }
         check_window(request.timestamp, now_seconds, self.limits.max_skew_seconds)?;
         self.crypt.verify_url(request)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_unrecognisable_body_gets_the_error_of_its_content_type() {
+        let kind = |content_type| detect_format(b" x", content_type).unwrap_err().kind();
+        for json in [
+            "application/json",
+            "Application/JSON; charset=utf-8",
+            "x-JsOn",
+            "é json",
+        ] {
+            assert_eq!(kind(Some(json)), ErrorKind::ParseJson, "{json}");
+        }
+        for other in ["text/xml", "jso", "js on", "", "ＪＳＯＮ"] {
+            assert_eq!(kind(Some(other)), ErrorKind::ParseXml, "{other}");
+        }
+        assert_eq!(kind(None), ErrorKind::ParseXml);
+        assert_eq!(
+            detect_format(b"", Some("json")).unwrap_err().kind(),
+            ErrorKind::ParseJson
+        );
     }
 }

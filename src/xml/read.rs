@@ -251,7 +251,7 @@ pub fn read_document(body: &str) -> Result<Vec<Child<'_>>> {
             }
             Event::Text(text) => {
                 let text = text.into_inner();
-                if text.contains("]]>") {
+                if super::write::find_cdata_end(&text).is_some() {
                     return Err(parse_error(
                         "the XML body has ']]>' outside a CDATA section (write ]]&gt;)",
                     ));
