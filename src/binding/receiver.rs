@@ -312,20 +312,19 @@ impl JsPushReceiver {
             Body::Bytes(bytes) => self.inner.receive(&query, bytes, content_type, now),
         }
         .map_err(js_err)?;
-        let mut raw = self.raw.borrow_mut();
-        push.message.write_raw_json(&mut raw);
         let mut json = self.json.borrow_mut();
         if json.capacity() > KEEP_BYTES {
             // After a rare large push (not before: a view of it may have been handed out).
             *json = String::new();
         }
         json.clear();
-        if raw.len() <= INLINE_RAW_BYTES {
+        // Decided by the length without escapes, so that `raw` is written once.
+        if push.message.raw_json_min_len() <= INLINE_RAW_BYTES {
             // Small: one crossing costs less than a second call and a lazy property.
-            raw.clear();
             json.reserve(320 + 2 * push.message.raw.len() * 32);
             push.write_json(&mut json);
         } else {
+            push.message.write_raw_json(&mut self.raw.borrow_mut());
             let mut spans = Spans {
                 min_bytes: SPAN_BYTES,
                 taken: Vec::new(),
