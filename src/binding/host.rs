@@ -7,7 +7,7 @@
 use std::cell::RefCell;
 use std::rc::Rc;
 
-use js_sys::{Array, Function, Reflect, Uint8Array};
+use js_sys::{Function, Reflect, Uint8Array};
 use wasm_bindgen::prelude::*;
 
 use crate::crypto::{Host, HostCrypto, WxBizMsgCrypt};
@@ -16,11 +16,16 @@ struct JsHost {
     decrypt: Function,
     encrypt: Function,
     sha1: Function,
+    /// The parts of a SHA-1 input, concatenated for the host's one-shot hash.
+    sha1_input: RefCell<Vec<u8>>,
     utf8_valid: Option<Function>,
     min_len: usize,
     min_sha1_len: usize,
     min_utf8_len: usize,
 }
+
+/// The SHA-1 input buffer is kept from call to call up to this size.
+const KEEP_SHA1_INPUT: usize = 64 * 1024;
 
 thread_local! {
     static HOST: RefCell<Option<Host>> = const { RefCell::new(None) };
@@ -28,8 +33,11 @@ thread_local! {
 
 /// `__registerHostCrypto({ aes256CbcDecrypt, aes256CbcEncrypt, sha1, minLen, minSha1Len?,
 /// utf8Valid?, minUtf8Len? })` (`minSha1Len` defaults to `minLen`; without `utf8Valid` and
-/// `minUtf8Len` the core checks UTF-8 itself). `utf8Valid(bytes)` must return `true` only
-/// for valid UTF-8: the core then reads the bytes as text without checking them again.
+/// `minUtf8Len` the core checks UTF-8 itself). `aes256CbcDecrypt(key, iv, data)` and
+/// `aes256CbcEncrypt(key, iv, data)` work in place on `data`; `sha1(bytes, out)` writes the
+/// digest of `bytes` (every part of the input, concatenated) to `out`; each returns `true`
+/// when it did. `utf8Valid(bytes)` must return `true` only for valid UTF-8: the core then
+/// reads the bytes as text without checking them again.
 #[wasm_bindgen(js_name = __registerHostCrypto)]
 pub fn register_host_crypto(host: &JsValue) -> bool {
     let function = |name: &str| {
@@ -57,6 +65,7 @@ pub fn register_host_crypto(host: &JsValue) -> bool {
                 decrypt,
                 encrypt,
                 sha1,
+                sha1_input: RefCell::new(Vec::new()),
                 utf8_valid: function("utf8Valid"),
                 min_len,
                 min_sha1_len,
@@ -110,11 +119,19 @@ unsafe impl HostCrypto for JsHost {
     }
 
     fn sha1(&self, parts: &[&[u8]], out: &mut [u8; 20]) -> bool {
-        let list = Array::new();
-        for part in parts {
-            list.push(&view(part));
+        // One view of the parts concatenated (a copy costs less than a host call per part or
+        // an array of views), for a one-shot hash such as node:crypto's `hash`.
+        let Ok(mut input) = self.sha1_input.try_borrow_mut() else {
+            return false;
+        };
+        if input.capacity() > KEEP_SHA1_INPUT {
+            *input = Vec::new();
         }
-        called_ok(self.sha1.call2(&JsValue::NULL, &list, &view(out)))
+        input.clear();
+        for part in parts {
+            input.extend_from_slice(part);
+        }
+        called_ok(self.sha1.call2(&JsValue::NULL, &view(&input), &view(out)))
     }
 
     fn min_len(&self) -> usize {
