@@ -36,6 +36,30 @@ function withSpans(parts, inner) {
 }
 
 /**
+ * A text message of the platform's six fields, from its values (`[0, mode, format, dedupKey,
+ * msgType, toUserName, fromUserName, createTime, msgId, content, rawCreateTime]`, see the
+ * core's push/compact.rs): the object its full JSON gives, members in the same order.
+ */
+function textPush(v) {
+  return {
+    mode: v[1],
+    format: v[2],
+    dedupKey: v[3],
+    known: true,
+    message: {
+      msgType: v[4],
+      toUserName: v[5],
+      fromUserName: v[6],
+      createTime: v[7],
+      msgId: v[8],
+      known: true,
+      content: v[9],
+      raw: { ToUserName: v[5], FromUserName: v[6], CreateTime: v[10], MsgType: v[4], Content: v[9], MsgId: v[8] },
+    },
+  };
+}
+
+/**
  * The push object from the core's JSON (a string, or a view of wasm memory to decode at
  * once, before any other call into wasm). When `message.raw` is not in it,
  * `inner.takeRaw()` gives its UTF-8 JSON bytes, parsed on first read; `raw` is an ordinary
@@ -43,7 +67,7 @@ function withSpans(parts, inner) {
  */
 export function pushFromJson(json, inner) {
   let push = JSON.parse(typeof json === 'string' ? json : decode(json));
-  if (Array.isArray(push)) push = withSpans(push, inner);
+  if (Array.isArray(push)) push = push[0] === 0 ? textPush(push) : withSpans(push, inner);
   const { message } = push;
   if ('raw' in message) return push;
   const rawBytes = inner.takeRaw();

@@ -29,6 +29,11 @@ use crate::push::{Limits, PushQuery, Receiver};
 /// (measured with bench/pipeline-parts.mjs).
 const INLINE_RAW_BYTES: usize = 1024;
 
+/// Up to this many bytes of `raw` JSON, a text message of the platform's six fields crosses
+/// in its compact form (its content once, escaped in a JSON string); beyond, as any large
+/// push (content apart, not escaped; `raw` on demand).
+const COMPACT_BYTES: usize = 4096;
+
 /// Top-level strings of the message at least this long (its content, say) cross apart from
 /// its JSON, as UTF-16 (see `wrap_spans`): neither escaped nor parsed as JSON.
 const SPAN_BYTES: usize = 1024;
@@ -318,8 +323,12 @@ impl JsPushReceiver {
             *json = String::new();
         }
         json.clear();
-        // Decided by the length without escapes, so that `raw` is written once.
-        if push.message.raw_json_min_len() <= INLINE_RAW_BYTES {
+        // A text message of the platform's six fields crosses as its values only (see
+        // `Push::write_compact_text`), up to COMPACT_BYTES of them.
+        if push.message.raw_json_min_len() <= COMPACT_BYTES && push.write_compact_text(&mut json) {
+            // Written.
+        } else if push.message.raw_json_min_len() <= INLINE_RAW_BYTES {
+            // Decided by the length without escapes, so that `raw` is written once.
             // Small: one crossing costs less than a second call and a lazy property.
             json.reserve(320 + 2 * push.message.raw.len() * 32);
             push.write_json(&mut json);
