@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Builds the npm package into pkg/ and packs it into dist/wechat-kf-<version>.tgz.
-# Needs the toolchain of scripts/setup.sh (wasm-pack, wasm-bindgen, npm binaryen).
+# Needs the toolchain of scripts/setup.sh (the wasm32 target, wasm-bindgen, npm binaryen).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
@@ -18,8 +18,12 @@ mkdir -p "$src/wasm"
 for side in inbound outbound; do
   name=wechat_kf
   [ "$side" = outbound ] && name=wechat_kf_outbound
-  wasm-pack build --release --target web --out-dir "$src/wasm-$side" --out-name "$name" --no-pack . \
-    -- --no-default-features --features "$side" >&2
+  cargo build --lib --release --target wasm32-unknown-unknown --no-default-features --features "$side" >&2
+  # wasm-bindgen without its multi-value returns (they cost Node 20 a TurboFan wrapper per
+  # signature at compile: scripts/wasm-no-multivalue.mjs), then its --target web glue.
+  mkdir -p "$src/wasm-$side"
+  node scripts/wasm-no-multivalue.mjs target/wasm32-unknown-unknown/release/wechat_kf.wasm "$src/wasm-$side/linked.wasm"
+  wasm-bindgen "$src/wasm-$side/linked.wasm" --out-dir "$src/wasm-$side" --out-name "$name" --target web --typescript
   # wasm-opt from the npm package `binaryen` (Debian's corrupts wasm-bindgen output). The
   # producers and target_features sections are for tools (wasm-bindgen has read them already).
   wasm-opt -Oz --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \

@@ -446,3 +446,108 @@ fn a_utf8_threshold_without_a_validator_leaves_the_check_to_the_core() {
         }
     }
 }
+
+/// A host with a base64 decoder only (its AES and SHA-1 refuse), from 1,000 characters: the
+/// `base64` crate's strict decoder, recording the lengths it was given, or (`refuse`) one
+/// that answers `false` to everything.
+struct Base64Host {
+    refuse: bool,
+    calls: std::cell::RefCell<Vec<(usize, usize)>>,
+}
+
+impl Base64Host {
+    fn new(refuse: bool) -> Rc<Self> {
+        Rc::new(Base64Host {
+            refuse,
+            calls: Default::default(),
+        })
+    }
+}
+
+// SAFETY: no `utf8_valid` of its own (the default answers None).
+unsafe impl HostCrypto for Base64Host {
+    fn aes256_cbc_decrypt(&self, _: &[u8; 32], _: &[u8; 16], _: &mut [u8]) -> bool {
+        false
+    }
+    fn aes256_cbc_encrypt(&self, _: &[u8; 32], _: &[u8; 16], _: &mut [u8]) -> bool {
+        false
+    }
+    fn sha1(&self, _: &[&[u8]], _: &mut [u8; 20]) -> bool {
+        false
+    }
+    fn min_len(&self) -> usize {
+        usize::MAX
+    }
+    fn base64_decode(&self, src: &[u8], out: &mut [u8]) -> bool {
+        use base64::Engine;
+        self.calls.borrow_mut().push((src.len(), out.len()));
+        if self.refuse {
+            return false;
+        }
+        match base64::engine::general_purpose::STANDARD.decode(src) {
+            Ok(bytes) if bytes.len() == out.len() => {
+                out.copy_from_slice(&bytes);
+                true
+            }
+            _ => false,
+        }
+    }
+    fn min_base64_len(&self) -> usize {
+        1000
+    }
+}
+
+#[test]
+fn large_base64_is_decoded_by_the_host_into_exactly_its_length() {
+    let plain = WxBizMsgCrypt::new("t", KEY, "wxapp").unwrap();
+    let host = Base64Host::new(false);
+    let hosted = WxBizMsgCrypt::new("t", KEY, "wxapp")
+        .unwrap()
+        .with_host(host.clone());
+    // Ciphertexts of 32k bytes for k = 1, 24, 25, 26: no padding, '=' and '==' all come up.
+    let mut paddings = std::collections::BTreeSet::new();
+    for len in [1usize, 700, 720, 760, 800, 5000] {
+        let text = "m".repeat(len);
+        let encrypted = plain.encrypt(&text, &[3; 16]).unwrap();
+        paddings.insert(encrypted.bytes().rev().take_while(|&b| b == b'=').count());
+        host.calls.borrow_mut().clear();
+        assert_eq!(hosted.decrypt(&encrypted).unwrap().plaintext, text);
+        let calls = host.calls.borrow().clone();
+        if encrypted.len() < 1000 {
+            assert_eq!(calls, vec![], "{len}: short base64 stays in the core");
+        } else {
+            let decoded = base64::Engine::decode(
+                &base64::engine::general_purpose::STANDARD,
+                encrypted.as_bytes(),
+            )
+            .unwrap()
+            .len();
+            assert_eq!(calls, vec![(encrypted.len(), decoded)], "{len}");
+        }
+    }
+    assert_eq!(
+        paddings.len(),
+        3,
+        "no padding, one and two '=': {paddings:?}"
+    );
+}
+
+#[test]
+fn large_base64_refused_by_the_host_is_decoded_and_judged_by_the_core() {
+    let refusing = Base64Host::new(true);
+    let crypt = WxBizMsgCrypt::new("t", KEY, "wxapp")
+        .unwrap()
+        .with_host(refusing.clone());
+    let text = "客".repeat(1000);
+    let good = crypt.encrypt(&text, &[5; 16]).unwrap();
+    assert_eq!(crypt.decrypt(&good).unwrap().plaintext, text);
+    assert_eq!(refusing.calls.borrow().len(), 1, "asked, then bypassed");
+    // Invalid base64 of a length the host is asked about, and of one it is not: the core's
+    // error either way.
+    let spaced = format!("{}    {}", &good[..100], &good[100..]);
+    let unpadded = good.trim_end_matches('=').to_string();
+    for bad in [spaced, unpadded, format!("{}=AAA", &good[..good.len() - 4])] {
+        let err = crypt.decrypt(&bad).unwrap_err();
+        assert_eq!(err.code(), -40010, "{err}");
+    }
+}

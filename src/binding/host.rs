@@ -2,7 +2,7 @@
 //! entries that have them (Node, Deno and Bun: `node:crypto`). Each call hands the host views
 //! into wasm memory; the host writes its output in place. A host that throws or returns
 //! anything but `true` leaves the work to the core. A host may also validate UTF-8
-//! (`utf8Valid`, Node's `buffer.isUtf8`) for large messages.
+//! (`utf8Valid`, Node's `buffer.isUtf8`) and decode base64 (`base64Decode`) for large messages.
 
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -19,9 +19,11 @@ struct JsHost {
     /// The parts of a SHA-1 input, concatenated for the host's one-shot hash.
     sha1_input: RefCell<Vec<u8>>,
     utf8_valid: Option<Function>,
+    base64_decode: Option<Function>,
     min_len: usize,
     min_sha1_len: usize,
     min_utf8_len: usize,
+    min_base64_len: usize,
 }
 
 /// The SHA-1 input buffer is kept from call to call up to this size.
@@ -32,12 +34,15 @@ thread_local! {
 }
 
 /// `__registerHostCrypto({ aes256CbcDecrypt, aes256CbcEncrypt, sha1, minLen, minSha1Len?,
-/// utf8Valid?, minUtf8Len? })` (`minSha1Len` defaults to `minLen`; without `utf8Valid` and
-/// `minUtf8Len` the core checks UTF-8 itself). `aes256CbcDecrypt(key, iv, data)` and
-/// `aes256CbcEncrypt(key, iv, data)` work in place on `data`; `sha1(bytes, out)` writes the
-/// digest of `bytes` (every part of the input, concatenated) to `out`; each returns `true`
-/// when it did. `utf8Valid(bytes)` must return `true` only for valid UTF-8: the core then
-/// reads the bytes as text without checking them again.
+/// utf8Valid?, minUtf8Len?, base64Decode?, minBase64Len? })` (`minSha1Len` defaults to
+/// `minLen`; without `utf8Valid` and `minUtf8Len` the core checks UTF-8 itself, without
+/// `base64Decode` and `minBase64Len` it decodes base64 itself). `aes256CbcDecrypt(key, iv,
+/// data)` and `aes256CbcEncrypt(key, iv, data)` work in place on `data`; `sha1(bytes, out)`
+/// writes the digest of `bytes` (every part of the input, concatenated) to `out`; each returns
+/// `true` when it did. `utf8Valid(bytes)` must return `true` only for valid UTF-8: the core
+/// then reads the bytes as text without checking them again. `base64Decode(src, out)` returns
+/// `true` only when it decoded all of `src` into all of `out` under the core's rules (see
+/// `HostCrypto::base64_decode`).
 #[wasm_bindgen(js_name = __registerHostCrypto)]
 pub fn register_host_crypto(host: &JsValue) -> bool {
     let function = |name: &str| {
@@ -55,6 +60,7 @@ pub fn register_host_crypto(host: &JsValue) -> bool {
     let min_len = length("minLen").unwrap_or(usize::MAX);
     let min_sha1_len = length("minSha1Len").unwrap_or(min_len);
     let min_utf8_len = length("minUtf8Len").unwrap_or(usize::MAX);
+    let min_base64_len = length("minBase64Len").unwrap_or(usize::MAX);
     match (
         function("aes256CbcDecrypt"),
         function("aes256CbcEncrypt"),
@@ -67,9 +73,11 @@ pub fn register_host_crypto(host: &JsValue) -> bool {
                 sha1,
                 sha1_input: RefCell::new(Vec::new()),
                 utf8_valid: function("utf8Valid"),
+                base64_decode: function("base64Decode"),
                 min_len,
                 min_sha1_len,
                 min_utf8_len,
+                min_base64_len,
             });
             HOST.with(|slot| *slot.borrow_mut() = Some(js));
             true
@@ -152,5 +160,15 @@ unsafe impl HostCrypto for JsHost {
 
     fn min_utf8_len(&self) -> usize {
         self.min_utf8_len
+    }
+
+    fn base64_decode(&self, src: &[u8], out: &mut [u8]) -> bool {
+        self.base64_decode
+            .as_ref()
+            .is_some_and(|decode| called_ok(decode.call2(&JsValue::NULL, &view(src), &view(out))))
+    }
+
+    fn min_base64_len(&self) -> usize {
+        self.min_base64_len
     }
 }

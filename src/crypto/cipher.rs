@@ -119,13 +119,14 @@ impl MessageCipher {
 
     /// Decrypts without comparing the receiveid (for callers that check it themselves).
     pub fn decrypt_unchecked(&self, encrypt: &str) -> Result<Decrypted> {
-        let mut buf = STANDARD.decode(encrypt.as_bytes()).map_err(|_| {
-            Error::new(
+        let mut buf =
+            host::decode_base64(self.host.as_ref(), encrypt.as_bytes()).ok_or_else(|| {
+                Error::new(
                 ErrorKind::DecodeBase64,
                 "Encrypt is not valid base64: was the body trimmed, or URL-decoded so that '+' \
                  became a space?",
             )
-        })?;
+            })?;
         if buf.is_empty() || buf.len() % 16 != 0 {
             return Err(Error::with_message(
                 ErrorKind::DecryptAes,

@@ -8,7 +8,8 @@
 //!
 //! The same goes for UTF-8 validation of large messages (`utf8_valid`): a host with a native
 //! validator (Node's `buffer.isUtf8`, SIMD) answers in a fraction of the time the core's
-//! byte-at-a-time check takes on non-ASCII text in wasm.
+//! byte-at-a-time check takes on non-ASCII text in wasm; and for decoding a large `Encrypt`
+//! value's base64 (`base64_decode`: `Uint8Array.prototype.setFromBase64` in Deno and Bun).
 
 use alloc::rc::Rc;
 
@@ -41,6 +42,19 @@ pub unsafe trait HostCrypto {
     }
     /// Shorter inputs are checked by the core (default: all of them).
     fn min_utf8_len(&self) -> usize {
+        usize::MAX
+    }
+    /// Decodes `src`, standard base64 with padding, into `out`, which has exactly the decoded
+    /// length that `src`'s length and padding give. `true` only if all of `src` was decoded
+    /// into all of `out` under the core's own rules (no whitespace or other characters outside
+    /// the alphabet, `=` only as final padding, zero bits after the last byte); anything else
+    /// answers `false` and the core decodes (and reports) itself. Default: no host decoder.
+    fn base64_decode(&self, src: &[u8], out: &mut [u8]) -> bool {
+        let _ = (src, out);
+        false
+    }
+    /// Shorter base64 inputs are decoded by the core (default: all of them).
+    fn min_base64_len(&self) -> usize {
         usize::MAX
     }
 }
@@ -82,4 +96,30 @@ pub(crate) fn str_from_utf8<'a>(host: Option<&Host>, bytes: &'a [u8]) -> Option<
 /// The host, if there is one and the input is large enough for its SHA-1.
 pub(crate) fn for_sha1_len(host: Option<&Host>, len: usize) -> Option<&Host> {
     host.filter(|h| len >= h.min_sha1_len())
+}
+
+/// Standard base64 with padding (the `Encrypt` value) decoded by the host when it has a
+/// decoder and `src` is long enough, else by the core (`base64::STANDARD`); `None` if `src` is
+/// not valid base64.
+pub(crate) fn decode_base64(host: Option<&Host>, src: &[u8]) -> Option<alloc::vec::Vec<u8>> {
+    use base64::Engine;
+    if let Some(h) = host.filter(|h| src.len() >= h.min_base64_len()) {
+        if let Some(len) = padded_base64_len(src) {
+            let mut out = alloc::vec![0u8; len];
+            if h.base64_decode(src, &mut out) {
+                return Some(out);
+            }
+        }
+    }
+    base64::engine::general_purpose::STANDARD.decode(src).ok()
+}
+
+/// The number of bytes that padded base64 of this length and padding decodes to; `None` for
+/// a length that is not a positive multiple of 4 (the core then reports the error).
+fn padded_base64_len(src: &[u8]) -> Option<usize> {
+    if src.is_empty() || src.len() % 4 != 0 {
+        return None;
+    }
+    let pad = src.iter().rev().take(2).take_while(|&&b| b == b'=').count();
+    Some(src.len() / 4 * 3 - pad)
 }
