@@ -18,12 +18,24 @@ struct JsHost {
     sha1: Function,
     /// The parts of a SHA-1 input, concatenated for the host's one-shot hash.
     sha1_input: RefCell<Vec<u8>>,
+    /// JavaScript copies of the last key and IV handed to the host's AES decryption (one
+    /// account's, usually): the same two objects from call to call while the key is the same,
+    /// instead of two new views of wasm memory each time.
+    aes_key: RefCell<Option<AesKeyCopy>>,
     utf8_valid: Option<Function>,
     base64_decode: Option<Function>,
     min_len: usize,
     min_sha1_len: usize,
     min_utf8_len: usize,
     min_base64_len: usize,
+}
+
+/// A key and IV, and JavaScript copies of them (never changed).
+struct AesKeyCopy {
+    key: [u8; 32],
+    iv: [u8; 16],
+    js_key: Uint8Array,
+    js_iv: Uint8Array,
 }
 
 /// The SHA-1 input buffer is kept from call to call up to this size.
@@ -72,6 +84,7 @@ pub fn register_host_crypto(host: &JsValue) -> bool {
                 encrypt,
                 sha1,
                 sha1_input: RefCell::new(Vec::new()),
+                aes_key: RefCell::new(None),
                 utf8_valid: function("utf8Valid"),
                 base64_decode: function("base64Decode"),
                 min_len,
@@ -113,9 +126,26 @@ fn called_ok(result: Result<JsValue, JsValue>) -> bool {
 // at `__registerHostCrypto`) is the trait's; the package registers Node's `buffer.isUtf8`.
 unsafe impl HostCrypto for JsHost {
     fn aes256_cbc_decrypt(&self, key: &[u8; 32], iv: &[u8; 16], data: &mut [u8]) -> bool {
+        let Ok(mut cached) = self.aes_key.try_borrow_mut() else {
+            return false;
+        };
+        if !cached
+            .as_ref()
+            .is_some_and(|c| c.key == *key && c.iv == *iv)
+        {
+            *cached = Some(AesKeyCopy {
+                key: *key,
+                iv: *iv,
+                js_key: Uint8Array::from(&key[..]),
+                js_iv: Uint8Array::from(&iv[..]),
+            });
+        }
+        let Some(copy) = cached.as_ref() else {
+            return false;
+        };
         called_ok(
             self.decrypt
-                .call3(&JsValue::NULL, &view(key), &view(iv), &view(data)),
+                .call3(&JsValue::NULL, &copy.js_key, &copy.js_iv, &view(data)),
         )
     }
 
