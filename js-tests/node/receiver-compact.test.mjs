@@ -72,6 +72,15 @@ test('a text push of the six fields gives the object of its JSON, members in ord
   }
 });
 
+test('a JSON text push with string fields and a NUL in its content takes the same shape', () => {
+  for (const content of ['', 'a\u0000b "q" \\ 客服 😀', '\u0000'.repeat(3)]) {
+    const json = JSON.stringify({
+      ToUserName: 'gh_1', FromUserName: 'o_user"1', CreateTime: '1700000000', MsgType: 'text', Content: content, MsgId: '6054768590064713728',
+    });
+    assert.equal(JSON.stringify(receive(json)), JSON.stringify(expected(content)));
+  }
+});
+
 test('a text push with another field is read in full, in the same order', () => {
   for (const content of contents.slice(0, 4)) {
     const push = receive(xml(content, 'more'));

@@ -37,10 +37,13 @@ function withSpans(parts, inner) {
 
 /**
  * A text message of the platform's six fields, from its values (`[0, mode, format, dedupKey,
- * msgType, toUserName, fromUserName, createTime, msgId, content, rawCreateTime]`, see the
- * core's push/compact.rs): the object its full JSON gives, members in the same order.
+ * msgType, toUserName, fromUserName, createTime, msgId, rawCreateTime]`, a NUL, then the content;
+ * see the core's push/compact.rs): the object its full JSON gives, members in the same order.
  */
-function textPush(v) {
+function textPush(text) {
+  const end = text.indexOf('\0');
+  const v = JSON.parse(text.slice(0, end));
+  const content = text.slice(end + 1);
   return {
     mode: v[1],
     format: v[2],
@@ -53,8 +56,8 @@ function textPush(v) {
       createTime: v[7],
       msgId: v[8],
       known: true,
-      content: v[9],
-      raw: { ToUserName: v[5], FromUserName: v[6], CreateTime: v[10], MsgType: v[4], Content: v[9], MsgId: v[8] },
+      content,
+      raw: { ToUserName: v[5], FromUserName: v[6], CreateTime: v[9], MsgType: v[4], Content: content, MsgId: v[8] },
     },
   };
 }
@@ -66,8 +69,11 @@ function textPush(v) {
  * enumerable property for JSON.stringify, spreading and assignment.
  */
 export function pushFromJson(json, inner) {
-  let push = JSON.parse(typeof json === 'string' ? json : decode(json));
-  if (Array.isArray(push)) push = push[0] === 0 ? textPush(push) : withSpans(push, inner);
+  const text = typeof json === 'string' ? json : decode(json);
+  // `[0,` starts a text message's values (a push's JSON starts with `{`, with spans `[{`).
+  if (text.charCodeAt(1) === 0x30) return textPush(text);
+  let push = JSON.parse(text);
+  if (Array.isArray(push)) push = withSpans(push, inner);
   const { message } = push;
   if ('raw' in message) return push;
   const rawBytes = inner.takeRaw();
