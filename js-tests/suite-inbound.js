@@ -159,6 +159,26 @@ export async function runInboundSuite(lib, { vectors, log = () => {} }) {
     });
   }
 
+  // The same through the compact form of a text message of exactly the platform's six fields
+  // (src/push/compact.rs, inbound/push-json.js textPush): the object of its full JSON, the same
+  // members in the same order, whatever the content and its size.
+  for (const format of ['xml', 'json']) {
+    c.check(`characters cross intact in a six-field text push ${format}`, () => {
+      const contents = ['', 'plain ascii only', ...CHARS, ...CHARS.map((ch) => `${ch}${'客服 message 😀 '.repeat(300)}${ch}`),
+        'ascii '.repeat(3000), ...(format === 'json' ? ['\u0000', 'a\u0000b\u0000'] : [])];
+      const to = 'gh_97417a04a28d';
+      const from = 'o9AgO5Kd5ggOC-bXrbNODIiE3bGY';
+      for (const [k, content] of contents.entries()) {
+        const fields = [['ToUserName', to], ['FromUserName', from], ['CreateTime', String(NOW)], ['MsgType', 'text'], ['Content', content], ['MsgId', '12']];
+        const req = request(fields, format, 'safe');
+        const push = receiver.receive(k % 2 ? req : { ...req, body: new TextEncoder().encode(req.body) });
+        const raw = { ToUserName: to, FromUserName: from, CreateTime: String(NOW), MsgType: 'text', Content: content, MsgId: '12' };
+        const message = { msgType: 'text', toUserName: to, fromUserName: from, createTime: NOW, msgId: '12', known: true, content, raw };
+        c.assertEq(JSON.stringify(push), JSON.stringify({ mode: 'safe', format, dedupKey: `msg:${to}:12`, known: true, message }));
+      }
+    });
+  }
+
   // Long top-level strings cross apart from the push's JSON: several in one push (typed,
   // camel-cased unknown fields, before and after short ones), at and around the length where
   // they start to, with markup and entities in them.

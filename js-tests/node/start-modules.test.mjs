@@ -21,8 +21,10 @@ const outboundFile = new URL('../wasm/wechat_kf_outbound_bg.wasm', entry);
 // after WXBizMsgCrypt, signatures, fields and the encryption of replies moved to the outbound
 // module, and without serde_json::Value and serde-wasm-bindgen's type errors; 83,769 B with the
 // pipeline's UTF-16 crossing and spans; 85,371 B with the crate at opt-level 2, 1.10-1.17x faster
-// per push). The project's goal is 60 KiB; this bound only keeps it from growing.
-const MAX_INBOUND_GZIP = 84 * 1024;
+// per push; 86,689 B with the compact form of text pushes, one-shot host SHA-1 and the host AES
+// key copies, 1.2-1.45x faster per push at 256 B to 2 KB). The project's goal is 60 KiB; this
+// bound only keeps it from growing.
+const MAX_INBOUND_GZIP = 85 * 1024;
 
 const token = 't0ken', encodingAESKey = 'kWxPEV2UEDyxWpmPdKC3F4dgPDmOvfKX1HGnEUDS1aR', appId = 'wx49f0ab532d5d035a';
 

@@ -36,13 +36,43 @@ function withSpans(parts, inner) {
 }
 
 /**
+ * A text message of the platform's six fields, from its values (`[0, mode, format, dedupKey,
+ * msgType, toUserName, fromUserName, createTime, msgId, rawCreateTime]`, a NUL, then the content;
+ * see the core's push/compact.rs): the object its full JSON gives, members in the same order.
+ */
+function textPush(text) {
+  const end = text.indexOf('\0');
+  const v = JSON.parse(text.slice(0, end));
+  const content = text.slice(end + 1);
+  return {
+    mode: v[1],
+    format: v[2],
+    dedupKey: v[3],
+    known: true,
+    message: {
+      msgType: v[4],
+      toUserName: v[5],
+      fromUserName: v[6],
+      createTime: v[7],
+      msgId: v[8],
+      known: true,
+      content,
+      raw: { ToUserName: v[5], FromUserName: v[6], CreateTime: v[9], MsgType: v[4], Content: content, MsgId: v[8] },
+    },
+  };
+}
+
+/**
  * The push object from the core's JSON (a string, or a view of wasm memory to decode at
  * once, before any other call into wasm). When `message.raw` is not in it,
  * `inner.takeRaw()` gives its UTF-8 JSON bytes, parsed on first read; `raw` is an ordinary
  * enumerable property for JSON.stringify, spreading and assignment.
  */
 export function pushFromJson(json, inner) {
-  let push = JSON.parse(typeof json === 'string' ? json : decode(json));
+  const text = typeof json === 'string' ? json : decode(json);
+  // `[0,` starts a text message's values (a push's JSON starts with `{`, with spans `[{`).
+  if (text.charCodeAt(1) === 0x30) return textPush(text);
+  let push = JSON.parse(text);
   if (Array.isArray(push)) push = withSpans(push, inner);
   const { message } = push;
   if ('raw' in message) return push;

@@ -7,7 +7,7 @@
 use std::cell::RefCell;
 use std::rc::Rc;
 
-use js_sys::{Array, Function, Reflect, Uint8Array};
+use js_sys::{Function, Reflect, Uint8Array};
 use wasm_bindgen::prelude::*;
 
 use crate::crypto::{Host, HostCrypto, WxBizMsgCrypt};
@@ -16,6 +16,12 @@ struct JsHost {
     decrypt: Function,
     encrypt: Function,
     sha1: Function,
+    /// The parts of a SHA-1 input, concatenated for the host's one-shot hash.
+    sha1_input: RefCell<Vec<u8>>,
+    /// JavaScript copies of the last key and IV handed to the host's AES decryption (one
+    /// account's, usually): the same two objects from call to call while the key is the same,
+    /// instead of two new views of wasm memory each time.
+    aes_key: RefCell<Option<AesKeyCopy>>,
     utf8_valid: Option<Function>,
     base64_decode: Option<Function>,
     min_len: usize,
@@ -24,6 +30,17 @@ struct JsHost {
     min_base64_len: usize,
 }
 
+/// A key and IV, and JavaScript copies of them (never changed).
+struct AesKeyCopy {
+    key: [u8; 32],
+    iv: [u8; 16],
+    js_key: Uint8Array,
+    js_iv: Uint8Array,
+}
+
+/// The SHA-1 input buffer is kept from call to call up to this size.
+const KEEP_SHA1_INPUT: usize = 64 * 1024;
+
 thread_local! {
     static HOST: RefCell<Option<Host>> = const { RefCell::new(None) };
 }
@@ -31,10 +48,13 @@ thread_local! {
 /// `__registerHostCrypto({ aes256CbcDecrypt, aes256CbcEncrypt, sha1, minLen, minSha1Len?,
 /// utf8Valid?, minUtf8Len?, base64Decode?, minBase64Len? })` (`minSha1Len` defaults to
 /// `minLen`; without `utf8Valid` and `minUtf8Len` the core checks UTF-8 itself, without
-/// `base64Decode` and `minBase64Len` it decodes base64 itself). `utf8Valid(bytes)` must return
-/// `true` only for valid UTF-8: the core then reads the bytes as text without checking them
-/// again. `base64Decode(src, out)` returns `true` only when it decoded all of `src` into all of
-/// `out` under the core's rules (see `HostCrypto::base64_decode`).
+/// `base64Decode` and `minBase64Len` it decodes base64 itself). `aes256CbcDecrypt(key, iv,
+/// data)` and `aes256CbcEncrypt(key, iv, data)` work in place on `data`; `sha1(bytes, out)`
+/// writes the digest of `bytes` (every part of the input, concatenated) to `out`; each returns
+/// `true` when it did. `utf8Valid(bytes)` must return `true` only for valid UTF-8: the core
+/// then reads the bytes as text without checking them again. `base64Decode(src, out)` returns
+/// `true` only when it decoded all of `src` into all of `out` under the core's rules (see
+/// `HostCrypto::base64_decode`).
 #[wasm_bindgen(js_name = __registerHostCrypto)]
 pub fn register_host_crypto(host: &JsValue) -> bool {
     let function = |name: &str| {
@@ -63,6 +83,8 @@ pub fn register_host_crypto(host: &JsValue) -> bool {
                 decrypt,
                 encrypt,
                 sha1,
+                sha1_input: RefCell::new(Vec::new()),
+                aes_key: RefCell::new(None),
                 utf8_valid: function("utf8Valid"),
                 base64_decode: function("base64Decode"),
                 min_len,
@@ -104,9 +126,26 @@ fn called_ok(result: Result<JsValue, JsValue>) -> bool {
 // at `__registerHostCrypto`) is the trait's; the package registers Node's `buffer.isUtf8`.
 unsafe impl HostCrypto for JsHost {
     fn aes256_cbc_decrypt(&self, key: &[u8; 32], iv: &[u8; 16], data: &mut [u8]) -> bool {
+        let Ok(mut cached) = self.aes_key.try_borrow_mut() else {
+            return false;
+        };
+        if !cached
+            .as_ref()
+            .is_some_and(|c| c.key == *key && c.iv == *iv)
+        {
+            *cached = Some(AesKeyCopy {
+                key: *key,
+                iv: *iv,
+                js_key: Uint8Array::from(&key[..]),
+                js_iv: Uint8Array::from(&iv[..]),
+            });
+        }
+        let Some(copy) = cached.as_ref() else {
+            return false;
+        };
         called_ok(
             self.decrypt
-                .call3(&JsValue::NULL, &view(key), &view(iv), &view(data)),
+                .call3(&JsValue::NULL, &copy.js_key, &copy.js_iv, &view(data)),
         )
     }
 
@@ -118,11 +157,19 @@ unsafe impl HostCrypto for JsHost {
     }
 
     fn sha1(&self, parts: &[&[u8]], out: &mut [u8; 20]) -> bool {
-        let list = Array::new();
-        for part in parts {
-            list.push(&view(part));
+        // One view of the parts concatenated (a copy costs less than a host call per part or
+        // an array of views), for a one-shot hash such as node:crypto's `hash`.
+        let Ok(mut input) = self.sha1_input.try_borrow_mut() else {
+            return false;
+        };
+        if input.capacity() > KEEP_SHA1_INPUT {
+            *input = Vec::new();
         }
-        called_ok(self.sha1.call2(&JsValue::NULL, &list, &view(out)))
+        input.clear();
+        for part in parts {
+            input.extend_from_slice(part);
+        }
+        called_ok(self.sha1.call2(&JsValue::NULL, &view(&input), &view(out)))
     }
 
     fn min_len(&self) -> usize {

@@ -95,6 +95,25 @@ pub fn push_json_number(out: &mut String, literal: &str) {
     }
 }
 
+/// The length of `{"name":value,...}` for these members, without escapes (see
+/// [`Message::raw_json_min_len`]); a nested array or object counts as its brackets.
+fn members_len(members: &[(String, RawValue)]) -> usize {
+    let each: usize = members
+        .iter()
+        .map(|(name, value)| {
+            name.len()
+                + 4
+                + match value {
+                    RawValue::Text(text) => text.len() + 2,
+                    RawValue::Number(number) => number.len(),
+                    RawValue::Bool(_) | RawValue::Null => 4,
+                    RawValue::List(_) | RawValue::Object(_) => 2,
+                }
+        })
+        .sum();
+    each + 1
+}
+
 /// Writes a raw value; `camel` also camel-cases the names of nested objects (first wins).
 fn push_raw_value(out: &mut String, value: &RawValue, camel: bool) {
     match value {
@@ -332,6 +351,13 @@ impl Message {
         self.write_json_object(out, with_raw, Some(spans));
     }
 
+    /// A lower bound of the length in bytes of [`Message::write_raw_json`]'s output, exact for
+    /// fields of text, numbers, `true` and `null` when no character needs escaping. For a caller that picks how to hand
+    /// `raw` over by its size, without writing it first.
+    pub fn raw_json_min_len(&self) -> usize {
+        members_len(&self.raw)
+    }
+
     /// `raw` alone: every original field by its original name with its structure.
     pub fn write_raw_json(&self, out: &mut String) {
         out.push('{');
@@ -353,6 +379,45 @@ impl Message {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::crypto::Format;
+
+    /// The estimate is the written length when nothing is escaped, and below it otherwise.
+    #[test]
+    fn raw_json_min_len_bounds_the_written_length() {
+        let xml = "<xml><ToUserName>gh</ToUserName><FromUserName>o</FromUserName>\
+                   <CreateTime>1</CreateTime><MsgType>text</MsgType><Content>客服 hi</Content>\
+                   <MsgId>2</MsgId><A><B>x</B><B>y</B><C></C></A><A>z</A><E/></xml>";
+        let json = r#"{"ToUserName":"gh","FromUserName":"o","CreateTime":1,"MsgType":"x",
+                     "N":-1.5e3,"T":true,"Z":null,"E":[],"O":{}}"#;
+        for (body, format) in [(xml, Format::Xml), (json, Format::Json)] {
+            let message = super::super::parse(body, format, 32).unwrap();
+            let mut out = String::new();
+            message.write_raw_json(&mut out);
+            let exact = message.raw_json_min_len() == out.len();
+            assert_eq!(exact, format == Format::Json, "{out}");
+            assert!(message.raw_json_min_len() <= out.len(), "{out}");
+        }
+        // Nested values, false and integers beyond 2^53 (written as strings) count less.
+        let json = r#"{"ToUserName":"gh","FromUserName":"o","CreateTime":1,"MsgType":"x",
+                     "F":false,"L":[1,"a",[],{}],"O":{"P":{}},"Big":12345678901234567890}"#;
+        let message = super::super::parse(json, Format::Json, 32).unwrap();
+        let mut out = String::new();
+        message.write_raw_json(&mut out);
+        assert_eq!(
+            message.raw_json_min_len() + 1 + 11 + 6 + 2,
+            out.len(),
+            "{out}"
+        );
+        // Each escape adds a byte: four here.
+        let below = |body: &str| {
+            let message = super::super::parse(body, Format::Xml, 32).unwrap();
+            let mut out = String::new();
+            message.write_raw_json(&mut out);
+            out.len() - message.raw_json_min_len()
+        };
+        let escaped = xml.replace("hi", "&quot;h\ti\\&quot;");
+        assert_eq!(below(&escaped), below(xml) + 4);
+    }
 
     #[test]
     fn u64_digits() {

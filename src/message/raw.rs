@@ -124,6 +124,18 @@ const LINEAR_GROUP: usize = 16;
 /// checking each name. Linear in the number of fields (up to a log factor).
 pub fn group(pairs: Vec<(String, RawValue)>, format: Format) -> Result<Vec<(String, RawValue)>> {
     let linear = pairs.len() <= LINEAR_GROUP;
+    // A few distinct names (the usual push) stay as they are: no second list to build.
+    if linear
+        && pairs
+            .iter()
+            .enumerate()
+            .all(|(i, (name, _))| pairs[..i].iter().all(|(n, _)| n != name))
+    {
+        for (name, _) in &pairs {
+            check_name(name, format)?;
+        }
+        return Ok(pairs);
+    }
     let mut out: Vec<(String, RawValue)> = Vec::with_capacity(pairs.len());
     // Whether each entry of `out` is already a list of repeats.
     let mut repeated: Vec<bool> = Vec::with_capacity(pairs.len());

@@ -3,6 +3,7 @@
 //! for encrypted replies, the timestamp, nonce and random bytes.
 
 mod cloud;
+mod compact;
 mod fields;
 mod replay_window;
 mod reply;

@@ -62,6 +62,15 @@ fn is_xml_whitespace(text: &str) -> bool {
 
 /// Element names as the platform writes them: no markup characters, no whitespace.
 fn check_name(name: &str) -> Result<()> {
+    // The platform's names (ASCII letters, digits and `_`) pass without a look at each
+    // character's class.
+    if !name.is_empty()
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.' | b':'))
+    {
+        return Ok(());
+    }
     let bad = |c: char| {
         c.is_whitespace() || matches!(c, '<' | '>' | '&' | '"' | '\'' | '=' | '/' | '!' | '?')
     };
