@@ -331,11 +331,16 @@ fn byte_bodies_are_checked_by_the_host_and_text_bodies_not_again() {
     let from_bytes = receiver
         .receive(&query, body.as_bytes(), None, 1_700_000_000)
         .unwrap();
-    assert_eq!(host.calls.get(), 2, "the body and the decrypted message");
+    // The decrypted XML is checked as quick-xml reads it, by nobody before.
+    assert_eq!(host.calls.get(), 1, "the body only");
     let from_text = receiver
         .receive_str(&query, &body, None, 1_700_000_000)
         .unwrap();
-    assert_eq!(host.calls.get(), 3, "the decrypted message only");
+    assert_eq!(
+        host.calls.get(),
+        1,
+        "neither the body nor the decrypted XML"
+    );
     assert_eq!(from_bytes, from_text);
     assert!(from_text.message.to_json().contains("客服消息 😀"));
     let mut bad = body.clone().into_bytes();
@@ -345,7 +350,108 @@ fn byte_bodies_are_checked_by_the_host_and_text_bodies_not_again() {
         .unwrap_err();
     assert_eq!(err.kind(), wechat_kf::ErrorKind::ParseXml, "{err}");
     assert!(err.to_string().contains("UTF-8"), "{err}");
-    assert_eq!(host.calls.get(), 4);
+    assert_eq!(host.calls.get(), 2);
+}
+
+/// A decrypted XML message is checked as UTF-8 while it is read, not before (one pass instead
+/// of two); bytes that are not UTF-8 anywhere in it still get -40008 "decrypted message is not
+/// valid UTF-8", also when something else is wrong with it too (as when it was checked first).
+/// A JSON message is checked before it is parsed, by the host from its threshold.
+#[test]
+fn decrypted_messages_that_are_not_utf8_get_40008_wherever_the_bytes_are() {
+    use wechat_kf::push::{Limits, PushQuery, Receiver};
+    let good = "<xml><ToUserName>gh</ToUserName><FromUserName>o</FromUserName>\
+                <CreateTime>1700000000</CreateTime><MsgType>text</MsgType>\
+                <Content><![CDATA[客服 hi]]></Content><MsgId>1</MsgId></xml>";
+    let bad_at = |at: &str, bad: &[u8]| -> Vec<u8> {
+        let i = good.find(at).unwrap() + at.len();
+        [&good.as_bytes()[..i], bad, &good.as_bytes()[i..]].concat()
+    };
+    let mut cases: Vec<(&str, Vec<u8>)> = vec![
+        ("in text", bad_at("<ToUserName>g", b"\xff")),
+        ("in CDATA", bad_at("<![CDATA[", b"\xe5\xae")),
+        ("in an element name", bad_at("<MsgT", b"\x80")),
+        ("in an end tag", bad_at("</MsgT", b"\xc0\xbc")),
+        ("in a comment", bad_at("<xml>", b"<!-- \xed\xa0\x80 -->")),
+        (
+            "in a processing instruction",
+            bad_at("<xml>", b"<?pi \xff?>"),
+        ),
+        (
+            "in an attribute value",
+            [
+                b"<xml a=\"\xf4\x90\x80\x80\">".as_slice(),
+                &good.as_bytes()[5..],
+            ]
+            .concat(),
+        ),
+        (
+            "before the root",
+            [b"\xff".as_slice(), good.as_bytes()].concat(),
+        ),
+        ("after the root", [good.as_bytes(), b"\n\xff"].concat()),
+        (
+            "and a mismatched tag before it",
+            [b"<xml><A>1</B>\xff".as_slice(), &good.as_bytes()[5..]].concat(),
+        ),
+        (
+            "and a DTD before it",
+            [b"<!DOCTYPE x>\xff".as_slice(), good.as_bytes()].concat(),
+        ),
+        (
+            "in JSON",
+            b"{\"MsgType\":\"text\",\"Content\":\"\xff\"}".to_vec(),
+        ),
+    ];
+    // A large message, past the host's threshold, with one bad byte in its long content.
+    let long = good.replace("客服 hi", &"客服消息 😀 ".repeat(40));
+    let i = long.find("😀").unwrap() + 1;
+    cases.push((
+        "in a long content",
+        [&long.as_bytes()[..i], b"\x41", &long.as_bytes()[i + 1..]].concat(),
+    ));
+    for answer in [Answer::Honest, Answer::No, Answer::Nothing] {
+        let host = Utf8Host::new(answer);
+        let crypt = WxBizMsgCrypt::new("t", KEY, "wxapp")
+            .unwrap()
+            .with_host(host.clone());
+        let receiver = Receiver::new(crypt.clone(), Limits::default());
+        let receive = |message: &[u8], json: bool| {
+            let encrypt = encrypt_bytes(message, "wxapp");
+            let (timestamp, nonce) = ("1700000000", "n");
+            let msg_signature = crypt.msg_signature(timestamp, nonce, &encrypt);
+            let body = if json {
+                format!("{{\"Encrypt\":\"{encrypt}\"}}")
+            } else {
+                format!("<xml><Encrypt>{encrypt}</Encrypt></xml>")
+            };
+            let query = PushQuery {
+                timestamp: Some(timestamp),
+                nonce: Some(nonce),
+                encrypt_type: Some("aes"),
+                msg_signature: Some(&msg_signature),
+                ..Default::default()
+            };
+            receiver.receive_str(&query, &body, None, 1_700_000_000)
+        };
+        assert!(receive(good.as_bytes(), false).is_ok());
+        assert!(receive(long.as_bytes(), false).is_ok());
+        assert_eq!(host.calls.get(), 0, "XML is checked as it is read");
+        for (name, message) in &cases {
+            assert!(core::str::from_utf8(message).is_err(), "{name}");
+            let err = receive(message, name.contains("JSON")).expect_err(name);
+            assert_eq!(
+                err.kind(),
+                wechat_kf::ErrorKind::IllegalBuffer,
+                "{name}: {err}"
+            );
+            assert_eq!(
+                err.message(),
+                "decrypted message is not valid UTF-8",
+                "{name}"
+            );
+        }
+    }
 }
 
 /// A host that keeps the trait's defaults for SHA-1's threshold and the UTF-8 threshold, with

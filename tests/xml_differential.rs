@@ -42,3 +42,69 @@ fn reader_agrees_with_the_model() {
         "{valid} valid, {refused} refused"
     );
 }
+
+/// The reader of bytes not yet checked as UTF-8 (`read_document_bytes`, for decrypted
+/// messages) relies on quick-xml checking every piece it reads: the same documents with bytes
+/// that are not UTF-8 put anywhere in them (inside text, CDATA, tags, attribute values,
+/// comments, declarations, references, after the root) are never accepted and always get the
+/// caller's error, whatever else is wrong with them; without such bytes it reads exactly what
+/// `read_document` reads.
+#[test]
+fn bytes_reader_checks_utf8_everywhere_it_reads() {
+    use wechat_kf::xml::read_document_bytes;
+    use wechat_kf::{Error, ErrorKind};
+    const NOT_UTF8: Error = Error::new(ErrorKind::IllegalBuffer, "not UTF-8 (test)");
+    // A lone continuation byte, a byte never in UTF-8, a truncated 3-byte sequence, an overlong
+    // '<', a surrogate, a code point past U+10FFFF, a 4-byte sequence cut short by ASCII.
+    const BAD: [&[u8]; 7] = [
+        b"\x80",
+        b"\xff",
+        b"\xe5\xae",
+        b"\xc0\xbc",
+        b"\xed\xa0\x80",
+        b"\xf4\x90\x80\x80",
+        b"\xf0\x9f\x98a",
+    ];
+    let mut state = 0x9e37_79b9_7f4a_7c15u64;
+    let mut next = || {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        state
+    };
+    let mut rejected_inside_markup = 0;
+    for _ in 0..20_000 {
+        let len = (next() % 300) as usize;
+        let seed: Vec<u8> = (0..len).map(|_| next() as u8).collect();
+        let doc = generate(&seed);
+        let text = doc.text.as_bytes();
+        // Unchanged: the same answer as the &str reader.
+        match (
+            read_document(&doc.text),
+            read_document_bytes(text, NOT_UTF8),
+        ) {
+            (Ok(a), Ok(b)) => assert_eq!(a, b, "{:?}", doc.text),
+            (Err(a), Err(b)) => assert_eq!(a, b, "{:?}", doc.text),
+            (a, b) => panic!("{:?}: str {a:?}, bytes {b:?}", doc.text),
+        }
+        // With a bad sequence at a char boundary (or anywhere: splitting a char is bad too).
+        let at = if text.is_empty() {
+            0
+        } else {
+            (next() as usize) % (text.len() + 1)
+        };
+        let bad = BAD[(next() % BAD.len() as u64) as usize];
+        let mut bytes = text[..at].to_vec();
+        bytes.extend_from_slice(bad);
+        bytes.extend_from_slice(&text[at..]);
+        assert!(core::str::from_utf8(&bytes).is_err());
+        let err = read_document_bytes(&bytes, NOT_UTF8)
+            .expect_err(&format!("accepted bytes that are not UTF-8: {bytes:?}"));
+        assert_eq!(err, NOT_UTF8, "{bytes:?}");
+        let before = &text[..at];
+        if before.iter().rposition(|&b| b == b'<') > before.iter().rposition(|&b| b == b'>') {
+            rejected_inside_markup += 1;
+        }
+    }
+    assert!(rejected_inside_markup > 1_000, "{rejected_inside_markup}");
+}

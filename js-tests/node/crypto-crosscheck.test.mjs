@@ -227,18 +227,22 @@ async function pushOfBytes(bytes, { token, key, appId }) {
   };
 }
 
-test('large decrypted messages are checked as UTF-8 by node:buffer isUtf8, invalid ones refused (-40008) as before', async () => {
+test('large decrypted XML is checked as UTF-8 as it is read, JSON by node:buffer isUtf8; invalid bytes refused (-40008) either way', async () => {
   const account = { token: 'utf8Token', key: 'kWxPEV2UEDyxWpmPdKC3F4dgPDmOvfKX1HGnEUDS1aR', appId: 'wx5823bf96d3bd56c7' };
   assert.equal(typeof nodeHostCrypto.utf8Valid, 'function');
   const xml = (content) => `<xml><ToUserName>gh_1</ToUserName><FromUserName>o1</FromUserName><CreateTime>1700000000</CreateTime><MsgType>text</MsgType><Content>${content}</Content><MsgId>5</MsgId></xml>`;
+  const json = (content) => JSON.stringify({ ToUserName: 'gh_1', FromUserName: 'o1', CreateTime: 1700000000, MsgType: 'text', Content: content, MsgId: 5 });
   const cases = [];
-  for (const size of [nodeHostCrypto.minUtf8Len, 3000, 70_000]) {
+  let xmlCases = 0;
+  for (const [format, size] of [['xml', nodeHostCrypto.minUtf8Len], ['xml', 3000], ['xml', 70_000], ['json', 3000]]) {
+    if (format === 'json') xmlCases = cases.length;
     const content = text(size, size);
-    const valid = Buffer.from(xml(content.replace(/[<>&]/g, '.')));
-    cases.push([valid, content.replace(/[<>&]/g, '.')]);
+    const plain = content.replace(/[<>&"\\]/g, '.');
+    const valid = Buffer.from(format === 'xml' ? xml(plain) : json(plain));
+    cases.push([valid, plain]);
     // One bad byte inside the content, at its start, middle and end; a truncated emoji.
-    const start = valid.indexOf('<Content>') + 9;
-    const end = valid.indexOf('</Content>');
+    const start = format === 'xml' ? valid.indexOf('<Content>') + 9 : valid.indexOf('"Content":"') + 11;
+    const end = format === 'xml' ? valid.indexOf('</Content>') : valid.indexOf('","MsgId"');
     for (const at of [start, (start + end) >> 1, end - 1]) {
       const bad = Buffer.from(valid);
       bad[at] = 0xff;
@@ -247,9 +251,10 @@ test('large decrypted messages are checked as UTF-8 by node:buffer isUtf8, inval
     cases.push([Buffer.concat([valid.subarray(0, end), Buffer.from('😀').subarray(0, 3), valid.subarray(end)]), null]);
   }
   const pushes = await Promise.all(cases.map(([bytes]) => pushOfBytes(bytes, account)));
-  const calls = countingHost(() => {
+  const receiveAll = (from, to) => countingHost(() => {
     const receiver = new Receiver({ token: account.token, encodingAESKey: account.key, appId: account.appId, now: () => 1700000000 * 1000 });
-    cases.forEach(([, content], i) => {
+    cases.slice(from, to).forEach(([, content], j) => {
+      const i = from + j;
       if (content !== null) {
         assert.equal(receiver.receive(pushes[i]).message.content, content);
       } else {
@@ -258,7 +263,10 @@ test('large decrypted messages are checked as UTF-8 by node:buffer isUtf8, inval
     });
     receiver.free();
   });
-  assert.equal(calls.utf8Valid >= cases.length, true, `isUtf8 used (${calls.utf8Valid} calls)`);
+  // XML: quick-xml checks every piece it reads, and nothing checks the message before.
+  assert.equal(receiveAll(0, xmlCases).utf8Valid, 0);
+  const calls = receiveAll(xmlCases, cases.length);
+  assert.equal(calls.utf8Valid >= cases.length - xmlCases, true, `isUtf8 used for JSON (${calls.utf8Valid} calls)`);
 });
 
 test('node-host-crypto.js answers false for what is not whole blocks or a 32-byte key, and keeps working', async () => {

@@ -143,7 +143,8 @@ export const nodeHostCrypto = {
   // bench/pipeline-parts.mjs in Node: AES from about 250 bytes).
   minLen: 256,
   minSha1Len: MIN_SHA1_LEN,
-  // UTF-8 validation of decrypted messages and byte bodies from this size.
+  // UTF-8 validation of byte bodies and decrypted JSON messages from this size (decrypted XML is
+  // checked by the core's XML reader as it reads, in the same pass).
   utf8Valid,
   minUtf8Len: 512,
   // base64 of an Encrypt value from this length (where the runtime has a decoder).

@@ -17,12 +17,20 @@ const PAD_BLOCK: usize = 32;
 const RANDOM_LEN: usize = 16;
 const HEADER_LEN: usize = RANDOM_LEN + 4;
 
-/// A decrypted message and the receiveid found after it.
+/// A decrypted message and the receiveid found after it: the message as a checked `String`,
+/// or as bytes not yet checked as UTF-8 (`Decrypted<Vec<u8>>`, for a reader that checks them as
+/// it reads: see [`MessageCipher::decrypt_bytes`]).
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Decrypted {
-    pub plaintext: String,
+pub struct Decrypted<T = String> {
+    pub plaintext: T,
     pub receive_id: String,
 }
+
+/// What a decrypted message that is not UTF-8 gets (-40008).
+pub(crate) const NOT_UTF8: Error = Error::new(
+    ErrorKind::IllegalBuffer,
+    "decrypted message is not valid UTF-8",
+);
 
 /// The per-key state: the AES key schedule, the IV and the receiveid, built once; and the
 /// host's primitives for large messages, when the edge supplied them.
@@ -103,22 +111,50 @@ impl MessageCipher {
     /// Decrypts a base64 `Encrypt` value and checks the receiveid (-40005 on mismatch).
     pub fn decrypt(&self, encrypt: &str) -> Result<Decrypted> {
         let decrypted = self.decrypt_unchecked(encrypt)?;
-        if decrypted.receive_id != self.receive_id {
+        self.check_receive_id(&decrypted.receive_id)?;
+        Ok(decrypted)
+    }
+
+    /// [`MessageCipher::decrypt`] without the message's UTF-8 check, for a caller whose reader
+    /// checks every byte as it reads (the XML reader) and reports [`NOT_UTF8`] when it finds
+    /// bytes that are not UTF-8.
+    pub fn decrypt_bytes(&self, encrypt: &str) -> Result<Decrypted<Vec<u8>>> {
+        let decrypted = self.decrypt_raw(encrypt)?;
+        self.check_receive_id(&decrypted.receive_id)?;
+        Ok(decrypted)
+    }
+
+    fn check_receive_id(&self, receive_id: &str) -> Result<()> {
+        if receive_id != self.receive_id {
             return Err(Error::with_message(
                 ErrorKind::ValidateAppId,
                 alloc::format!(
                     "the message was encrypted for appId '{}' but this instance expects '{}': \
                      check the appId option",
-                    printable(&decrypted.receive_id),
+                    printable(receive_id),
                     self.receive_id
                 ),
             ));
         }
-        Ok(decrypted)
+        Ok(())
     }
 
     /// Decrypts without comparing the receiveid (for callers that check it themselves).
     pub fn decrypt_unchecked(&self, encrypt: &str) -> Result<Decrypted> {
+        let Decrypted {
+            plaintext,
+            receive_id,
+        } = self.decrypt_raw(encrypt)?;
+        let plaintext =
+            host::string_from_utf8(self.host.as_ref(), plaintext).map_err(|_| NOT_UTF8)?;
+        Ok(Decrypted {
+            plaintext,
+            receive_id,
+        })
+    }
+
+    /// base64, AES, padding and the header: the message's bytes, unchecked.
+    fn decrypt_raw(&self, encrypt: &str) -> Result<Decrypted<Vec<u8>>> {
         let mut buf =
             host::decode_base64(self.host.as_ref(), encrypt.as_bytes()).ok_or_else(|| {
                 Error::new(
@@ -139,7 +175,7 @@ impl MessageCipher {
         }
         self.cbc_decrypt(&mut buf);
         let content_len = unpad(&buf)?;
-        split_content(self.host.as_ref(), buf, content_len)
+        split_content(buf, content_len)
     }
 }
 
@@ -164,7 +200,7 @@ fn unpad(buf: &[u8]) -> Result<usize> {
 
 /// Splits `random ‖ len ‖ msg ‖ receiveid` (already unpadded to `content_len`), reusing the
 /// buffer for the message.
-fn split_content(host: Option<&Host>, mut buf: Vec<u8>, content_len: usize) -> Result<Decrypted> {
+fn split_content(mut buf: Vec<u8>, content_len: usize) -> Result<Decrypted<Vec<u8>>> {
     if content_len < HEADER_LEN {
         return Err(Error::new(
             ErrorKind::IllegalBuffer,
@@ -192,14 +228,8 @@ fn split_content(host: Option<&Host>, mut buf: Vec<u8>, content_len: usize) -> R
         .into();
     buf.truncate(msg_end);
     buf.drain(..HEADER_LEN);
-    let plaintext = host::string_from_utf8(host, buf).map_err(|_| {
-        Error::new(
-            ErrorKind::IllegalBuffer,
-            "decrypted message is not valid UTF-8",
-        )
-    })?;
     Ok(Decrypted {
-        plaintext,
+        plaintext: buf,
         receive_id,
     })
 }

@@ -8,7 +8,8 @@
 //!
 //! The same goes for UTF-8 validation of large messages (`utf8_valid`): a host with a native
 //! validator (Node's `buffer.isUtf8`, SIMD) answers in a fraction of the time the core's
-//! byte-at-a-time check takes on non-ASCII text in wasm; and for decoding a large `Encrypt`
+//! byte-at-a-time check takes on non-ASCII text in wasm (a decrypted XML push is not checked
+//! before it is read at all: `xml::read_document_bytes`); and for decoding a large `Encrypt`
 //! value's base64 (`base64_decode`: `Uint8Array.prototype.setFromBase64` in Deno and Bun).
 
 use alloc::rc::Rc;

@@ -7,6 +7,7 @@ mod key;
 mod signature;
 mod url;
 
+pub(crate) use cipher::NOT_UTF8;
 pub use cipher::{Decrypted, MessageCipher};
 pub use envelope::{read_encrypt, read_envelope, Envelope, Format, ReplyEnvelope};
 pub(crate) use host::str_from_utf8;
@@ -18,6 +19,7 @@ pub use signature::{
 pub use url::UrlVerification;
 
 use alloc::string::String;
+use alloc::vec::Vec;
 
 use crate::error::{Error, ErrorKind, Result};
 
@@ -122,6 +124,12 @@ impl WxBizMsgCrypt {
 
     pub fn decrypt(&self, encrypt: &str) -> Result<Decrypted> {
         self.keyed()?.decrypt(encrypt)
+    }
+
+    /// [`Crypt::decrypt`] with the message's bytes not checked as UTF-8 (see
+    /// [`MessageCipher::decrypt_bytes`]).
+    pub fn decrypt_bytes(&self, encrypt: &str) -> Result<Decrypted<Vec<u8>>> {
+        self.keyed()?.decrypt_bytes(encrypt)
     }
 
     /// `msg_signature` over token, timestamp, nonce and encrypt (lowercase hex).

@@ -373,9 +373,21 @@ impl Receiver {
                 nonce,
                 Some(&envelope.encrypt),
             )?;
-            let plaintext = self.crypt.decrypt(&envelope.encrypt)?.plaintext;
-            let inner_format = detect_format(plaintext.as_bytes(), Some(format.as_str()))?;
-            let message = message::parse(&plaintext, inner_format, self.limits.max_json_depth)?;
+            // The message's bytes are checked as UTF-8 as they are parsed (see parse_bytes).
+            let plaintext = self.crypt.decrypt_bytes(&envelope.encrypt)?.plaintext;
+            let inner_format = detect_format(&plaintext, Some(format.as_str())).map_err(|e| {
+                match core::str::from_utf8(&plaintext) {
+                    Ok(_) => e,
+                    Err(_) => crate::crypto::NOT_UTF8,
+                }
+            })?;
+            let message = message::parse_bytes(
+                self.crypt.host(),
+                &plaintext,
+                inner_format,
+                self.limits.max_json_depth,
+                crate::crypto::NOT_UTF8,
+            )?;
             // The query's timestamp is signed, but so is the nonce, and the sorted signature
             // cannot tell them apart: the signed CreateTime must be recent too.
             check_create_time(

@@ -6,5 +6,7 @@
 mod read;
 mod write;
 
-pub use read::{read_document, Child, Node, MAX_ATTRIBUTES, MAX_DEPTH, MAX_ELEMENTS};
+pub use read::{
+    read_document, read_document_bytes, Child, Node, MAX_ATTRIBUTES, MAX_DEPTH, MAX_ELEMENTS,
+};
 pub use write::{push_cdata, push_element, push_text_element};

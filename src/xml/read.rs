@@ -232,8 +232,25 @@ impl<'a> Tree<'a> {
 
 /// Reads the root element's children (the root's own name is not checked).
 pub fn read_document(body: &str) -> Result<Vec<Child<'_>>> {
-    let body = body.strip_prefix('\u{feff}').unwrap_or(body);
-    let mut reader = Reader::from_str(body);
+    read(body.as_bytes())
+}
+
+/// [`read_document`] for bytes not yet checked as UTF-8, without a pass of its own to check
+/// them: quick-xml checks every piece it hands over (text, references, tags, comments, CDATA,
+/// declarations), and together they are the whole body, so a body read to its end is UTF-8.
+/// A body that is not UTF-8 gets `not_utf8`, whatever else is wrong with it (as when it is
+/// checked before it is read): where reading fails, the whole body is checked.
+pub fn read_document_bytes(body: &[u8], not_utf8: Error) -> Result<Vec<Child<'_>>> {
+    read(body).map_err(|e| match core::str::from_utf8(body) {
+        Ok(_) => e,
+        Err(_) => not_utf8,
+    })
+}
+
+fn read(body: &[u8]) -> Result<Vec<Child<'_>>> {
+    let body = body.strip_prefix("\u{feff}".as_bytes()).unwrap_or(body);
+    // For a `&str`, `Reader::from_str` is this reader (quick-xml checks the pieces either way).
+    let mut reader = Reader::from_reader(body);
     let config = reader.config_mut();
     config.check_end_names = true;
     config.allow_unmatched_ends = false;
