@@ -9,42 +9,65 @@ use alloc::vec::Vec;
 
 /// Appends `text` as UTF-16 code units to `out`.
 pub fn push_utf16(out: &mut Vec<u16>, text: &str) {
-    let bytes = text.as_bytes();
-    out.reserve(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
+    let start = out.len();
+    // A byte of UTF-8 never makes more than one code unit: room for all, cut to what was written
+    // (indexing a slice of known length, without a capacity check for every unit).
+    out.resize(start + text.len(), 0);
+    let written = transcode(text.as_bytes(), &mut out[start..]);
+    out.truncate(start + written);
+}
+
+/// Writes valid UTF-8 `bytes` into `dst` (at least as long) as UTF-16; returns the units written.
+fn transcode(bytes: &[u8], dst: &mut [u16]) -> usize {
+    let (mut i, mut o) = (0, 0);
+    while let Some(&lead) = bytes.get(i) {
         // An ASCII run, a word at a time.
-        while let Some(word) = bytes
-            .get(i..i + 8)
-            .and_then(|w| <[u8; 8]>::try_from(w).ok())
-        {
-            if u64::from_le_bytes(word) & 0x8080_8080_8080_8080 != 0 {
-                break;
+        if let (Some(word), Some(units)) = (bytes.get(i..i + 8), dst.get_mut(o..o + 8)) {
+            if let Ok(word) = <[u8; 8]>::try_from(word) {
+                if u64::from_le_bytes(word) & 0x8080_8080_8080_8080 == 0 {
+                    for (unit, byte) in units.iter_mut().zip(word) {
+                        *unit = u16::from(byte);
+                    }
+                    i += 8;
+                    o += 8;
+                    continue;
+                }
             }
-            out.extend(word.map(u16::from));
-            i += 8;
         }
-        let Some(&lead) = bytes.get(i) else { break };
-        // `text` is valid UTF-8: a lead byte is followed by its continuation bytes.
-        let next = |k: usize| u32::from(bytes.get(i + k).copied().unwrap_or(0x80) & 0x3f);
-        let (code, len) = match lead {
-            0x00..=0x7f => (u32::from(lead), 1),
-            0x80..=0xdf => ((u32::from(lead & 0x1f) << 6) | next(1), 2),
-            0xe0..=0xef => ((u32::from(lead & 0x0f) << 12) | (next(1) << 6) | next(2), 3),
-            _ => (
-                (u32::from(lead & 0x07) << 18) | (next(1) << 12) | (next(2) << 6) | next(3),
-                4,
-            ),
-        };
-        if code < 0x1_0000 {
-            out.push(code as u16);
-        } else {
-            let v = code - 0x1_0000;
-            out.push(0xd800 | (v >> 10) as u16);
-            out.push(0xdc00 | (v & 0x3ff) as u16);
+        // `bytes` is valid UTF-8: a lead byte is followed by its continuation bytes.
+        let next = |k: usize| u16::from(bytes.get(i + k).copied().unwrap_or(0x80) & 0x3f);
+        let Some(unit) = dst.get_mut(o) else { break };
+        match lead {
+            0x00..=0x7f => {
+                *unit = u16::from(lead);
+                i += 1;
+            }
+            0x80..=0xdf => {
+                *unit = (u16::from(lead & 0x1f) << 6) | next(1);
+                i += 2;
+            }
+            // Chinese text is mostly here.
+            0xe0..=0xef => {
+                *unit = (u16::from(lead & 0x0f) << 12) | (next(1) << 6) | next(2);
+                i += 3;
+            }
+            _ => {
+                let code = (u32::from(lead & 0x07) << 18)
+                    | (u32::from(next(1)) << 12)
+                    | (u32::from(next(2)) << 6)
+                    | u32::from(next(3));
+                let v = code.wrapping_sub(0x1_0000);
+                *unit = 0xd800 | (v >> 10) as u16 & 0x3ff;
+                if let Some(low) = dst.get_mut(o + 1) {
+                    *low = 0xdc00 | (v & 0x3ff) as u16;
+                }
+                i += 4;
+                o += 1;
+            }
         }
-        i += len;
+        o += 1;
     }
+    o.min(dst.len())
 }
 
 #[cfg(test)]
