@@ -43,6 +43,7 @@ function param(query, ...names) {
 export class Receiver {
   #inner;
   #now;
+  #maxBodyBytes;
   #keys; // for the encrypted replies, made by the outbound module (#replyCrypt)
   #replyCrypt;
 
@@ -59,6 +60,7 @@ export class Receiver {
     }
     this.#inner = new PushReceiver(rest);
     this.#inner.crossUtf16 = UTF16_PREFERRED;
+    this.#maxBodyBytes = this.#inner.maxBodyBytes; // fixed at construction: not asked of wasm per push
     this.#now = now;
     this.#keys = { token: rest.token, encodingAESKey: rest.encodingAESKey, appId: rest.appId };
   }
@@ -75,11 +77,16 @@ export class Receiver {
 
   /** Largest body accepted (bytes). */
   get maxBodyBytes() {
-    return this.#inner.maxBodyBytes;
+    return this.#maxBodyBytes;
   }
 
   #seconds() {
     return Math.floor(Number(this.#now()) / 1000);
+  }
+
+  #checkSize(size) {
+    const max = this.#maxBodyBytes;
+    if (size > max) throw wxkfError(ERR.BodyTooLarge, `the body is ${size} bytes or more, more than the limit of ${max}`);
   }
 
   /**
@@ -108,34 +115,28 @@ export class Receiver {
    */
   receive({ query, body, contentType } = {}) {
     // Each parameter is capped (QUERY_LIMITS) before anything is copied into wasm memory.
-    const args = [
-      param(query, 'signature'),
-      param(query, 'timestamp'),
-      param(query, 'nonce'),
-      param(query, 'encrypt_type', 'encryptType'),
-      param(query, 'msg_signature', 'msgSignature'),
-    ];
+    const signature = param(query, 'signature');
+    const timestamp = param(query, 'timestamp');
+    const nonce = param(query, 'nonce');
+    const encryptType = param(query, 'encrypt_type', 'encryptType');
+    const msgSignature = param(query, 'msg_signature', 'msgSignature');
     if (typeof contentType === 'string' && contentType.length > MAX_CONTENT_TYPE) {
       contentType = contentType.slice(0, MAX_CONTENT_TYPE); // only a hint for the error's kind
     }
     const now = this.#seconds();
     // The size limit comes before the body is copied into wasm memory (which never shrinks).
     // A string of n UTF-16 units is at least n bytes of UTF-8.
-    const max = this.#inner.maxBodyBytes;
-    const tooLarge = (size) => {
-      if (size > max) throw wxkfError(ERR.BodyTooLarge, `the body is ${size} bytes or more, more than the limit of ${max}`);
-    };
     let json; // a large push without message.raw (taken right after)
     if (typeof body === 'string') {
-      tooLarge(body.length);
-      json = this.#inner.receiveText(...args, body, contentType ?? undefined, now);
+      this.#checkSize(body.length);
+      json = this.#inner.receiveText(signature, timestamp, nonce, encryptType, msgSignature, body, contentType ?? undefined, now);
     } else {
       const bytes = body instanceof Uint8Array ? body
         : body instanceof ArrayBuffer ? new Uint8Array(body)
         : ArrayBuffer.isView(body) ? new Uint8Array(body.buffer, body.byteOffset, body.byteLength)
         : new Uint8Array(0);
-      tooLarge(bytes.byteLength);
-      json = this.#inner.receiveBytes(...args, bytes, contentType ?? undefined, now);
+      this.#checkSize(bytes.byteLength);
+      json = this.#inner.receiveBytes(signature, timestamp, nonce, encryptType, msgSignature, bytes, contentType ?? undefined, now);
     }
     const inner = this.#inner;
     const push = pushFromJson(json, inner);

@@ -109,8 +109,15 @@ function utf8Valid(bytes) {
 // written into `out` here: making the digest's Buffer costs more than that (measured per call in
 // Node 20.20 at 0.3-1.6 KB: 0.7-1.9 µs against 1.4-2.5 µs; in Deno 2.9 1.2-3.9 µs against
 // 3.1-7 µs; Bun the same either way).
+// Bun writes the digest straight into `out` with Bun.SHA1.hash (0.2-0.25 µs a call less than
+// the hex at 0.3-2.9 KB).
 const nibble = (c) => (c <= 57 ? c - 48 : c - 87); // '0'-'9', 'a'-'f'
+const bunSha1 = typeof globalThis.Bun?.SHA1?.hash === 'function' ? globalThis.Bun.SHA1 : null;
 function sha1(bytes, out) {
+  if (bunSha1 !== null && out.length === 20) {
+    bunSha1.hash(bytes, out);
+    return true;
+  }
   const crypto = nodeCrypto(bytes.length);
   if (crypto === null) return false;
   const hex = crypto.hash('sha1', bytes, 'hex');
