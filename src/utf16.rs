@@ -20,7 +20,7 @@ pub fn push_utf16(out: &mut Vec<u16>, text: &str) {
 /// Writes valid UTF-8 `bytes` into `dst` (at least as long) as UTF-16; returns the units written.
 fn transcode(bytes: &[u8], dst: &mut [u16]) -> usize {
     let (mut i, mut o) = (0, 0);
-    while let Some(&lead) = bytes.get(i) {
+    while i < bytes.len() {
         // An ASCII run, a word at a time.
         if let (Some(word), Some(units)) = (bytes.get(i..i + 8), dst.get_mut(o..o + 8)) {
             if let Ok(word) = <[u8; 8]>::try_from(word) {
@@ -34,6 +34,25 @@ fn transcode(bytes: &[u8], dst: &mut [u16]) -> usize {
                 }
             }
         }
+        // A run of 3-byte sequences (most of Chinese text), each read as one little-endian word
+        // whose fourth byte is the next character's.
+        let run_start = i;
+        while let (Some(word), Some(unit)) = (bytes.get(i..i + 4), dst.get_mut(o)) {
+            let Ok(word) = <[u8; 4]>::try_from(word) else {
+                break;
+            };
+            let w = u32::from_le_bytes(word);
+            if w & 0x00c0_c0f0 != 0x0080_80e0 {
+                break;
+            }
+            *unit = (((w & 0x0f) << 12) | ((w & 0x3f00) >> 2) | ((w >> 16) & 0x3f)) as u16;
+            i += 3;
+            o += 1;
+        }
+        if i != run_start {
+            continue;
+        }
+        let Some(&lead) = bytes.get(i) else { break };
         // `bytes` is valid UTF-8: a lead byte is followed by its continuation bytes.
         let next = |k: usize| u16::from(bytes.get(i + k).copied().unwrap_or(0x80) & 0x3f);
         let Some(unit) = dst.get_mut(o) else { break };
@@ -46,7 +65,6 @@ fn transcode(bytes: &[u8], dst: &mut [u16]) -> usize {
                 *unit = (u16::from(lead & 0x1f) << 6) | next(1);
                 i += 2;
             }
-            // Chinese text is mostly here.
             0xe0..=0xef => {
                 *unit = (u16::from(lead & 0x0f) << 12) | (next(1) << 6) | next(2);
                 i += 3;
@@ -80,6 +98,36 @@ mod tests {
         let mut out = Vec::new();
         push_utf16(&mut out, &all);
         assert!(out.iter().copied().eq(all.encode_utf16()));
+    }
+
+    #[test]
+    fn mixed_text_matches_encode_utf16() {
+        // Runs of every width next to each other, at every alignment and at the very end.
+        let pieces = [
+            "a",
+            "客",
+            "服",
+            "é",
+            "😀",
+            "\u{800}",
+            "\u{ffff}",
+            "0123456789",
+            "\u{7f}",
+        ];
+        let mut state = 0x2545_f491u32;
+        for len in 0..400 {
+            let text: alloc::string::String = (0..len % 40)
+                .map(|_| {
+                    state ^= state << 13;
+                    state ^= state >> 17;
+                    state ^= state << 5;
+                    pieces[state as usize % pieces.len()]
+                })
+                .collect();
+            let mut out = Vec::new();
+            push_utf16(&mut out, &text);
+            assert!(out.iter().copied().eq(text.encode_utf16()), "{text:?}");
+        }
     }
 
     #[test]
