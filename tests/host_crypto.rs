@@ -303,9 +303,23 @@ fn invalid_utf8_is_refused_whatever_the_host_answers() {
     }
 }
 
+const PUSH_TS: &str = "1700000000";
+const PUSH_NONCE: &str = "n";
+
+/// The query of an encrypted push signed at PUSH_TS with PUSH_NONCE.
+fn push_query(msg_signature: &str) -> wechat_kf::push::PushQuery<'_> {
+    wechat_kf::push::PushQuery {
+        timestamp: Some(PUSH_TS),
+        nonce: Some(PUSH_NONCE),
+        encrypt_type: Some("aes"),
+        msg_signature: Some(msg_signature),
+        ..Default::default()
+    }
+}
+
 #[test]
 fn byte_bodies_are_checked_by_the_host_and_text_bodies_not_again() {
-    use wechat_kf::push::{Limits, PushQuery, Receiver};
+    use wechat_kf::push::{Limits, Receiver};
     let host = Utf8Host::new(Answer::Honest);
     let crypt = WxBizMsgCrypt::new("t", KEY, "wxapp")
         .unwrap()
@@ -317,16 +331,9 @@ fn byte_bodies_are_checked_by_the_host_and_text_bodies_not_again() {
         "客服消息 😀 ".repeat(20)
     );
     let encrypt = crypt.encrypt(&xml, &[1; 16]).unwrap();
-    let (timestamp, nonce) = ("1700000000", "n");
-    let msg_signature = crypt.msg_signature(timestamp, nonce, &encrypt);
+    let msg_signature = crypt.msg_signature(PUSH_TS, PUSH_NONCE, &encrypt);
     let body = format!("<xml><ToUserName>gh</ToUserName><Encrypt>{encrypt}</Encrypt></xml>");
-    let query = PushQuery {
-        timestamp: Some(timestamp),
-        nonce: Some(nonce),
-        encrypt_type: Some("aes"),
-        msg_signature: Some(&msg_signature),
-        ..Default::default()
-    };
+    let query = push_query(&msg_signature);
     let receiver = Receiver::new(crypt.clone(), Limits::default());
     let from_bytes = receiver
         .receive(&query, body.as_bytes(), None, 1_700_000_000)
@@ -359,7 +366,7 @@ fn byte_bodies_are_checked_by_the_host_and_text_bodies_not_again() {
 /// A JSON message is checked before it is parsed, by the host from its threshold.
 #[test]
 fn decrypted_messages_that_are_not_utf8_get_40008_wherever_the_bytes_are() {
-    use wechat_kf::push::{Limits, PushQuery, Receiver};
+    use wechat_kf::push::{Limits, Receiver};
     let good = "<xml><ToUserName>gh</ToUserName><FromUserName>o</FromUserName>\
                 <CreateTime>1700000000</CreateTime><MsgType>text</MsgType>\
                 <Content><![CDATA[客服 hi]]></Content><MsgId>1</MsgId></xml>";
@@ -418,21 +425,13 @@ fn decrypted_messages_that_are_not_utf8_get_40008_wherever_the_bytes_are() {
         let receiver = Receiver::new(crypt.clone(), Limits::default());
         let receive = |message: &[u8], json: bool| {
             let encrypt = encrypt_bytes(message, "wxapp");
-            let (timestamp, nonce) = ("1700000000", "n");
-            let msg_signature = crypt.msg_signature(timestamp, nonce, &encrypt);
+            let msg_signature = crypt.msg_signature(PUSH_TS, PUSH_NONCE, &encrypt);
             let body = if json {
                 format!("{{\"Encrypt\":\"{encrypt}\"}}")
             } else {
                 format!("<xml><Encrypt>{encrypt}</Encrypt></xml>")
             };
-            let query = PushQuery {
-                timestamp: Some(timestamp),
-                nonce: Some(nonce),
-                encrypt_type: Some("aes"),
-                msg_signature: Some(&msg_signature),
-                ..Default::default()
-            };
-            receiver.receive_str(&query, &body, None, 1_700_000_000)
+            receiver.receive_str(&push_query(&msg_signature), &body, None, 1_700_000_000)
         };
         assert!(receive(good.as_bytes(), false).is_ok());
         assert!(receive(long.as_bytes(), false).is_ok());

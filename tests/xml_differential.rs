@@ -3,6 +3,7 @@
 //! when the generator injected a defect. The fuzz target fuzz/fuzz_targets/xml_diff.rs runs
 //! the same comparison on fuzzer-chosen bytes.
 
+mod common;
 mod xml_model;
 
 use wechat_kf::xml::read_document;
@@ -65,17 +66,11 @@ fn bytes_reader_checks_utf8_everywhere_it_reads() {
         b"\xf4\x90\x80\x80",
         b"\xf0\x9f\x98a",
     ];
-    let mut state = 0x9e37_79b9_7f4a_7c15u64;
-    let mut next = || {
-        state ^= state << 13;
-        state ^= state >> 7;
-        state ^= state << 17;
-        state
-    };
+    let mut rng = common::Rng(0x9e37_79b9_7f4a_7c15);
     let mut rejected_inside_markup = 0;
     for _ in 0..20_000 {
-        let len = (next() % 300) as usize;
-        let seed: Vec<u8> = (0..len).map(|_| next() as u8).collect();
+        let len = rng.below(300) as usize;
+        let seed: Vec<u8> = (0..len).map(|_| rng.next() as u8).collect();
         let doc = generate(&seed);
         let text = doc.text.as_bytes();
         // Unchanged: the same answer as the &str reader.
@@ -88,12 +83,8 @@ fn bytes_reader_checks_utf8_everywhere_it_reads() {
             (a, b) => panic!("{:?}: str {a:?}, bytes {b:?}", doc.text),
         }
         // With a bad sequence at a char boundary (or anywhere: splitting a char is bad too).
-        let at = if text.is_empty() {
-            0
-        } else {
-            (next() as usize) % (text.len() + 1)
-        };
-        let bad = BAD[(next() % BAD.len() as u64) as usize];
+        let at = rng.below(text.len() as u64 + 1) as usize;
+        let bad = BAD[rng.below(BAD.len() as u64) as usize];
         let mut bytes = text[..at].to_vec();
         bytes.extend_from_slice(bad);
         bytes.extend_from_slice(&text[at..]);
