@@ -227,6 +227,16 @@ impl Error {
         }
     }
 
+    /// `not_utf8` instead of this error when `bytes` are not UTF-8: for a reader that checks
+    /// UTF-8 as it goes, so that its input gets the error it would have got had it been checked
+    /// before anything else.
+    pub(crate) fn unless_not_utf8(self, bytes: &[u8], not_utf8: Error) -> Error {
+        match core::str::from_utf8(bytes) {
+            Ok(_) => self,
+            Err(_) => not_utf8,
+        }
+    }
+
     /// -41006 InvalidOption for the option `name` (its `field`). The message must say what to
     /// pass and never contain the option's value.
     pub fn invalid_option(name: impl Into<Cow<'static, str>>, message: String) -> Self {

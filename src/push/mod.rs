@@ -375,12 +375,8 @@ impl Receiver {
             )?;
             // The message's bytes are checked as UTF-8 as they are parsed (see parse_bytes).
             let plaintext = self.crypt.decrypt_bytes(&envelope.encrypt)?.plaintext;
-            let inner_format = detect_format(&plaintext, Some(format.as_str())).map_err(|e| {
-                match core::str::from_utf8(&plaintext) {
-                    Ok(_) => e,
-                    Err(_) => crate::crypto::NOT_UTF8,
-                }
-            })?;
+            let inner_format = detect_format(&plaintext, Some(format.as_str()))
+                .map_err(|e| e.unless_not_utf8(&plaintext, crate::crypto::NOT_UTF8))?;
             let message = message::parse_bytes(
                 self.crypt.host(),
                 &plaintext,

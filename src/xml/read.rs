@@ -241,10 +241,7 @@ pub fn read_document(body: &str) -> Result<Vec<Child<'_>>> {
 /// A body that is not UTF-8 gets `not_utf8`, whatever else is wrong with it (as when it is
 /// checked before it is read): where reading fails, the whole body is checked.
 pub fn read_document_bytes(body: &[u8], not_utf8: Error) -> Result<Vec<Child<'_>>> {
-    read(body).map_err(|e| match core::str::from_utf8(body) {
-        Ok(_) => e,
-        Err(_) => not_utf8,
-    })
+    read(body).map_err(|e| e.unless_not_utf8(body, not_utf8))
 }
 
 fn read(body: &[u8]) -> Result<Vec<Child<'_>>> {
