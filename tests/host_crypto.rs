@@ -188,6 +188,25 @@ fn sha1_has_its_own_threshold() {
     assert_eq!((host.aes_calls.get(), host.sha_calls.get()), (2, 1));
 }
 
+/// The methods of a test host whose AES and SHA-1 always refuse (the core computes them), for
+/// hosts that test another primitive.
+macro_rules! refuses_aes_and_sha1 {
+    () => {
+        fn aes256_cbc_decrypt(&self, _: &[u8; 32], _: &[u8; 16], _: &mut [u8]) -> bool {
+            false
+        }
+        fn aes256_cbc_encrypt(&self, _: &[u8; 32], _: &[u8; 16], _: &mut [u8]) -> bool {
+            false
+        }
+        fn sha1(&self, _: &[&[u8]], _: &mut [u8; 20]) -> bool {
+            false
+        }
+        fn min_len(&self) -> usize {
+            usize::MAX
+        }
+    };
+}
+
 /// What a UTF-8 host answers.
 #[derive(Clone, Copy)]
 enum Answer {
@@ -216,18 +235,7 @@ impl Utf8Host {
 
 // SAFETY: `utf8_valid` answers `Some(true)` only when `core::str::from_utf8` accepts the bytes.
 unsafe impl HostCrypto for Utf8Host {
-    fn aes256_cbc_decrypt(&self, _: &[u8; 32], _: &[u8; 16], _: &mut [u8]) -> bool {
-        false
-    }
-    fn aes256_cbc_encrypt(&self, _: &[u8; 32], _: &[u8; 16], _: &mut [u8]) -> bool {
-        false
-    }
-    fn sha1(&self, _: &[&[u8]], _: &mut [u8; 20]) -> bool {
-        false
-    }
-    fn min_len(&self) -> usize {
-        usize::MAX
-    }
+    refuses_aes_and_sha1!();
     fn utf8_valid(&self, bytes: &[u8]) -> Option<bool> {
         self.calls.set(self.calls.get() + 1);
         match self.answer {
@@ -485,18 +493,7 @@ struct ThresholdWithoutValidatorHost;
 
 // SAFETY: no `utf8_valid` of its own (the default answers None).
 unsafe impl HostCrypto for ThresholdWithoutValidatorHost {
-    fn aes256_cbc_decrypt(&self, _: &[u8; 32], _: &[u8; 16], _: &mut [u8]) -> bool {
-        false
-    }
-    fn aes256_cbc_encrypt(&self, _: &[u8; 32], _: &[u8; 16], _: &mut [u8]) -> bool {
-        false
-    }
-    fn sha1(&self, _: &[&[u8]], _: &mut [u8; 20]) -> bool {
-        false
-    }
-    fn min_len(&self) -> usize {
-        usize::MAX
-    }
+    refuses_aes_and_sha1!();
     fn min_utf8_len(&self) -> usize {
         0
     }
@@ -571,18 +568,7 @@ impl Base64Host {
 
 // SAFETY: no `utf8_valid` of its own (the default answers None).
 unsafe impl HostCrypto for Base64Host {
-    fn aes256_cbc_decrypt(&self, _: &[u8; 32], _: &[u8; 16], _: &mut [u8]) -> bool {
-        false
-    }
-    fn aes256_cbc_encrypt(&self, _: &[u8; 32], _: &[u8; 16], _: &mut [u8]) -> bool {
-        false
-    }
-    fn sha1(&self, _: &[&[u8]], _: &mut [u8; 20]) -> bool {
-        false
-    }
-    fn min_len(&self) -> usize {
-        usize::MAX
-    }
+    refuses_aes_and_sha1!();
     fn base64_decode(&self, src: &[u8], out: &mut [u8]) -> bool {
         use base64::Engine;
         self.calls.borrow_mut().push((src.len(), out.len()));
