@@ -6,6 +6,7 @@ export { provideOutbound, outboundLoaded, outboundFailed, outbound } from './loa
 export { nodeHostCrypto, loadNodeCrypto } from './loaders/node-host-crypto.js';
 export { wxkfError, invalidOption } from './errors.js';
 export { checkKey, checkValue, checkTtl, withDeadline, unavailable } from './stores/memory.js';
+export { checkedStore, reporter, missingMethods } from './stores/guarded.js';
 export * as contract from './stores/contract.js';
 export { createProcessor, statusFor, readLimited } from './inbound/push-handler.js';
 export { dedupClaims } from './inbound/dedup.js';
