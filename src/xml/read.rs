@@ -4,7 +4,10 @@
 //! Strict about what the platform never sends: a DTD, any entity other than the five
 //! predefined ones and character references, a second root, mismatched or unclosed tags,
 //! text beside child elements (outside whitespace), names that are not names, and anything
-//! past the limits below are errors (-40002) whose message says what is wrong. Text is kept
+//! past the limits below are errors (-40002) whose message says what is wrong, as is any
+//! character XML 1.0 forbids (C0 controls other than tab, line feed and carriage return, and
+//! U+FFFE, U+FFFF), anywhere in the body, raw or as a character reference (surrogates cannot
+//! arrive: the body is UTF-8, and a reference to one is refused). Text is kept
 //! exactly as sent: no trimming, no end-of-line normalisation; CDATA sections, entities and
 //! plain text are joined. Comments, processing instructions and the XML declaration are
 //! skipped; attributes are checked for well-formedness and otherwise ignored.
@@ -13,7 +16,7 @@ use alloc::borrow::Cow;
 use alloc::string::String;
 use alloc::vec::Vec;
 
-use quick_xml::events::{BytesStart, Event};
+use quick_xml::events::{BytesRef, BytesStart, Event};
 use quick_xml::Reader;
 
 use crate::error::{Error, ErrorKind, Result};
@@ -111,9 +114,75 @@ fn check_start(start: &BytesStart<'_>) -> Result<String> {
                 "the XML body has '<' inside an attribute value",
             ));
         }
+        check_references(&attribute.value)?;
         seen.push(key);
     }
     Ok(String::from(name))
+}
+
+/// Checks the references of an attribute value as those of text are (its characters are
+/// checked with the whole body): each `&` starts a predefined entity or a character reference
+/// to a character XML allows.
+fn check_references(value: &str) -> Result<()> {
+    let mut rest = value;
+    while let Some(at) = rest.find('&') {
+        let after = &rest[at + 1..];
+        let end = after
+            .find(';')
+            .ok_or_else(|| parse_error("the XML body has '&' without a reference (write &amp;)"))?;
+        resolve_reference(&BytesRef::new(&after[..end]))?;
+        rest = &after[end + 1..];
+    }
+    Ok(())
+}
+
+const FORBIDDEN_CHARACTER: &str = "the XML body has a character XML 1.0 forbids (a control \
+                                   character other than tab, line feed and carriage return, or \
+                                   U+FFFE or U+FFFF): remove it, or send it in a JSON push, \
+                                   which can carry it escaped";
+
+/// Whether a character may appear in an XML 1.0 document (the production `Char`).
+fn is_xml_char(c: char) -> bool {
+    matches!(c, '\t' | '\n' | '\r' | '\u{20}'..='\u{d7ff}' | '\u{e000}'..='\u{fffd}')
+        || c >= '\u{10000}'
+}
+
+/// Refuses the characters XML 1.0 forbids that UTF-8 can carry: bytes below 0x20 other than
+/// tab, line feed and carriage return (no byte of a multi-byte sequence is below 0x80), and
+/// U+FFFE and U+FFFF (EF BF BE, EF BF BF). Surrogates are not UTF-8: quick-xml refuses them.
+/// Eight bytes at a time while none is below 0x20 or 0xEF (the lead byte of U+F000..U+FFFF).
+fn check_characters(body: &[u8]) -> Result<()> {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let zero_in = |v: u64| v.wrapping_sub(ONES) & !v & HIGH;
+    let mut i = 0;
+    while i < body.len() {
+        let end = (i + 8).min(body.len());
+        if let Ok(word) = <[u8; 8]>::try_from(&body[i..end]) {
+            let word = u64::from_le_bytes(word);
+            // Exact as yes/no answers: "a byte below 0x20" and "a byte equal to 0xEF".
+            let control = word.wrapping_sub(ONES * 0x20) & !word & HIGH;
+            if control | zero_in(word ^ (ONES * 0xEF)) == 0 {
+                i = end;
+                continue;
+            }
+        }
+        for at in i..end {
+            let forbidden = match body[at] {
+                b'\t' | b'\n' | b'\r' => false,
+                b if b < 0x20 => true,
+                0xEF => {
+                    body.get(at + 1) == Some(&0xBF) && matches!(body.get(at + 2), Some(0xBE | 0xBF))
+                }
+                _ => false,
+            };
+            if forbidden {
+                return Err(parse_error(FORBIDDEN_CHARACTER));
+            }
+        }
+        i = end;
+    }
+    Ok(())
 }
 
 /// An element being read: its name, the children so far, and the text so far.
@@ -246,6 +315,7 @@ pub fn read_document_bytes(body: &[u8], not_utf8: Error) -> Result<Vec<Child<'_>
 
 fn read(body: &[u8]) -> Result<Vec<Child<'_>>> {
     let body = body.strip_prefix("\u{feff}".as_bytes()).unwrap_or(body);
+    check_characters(body)?;
     // For a `&str`, `Reader::from_str` is this reader (quick-xml checks the pieces either way).
     let mut reader = Reader::from_reader(body);
     let config = reader.config_mut();
@@ -302,14 +372,21 @@ fn read(body: &[u8]) -> Result<Vec<Child<'_>>> {
         .ok_or_else(|| parse_error("the body has no XML root element"))
 }
 
-/// The text of `&name;`: a predefined entity or a character reference; anything else is refused.
-fn resolve_reference(reference: &quick_xml::events::BytesRef<'_>) -> Result<Cow<'static, str>> {
+/// The text of `&name;`: a predefined entity or a character reference to a character XML
+/// allows; anything else is refused.
+fn resolve_reference(reference: &BytesRef<'_>) -> Result<Cow<'static, str>> {
     if reference.is_char_ref() {
         let c = reference
             .resolve_char_ref()
             .ok()
             .flatten()
             .ok_or_else(|| parse_error("the XML body has an invalid character reference"))?;
+        if !is_xml_char(c) {
+            return Err(parse_error(
+                "the XML body has a character reference to a character XML 1.0 forbids (&#1; \
+                 to &#31; other than tab, line feed and carriage return, &#xFFFE; or &#xFFFF;)",
+            ));
+        }
         return Ok(Cow::Owned(String::from(c)));
     }
     quick_xml::escape::resolve_xml_entity(reference)

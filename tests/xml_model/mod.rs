@@ -60,9 +60,43 @@ const NAMES: &[&str] = &[
     "A", "B", "List", "item", "Encrypt", "MsgId", "x:y", "中文", "x_1", "Actions",
 ];
 const WHITESPACE: &[&str] = &["", " ", "\n", "\r\n", "\t ", "\n    "];
-/// Characters of plain text; `<` and `&` are always written as references.
+/// Characters of plain text; `<` and `&` are always written as references. With the edges of
+/// the ranges XML 1.0 allows (DEL and C1 controls are allowed; U+FEFF too).
 const CHARS: &[char] = &[
-    'a', 'Z', '0', ' ', '\n', '\r', '\t', ']', '>', '"', '\'', '<', '&', '中', '😀', '=', '/',
+    'a',
+    'Z',
+    '0',
+    ' ',
+    '\n',
+    '\r',
+    '\t',
+    ']',
+    '>',
+    '"',
+    '\'',
+    '<',
+    '&',
+    '中',
+    '😀',
+    '=',
+    '/',
+    '\u{7f}',
+    '\u{85}',
+    '\u{d7ff}',
+    '\u{e000}',
+    '\u{feff}',
+    '\u{fffd}',
+    '\u{10000}',
+    '\u{10ffff}',
+];
+/// Characters XML 1.0 forbids that UTF-8 can carry (surrogates it cannot), raw.
+const FORBIDDEN: &[char] = &[
+    '\u{0}', '\u{1}', '\u{8}', '\u{b}', '\u{c}', '\u{e}', '\u{1f}', '\u{fffe}', '\u{ffff}',
+];
+/// References to characters XML 1.0 forbids (`&#0;` is defect 8).
+const FORBIDDEN_REFS: &[&str] = &[
+    "&#1;", "&#x1;", "&#8;", "&#xB;", "&#12;", "&#x1f;", "&#31;", "&#xFFFE;", "&#65535;",
+    "&#xffff;", "&#xD800;", "&#57343;",
 ];
 
 fn write_char_data(src: &mut Src<'_>, out: &mut String, c: char) {
@@ -156,7 +190,7 @@ pub fn generate(bytes: &[u8]) -> Doc {
     if src.chance(6) {
         out.push_str("<!-- prolog -->\n");
     }
-    let defect = if src.chance(4) { 1 + src.below(11) } else { 0 };
+    let defect = if src.chance(4) { 1 + src.below(17) } else { 0 };
     if defect == 1 {
         out.push_str("<!DOCTYPE xml>");
     }
@@ -175,6 +209,20 @@ pub fn generate(bytes: &[u8]) -> Doc {
         7 => out.push_str(&format!("{}x{}", "<d>".repeat(32), "</d>".repeat(32))),
         8 => out.push_str("<Bad>&#0;</Bad>"),
         11 => out.push_str("<Bad><C><![CDATA[x]]>y]]></C></Bad>"),
+        // A character XML forbids: raw in text, CDATA, a comment or an attribute value; as a
+        // reference in text or in an attribute value.
+        12..=17 => {
+            let raw = FORBIDDEN[src.below(FORBIDDEN.len())];
+            let reference = FORBIDDEN_REFS[src.below(FORBIDDEN_REFS.len())];
+            out.push_str(&match defect {
+                12 => format!("<Bad>a{raw}b</Bad>"),
+                13 => format!("<Bad><C><![CDATA[x{raw}]]></C></Bad>"),
+                14 => format!("<!-- {raw} -->"),
+                15 => format!("<Bad a=\"{raw}\">1</Bad>"),
+                16 => format!("<Bad>x{reference}y</Bad>"),
+                _ => format!("<Bad a='{reference}'/>"),
+            });
+        }
         _ => {}
     }
     out.push_str(WHITESPACE[src.below(WHITESPACE.len())]);
