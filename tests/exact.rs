@@ -4,7 +4,7 @@
 //! for `>`) fails here.
 
 use wechat_kf::crypto::{hex_str, signature, signature_matches};
-use wechat_kf::message::check_json_depth;
+use wechat_kf::message::check_json_limits;
 use wechat_kf::push::{Limits, Mode, PushQuery, Receiver};
 use wechat_kf::{ErrorKind, WxBizMsgCrypt};
 
@@ -164,22 +164,22 @@ fn nested(depth: usize) -> String {
 #[test]
 fn json_depth_accepts_the_limit_and_refuses_one_past_it() {
     for max in [1usize, 2, 5, 32] {
-        check_json_depth(&nested(max), max).unwrap_or_else(|e| panic!("depth {max}: {e}"));
-        let err = check_json_depth(&nested(max + 1), max).unwrap_err();
+        check_json_limits(&nested(max), max).unwrap_or_else(|e| panic!("depth {max}: {e}"));
+        let err = check_json_limits(&nested(max + 1), max).unwrap_err();
         assert_eq!(err.kind(), ErrorKind::JsonTooDeep, "depth {}", max + 1);
     }
     // Closing brackets bring the depth back down; brackets inside strings do not count.
-    check_json_depth(r#"[[],[],[],[[]],{"a":[]}]"#, 3).unwrap();
+    check_json_limits(r#"[[],[],[],[[]],{"a":[]}]"#, 3).unwrap();
     assert_eq!(
-        check_json_depth(r#"[[],[],[],[[]],{"a":[]}]"#, 2)
+        check_json_limits(r#"[[],[],[],[[]],{"a":[]}]"#, 2)
             .unwrap_err()
             .kind(),
         ErrorKind::JsonTooDeep
     );
-    check_json_depth(r#"{"a":"[[[[{{{{","b":"\"[[[["}"#, 1).unwrap();
-    check_json_depth(r#"{"a":"\\","b":[1]}"#, 2).unwrap();
+    check_json_limits(r#"{"a":"[[[[{{{{","b":"\"[[[["}"#, 1).unwrap();
+    check_json_limits(r#"{"a":"\\","b":[1]}"#, 2).unwrap();
     assert_eq!(
-        check_json_depth(r#"{"a":"\\","b":[1]}"#, 1)
+        check_json_limits(r#"{"a":"\\","b":[1]}"#, 1)
             .unwrap_err()
             .kind(),
         ErrorKind::JsonTooDeep

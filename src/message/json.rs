@@ -1,6 +1,6 @@
 //! JSON pushes: one object whose members keep their structure (see `raw`). Numbers keep their
-//! exact digits at any depth (`MsgId` exceeds 2^53); nesting deeper than the limit is refused
-//! before parsing (-41003).
+//! exact digits at any depth (`MsgId` exceeds 2^53); nesting deeper than the limit (-41003) and
+//! more values than [`MAX_JSON_VALUES`] (-40012) are refused before parsing.
 
 use alloc::string::String;
 use alloc::vec::Vec;
@@ -15,9 +15,25 @@ use crate::json::{Read, Reader, Reading};
 /// Pushes nest a few levels (subscribe-message lists); the limit leaves room for more.
 pub const DEFAULT_MAX_JSON_DEPTH: usize = 32;
 
-/// Refuses JSON nesting deeper than `max_depth` arrays/objects, scanning bytes outside strings.
-pub fn check_json_depth(body: &str, max_depth: usize) -> Result<()> {
+/// How many values a JSON body may hold in all: the top-level object, and every member and
+/// array item at any depth. The same number as the XML reader's element limit
+/// ([`crate::xml::MAX_ELEMENTS`], the root included): pushes hold a few dozen.
+pub const MAX_JSON_VALUES: usize = crate::xml::MAX_ELEMENTS;
+
+const TOO_MANY_VALUES: &str = "the JSON body holds more than 10000 values (object members and \
+                               array items at any depth): a push holds a few dozen, so send \
+                               fewer fields";
+
+/// Refuses JSON nesting deeper than `max_depth` arrays/objects (-41003), or holding more than
+/// [`MAX_JSON_VALUES`] values (-40012), by one scan of the bytes outside strings, before
+/// anything is parsed or allocated. A well-formed body holds one value, plus one per `,`
+/// outside strings, plus one per object or array that is not empty; a body that is not
+/// well-formed is refused by the parser afterwards, if not here.
+pub fn check_json_limits(body: &str, max_depth: usize) -> Result<()> {
     let mut depth = 0usize;
+    let mut values = 1usize;
+    // Just after `{` or `[`: the next significant byte tells whether the container is empty.
+    let mut opened = false;
     let mut in_string = false;
     let mut escaped = false;
     for &b in body.as_bytes() {
@@ -31,6 +47,12 @@ pub fn check_json_depth(body: &str, max_depth: usize) -> Result<()> {
             }
             continue;
         }
+        if opened && !matches!(b, b' ' | b'\t' | b'\n' | b'\r') {
+            opened = false;
+            if !matches!(b, b'}' | b']') {
+                values += 1;
+            }
+        }
         match b {
             b'"' => in_string = true,
             b'{' | b'[' => {
@@ -41,9 +63,14 @@ pub fn check_json_depth(body: &str, max_depth: usize) -> Result<()> {
                         alloc::format!("the JSON body nests deeper than {max_depth} levels"),
                     ));
                 }
+                opened = true;
             }
             b'}' | b']' => depth = depth.saturating_sub(1),
+            b',' => values += 1,
             _ => {}
+        }
+        if values > MAX_JSON_VALUES {
+            return Err(Error::new(ErrorKind::ParseJson, TOO_MANY_VALUES));
         }
     }
     Ok(())
@@ -58,7 +85,7 @@ fn parse_error(e: serde_json::Error) -> Error {
 
 /// The top-level object's members in document order, grouped and checked (see `raw`).
 pub fn read_json_fields(body: &str, max_depth: usize) -> Result<Vec<(String, RawValue)>> {
-    check_json_depth(body, max_depth)?;
+    check_json_limits(body, max_depth)?;
     let body = body.strip_prefix('\u{feff}').unwrap_or(body);
     let mut de = serde_json::Deserializer::from_str(body);
     let read = de

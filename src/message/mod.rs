@@ -14,7 +14,7 @@ mod xml;
 
 pub use crate::json::push_json_string;
 pub use camel::camel_case;
-pub use json::{check_json_depth, read_json_fields, DEFAULT_MAX_JSON_DEPTH};
+pub use json::{check_json_limits, read_json_fields, DEFAULT_MAX_JSON_DEPTH, MAX_JSON_VALUES};
 pub use model::{parse_u64, Kind, Message, MAX_SAFE_INTEGER};
 pub use out::{push_json_number, push_u64, Spans};
 pub use raw::{check_name, member, member_text, RawValue};

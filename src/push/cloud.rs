@@ -103,7 +103,7 @@ pub fn receive_cloud(
     let fields: Vec<(String, RawValue)> = match format {
         Format::Xml => message::read_xml_fields(text)?,
         Format::Json => {
-            message::check_json_depth(text, limits.max_json_depth)?;
+            message::check_json_limits(text, limits.max_json_depth)?;
             message::read_json_fields(text, limits.max_json_depth)?
         }
     };

@@ -23,12 +23,14 @@ fn is_numeric_field(name: &str, value: &str) -> bool {
 
 /// Reads an XML or JSON body (format detected from its first character) into its fields.
 /// XML text becomes a string, an element with children an object (a repeated name an array);
-/// JSON numbers become their exact decimal text, so 64-bit ids survive.
+/// JSON numbers become their exact decimal text, so 64-bit ids survive. The push readers'
+/// limits apply (XML depth and elements; JSON depth and values).
 pub fn read_fields(body: &str) -> Result<(Format, Map<String, Value>)> {
     let format = Format::detect(body)?;
     let fields = match format {
         Format::Xml => children_object(xml::read_document(body)?),
         Format::Json => {
+            crate::message::check_json_limits(body, crate::message::DEFAULT_MAX_JSON_DEPTH)?;
             let body = body.strip_prefix('\u{feff}').unwrap_or(body);
             let value: Value = serde_json::from_str(body).map_err(|e| {
                 Error::with_message(

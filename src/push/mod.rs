@@ -362,7 +362,7 @@ impl Receiver {
             None => utf8(self.crypt.host(), body, format)?,
         };
         if format == Format::Json {
-            message::check_json_depth(text, self.limits.max_json_depth)?;
+            message::check_json_limits(text, self.limits.max_json_depth)?;
         }
         let (mode, message) = if encrypted {
             let msg_signature = signature_param(query.msg_signature, "msg_signature")?;
