@@ -17,7 +17,7 @@ pub use camel::camel_case;
 pub use json::{check_json_limits, read_json_fields, DEFAULT_MAX_JSON_DEPTH, MAX_JSON_VALUES};
 pub use model::{parse_u64, Kind, Message, MAX_SAFE_INTEGER};
 pub use out::{push_json_number, push_u64, Spans};
-pub use raw::{check_name, member, member_text, RawValue};
+pub use raw::{check_name, is_prototype_name, member, member_text, RawValue, PROTOTYPE_NAMES};
 pub use subscribe::SubscribeEntry;
 pub use xml::read_xml_fields;
 

@@ -4,9 +4,10 @@
 //! 2. the typed fields of the kind (`content`, `kfAccount`, `list`, ...);
 //! 3. every other field of the push under its lowerCamelCase name (see `camel`), for unknown
 //!    kinds too, with its structure and with the names inside nested objects camel-cased as
-//!    well. A name already written (a common or typed field, `known`, `raw`), or a second
-//!    field with the same camelCase form, is left out here: the first one wins, and `raw`
-//!    keeps them all;
+//!    well. A name already written (a common or typed field, `known`, `raw`), a second
+//!    field with the same camelCase form, or a name of `Object.prototype`'s members
+//!    (`ToString` -> `toString`: see `raw::PROTOTYPE_NAMES`) is left out here: the first one
+//!    wins, and `raw` keeps them all;
 //! 4. `raw`: every original field by its original name with its structure (see `raw`).
 //!
 //! Integers a JavaScript number cannot hold exactly are written as strings of their digits.
@@ -17,7 +18,7 @@ use alloc::vec::Vec;
 
 use super::camel::camel_case_into;
 use super::model::{Kind, Message, MAX_SAFE_INTEGER};
-use super::raw::RawValue;
+use super::raw::{is_prototype_name, RawValue};
 use super::subscribe::SubscribeEntry;
 use crate::json::push_json_string;
 
@@ -148,8 +149,9 @@ fn push_raw_value(out: &mut String, value: &RawValue, camel: bool) {
     }
 }
 
-/// Writes each member under its camelCase name unless that name is empty, `reserved` or
-/// already used (text members long enough go to `spans`).
+/// Writes each member under its camelCase name unless that name is empty, one of
+/// [`PROTOTYPE_NAMES`](super::raw::PROTOTYPE_NAMES) (`ToString` stays in `raw` only),
+/// `reserved` or already used (text members long enough go to `spans`).
 fn push_camel_members<'m>(
     out: &mut String,
     first: &mut bool,
@@ -161,7 +163,11 @@ fn push_camel_members<'m>(
     let mut camel = String::new();
     for (name, value) in members {
         camel_case_into(name, &mut camel);
-        if camel.is_empty() || reserved(&camel) || used.contains_key(&camel) {
+        if camel.is_empty()
+            || is_prototype_name(&camel)
+            || reserved(&camel)
+            || used.contains_key(&camel)
+        {
             continue;
         }
         match value {

@@ -8,15 +8,14 @@
 //! - XML text (CDATA joined, entities resolved, nothing trimmed) and JSON strings are strings;
 //!   JSON numbers keep their exact digits, booleans and null stay as they are.
 //!
-//! Field names that could reach a JavaScript prototype (`__proto__`, `constructor`,
-//! `prototype`, as sent or after the lowerCamelCase rule) are refused at any depth.
+//! Field names that are, as sent, members of JavaScript's `Object.prototype` (or `prototype`)
+//! are refused at any depth (see [`PROTOTYPE_NAMES`]).
 
 use alloc::borrow::Cow;
 use alloc::collections::BTreeMap;
 use alloc::string::String;
 use alloc::vec::Vec;
 
-use super::camel::camel_case;
 use crate::crypto::Format;
 use crate::error::{Error, ErrorKind, Result};
 use crate::xml::{Child, Node};
@@ -77,7 +76,36 @@ pub fn member_text<'v>(members: &'v [(String, RawValue)], name: &str) -> Option<
     }
 }
 
-const REFUSED_NAMES: [&str; 3] = ["__proto__", "constructor", "prototype"];
+/// The names no object built from a push may have as an own key: the members of JavaScript's
+/// `Object.prototype` (an own property of such a name shadows the method every object inherits,
+/// so that `message.hasOwnProperty(...)` or `String(message)` throws, or reaches the prototype:
+/// `__proto__`) and `prototype`. The one list of both rules: a field whose name, as sent, is one
+/// of them is refused ([`check_name`]); a lowerCamelCase copy whose name is one of them is not
+/// written, the field staying in `raw` under its own name (`ToString`, `ValueOf`, `Constructor`:
+/// see `out`).
+pub const PROTOTYPE_NAMES: [&str; 13] = [
+    "__proto__",
+    "constructor",
+    "prototype",
+    "toString",
+    "toLocaleString",
+    "valueOf",
+    "hasOwnProperty",
+    "isPrototypeOf",
+    "propertyIsEnumerable",
+    "__defineGetter__",
+    "__defineSetter__",
+    "__lookupGetter__",
+    "__lookupSetter__",
+];
+
+/// Whether `name` is one of [`PROTOTYPE_NAMES`].
+pub fn is_prototype_name(name: &str) -> bool {
+    // Every one starts with a lowercase letter or `_`; the platform's names mostly with a
+    // capital.
+    name.starts_with(|c: char| c.is_ascii_lowercase() || c == '_')
+        && PROTOTYPE_NAMES.contains(&name)
+}
 
 fn parse_kind(format: Format) -> ErrorKind {
     match format {
@@ -86,35 +114,20 @@ fn parse_kind(format: Format) -> ErrorKind {
     }
 }
 
-/// Refuses a name that is, or whose lowerCamelCase form is, `__proto__`, `constructor` or
-/// `prototype`.
+/// Refuses a name that is, as sent, one of [`PROTOTYPE_NAMES`].
 pub fn check_name(name: &str, format: Format) -> Result<()> {
-    // The camelCase form is never longer than the name, and the refused names are 9+ bytes.
-    if name.len() < 9 {
+    if !is_prototype_name(name) {
         return Ok(());
     }
-    // The camelCase form drops `_` and `-` and keeps every other byte: it can only be
-    // "prototype" (9) or "constructor" (11) when that many bytes remain (most names: no
-    // allocation here).
-    let kept = name.bytes().filter(|b| !matches!(b, b'_' | b'-')).count();
-    let camel = if kept == 9 || kept == 11 {
-        camel_case(name)
-    } else {
-        String::new()
-    };
-    for refused in REFUSED_NAMES {
-        if name == refused || camel == refused {
-            return Err(Error::with_message(
-                parse_kind(format),
-                alloc::format!(
-                    "the push has a field named (or camel-cased to) \"{refused}\": the names \
-                     __proto__, constructor and prototype are refused, since copying such a \
-                     field could change a JavaScript object's prototype"
-                ),
-            ));
-        }
-    }
-    Ok(())
+    Err(Error::with_message(
+        parse_kind(format),
+        alloc::format!(
+            "the push has a field named \"{name}\": the names of Object.prototype's members \
+             (constructor, toString, valueOf, hasOwnProperty, __proto__, ...) and prototype are \
+             refused, since a field of such a name would shadow a JavaScript object's method or \
+             change its prototype"
+        ),
+    ))
 }
 
 /// Up to this many siblings, a name is looked up by a linear search (no map to build).
@@ -244,49 +257,45 @@ mod tests {
     }
 
     #[test]
-    fn the_refusal_is_exactly_the_rule_for_generated_names() {
-        // Names of the pieces below, up to four of them: exactly those equal to a refused
-        // name, or whose camelCase form is, are refused.
+    fn the_refusal_is_exactly_the_list_for_generated_names() {
+        // Names of the pieces below, up to three of them: exactly those equal to a name of the
+        // list are refused (not those whose camelCase form is: they are left out of the copies).
         let pieces = [
             "_",
+            "__",
             "-",
             "constructor",
             "Constructor",
             "proto",
             "prototype",
-            "Proto",
-            "type",
-            "c",
-            "onstructor",
+            "toString",
+            "ToString",
+            "valueOf",
+            "defineGetter",
             "x",
+            "",
         ];
         let mut names = alloc::vec![String::new()];
-        for _ in 0..4 {
+        for _ in 0..3 {
             let longer: Vec<String> = names
                 .iter()
                 .flat_map(|n| pieces.iter().map(move |p| alloc::format!("{n}{p}")))
                 .collect();
             names.extend(longer);
         }
-        for name in &names {
-            let camel = camel_case(name);
-            let refused = REFUSED_NAMES.iter().any(|r| name == r || camel == *r);
+        for name in names.iter().map(String::as_str).chain(PROTOTYPE_NAMES) {
+            let refused = PROTOTYPE_NAMES.contains(&name);
             assert_eq!(check_name(name, Format::Xml).is_err(), refused, "{name}");
+            assert_eq!(is_prototype_name(name), refused, "{name}");
         }
     }
 
     #[test]
     fn prototype_names_are_refused() {
-        for name in [
-            "__proto__",
-            "constructor",
-            "prototype",
-            "Constructor",
-            "Prototype",
-            "_constructor_",
-        ] {
+        for name in PROTOTYPE_NAMES {
             let err = check_name(name, Format::Xml).unwrap_err();
             assert_eq!(err.kind(), ErrorKind::ParseXml, "{name}");
+            assert!(err.message().contains(name), "{err}");
             assert_eq!(
                 check_name(name, Format::Json).unwrap_err().kind(),
                 ErrorKind::ParseJson
@@ -295,9 +304,15 @@ mod tests {
         for name in [
             "__Proto__",
             "proto",
-            "Constructors",
+            "Constructor",
+            "Prototype",
+            "_constructor_",
+            "ToString",
+            "HasOwnProperty",
+            "ValueOf",
+            "tostring",
             "PrototypeId",
-            "toString",
+            "toStrings",
         ] {
             assert!(check_name(name, Format::Json).is_ok(), "{name}");
         }
