@@ -4,6 +4,7 @@
 
 mod cloud;
 mod compact;
+mod dedup;
 mod fields;
 mod replay_window;
 mod reply;
@@ -12,6 +13,7 @@ pub use cloud::{
     cloud_push_body, cloud_transfer_reply, probe_body, receive_cloud, CloudLimits, CloudPush,
     PROBE_ACTION,
 };
+pub use dedup::{dedup_key, MAX_DEDUP_KEY_BYTES, MAX_KEY_PART_BYTES};
 pub use fields::{read_fields, write_fields, NUMERIC_FIELDS};
 pub use replay_window::{
     canonical_timestamp, check_create_time, check_window, MAX_TIMESTAMP_DIGITS,
@@ -166,34 +168,6 @@ impl Push {
         }
         out.push('}');
     }
-}
-
-/// The dedup key: `msg:<ToUserName>:<MsgId>` for messages; for events (no MsgId)
-/// `event:<ToUserName>:<FromUserName>:<CreateTime>:<Event>`.
-pub fn dedup_key(message: &Message) -> String {
-    let mut key = String::with_capacity(80);
-    match &message.msg_id {
-        Some(id) => {
-            for part in ["msg:", &message.to_user_name, ":", id] {
-                key.push_str(part);
-            }
-        }
-        None => {
-            for part in [
-                "event:",
-                &message.to_user_name,
-                ":",
-                &message.from_user_name,
-                ":",
-            ] {
-                key.push_str(part);
-            }
-            message::push_u64(&mut key, message.create_time);
-            key.push(':');
-            key.push_str(message.event.as_deref().unwrap_or(&message.msg_type));
-        }
-    }
-    key
 }
 
 /// Picks XML or JSON by the body's first significant byte (`<`; `{` or `[`); the content type only decides
