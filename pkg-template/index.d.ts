@@ -26,6 +26,8 @@ export declare class WxkfError extends Error {
   /** -43001 StoreOverBound: the number of live keys, and the bound it passed. */
   readonly size?: number;
   readonly maxKeys?: number;
+  /** -43004 StoreMisconfigured: what was found ('maxmemory-policy', 'persistence'). */
+  readonly problems?: string[];
   /** -43002 StoreUnavailable: the store's own error. */
   readonly cause?: unknown;
   constructor(message: string, code: number, kind: string, details?: Record<string, unknown>);
@@ -33,7 +35,7 @@ export declare class WxkfError extends Error {
 
 /**
  * The package's own error kinds, generated from the Rust table (src/error.rs): WXBizMsgCrypt
- * -40001 .. -40012, inbound -41001 .. -41007, outbound -42001 .. -42004, stores -43001 .. -43003.
+ * -40001 .. -40012, inbound -41001 .. -41007, outbound -42001 .. -42004, stores -43001 .. -43004.
  */
 export type WxkfErrorKind = GeneratedErrorKind;
 

@@ -72,6 +72,9 @@ pub enum ErrorKind {
     StoreUnavailable,
     /// -43003: a store key or value that is not a string, or a TTL that is not > 0.
     InvalidStoreArgument,
+    /// -43004: the store's engine is set up to lose keys (a warning at start: an eviction
+    /// policy that may evict claims, no persistence); reported, the store still works.
+    StoreMisconfigured,
     /// The platform (or a local rule standing in for it) answered with an errcode: the error's
     /// `code` is that errcode and its kind string comes from the catalog (see `Details`).
     Api,
@@ -109,6 +112,7 @@ impl ErrorKind {
         ErrorKind::StoreOverBound,
         ErrorKind::StoreUnavailable,
         ErrorKind::InvalidStoreArgument,
+        ErrorKind::StoreMisconfigured,
     ];
 
     /// The official numeric code.
@@ -142,6 +146,7 @@ impl ErrorKind {
             ErrorKind::StoreOverBound => -43001,
             ErrorKind::StoreUnavailable => -43002,
             ErrorKind::InvalidStoreArgument => -43003,
+            ErrorKind::StoreMisconfigured => -43004,
             // Never exposed alone: an Api error carries the errcode in its details.
             ErrorKind::Api => 0,
         }
@@ -178,6 +183,7 @@ impl ErrorKind {
             ErrorKind::StoreOverBound => "StoreOverBound",
             ErrorKind::StoreUnavailable => "StoreUnavailable",
             ErrorKind::InvalidStoreArgument => "InvalidStoreArgument",
+            ErrorKind::StoreMisconfigured => "StoreMisconfigured",
             ErrorKind::Api => "Api",
         }
     }

@@ -61,6 +61,52 @@ export async function storeConformance(makeStore, check, options = {}) {
     c.assertEq(await s.get('short'), 'b');
   });
 
+  await c.checkAsync(t('setIfAbsent sent again with its own value: true, value and TTL unchanged'), async () => {
+    // A client that re-sends a command after a lost reply (ioredis) must see its own write.
+    const s = await store();
+    c.assertEq(await s.setIfAbsent('claim', 'attempt-1', 60_000), true);
+    c.assertEq(await s.setIfAbsent('claim', 'attempt-1', 60_000), true);
+    c.assertEq(await s.setIfAbsent('claim', 'attempt-2', 60_000), false);
+    c.assertEq(await s.setIfAbsent('claim', 'attempt-1', 60_000), true);
+    c.assertEq(await s.get('claim'), 'attempt-1');
+    // Sent again with a longer TTL: the first TTL stands (nothing is written again).
+    c.assertEq(await s.setIfAbsent('brief', 'attempt-1', ttlMs), true);
+    c.assertEq(await s.setIfAbsent('brief', 'attempt-1', 600_000), true);
+    c.assertTrue(await expires(s, 'brief'), `'brief' gone within ${waitMs} ms (its first TTL kept)`);
+    c.assertEq(await s.setIfAbsent('brief', 'attempt-2', 60_000), true);
+    // A value set by set() counts the same: the key holds exactly that value.
+    await s.set('plain', 'same');
+    c.assertEq(await s.setIfAbsent('plain', 'same', 60_000), true);
+    c.assertEq(await s.setIfAbsent('plain', 'other', 60_000), false);
+    c.assertEq(await s.setIfAbsent('plain', '', 60_000), false);
+  });
+
+  await c.checkAsync(t('compareAndSet sent again: true when the key holds its value, counted once'), async () => {
+    const s = await store();
+    await s.set('n', '1');
+    c.assertEq(await s.compareAndSet('n', '1', '2:attempt-a'), true);
+    c.assertEq(await s.compareAndSet('n', '1', '2:attempt-a'), true); // the same command again
+    c.assertEq(await s.get('n'), '2:attempt-a');
+    c.assertEq(await s.compareAndSet('n', '1', '2:attempt-b'), false); // another caller, stale
+    c.assertEq(await s.get('n'), '2:attempt-a');
+    c.assertEq(await s.compareAndSet('n', '2:attempt-a', '3:attempt-c'), true);
+    c.assertEq(await s.compareAndSet('n', '1', '2:attempt-a'), false); // its value replaced since
+    c.assertEq(await s.get('n'), '3:attempt-c');
+    // From absent, sent again.
+    c.assertEq(await s.compareAndSet('m', null, 'first:a'), true);
+    c.assertEq(await s.compareAndSet('m', null, 'first:a'), true);
+    c.assertEq(await s.compareAndSet('m', null, 'first:b'), false);
+    c.assertEq(await s.get('m'), 'first:a');
+    // Sent again: nothing is written, so the TTL of the first copy stands.
+    c.assertEq(await s.compareAndSet('t', null, 'short:a', ttlMs), true);
+    c.assertEq(await s.compareAndSet('t', null, 'short:a'), true);
+    c.assertTrue(await expires(s, 't'), `'t' gone within ${waitMs} ms (its first TTL kept)`);
+    // expected equal to value: set (the TTL renewed), true.
+    await s.set('same', 'v');
+    c.assertEq(await s.compareAndSet('same', 'v', 'v', 60_000), true);
+    c.assertEq(await s.get('same'), 'v');
+  });
+
   await c.checkAsync(t('delete with ifValue: only the matching value'), async () => {
     const s = await store();
     await s.set('lock', 'mine');
@@ -145,16 +191,18 @@ export async function storeConformance(makeStore, check, options = {}) {
   });
 
   await c.checkAsync(t('concurrency: 20 compareAndSet increments with retry -> exact count'), async () => {
+    // Each value carries the id of its increment (the contract: values unique to the attempt).
     const s = await store();
-    const increment = async () => {
-      for (;;) {
+    const increment = async (id) => {
+      for (let attempt = 0; attempt < 10_000; attempt++) {
         const cur = await s.get('counter');
-        const next = String(Number(cur ?? '0') + 1);
+        const next = `${Number((cur ?? '0').split(':')[0]) + 1}:${id}`;
         if (await s.compareAndSet('counter', cur, next, 60_000)) return;
       }
+      throw new Error(`increment ${id} gave up`);
     };
-    await Promise.all(Array.from({ length: 20 }, increment));
-    c.assertEq(await s.get('counter'), '20');
+    await Promise.all(Array.from({ length: 20 }, (_, i) => increment(`inc${i}`)));
+    c.assertEq((await s.get('counter')).split(':')[0], '20');
   });
 
   await c.checkAsync(t('concurrency: 20 compare-and-delete of one value -> exactly one true'), async () => {

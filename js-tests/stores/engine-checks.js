@@ -49,14 +49,16 @@ export async function storeEngineChecks({ makeStore, makeStoreOn, label }, check
   await checkAsync(name('30 concurrent compare-and-set increments from two handles: none lost'), async () => {
     const { store, prefix } = makeStore();
     const other = makeStoreOn(prefix);
-    const increment = async (s) => {
-      for (;;) {
+    // Each value carries the id of its increment (the contract: values unique to the attempt).
+    const increment = async (s, id) => {
+      for (let attempt = 0; attempt < 10_000; attempt++) {
         const cur = await s.get('n');
-        if (await s.compareAndSet('n', cur, String(Number(cur ?? 0) + 1), 60_000)) return;
+        if (await s.compareAndSet('n', cur, `${Number((cur ?? '0').split(':')[0]) + 1}:${id}`, 60_000)) return;
       }
+      throw new Error(`increment ${id} gave up`);
     };
-    await Promise.all(Array.from({ length: 30 }, (_, i) => increment(i % 2 ? store : other)));
-    assertEq(await store.get('n'), '30');
+    await Promise.all(Array.from({ length: 30 }, (_, i) => increment(i % 2 ? store : other, `inc${i}`)));
+    assertEq((await store.get('n')).split(':')[0], '30');
   });
 
   await checkAsync(name('bad arguments: WxkfError -43003 InvalidStoreArgument'), async () => {

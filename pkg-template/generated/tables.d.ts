@@ -31,7 +31,8 @@ export type ErrorKind =
   | 'Transport' // -42004
   | 'StoreOverBound' // -43001
   | 'StoreUnavailable' // -43002
-  | 'InvalidStoreArgument'; // -43003
+  | 'InvalidStoreArgument' // -43003
+  | 'StoreMisconfigured'; // -43004
 
 /** Kinds of platform errcodes (the error's code is the errcode). */
 export type CatalogKind =

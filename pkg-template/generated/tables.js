@@ -32,6 +32,7 @@ export const ERR = Object.freeze({
   StoreOverBound: -43001,
   StoreUnavailable: -43002,
   InvalidStoreArgument: -43003,
+  StoreMisconfigured: -43004,
 });
 
 /** Platform errcodes by catalog kind (UnknownApiError keeps the errcode it got). */

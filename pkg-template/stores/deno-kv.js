@@ -86,7 +86,8 @@ export function denoKvStore(kv, options = {}) {
     async setIfAbsent(key, value, ttlMs) {
       checkValue(value);
       checkTtl(ttlMs, true);
-      return conditional(key, (current) => (current !== null ? { result: false } : { write: 'set', value, ttlMs, result: true }));
+      // A key already holding value is this caller's own write (sent again): true.
+      return conditional(key, (current) => (current !== null ? { result: current === value } : { write: 'set', value, ttlMs, result: true }));
     },
     async delete(key, ifValue) {
       if (ifValue !== undefined) checkValue(ifValue);
@@ -97,7 +98,7 @@ export function denoKvStore(kv, options = {}) {
       if (expected !== null) checkValue(expected);
       checkValue(value);
       checkTtl(ttlMs);
-      return conditional(key, (current) => (current !== expected ? { result: false } : { write: 'set', value, ttlMs, result: true }));
+      return conditional(key, (current) => (current !== expected ? { result: current === value } : { write: 'set', value, ttlMs, result: true }));
     },
   };
 }

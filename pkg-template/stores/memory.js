@@ -106,7 +106,8 @@ export class MemoryStore {
     checkKey(key);
     checkValue(value);
     const ttl = checkTtl(ttlMs, true);
-    if (this.#live(key) !== undefined) return false;
+    const entry = this.#live(key);
+    if (entry !== undefined) return entry.value === value; // its own write, sent again: true
     this.#put(key, value, ttl);
     return true;
   }
@@ -124,8 +125,8 @@ export class MemoryStore {
     checkKey(key);
     checkValue(value);
     const ttl = checkTtl(ttlMs, false);
-    const entry = this.#live(key);
-    if ((entry?.value ?? null) !== expected) return false;
+    const current = this.#live(key)?.value ?? null;
+    if (current !== expected) return current === value; // already holds value: its own write
     this.#put(key, value, ttl);
     return true;
   }

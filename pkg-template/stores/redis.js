@@ -1,19 +1,42 @@
-// wechat-kf/redis: the Store contract (store.d.ts) over the user's own Redis client, node-redis
-// v4/v5 (npm `redis`: `sendCommand([...])`) or ioredis (`call(name, ...args)`). Depends on no
-// client library. Atomicity: SET NX PX for setIfAbsent; Lua scripts (EVALSHA, EVAL when the
-// server answers NOSCRIPT) for compare-and-delete and compareAndSet; no read-then-write in JS.
-import internal from '../wechat-kf.js';
+// wechat-kf/redis: the Store contract (store.d.ts) over the user's own Redis client: node-redis
+// (npm `redis`, v4 to v6: `createClient()`, whose commands go through `sendCommand([...])`, or
+// `createCluster()`, through `sendCommand(firstKey, isReadonly, [...])`) or ioredis (`new Redis()`
+// or `new Redis.Cluster()`: `call(name, ...args)`). Depends on no client library.
+//
+// Atomicity: setIfAbsent, compare-and-delete and compareAndSet are Lua scripts (EVALSHA, EVAL
+// when the server answers NOSCRIPT), no read-then-write in JS. Every command names one key and
+// a script gets it in KEYS, so each operation runs on the one node of a cluster owning the slot.
+//
+// Sent again: ioredis re-sends a command whose reply was lost when the connection dropped
+// (after the server ran it). So setIfAbsent and compareAndSet answer true when the key already
+// holds exactly the value they write: the second copy recognises the first one's write.
+//
+// At the first operation, the server's settings are checked once (CONFIG GET): an eviction
+// policy that may evict keys with a TTL (every claim and lock has one) and no persistence (a
+// restart forgets every claim) are reported as a -43004 StoreMisconfigured warning through
+// options.onError (or console.warn once per client). CONFIG refused (managed Redis): no report.
+import internal, { ERR } from '../wechat-kf.js';
 
-const { invalidOption, checkKey, checkValue, checkTtl } = internal;
+const { invalidOption, checkKey, checkValue, checkTtl, wxkfError } = internal;
 
+// KEYS[1]; ARGV: value, ttl (ms). 1 when set, or when the key already holds value.
+const SET_IF_ABSENT = `local cur = redis.call('GET', KEYS[1])
+if not cur then
+  redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
+  return 1
+end
+if cur == ARGV[1] then return 1 end
+return 0`;
 // KEYS[1]; ARGV[1] = the value it must hold.
 const DELETE_IF = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
 return 0`;
 // KEYS[1]; ARGV: absent ('1' when expected is null), expected, value, ttl ('' for none).
+// 1 when set, or when the key already holds value (nothing written then).
 const COMPARE_AND_SET = `local cur = redis.call('GET', KEYS[1])
-if ARGV[1] == '1' then
-  if cur then return 0 end
-elseif cur ~= ARGV[2] then
+local match
+if ARGV[1] == '1' then match = not cur else match = cur == ARGV[2] end
+if not match then
+  if cur == ARGV[3] then return 1 end
   return 0
 end
 if ARGV[4] == '' then redis.call('SET', KEYS[1], ARGV[3]) else redis.call('SET', KEYS[1], ARGV[3], 'PX', ARGV[4]) end
@@ -24,62 +47,162 @@ async function sha1Hex(text) {
   return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, '0')).join('');
 }
 
-/** How to send one raw command with this client: (args: string[]) => Promise<reply>. */
+/**
+ * How to send one raw command with this client: (args: string[], key?: string) => Promise<reply>,
+ * `key` being the key the command touches (none for CONFIG): a node-redis cluster routes by it.
+ */
 function commandSender(client) {
   if (client && typeof client.call === 'function') {
-    return (args) => client.call(...args); // ioredis (Redis and Cluster)
+    return (args) => client.call(...args); // ioredis (Redis and Cluster: it finds the key itself)
   }
   if (client && typeof client.sendCommand === 'function') {
-    return (args) => client.sendCommand(args); // node-redis v4 / v5 (createClient)
+    // node-redis createCluster(): sendCommand(firstKey, isReadonly, args). Writes and reads go
+    // to the slot's master (isReadonly false: no stale read from a replica).
+    if (typeof client.getSlotMaster === 'function' || typeof client.getMasters === 'function') {
+      return (args, key) => client.sendCommand(key, false, args);
+    }
+    return (args) => client.sendCommand(args); // node-redis createClient()
   }
-  throw invalidOption('client', 'redisStore needs a node-redis (createClient) or ioredis client');
+  throw invalidOption('client', 'redisStore needs a node-redis (createClient or createCluster) or ioredis (Redis or Cluster) client');
 }
 
 const text = (reply) => (reply === null || reply === undefined ? null
   : typeof reply === 'string' ? reply : new TextDecoder().decode(reply));
 
-/** A Store over Redis. options.prefix (default 'wechat-kf:') is put before every key. */
-export function redisStore(client, { prefix = 'wechat-kf:' } = {}) {
+/** The value of a CONFIG GET reply: a [name, value] array (RESP2), or a map (RESP3). */
+function configValue(reply, name) {
+  if (Array.isArray(reply)) {
+    for (let i = 0; i + 1 < reply.length; i += 2) if (text(reply[i]) === name) return text(reply[i + 1]);
+    return null;
+  }
+  if (reply instanceof Map) return reply.has(name) ? text(reply.get(name)) : null;
+  if (reply && typeof reply === 'object' && name in reply) return text(reply[name]);
+  return null;
+}
+
+/** The server answered the command with an error (CONFIG disabled or not permitted). */
+const refusedByServer = (e) => /^(ERR|NOPERM|NOAUTH|WRONGPASS)\b|unknown command|no permissions/i.test(String(e?.message ?? e));
+
+/** What may lose keys on this server: { problems, message } or null. Throws when not checked. */
+async function inspect(send) {
+  // One parameter per CONFIG GET (Redis 6 takes one), all sent at once.
+  const [policy, maxmemory, appendonly, save] = await Promise.all(['maxmemory-policy', 'maxmemory', 'appendonly', 'save']
+    .map(async (name) => configValue(await send(['CONFIG', 'GET', name]), name)));
+  const problems = [];
+  const lines = [];
+  if (policy !== null && policy !== 'noeviction') {
+    problems.push('maxmemory-policy');
+    lines.push(`maxmemory-policy is ${policy} (maxmemory ${maxmemory ?? '?'}${maxmemory === '0' ? ': no limit set now' : ''}): ` +
+      'when memory is full Redis evicts keys, and every dedup claim and lock has a TTL ' +
+      `(${policy.startsWith('volatile-') ? 'the keys volatile-* policies evict' : 'any key can be evicted'}): ` +
+      'an evicted claim lets a push be handled twice; set maxmemory-policy noeviction (a write is then refused and reported)');
+  }
+  if (appendonly === 'no') {
+    problems.push('persistence');
+    lines.push(save === '' || save === null
+      ? "appendonly is no and save is '': a restart of Redis forgets every claim and lock; set appendonly yes"
+      : `appendonly is no (RDB snapshots only, save '${save}'): a restart of Redis forgets the claims and locks ` +
+        'made since the last snapshot; set appendonly yes');
+  }
+  if (problems.length === 0) return null;
+  return { problems, message: `wechat-kf redisStore: ${lines.join('; ')}`, details: { maxmemoryPolicy: policy, maxmemory, appendonly, save } };
+}
+
+// One check per client (a program may build many stores on one client): the promise of its
+// outcome (the findings, null when nothing to say or CONFIG was refused, LATER when the client
+// could not send it yet), how many times it was tried, and whether console.warn was used.
+const checks = new WeakMap();
+const LATER = Symbol('not checked yet');
+const MAX_CHECKS = 3;
+
+function clientCheck(client, send) {
+  let entry = checks.get(client);
+  if (entry && entry.outcome !== LATER) return entry;
+  const attempts = (entry?.attempts ?? 0) + 1;
+  entry = { attempts, warned: false, outcome: null };
+  entry.outcome = inspect(send).catch((e) => (refusedByServer(e) || attempts >= MAX_CHECKS ? null : LATER));
+  entry.outcome.then((found) => { if (found === LATER) entry.outcome = LATER; });
+  checks.set(client, entry);
+  return entry;
+}
+
+/**
+ * A Store over Redis. options.prefix (default 'wechat-kf:') is put before every key;
+ * options.onError receives the -43004 StoreMisconfigured warning of the start check.
+ */
+export function redisStore(client, { prefix = 'wechat-kf:', onError } = {}) {
   const send = commandSender(client);
+  if (onError !== undefined && typeof onError !== 'function') {
+    throw invalidOption('onError', 'redisStore option onError must be a function (error) => void');
+  }
   const p = String(prefix);
   const shas = new Map();
+  let checking = false; // this store's check is under way or done
 
-  async function script(source, keys, args) {
+  // The start check: run at the first operation (the client is connected by then), never
+  // awaited by it, never failing it. A client that could not send it is checked again at a
+  // later operation (up to MAX_CHECKS times).
+  function checkOnce() {
+    if (checking) return;
+    checking = true;
+    const entry = clientCheck(client, (args) => send(args));
+    Promise.resolve(entry.outcome).then((found) => {
+      if (found === LATER) {
+        checking = false;
+        return;
+      }
+      if (!found) return;
+      const warning = wxkfError(ERR.StoreMisconfigured, found.message, { problems: found.problems, ...found.details });
+      if (onError) {
+        try { onError(warning); } catch {}
+      } else if (!entry.warned) {
+        entry.warned = true;
+        console.warn(`${warning.message} (${warning.code} ${warning.kind}; redisStore(client, { onError }) receives it instead)`);
+      }
+    });
+  }
+
+  const run = (args, key) => {
+    checkOnce();
+    return send(args, key);
+  };
+
+  async function script(source, key, args) {
     let sha = shas.get(source);
     if (!sha) {
       sha = await sha1Hex(source);
       shas.set(source, sha);
     }
     try {
-      return await send(['EVALSHA', sha, String(keys.length), ...keys, ...args]);
+      return await run(['EVALSHA', sha, '1', key, ...args], key);
     } catch (e) {
       if (!/NOSCRIPT/i.test(String(e && e.message))) throw e;
-      return send(['EVAL', source, String(keys.length), ...keys, ...args]); // loads it, too
+      return run(['EVAL', source, '1', key, ...args], key); // loads it, too
     }
   }
 
   return {
     async get(key) {
       checkKey(key);
-      return text(await send(['GET', p + key]));
+      return text(await run(['GET', p + key], p + key));
     },
     async set(key, value, ttlMs) {
       checkKey(key);
       checkValue(value);
       const ttl = checkTtl(ttlMs, false);
-      await send(ttl === undefined ? ['SET', p + key, value] : ['SET', p + key, value, 'PX', String(ttl)]);
+      await run(ttl === undefined ? ['SET', p + key, value] : ['SET', p + key, value, 'PX', String(ttl)], p + key);
     },
     async setIfAbsent(key, value, ttlMs) {
       checkKey(key);
       checkValue(value);
       const ttl = checkTtl(ttlMs, true);
-      return text(await send(['SET', p + key, value, 'NX', 'PX', String(ttl)])) === 'OK';
+      return Number(await script(SET_IF_ABSENT, p + key, [value, String(ttl)])) === 1;
     },
     async delete(key, ifValue) {
       checkKey(key);
-      if (ifValue === undefined) return Number(await send(['DEL', p + key])) > 0;
+      if (ifValue === undefined) return Number(await run(['DEL', p + key], p + key)) > 0;
       checkValue(ifValue);
-      return Number(await script(DELETE_IF, [p + key], [ifValue])) > 0;
+      return Number(await script(DELETE_IF, p + key, [ifValue])) > 0;
     },
     async compareAndSet(key, expected, value, ttlMs) {
       checkKey(key);
@@ -87,7 +210,7 @@ export function redisStore(client, { prefix = 'wechat-kf:' } = {}) {
       checkValue(value);
       const ttl = checkTtl(ttlMs, false);
       const args = [expected === null ? '1' : '0', expected ?? '', value, ttl === undefined ? '' : String(ttl)];
-      return Number(await script(COMPARE_AND_SET, [p + key], args)) === 1;
+      return Number(await script(COMPARE_AND_SET, p + key, args)) === 1;
     },
   };
 }

@@ -16,12 +16,27 @@ export interface Store {
   get(key: string): Promise<string | null> | string | null;
   /** Sets key to value (with a TTL, or none when ttlMs is omitted). */
   set(key: string, value: string, ttlMs?: number): Promise<void> | void;
-  /** Sets key only when it is absent (or expired). True when this call set it. */
+  /**
+   * Sets key only when it is absent (or expired). True when the key was absent and now holds
+   * `value`, or when it already holds exactly `value` (its TTL then unchanged); false when it
+   * holds another value. The second case makes the call safe to send again: a client that
+   * re-sends a command after a reconnect (ioredis does, by default) when the first copy ran but
+   * its reply was lost recognises its own write. So callers pass a value unique to the attempt
+   * (a random id): two callers passing the same value would both get true.
+   */
   setIfAbsent(key: string, value: string, ttlMs: number): Promise<boolean> | boolean;
-  /** Deletes key; with ifValue, only when its current value equals ifValue. True when a key was deleted. */
+  /** Deletes key; with ifValue, only when its current value equals ifValue. True when a key was
+   *  deleted (a copy re-sent after a lost reply finds nothing to delete and answers false). */
   delete(key: string, ifValue?: string): Promise<boolean> | boolean;
-  /** Sets key to value only when its current value equals expected (null = absent/expired).
-   *  True when set. The read-modify-write primitive (send windows, token refresh). */
+  /**
+   * Sets key to value only when its current value equals expected (null = absent/expired).
+   * True when set, or when the key already holds exactly `value` (nothing is written then);
+   * false otherwise. The read-modify-write primitive (send windows, token refresh). As with
+   * setIfAbsent, a copy re-sent after a lost reply then reports the write it made once, and
+   * is not counted twice; this needs `value` unique to the attempt: callers make it so (for
+   * example by carrying an id of the attempt in it). Two callers moving the same `expected`
+   * to the same `value` would both get true.
+   */
   compareAndSet(key: string, expected: string | null, value: string, ttlMs?: number): Promise<boolean> | boolean;
 }
 
@@ -29,7 +44,8 @@ export interface Store {
 export type WxkfStoreErrorKind =
   | 'StoreOverBound' // -43001: the MemoryStore holds more live keys than maxKeys (it keeps them)
   | 'StoreUnavailable' // -43002: a store call failed or did not answer within storeTimeoutMs
-  | 'InvalidStoreArgument'; // -43003: a key or value that is not a string, a TTL that is not > 0
+  | 'InvalidStoreArgument' // -43003: a key or value that is not a string, a TTL that is not > 0
+  | 'StoreMisconfigured'; // -43004: a warning at start: the engine may lose keys (eviction, no persistence)
 
 export interface MemoryStoreOptions {
   /** The clock, in milliseconds (default Date.now). */
