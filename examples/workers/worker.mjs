@@ -14,7 +14,7 @@ export { DurableObjectStore } from 'wechat-kf/cloudflare';
 let wechat;
 
 function build(env) {
-  const store = durableObjectStore(env.WECHAT_KF_STORE, { name: env.WECHAT_KF_APP_ID });
+  const store = durableObjectStore(env.WECHAT_KF_STORE, { appId: env.WECHAT_KF_APP_ID });
   const client = new Client({ appId: env.WECHAT_KF_APP_ID, appSecret: env.WECHAT_KF_APP_SECRET, baseUrl: env.WECHAT_KF_API_BASE || undefined, store });
   return createHandler({
     token: env.WECHAT_KF_TOKEN,

@@ -10,7 +10,7 @@ let app;
 
 export default {
   fetch(request, env, ctx) {
-    app ??= instanceApp(lib, { store: durableObjectStore(env.STORE, { prefix: env.PREFIX }), env });
+    app ??= instanceApp(lib, { store: durableObjectStore(env.STORE, { appId: env.WECHAT_KF_APP_ID, prefix: env.PREFIX }), env });
     return app(request, ctx);
   },
 };

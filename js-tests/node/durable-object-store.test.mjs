@@ -95,3 +95,38 @@ test('an expired key reads as absent before any alarm ran', async () => {
   assert.deepEqual((await op(object, { op: 'get', key: 'k' })).body, { result: null });
   assert.deepEqual((await op(object, { op: 'setIfAbsent', key: 'k', value: 'w', ttlMs: 1000 })).body, { result: true });
 });
+
+test('sent again: setIfAbsent and compareAndSet are true when the key already holds their value', async () => {
+  const object = new DurableObjectStore({ storage: memoryStorage() }, {});
+  assert.deepEqual((await op(object, { op: 'setIfAbsent', key: 'c', value: 'id-1', ttlMs: 60_000 })).body, { result: true });
+  assert.deepEqual((await op(object, { op: 'setIfAbsent', key: 'c', value: 'id-1', ttlMs: 60_000 })).body, { result: true });
+  assert.deepEqual((await op(object, { op: 'setIfAbsent', key: 'c', value: 'id-2', ttlMs: 60_000 })).body, { result: false });
+  assert.deepEqual((await op(object, { op: 'compareAndSet', key: 'c', expected: 'id-1', value: 'id-3' })).body, { result: true });
+  assert.deepEqual((await op(object, { op: 'compareAndSet', key: 'c', expected: 'id-1', value: 'id-3' })).body, { result: true });
+  assert.deepEqual((await op(object, { op: 'compareAndSet', key: 'c', expected: 'id-1', value: 'id-4' })).body, { result: false });
+  assert.deepEqual((await op(object, { op: 'get', key: 'c' })).body, { result: 'id-3' });
+});
+
+test('durableObjectStore: the object is named after appId (or name); neither is -41006', async () => {
+  const { durableObjectStore } = await import(new URL('stores/cloudflare.js', pkg.endsWith('/') ? pkg : `${pkg}/`).href);
+  const objects = new Map();
+  const namespace = {
+    idFromName: (name) => ({ name }),
+    get: ({ name }) => {
+      if (!objects.has(name)) objects.set(name, new DurableObjectStore({ storage: memoryStorage() }, {}));
+      const object = objects.get(name);
+      return { fetch: (url, init) => object.fetch(new Request(url, init)) };
+    },
+  };
+  await durableObjectStore(namespace, { appId: 'wxA' }).set('k', 'a');
+  await durableObjectStore(namespace, { appId: 'wxB' }).set('k', 'b');
+  await durableObjectStore(namespace, { name: 'shared' }).set('k', 's');
+  await durableObjectStore(namespace, { appId: 'wxB', name: (key) => `shard-${key.length % 2}` }).set('k', 'x');
+  assert.deepEqual([...objects.keys()].sort(), ['shard-1', 'shared', 'wxA', 'wxB']);
+  assert.equal(await durableObjectStore(namespace, { name: 'wxA' }).get('k'), 'a');
+  for (const options of [undefined, {}, { prefix: 'p:' }, { appId: '' }, { appId: 7 }, { name: '' }, { name: 3 }]) {
+    assert.throws(() => durableObjectStore(namespace, options), (e) => e.code === -41006 && e.kind === 'InvalidOption'
+      && (options?.name !== undefined ? e.field === 'name' : e.field === 'appId'), JSON.stringify(options));
+  }
+  assert.throws(() => durableObjectStore(namespace), /pass|appId.*name|name.*appId/);
+});

@@ -19,7 +19,7 @@ export default {
     const check = makeChecker((s) => logs.push(String(s)));
     try {
       const run = `${Date.now()}-${Math.random().toString(36).slice(2)}`;
-      await storeConformance((prefix) => durableObjectStore(env.STORE, { prefix }), check, { name: 'durable object' });
+      await storeConformance((prefix) => durableObjectStore(env.STORE, { appId: 'wx-conformance', prefix }), check, { name: 'durable object' });
       // The same suite with keys spread over 4 objects by a name function.
       const shard = (key) => `shard-${[...key].reduce((h, c) => (h * 31 + c.charCodeAt(0)) >>> 0, 7) % 4}`;
       await storeConformance((prefix) => durableObjectStore(env.STORE, { name: shard, prefix }), check, { name: 'durable object, 4 shards' });
@@ -27,14 +27,37 @@ export default {
         label: 'durable object',
         makeStore: () => {
           const prefix = `eng-${run}-${n++}:`;
-          return { prefix, store: durableObjectStore(env.STORE, { prefix }) };
+          return { prefix, store: durableObjectStore(env.STORE, { appId: 'wx-engine', prefix }) };
         },
-        makeStoreOn: (prefix) => durableObjectStore(env.STORE, { prefix, name: 'wechat-kf' }),
+        makeStoreOn: (prefix) => durableObjectStore(env.STORE, { prefix, name: 'wx-engine' }),
       }, check);
       check.check('durableObjectStore refuses a non-namespace (-41006)', () => {
         let error;
-        try { durableObjectStore({}); } catch (e) { error = e; }
-        check.assertTrue(error && error.code === -41006, 'a -41006 error');
+        try { durableObjectStore({}, { appId: 'wx1' }); } catch (e) { error = e; }
+        check.assertTrue(error && error.code === -41006 && error.field === 'namespace', 'a -41006 error for namespace');
+      });
+      check.check('durableObjectStore without appId or name: -41006 (field appId) naming both', () => {
+        for (const options of [undefined, {}, { prefix: 'x:' }]) {
+          let error;
+          try { durableObjectStore(env.STORE, options); } catch (e) { error = e; }
+          check.assertTrue(error && error.code === -41006 && error.field === 'appId' && /appId/.test(error.message) && /name/.test(error.message),
+            `a -41006 error naming appId and name for ${JSON.stringify(options)}, got ${error && error.message}`);
+        }
+        for (const appId of ['', 5]) {
+          let error;
+          try { durableObjectStore(env.STORE, { appId }); } catch (e) { error = e; }
+          check.assertTrue(error && error.code === -41006 && error.field === 'appId', `appId ${JSON.stringify(appId)} refused`);
+        }
+      });
+      await check.checkAsync('durableObjectStore: one object per appId; { appId } and { name: appId } are the same object', async () => {
+        const prefix = `per-account-${run}:`;
+        const a = durableObjectStore(env.STORE, { appId: 'wx-account-a', prefix });
+        const b = durableObjectStore(env.STORE, { appId: 'wx-account-b', prefix });
+        await a.set('k', 'A');
+        check.assertEq(await b.get('k'), null);
+        check.assertEq(await durableObjectStore(env.STORE, { name: 'wx-account-a', prefix }).get('k'), 'A');
+        // name overrides appId's object
+        check.assertEq(await durableObjectStore(env.STORE, { appId: 'wx-account-b', name: 'wx-account-a', prefix }).get('k'), 'A');
       });
       return Response.json({ ...check.result(), logs });
     } catch (e) {

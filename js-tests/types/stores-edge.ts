@@ -6,7 +6,11 @@ import { denoKvStore, type DenoKvLike } from 'wechat-kf/deno-kv';
 declare const namespace: DurableObjectNamespaceLike;
 declare const kv: DenoKvLike;
 
-const one: Store = durableObjectStore(namespace);
+const one: Store = durableObjectStore(namespace, { appId: 'wx123' });
+// @ts-expect-error appId (one object per account) or name is required
+durableObjectStore(namespace);
+// @ts-expect-error appId (one object per account) or name is required
+durableObjectStore(namespace, { prefix: 'wx:' });
 const sharded: Store = durableObjectStore(namespace, { name: (key) => `shard-${key.length % 4}`, prefix: 'wx:' });
 durableObjectStore(namespace, { name: 'wx123' });
 // @ts-expect-error a namespace binding is required

@@ -38,20 +38,33 @@ export declare class DurableObjectStore {
   alarm(): Promise<void>;
 }
 
-export interface DurableObjectStoreOptions {
-  /**
-   * The object's name (default 'wechat-kf'): use one per account, or a function of the key to
-   * spread keys over several objects (shards). A key always maps to the same object.
-   */
-  name?: string | ((key: string) => string);
+/** Which object holds the keys: one per account (`appId`), or named (`name`). One is required. */
+export type DurableObjectStoreOptions = {
   /** Prepended to every key (default 'wechat-kf:'). */
   prefix?: string;
-}
+} & (
+  | {
+      /** The account: its keys live in the object named after it (the same as `name: appId`). */
+      appId: string;
+      /** Overrides the object's name given by appId. */
+      name?: string | ((key: string) => string);
+    }
+  | {
+      appId?: string;
+      /**
+       * The object's name, or a function of the key to spread keys over several objects
+       * (shards). A key always maps to the same object.
+       */
+      name: string | ((key: string) => string);
+    }
+);
 
 /**
  * A Store on the DurableObjectStore bound as `namespace`, for `createHandler({ store })`,
- * `new Client({ store })` and `new SendWindow({ store })`. Bad arguments throw WxkfError
+ * `new Client({ store })` and `new SendWindow({ store })`: `durableObjectStore(env.WECHAT_KF_STORE,
+ * { appId })`. Without `appId` or `name` it throws -41006 (field 'appId'): one object runs one
+ * request at a time, so accounts do not share one by default. Bad arguments throw WxkfError
  * -43003 InvalidStoreArgument (a bad option -41006 InvalidOption); a failing object rejects
  * with an Error.
  */
-export declare function durableObjectStore(namespace: DurableObjectNamespaceLike, options?: DurableObjectStoreOptions): Store;
+export declare function durableObjectStore(namespace: DurableObjectNamespaceLike, options: DurableObjectStoreOptions): Store;

@@ -2,7 +2,7 @@
 //
 //   // worker.js
 //   export { DurableObjectStore } from 'wechat-kf/cloudflare';
-//   const store = durableObjectStore(env.WECHAT_KF_STORE);   // a Store for handler/Client/SendWindow
+//   const store = durableObjectStore(env.WECHAT_KF_STORE, { appId });   // one object per account
 //
 //   # wrangler.toml
 //   [[durable_objects.bindings]]  name = "WECHAT_KF_STORE"  class_name = "DurableObjectStore"
@@ -104,7 +104,7 @@ export class DurableObjectStore {
         await this.#write(key, value, ttl, now);
         return null;
       case 'setIfAbsent':
-        if (current !== null) return false;
+        if (current !== null) return current === value; // its own write, sent again: true
         await this.#write(key, value, ttl, now);
         return true;
       case 'delete':
@@ -112,7 +112,7 @@ export class DurableObjectStore {
         await this.#storage.delete(VALUE + key);
         return true;
       case 'compareAndSet':
-        if (current !== expected) return false;
+        if (current !== expected) return current === value; // already holds value: true
         await this.#write(key, value, ttl, now);
         return true;
     }
@@ -151,16 +151,27 @@ export class DurableObjectStore {
 
 /**
  * A Store (see store.d.ts) backed by the DurableObjectStore bound as `namespace`.
- * options.name: the object's name (default 'wechat-kf'), or a function of the key choosing
- * one of several objects (shards); options.prefix: prepended to every key (default 'wechat-kf:').
+ * options.appId: the account; its keys live in the object named after it (one object per
+ * account). options.name: the object's name instead, or a function of the key choosing one of
+ * several objects (shards). One of the two is required: with neither, every account of every
+ * worker bound to the namespace would share one object, which runs one request at a time for
+ * all of them. options.prefix: prepended to every key (default 'wechat-kf:').
  */
 export function durableObjectStore(namespace, options = {}) {
   if (!namespace || typeof namespace.idFromName !== 'function' || typeof namespace.get !== 'function') {
     throw invalidOption('namespace', 'durableObjectStore needs a Durable Object namespace binding (env.WECHAT_KF_STORE)');
   }
-  const { name = 'wechat-kf', prefix = 'wechat-kf:' } = options ?? {};
-  if (typeof name !== 'string' && typeof name !== 'function') {
-    throw invalidOption('name', 'durableObjectStore option name must be a string or a function (key) => string');
+  const { appId, prefix = 'wechat-kf:' } = options ?? {};
+  if (appId !== undefined && (typeof appId !== 'string' || appId === '')) {
+    throw invalidOption('appId', 'durableObjectStore option appId must be a non-empty string (the account whose object this is)');
+  }
+  const name = options?.name ?? appId;
+  if (name === undefined) {
+    throw invalidOption('appId', 'durableObjectStore needs { appId } (one object per account) or { name } ' +
+      '(an object name, or a function of the key for shards): without either, every account would share one object');
+  }
+  if ((typeof name !== 'string' || name === '') && typeof name !== 'function') {
+    throw invalidOption('name', 'durableObjectStore option name must be a non-empty string or a function (key) => string');
   }
   checkPrefix(prefix);
   const objectName = (key) => {
