@@ -3,6 +3,8 @@
 // prints the result line. A second Deno.openKv handle on the same file stands in for a second
 // instance in the engine checks. Last, an outage: a handler whose KV handle is closed under it
 // still answers and handles the push (dedup fails open) and reports -43002 in phase 'dedup'.
+// Then the store itself on a closed handle (every method rejects) and on a file another process
+// holds write-locked (deno-kv-locker.mjs: a write fails after the store's bounded wait).
 import { WXBizMsgCrypt, createHandler, readFields } from 'wechat-kf';
 import { denoKvStore } from 'wechat-kf/deno-kv';
 import { storeConformance } from './conformance.js';
@@ -15,6 +17,13 @@ const kv2 = await Deno.openKv(path);
 const logs = [];
 const check = makeChecker((s) => logs.push(String(s)));
 const run = `${Date.now()}`;
+// { value } or { error } of a store call, or { timedOut } if it has not settled in 60 s (a hang:
+// the store's own bound for a locked file is about 10-15 s).
+const bounded = (promise) => {
+  let timer;
+  const late = new Promise((resolve) => { timer = setTimeout(() => resolve({ timedOut: true }), 60_000); });
+  return Promise.race([promise.then((value) => ({ value }), (e) => ({ error: String(e?.message ?? e) })), late]).finally(() => clearTimeout(timer));
+};
 let n = 0;
 try {
   await storeConformance((prefix) => denoKvStore(kv, { prefix }), check, {
@@ -59,6 +68,44 @@ try {
     for (let i = 0; i < 100 && handled.length === 0; i++) await new Promise((r) => setTimeout(r, 20));
     check.assertEq(handled.join(), 'during the outage');
     check.assertTrue(reported.includes('dedup -43002'), `'dedup -43002' among the reports (${reported.join(', ')})`);
+  });
+  await check.checkAsync('a closed KV handle: every method rejects (no hang), nothing else breaks', async () => {
+    const closed = await Deno.openKv(path);
+    const store = denoKvStore(closed, { prefix: `closed-${run}:` });
+    closed.close();
+    for (const [what, call] of [
+      ['get', () => store.get('k')], ['set', () => store.set('k', 'v', 60_000)],
+      ['setIfAbsent', () => store.setIfAbsent('k', 'v', 60_000)], ['delete', () => store.delete('k', 'v')],
+      ['compareAndSet', () => store.compareAndSet('k', null, 'v')],
+    ]) {
+      const outcome = await bounded(call());
+      check.assertTrue(outcome.error && !outcome.timedOut, `${what} rejects, got ${JSON.stringify(outcome)}`);
+    }
+    check.assertEq(await denoKvStore(kv, { prefix: `closed-${run}:` }).setIfAbsent('k', 'v', 60_000), true);
+  });
+  await check.checkAsync('another process write-locks the KV file: a write fails with "database is locked" (not a hang), reads go on, then it works again', async () => {
+    const dir = path.slice(0, path.lastIndexOf('/'));
+    const locker = new Deno.Command(Deno.execPath(), {
+      args: ['run', `--allow-read=${dir}`, `--allow-write=${dir}`, new URL('./deno-kv-locker.mjs', import.meta.url).pathname, path],
+      stdin: 'piped', stdout: 'piped', stderr: 'piped',
+    }).spawn();
+    const lines = locker.stdout.pipeThrough(new TextDecoderStream()).getReader();
+    try {
+      check.assertEq((await lines.read()).value?.trim(), 'LOCKED');
+      const store = denoKvStore(kv, { prefix: `locked-${run}:` });
+      check.assertEq(await store.get('claim'), null); // a read is not blocked
+      const outcome = await bounded(store.setIfAbsent('claim', 'attempt-1', 60_000));
+      check.assertTrue(outcome.error && /database is locked/.test(outcome.error), `setIfAbsent rejects with "database is locked", got ${JSON.stringify(outcome)}`);
+      await locker.stdin.close();
+      check.assertEq((await lines.read()).value?.trim(), 'RELEASED');
+      check.assertEq(await store.get('claim'), null); // nothing was written
+      check.assertEq(await store.setIfAbsent('claim', 'attempt-2', 60_000), true);
+    } finally {
+      try { await locker.stdin.close(); } catch {}
+      const status = await bounded(locker.status);
+      if (status.timedOut) locker.kill('SIGKILL');
+      await locker.stderr.cancel().catch(() => {});
+    }
   });
 } catch (e) {
   check.check('the suite ran', () => { throw e; });

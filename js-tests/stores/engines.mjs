@@ -32,7 +32,7 @@ const cleanup = async () => { for (const fn of pending.reverse()) { try { await 
 for (const sig of ['SIGINT', 'SIGTERM']) process.on(sig, async () => { await cleanup(); process.exit(130); });
 
 prepareScratch(scratch, tarballArg);
-for (const f of ['conformance.js', 'engine-checks.js', 'workerd-do.entry.mjs', 'deno-kv.entry.mjs']) {
+for (const f of ['conformance.js', 'engine-checks.js', 'workerd-do.entry.mjs', 'deno-kv.entry.mjs', 'deno-kv-locker.mjs']) {
   cpSync(join(ROOT, 'js-tests', 'stores', f), join(scratch, f));
 }
 cpSync(join(ROOT, 'js-tests', 'check.js'), join(scratch, 'check.js'));
@@ -85,7 +85,8 @@ async function runWorkerd(temp) {
 
 function runDeno(temp) {
   return runEntryProcess(ctx, resolveBin('deno'), [
-    'run', '--unstable-kv', '--allow-read', `--allow-write=${temp}`, '--node-modules-dir=manual', '--no-lock',
+    // --allow-run: the entry starts a second Deno that write-locks the KV file (deno-kv-locker.mjs).
+    'run', '--unstable-kv', '--allow-read', `--allow-write=${temp}`, `--allow-run=${resolveBin('deno')}`, '--node-modules-dir=manual', '--no-lock',
     'deno-kv.entry.mjs', join(temp, 'kv.sqlite3'),
   ], { env: { DENO_DIR: join(scratch, '.deno'), DENO_NO_UPDATE_CHECK: '1', DENO_NO_PROMPT: '1' } });
 }
