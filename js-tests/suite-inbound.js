@@ -138,12 +138,14 @@ export async function runInboundSuite(lib, { vectors, log = () => {} }) {
   // Every kind of character crosses intact, whichever way the push's JSON crosses (a string
   // when it is ASCII, UTF-16 code units otherwise) and whatever the size: 1- to 4-byte UTF-8
   // (U+0080, U+07FF, U+0800, U+FFFF, surrogate pairs up to U+10FFFF), at the start and the end
-  // of the content and of 8-byte runs, in small and large pushes (body bytes and text).
-  const CHARS = ['a', '\u0080', 'ÿ', '\u07ff', '\u0800', '中', '\u2028', '\ufeff', '\uffff', '😀', '\u{10ffff}'];
+  // of the content and of 8-byte runs, in small and large pushes (body bytes and text). U+FFFF
+  // is not an XML character (refused: "characters XML 1.0 forbids" below): JSON only.
+  const CHARS = ['a', '\u0080', 'ÿ', '\u07ff', '\u0800', '中', '\u2028', '\ufeff', '\ufffd', '\uffff', '😀', '\u{10ffff}'];
+  const charsOf = (format) => (format === 'xml' ? CHARS.filter((ch) => ch !== '\uffff') : CHARS);
   for (const format of ['xml', 'json']) {
     c.check(`characters cross intact ${format}`, () => {
-      const contents = ['', 'plain ascii only', ...CHARS];
-      for (const ch of CHARS) {
+      const contents = ['', 'plain ascii only', ...charsOf(format)];
+      for (const ch of charsOf(format)) {
         for (const pad of [0, 1, 7, 8, 9]) contents.push('x'.repeat(pad) + ch + 'y'.repeat(8 - (pad % 8)) + ch);
         contents.push(`${ch}${'客服 message 😀 '.repeat(300)}${ch}`);
       }
@@ -164,7 +166,7 @@ export async function runInboundSuite(lib, { vectors, log = () => {} }) {
   // members in the same order, whatever the content and its size.
   for (const format of ['xml', 'json']) {
     c.check(`characters cross intact in a six-field text push ${format}`, () => {
-      const contents = ['', 'plain ascii only', ...CHARS, ...CHARS.map((ch) => `${ch}${'客服 message 😀 '.repeat(300)}${ch}`),
+      const contents = ['', 'plain ascii only', ...charsOf(format), ...charsOf(format).map((ch) => `${ch}${'客服 message 😀 '.repeat(300)}${ch}`),
         'ascii '.repeat(3000), ...(format === 'json' ? ['\u0000', 'a\u0000b\u0000'] : [])];
       const to = 'gh_97417a04a28d';
       const from = 'o9AgO5Kd5ggOC-bXrbNODIiE3bGY';
@@ -278,6 +280,107 @@ export async function runInboundSuite(lib, { vectors, log = () => {} }) {
       good();
     });
   }
+  // Issue 22: what a hostile push cannot get past, the same in every runtime.
+  const codeOf = (fn) => { try { fn(); } catch (e) { return e instanceof WxkfError ? e.code : String(e); } return undefined; };
+  const plainQuery = { signature: sig, timestamp: String(NOW), nonce: NONCE };
+  c.check('hostile: more than 10,000 JSON values (-40012), refused before parsing; 10,000 are read', () => {
+    // The top-level object, its six members and L: 8 values, then L's items.
+    const body = (items) => toJson([...header('text'), ['Content', 'hi'], ['MsgId', '1', 'num'], ['L', `[${Array(items).fill('1').join(',')}]`, 'num']]);
+    c.assertEq(receiver.receive({ query: plainQuery, body: body(9992) }).message.raw.L.length, 9992);
+    c.assertEq(codeOf(() => receiver.receive({ query: plainQuery, body: body(9993) })), -40012);
+    const started = Date.now();
+    c.assertEq(codeOf(() => receiver.receive({ query: plainQuery, body: body(400000) })), -40012);
+    c.assertEq(codeOf(() => receiver.receive({ query: plainQuery, body: toJson([...header('x'), ['L', `[${'{},'.repeat(300000)}{}]`, 'num']]) })), -40012);
+    c.assertTrue(Date.now() - started < 2000, `refused in ${Date.now() - started} ms`);
+    // Encrypted: the decrypted message is counted too.
+    const req = request([...header('text'), ['L', `[${'[],'.repeat(20000)}[]]`, 'num']], 'json', 'safe');
+    c.assertEq(codeOf(() => receiver.receive(req)), -40012);
+    good();
+  });
+  c.check('hostile: characters XML 1.0 forbids are refused (-40002); JSON keeps them escaped', () => {
+    for (const content of ['a\u0000b', '\u0001', '&#x1;', '&#31;', '\ufffe', '&#xFFFF;', '<![CDATA[\u001b[31m]]>']) {
+      // Written as is (not wrapped in CDATA), so that references stay references.
+      const fields = [...header('text'), ['Content', content, 'num'], ['MsgId', '1', 'num']];
+      c.assertEq(codeOf(() => receiver.receive({ query: plainQuery, body: toXml(fields) })), -40002);
+      c.assertEq(codeOf(() => receiver.receive(request(fields, 'xml', 'safe'))), -40002);
+    }
+    const fields = [...header('text'), ['Content', 'tab\t, C1 \u0085 and DEL \u007f'], ['MsgId', '1', 'num']];
+    c.assertEq(receiver.receive(request(fields, 'xml', 'safe')).message.content, 'tab\t, C1 \u0085 and DEL \u007f');
+    const controls = 'a\u0000b\u0001\u001f\ufffe\uffff';
+    const json = [...header('text'), ['Content', controls], ['MsgId', '1', 'num'], ['Note', controls]];
+    const m = receiver.receive(request(json, 'json', 'safe')).message;
+    c.assertEq(m.content, controls);
+    c.assertEq(m.raw.Note, controls);
+    good();
+  });
+  c.check('dedup keys stay short whatever the fields hold; the platform\'s are unchanged', () => {
+    const huge = '9'.repeat(300000);
+    for (const format of ['xml', 'json']) {
+      const msg = receiver.receive(request([['ToUserName', huge], ['FromUserName', 'o'], ['CreateTime', NOW, 'num'], ['MsgType', 'text'], ['MsgId', huge, 'num']], format, 'safe'));
+      c.assertTrue(msg.dedupKey.length <= 221 && /^msg:#[0-9a-f]{40}:#[0-9a-f]{40}$/.test(msg.dedupKey), `a short key: ${msg.dedupKey.slice(0, 100)}`);
+      const event = receiver.receive(request([...header('event'), ['Event', huge]], format, 'safe'));
+      c.assertEq(event.dedupKey, `event:gh_97417a04a28d:o9AgO5Kd5ggOC-bXrbNODIiE3bGY:${NOW}:${msg.dedupKey.slice(-41)}`);
+      c.assertEq(receiver.receive(request(SAMPLES[0][1], format, 'safe')).dedupKey, `msg:gh_97417a04a28d:${BIG_ID}`);
+    }
+  });
+  // Field names of Object.prototype (src/message/raw.rs PROTOTYPE_NAMES): a field whose
+  // lowerCamelCase form is one (ToString, HasOwnProperty, ValueOf, ...) stays in raw only; one
+  // named so as sent is refused. The message, raw and nested objects keep their methods.
+  const SHADOWING = ['ToString', 'HasOwnProperty', 'ValueOf', 'Constructor', 'ToLocaleString', 'IsPrototypeOf', 'PropertyIsEnumerable', 'to_string'];
+  for (const format of ['xml', 'json']) {
+    for (const size of ['small', 'large']) {
+      c.check(`field names of Object.prototype: the message keeps its methods ${format} ${size}`, () => {
+        const nested = format === 'xml' ? '<ToString>n</ToString><B>1</B>' : '{"ToString":"n","B":"1"}';
+        const list = format === 'xml' ? '<Item><ValueOf>1</ValueOf></Item><Item><ValueOf>2</ValueOf></Item>' : '[{"ValueOf":"1"},{"ValueOf":"2"}]';
+        const content = size === 'large' ? '客服 '.repeat(800) : 'hi';
+        const fields = [...header('text'), ['Content', content], ['MsgId', '5', 'num'], ...SHADOWING.map((n) => [n, `v-${n}`]),
+          ['A', nested, 'num'], [format === 'xml' ? 'L' : 'Item', list, 'num']];
+        for (const mode of ['plaintext', 'safe']) {
+          const push = receiver.receive(request(fields, format, mode));
+          const m = push.message;
+          c.assertEq(m.content, content);
+          c.assertEq(m.hasOwnProperty('content'), true);
+          c.assertEq(m.hasOwnProperty('toString'), false);
+          c.assertEq(String(m), '[object Object]');
+          c.assertEq(`${m}`, '[object Object]');
+          c.assertEq(m.valueOf(), m);
+          c.assertEq(m.toLocaleString(), '[object Object]');
+          c.assertEq(m.propertyIsEnumerable('raw'), true);
+          c.assertEq(Object.prototype.isPrototypeOf(m), true);
+          for (const name of Object.getOwnPropertyNames(Object.prototype)) {
+            c.assertEq(Object.hasOwn(m, name), false);
+            c.assertEq(Object.hasOwn(m.a, name), false);
+          }
+          const back = JSON.parse(JSON.stringify(m));
+          for (const n of SHADOWING) c.assertEq(back.raw[n], `v-${n}`);
+          for (const n of SHADOWING) c.assertEq(m.raw[n], `v-${n}`);
+          c.assertEq(m.raw.hasOwnProperty('ToString'), true);
+          c.assertEq(String(m.raw), '[object Object]');
+          c.assertEq(m.raw.A.ToString, 'n');
+          c.assertEq(m.a.hasOwnProperty('b'), true);
+          c.assertEq(String(m.a), '[object Object]');
+          c.assertEq(JSON.stringify(m.a), '{"b":"1"}');
+          const items = format === 'xml' ? m.l.item : m.item;
+          c.assertEq(JSON.stringify(items), '[{},{}]');
+          c.assertEq(String(items[0]), '[object Object]');
+          c.assertEq(JSON.stringify({ ...m }.raw.A), '{"ToString":"n","B":"1"}');
+          c.assertEq(String(push), '[object Object]');
+        }
+      });
+    }
+  }
+  c.check('field names of Object.prototype as sent are refused at any depth (-40002 / -40012)', () => {
+    for (const name of [...Object.getOwnPropertyNames(Object.prototype), 'prototype']) {
+      for (const [format, code] of [['xml', -40002], ['json', -40012]]) {
+        const inner = format === 'xml' ? `<${name}>1</${name}>` : `{${JSON.stringify(name)}:"1"}`;
+        for (const fields of [[...header('x'), [name, '1']], [...header('x'), ['A', inner, 'num']]]) {
+          c.assertEq(codeOf(() => receiver.receive(request(fields, format, 'safe'))), code);
+        }
+      }
+    }
+    good();
+  });
+
   c.check('compatible mode with tampered plaintext fields uses the decrypted ones', () => {
     const req = request(SAMPLES[0][1], 'xml', 'compatible');
     req.body = req.body.replace('o9AgO5Kd5ggOC-bXrbNODIiE3bGY', 'attacker').replace('你好', 'pay me');

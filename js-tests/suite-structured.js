@@ -108,18 +108,20 @@ export async function runStructuredSuite(lib) {
     }
   }
 
-  // Field names that could reach a prototype are refused, at any depth, in both formats and
-  // encrypted too; nothing is polluted and the instance keeps working.
+  // Field names of Object.prototype's members (and prototype), as sent, are refused at any
+  // depth, in both formats and encrypted too; nothing is polluted and the instance keeps
+  // working. (Names whose camelCase form is one, such as Constructor, stay in raw only:
+  // suite-inbound.js.)
   const head = '<ToUserName>gh_123456789abc</ToUserName><FromUserName>o</FromUserName><CreateTime>' + FIXTURE_TIME + '</CreateTime><MsgType>text</MsgType>';
   const jsonHead = `"ToUserName":"gh_123456789abc","FromUserName":"o","CreateTime":${FIXTURE_TIME},"MsgType":"text"`;
   const proto = [
     ['xml', `<xml>${head}<__proto__><polluted>yes</polluted></__proto__></xml>`],
     ['xml', `<xml>${head}<A><B><constructor><prototype><polluted>yes</polluted></prototype></constructor></B></A></xml>`],
-    ['xml', `<xml>${head}<Constructor>1</Constructor></xml>`],
+    ['xml', `<xml>${head}<toString>1</toString></xml>`],
     ['json', `{${jsonHead},"__proto__":{"polluted":"yes"}}`],
     ['json', `{${jsonHead},"\\u005f_proto__":{"polluted":"yes"}}`],
     ['json', `{${jsonHead},"List":[{"constructor":{"prototype":{"polluted":"yes"}}}]}`],
-    ['json', `{${jsonHead},"Prototype":1}`],
+    ['json', `{${jsonHead},"hasOwnProperty":1}`],
   ];
   for (const mode of ['plaintext', 'safe']) {
     proto.forEach(([format, body], i) => {
