@@ -401,6 +401,39 @@ fn url_verification() {
     assert_eq!(crypt.verify_url(&enc).unwrap(), "echo-123");
     let tampered = UrlVerification { nonce: "3", ..enc };
     assert_eq!(crypt.verify_url(&tampered).unwrap_err().code(), -40001);
+    // plain: the echostr must look like one
+    for bad in ["<b>x</b>", "a&b", "", "caf\u{e9}", "tab\there"] {
+        let r = UrlVerification {
+            echostr: bad,
+            ..plain
+        };
+        assert_eq!(crypt.verify_url(&r).unwrap_err().code(), -41004, "{bad:?}");
+    }
+}
+
+/// A captured push's `Encrypt` value, sent back as `echostr` with the push's own `msg_signature`
+/// (a decryption oracle before): refused, and nothing of the plaintext in the error.
+#[test]
+fn url_verification_never_decrypts_a_captured_push() {
+    let crypt = WxBizMsgCrypt::new(TOKEN, KEY, APP_ID).unwrap();
+    for secret in [
+        "<xml><Content><![CDATA[my bank PIN is 4321]]></Content></xml>",
+        "{\"Content\":\"my bank PIN is 4321\"}",
+        &"1".repeat(513),
+    ] {
+        let encrypt = crypt.encrypt(secret, &[7; 16]).unwrap();
+        let msg_signature = crypt.msg_signature("1714036504", "99", &encrypt);
+        let replay = UrlVerification {
+            msg_signature: Some(&msg_signature),
+            timestamp: "1714036504",
+            nonce: "99",
+            echostr: &encrypt,
+            ..Default::default()
+        };
+        let error = crypt.verify_url(&replay).unwrap_err();
+        assert_eq!(error.code(), -41004);
+        assert!(!error.message().contains("4321"), "{}", error.message());
+    }
 }
 
 #[test]

@@ -692,6 +692,26 @@ fn url_verification() {
     );
 }
 
+/// The push receiver verifies URLs in the platform's plain form only: a `msg_signature` query
+/// (WeCom's encrypted form) is refused before anything is decrypted, even when it is genuine.
+#[test]
+fn url_verification_refuses_the_encrypted_form() {
+    let crypt = WxBizMsgCrypt::new(TOKEN, KEY, APP_ID).unwrap();
+    let encrypt = crypt.encrypt("echo-1", &[3; 16]).unwrap();
+    let msg_signature = crypt.msg_signature("1714036504", "7", &encrypt);
+    let r = Receiver::new(crypt, Limits::default());
+    let request = wechat_kf::crypto::UrlVerification {
+        signature: None,
+        msg_signature: Some(&msg_signature),
+        timestamp: "1714036504",
+        nonce: "7",
+        echostr: &encrypt,
+    };
+    let error = r.verify_url(&request, 1_714_036_504).unwrap_err();
+    assert_eq!(error.code(), -41004);
+    assert_eq!(error.kind_str(), "InvalidQuery");
+}
+
 #[test]
 fn plaintext_mode_rules() {
     let crypt = WxBizMsgCrypt::new(TOKEN, KEY, APP_ID).unwrap();

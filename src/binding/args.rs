@@ -217,3 +217,12 @@ pub fn format(format: &str) -> Result<crate::crypto::Format, JsValue> {
         ))),
     }
 }
+
+/// Whole seconds from a JS number of seconds (0 for a negative, NaN or infinite one).
+pub(super) fn seconds(now_seconds: f64) -> u64 {
+    if now_seconds.is_finite() && now_seconds > 0.0 {
+        now_seconds as u64
+    } else {
+        0
+    }
+}

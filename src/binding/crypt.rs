@@ -4,7 +4,7 @@ use alloc::string::String;
 use js_sys::{Object, Reflect};
 use wasm_bindgen::prelude::*;
 
-use super::args::{self, field};
+use super::args::{self, field, seconds};
 use super::edge;
 use super::errors::js_err;
 use crate::crypto::{Format, ReplyParams, UrlVerification, WxBizMsgCrypt};
@@ -123,9 +123,16 @@ impl JsWxBizMsgCrypt {
             .map_err(js_err)
     }
 
-    /// `verifyUrl({ signature?, msgSignature?, timestamp, nonce, echostr })` -> the answer.
+    /// `verifyUrl({ signature?, msgSignature?, timestamp, nonce, echostr }, nowSeconds?,
+    /// maxSkewSeconds)` -> the answer. With `nowSeconds` (the JS wrapper reads its `now`
+    /// option), the timestamp must lie within `maxSkewSeconds` of it (0: no window).
     #[wasm_bindgen(js_name = verifyUrl)]
-    pub fn verify_url(&self, query: &JsValue) -> Result<String, JsValue> {
+    pub fn verify_url(
+        &self,
+        query: &JsValue,
+        now_seconds: Option<f64>,
+        max_skew_seconds: f64,
+    ) -> Result<String, JsValue> {
         let kind = ErrorKind::ValidateSignature;
         let signature = args::optional_string(&field(query, "signature"), "signature", kind)?;
         let msg_signature =
@@ -133,6 +140,10 @@ impl JsWxBizMsgCrypt {
         let timestamp = args::stamp(&field(query, "timestamp"), "timestamp", kind)?;
         let nonce = args::stamp(&field(query, "nonce"), "nonce", kind)?;
         let echostr = args::string(&field(query, "echostr"), "echostr", kind)?;
+        if let Some(now) = now_seconds {
+            crate::push::check_window(&timestamp, seconds(now), seconds(max_skew_seconds))
+                .map_err(js_err)?;
+        }
         self.inner
             .verify_url(&UrlVerification {
                 signature: signature.as_deref(),

@@ -76,13 +76,7 @@ pub(super) fn saturate(n: u64) -> usize {
     usize::try_from(n).unwrap_or(usize::MAX)
 }
 
-pub(super) fn seconds(now_seconds: f64) -> u64 {
-    if now_seconds.is_finite() && now_seconds > 0.0 {
-        now_seconds as u64
-    } else {
-        0
-    }
-}
+pub(super) use super::args::seconds;
 
 #[wasm_bindgen(js_class = PushReceiver)]
 impl JsPushReceiver {

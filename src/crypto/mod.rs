@@ -16,7 +16,7 @@ pub use key::AesKey;
 pub use signature::{
     hex_str, signature, signature_matches, signature_with, sorted_sha1_hex, sorted_sha1_hex_with,
 };
-pub use url::UrlVerification;
+pub use url::{check_echostr, UrlVerification, MAX_ECHOSTR};
 
 use alloc::string::String;
 use alloc::vec::Vec;

@@ -10,8 +10,8 @@ mod replay_window;
 mod reply;
 
 pub use cloud::{
-    cloud_push_body, cloud_transfer_reply, probe_body, receive_cloud, CloudLimits, CloudPush,
-    PROBE_ACTION,
+    cloud_push_body, cloud_transfer_reply, probe_body, receive_cloud, CloudCaller, CloudLimits,
+    CloudPush, DEFAULT_CLIENT_SOURCES, PROBE_ACTION,
 };
 pub use dedup::{dedup_key, MAX_DEDUP_KEY_BYTES, MAX_KEY_PART_BYTES};
 pub use fields::{read_fields, write_fields, NUMERIC_FIELDS};
@@ -387,9 +387,19 @@ impl Receiver {
         })
     }
 
-    /// Answers the URL verification GET (`signature`, `timestamp`, `nonce`, `echostr`; or
-    /// WeCom-style `msg_signature`), after the replay window check.
+    /// Answers the URL verification GET (`signature`, `timestamp`, `nonce`, `echostr`), after
+    /// the replay window check. Mini Programs and Official Accounts verify a URL in this plain
+    /// form only: a `msg_signature` (WeCom's encrypted form, which decrypts `echostr`) is
+    /// refused (-41004) like any bad request, so that no captured push sent back as `echostr`
+    /// is ever decrypted for its sender.
     pub fn verify_url(&self, request: &UrlVerification<'_>, now_seconds: u64) -> Result<String> {
+        if request.msg_signature.is_some() {
+            return Err(Error::new(
+                ErrorKind::InvalidQuery,
+                "a URL verification with msg_signature (WeCom's encrypted form) is refused: Mini \
+                 Programs and Official Accounts verify the URL with signature and a plain echostr",
+            ));
+        }
         if request.timestamp.is_empty() {
             return Err(Error::new(
                 ErrorKind::InvalidQuery,
