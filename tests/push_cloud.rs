@@ -4,8 +4,8 @@
 use wechat_kf::crypto::Format;
 use wechat_kf::message::Kind;
 use wechat_kf::push::{
-    cloud_push_body, cloud_transfer_reply, probe_body, receive_cloud, CloudLimits, CloudPush, Mode,
-    ReplyTarget,
+    cloud_push_body, cloud_transfer_reply, probe_body, receive_cloud, CloudCaller, CloudLimits,
+    CloudPush, Mode, ReplyTarget,
 };
 
 const XML: &str = "<xml><ToUserName><![CDATA[gh_1]]></ToUserName><FromUserName><![CDATA[o_1]]></FromUserName><CreateTime>1715943329</CreateTime><MsgType><![CDATA[text]]></MsgType><Content><![CDATA[hi]]></Content><MsgId>24558315372876789123</MsgId></xml>";
@@ -65,7 +65,7 @@ fn other_actions_and_messages_with_an_action_field_are_not_probes() {
 
 #[test]
 fn messages_parse_in_both_formats_with_exact_ids() {
-    let p = push(XML, Some("wx_devtools"), true);
+    let p = push(XML, Some("wx_platform"), true);
     assert_eq!(p.mode, Mode::Cloud);
     assert_eq!(p.format, Format::Xml);
     assert_eq!(p.message.msg_id.as_deref(), Some("24558315372876789123"));
@@ -103,7 +103,7 @@ fn without_x_wx_source_public_access_refuses_and_private_accepts() {
     .unwrap_err();
     assert_eq!(err.code(), -41008);
     assert_eq!(push(XML, None, false).message.from_user_name, "o_1");
-    assert_eq!(push(XML, Some(""), true).message.from_user_name, "o_1");
+    assert_eq!(push(XML, Some("x"), true).message.from_user_name, "o_1");
 }
 
 #[test]
@@ -229,5 +229,53 @@ fn the_builder_writes_bare_numbers_only_for_numeric_fields_with_digits() {
         xml,
         "<xml><CreateTime><![CDATA[]]></CreateTime><MsgId><![CDATA[12a]]></MsgId>\
          <Content><![CDATA[123]]></Content><BusinessId>7</BusinessId></xml>"
+    );
+}
+
+/// A mini program user's own call reaches the container with `x-wx-source` and the caller's
+/// openid: a push body in it is refused (-41008) whenever anything says a client sent it.
+#[test]
+fn requests_that_say_a_client_sent_them_are_refused() {
+    let caller = |source, openid, from_openid| CloudCaller {
+        source,
+        openid,
+        from_openid,
+    };
+    for public_access in [true, false] {
+        for refused in [
+            caller(Some("wx_client"), None, None),
+            caller(Some("WX_CLIENT"), Some("o_1"), None),
+            caller(Some("wx_devtools"), None, None),
+            caller(Some(" wx_localdebug "), None, None),
+            caller(Some(""), None, None),
+            caller(Some(" "), None, None),
+            caller(Some("other"), Some("o_attacker"), None),
+            caller(Some("other"), None, Some("o_attacker")),
+            caller(Some("other"), Some("o_1"), Some("o_attacker")),
+        ] {
+            let err =
+                receive_cloud(XML.as_bytes(), None, refused, &limits(public_access)).unwrap_err();
+            assert_eq!(err.code(), -41008, "{refused:?} {public_access}");
+        }
+        // The caller's own openid (or none) with a platform source is a push.
+        for accepted in [
+            caller(Some("other"), Some("o_1"), None),
+            caller(Some("other"), None, Some("o_1")),
+            caller(Some("other"), Some(""), None),
+        ] {
+            assert!(receive_cloud(XML.as_bytes(), None, accepted, &limits(public_access)).is_ok());
+        }
+    }
+    // The list is an option.
+    let custom = CloudLimits {
+        client_sources: vec!["mine".into()],
+        ..CloudLimits::default()
+    };
+    assert!(receive_cloud(XML.as_bytes(), None, Some("wx_client"), &custom).is_ok());
+    assert_eq!(
+        receive_cloud(XML.as_bytes(), None, Some("Mine"), &custom)
+            .unwrap_err()
+            .code(),
+        -41008
     );
 }

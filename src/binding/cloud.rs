@@ -9,7 +9,7 @@ use super::args;
 use super::errors::js_err;
 use super::receiver::saturate;
 use crate::error::Error;
-use crate::push::{cloud_transfer_reply, receive_cloud, CloudLimits};
+use crate::push::{cloud_transfer_reply, receive_cloud, CloudCaller, CloudLimits};
 
 #[wasm_bindgen(js_name = CloudReceiver)]
 pub struct JsCloudReceiver {
@@ -18,7 +18,7 @@ pub struct JsCloudReceiver {
 
 #[wasm_bindgen(js_class = CloudReceiver)]
 impl JsCloudReceiver {
-    /// `new CloudReceiver({ publicAccess, maxBodyBytes?, maxJsonDepth? })`.
+    /// `new CloudReceiver({ publicAccess, maxBodyBytes?, maxJsonDepth?, clientSources? })`.
     #[wasm_bindgen(constructor)]
     pub fn new(options: &JsValue) -> Result<JsCloudReceiver, JsValue> {
         let defaults = CloudLimits::default();
@@ -34,6 +34,7 @@ impl JsCloudReceiver {
                 public_access,
                 max_body_bytes: o.max_body_bytes.map_or(defaults.max_body_bytes, saturate),
                 max_json_depth: o.max_json_depth.map_or(defaults.max_json_depth, saturate),
+                client_sources: o.client_sources.unwrap_or(defaults.client_sources),
             },
         })
     }
@@ -43,17 +44,21 @@ impl JsCloudReceiver {
         self.limits.max_body_bytes as f64
     }
 
-    /// `receiveText(body, contentType, source)`: `{"probe":true,"format"}` or the push JSON.
-    /// `source` is the `x-wx-source` header (undefined when absent).
+    /// `receiveText(body, contentType, source, openid, fromOpenid)`: `{"probe":true,"format"}`
+    /// or the push JSON. `source`, `openid` and `fromOpenid` are the `x-wx-source`,
+    /// `x-wx-openid` and `x-wx-from-openid` headers (undefined when absent).
     #[wasm_bindgen(js_name = receiveText)]
     pub fn receive_text(
         &self,
         body: JsValue,
         content_type: Option<String>,
         source: Option<String>,
+        openid: Option<String>,
+        from_openid: Option<String>,
     ) -> Result<String, JsValue> {
         let body = args::text(&body).unwrap_or_default();
-        self.run(body.as_bytes(), &content_type, &source)
+        let caller = [source, openid, from_openid];
+        self.run(body.as_bytes(), &content_type, &caller)
     }
 
     /// The same for a body given as bytes.
@@ -63,8 +68,10 @@ impl JsCloudReceiver {
         body: &[u8],
         content_type: Option<String>,
         source: Option<String>,
+        openid: Option<String>,
+        from_openid: Option<String>,
     ) -> Result<String, JsValue> {
-        self.run(body, &content_type, &source)
+        self.run(body, &content_type, &[source, openid, from_openid])
     }
 
     /// `transferReply(toUserName, fromUserName, format, isEvent, timestamp)`: the plaintext
@@ -87,16 +94,16 @@ impl JsCloudReceiver {
         &self,
         body: &[u8],
         content_type: &Option<String>,
-        source: &Option<String>,
+        [source, openid, from_openid]: &[Option<String>; 3],
     ) -> Result<String, JsValue> {
-        receive_cloud(
-            body,
-            content_type.as_deref(),
-            source.as_deref(),
-            &self.limits,
-        )
-        .map(|got| got.to_json())
-        .map_err(js_err)
+        let caller = CloudCaller {
+            source: source.as_deref(),
+            openid: openid.as_deref(),
+            from_openid: from_openid.as_deref(),
+        };
+        receive_cloud(body, content_type.as_deref(), caller, &self.limits)
+            .map(|got| got.to_json())
+            .map_err(js_err)
     }
 }
 

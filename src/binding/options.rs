@@ -76,6 +76,17 @@ fn whole(value: JsValue) -> Option<u64> {
     ((0.0..=9_007_199_254_740_991.0).contains(&n) && n.fract() == 0.0).then_some(n as u64)
 }
 
+/// An array of primitive strings.
+fn strings(value: JsValue) -> Option<alloc::vec::Vec<String>> {
+    if !js_sys::Array::is_array(&value) {
+        return None;
+    }
+    js_sys::Array::from(&value)
+        .iter()
+        .map(|v| v.as_string())
+        .collect()
+}
+
 const STRING: &str = "a string";
 const WHOLE: &str = "a non-negative whole number";
 const BOOL: &str = "true or false";
@@ -135,6 +146,7 @@ pub struct CloudOptions {
     pub public_access: Option<bool>,
     pub max_body_bytes: Option<u64>,
     pub max_json_depth: Option<u64>,
+    pub client_sources: Option<alloc::vec::Vec<String>>,
 }
 
 impl Options for CloudOptions {
@@ -148,6 +160,7 @@ impl Options for CloudOptions {
             )?,
             max_body_bytes: get(o, "maxBodyBytes", WHOLE, whole)?,
             max_json_depth: get(o, "maxJsonDepth", WHOLE, whole)?,
+            client_sources: get(o, "clientSources", "an array of strings", strings)?,
         })
     }
 }

@@ -2,8 +2,11 @@
 //! Hosting service over its internal link: XML or JSON, with no encryption and no signature.
 //! Configuring the push first sends a probe (`{"action":"CheckContainerPath"}` or
 //! `<xml><action>CheckContainerPath</action></xml>`) that must be answered 200 `success`.
-//! Trust comes from the network, not from a signature: without public access every request is
-//! the platform's; with public access only requests carrying the `x-wx-source` header are.
+//! Trust comes from the network, not from a signature. The platform adds `x-wx-source` to every
+//! request that reaches the service through WeChat, a mini program user's own
+//! `wx.cloud.callContainer` calls included (with the caller's `x-wx-openid`), so a request is a
+//! push only when nothing in it says a client sent it: no empty or client `x-wx-source`, no
+//! caller openid other than the push's sender, and with public access an `x-wx-source` present.
 //! The body goes through the same message parser, limits and dedup key as other pushes.
 
 use alloc::string::String;
@@ -22,13 +25,21 @@ pub const PROBE_ACTION: &str = "CheckContainerPath";
 /// Fields written as bare numbers by the platform (when their value is all digits).
 const NUMERIC: [&str; 3] = ["CreateTime", "MsgId", "BusinessId"];
 
+/// The `x-wx-source` values of requests that a mini program's own code (a user's
+/// `wx.cloud.callContainer`, the developer tools, local debugging) sends through the platform:
+/// never a push, whatever their body says.
+pub const DEFAULT_CLIENT_SOURCES: [&str; 3] = ["wx_client", "wx_devtools", "wx_localdebug"];
+
 /// Limits and the trust rule of one Cloud Hosting receiver.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 pub struct CloudLimits {
     pub max_body_bytes: usize,
     pub max_json_depth: usize,
     /// Whether the service has public access: then only requests with `x-wx-source` are trusted.
     pub public_access: bool,
+    /// `x-wx-source` values refused as a client's call (compared without regard to ASCII case);
+    /// [`DEFAULT_CLIENT_SOURCES`] by default.
+    pub client_sources: Vec<String>,
 }
 
 impl Default for CloudLimits {
@@ -37,8 +48,76 @@ impl Default for CloudLimits {
             max_body_bytes: super::DEFAULT_MAX_BODY_BYTES,
             max_json_depth: message::DEFAULT_MAX_JSON_DEPTH,
             public_access: true,
+            client_sources: DEFAULT_CLIENT_SOURCES
+                .iter()
+                .map(|s| String::from(*s))
+                .collect(),
         }
     }
+}
+
+/// What the request's headers say about who sent it: `x-wx-source`, and the caller identity the
+/// platform adds to a user's own calls (`x-wx-openid`, `x-wx-from-openid`). `None` when absent.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct CloudCaller<'a> {
+    pub source: Option<&'a str>,
+    pub openid: Option<&'a str>,
+    pub from_openid: Option<&'a str>,
+}
+
+impl<'a> From<Option<&'a str>> for CloudCaller<'a> {
+    /// A caller known by its `x-wx-source` alone.
+    fn from(source: Option<&'a str>) -> Self {
+        CloudCaller {
+            source,
+            ..CloudCaller::default()
+        }
+    }
+}
+
+const fn untrusted(message: &'static str) -> Error {
+    Error::new(ErrorKind::UntrustedSource, message)
+}
+
+/// The trust rule on the headers alone (before the body is read): an empty `x-wx-source` or a
+/// client's source is refused in every mode; with public access, a request without it too.
+fn check_source(caller: &CloudCaller<'_>, limits: &CloudLimits) -> Result<()> {
+    match caller.source {
+        Some(source) if source.trim().is_empty() => Err(untrusted(
+            "the request's x-wx-source header is empty: the platform's pushes carry a value",
+        )),
+        Some(source)
+            if limits
+                .client_sources
+                .iter()
+                .any(|c| c.eq_ignore_ascii_case(source.trim())) =>
+        {
+            Err(untrusted(
+                "the request's x-wx-source names a mini program client (a user's \
+                 wx.cloud.callContainer call, the developer tools or local debugging), not a \
+                 push: keep the push path off the routes the mini program calls",
+            ))
+        }
+        None if limits.public_access => Err(untrusted(
+            "the request has no x-wx-source header: with public access on, only requests over \
+             the platform's internal link (which carry it) are pushes",
+        )),
+        _ => Ok(()),
+    }
+}
+
+/// The trust rule on the push: a caller identity in the headers (a user's own call carries
+/// `x-wx-openid` or `x-wx-from-openid`) must be the push's sender.
+fn check_caller(caller: &CloudCaller<'_>, message: &Message) -> Result<()> {
+    for openid in [caller.openid, caller.from_openid].into_iter().flatten() {
+        if !openid.is_empty() && openid != message.from_user_name {
+            return Err(untrusted(
+                "the request carries a caller openid (x-wx-openid or x-wx-from-openid) that is \
+                 not the push's FromUserName: a user's own call posting a push is refused",
+            ));
+        }
+    }
+    Ok(())
 }
 
 /// What a Cloud Hosting request turned out to be.
@@ -72,22 +151,19 @@ fn is_probe(fields: &[(String, RawValue)]) -> bool {
     text("MsgType").is_none() && text("action").is_some_and(|a| a == PROBE_ACTION)
 }
 
-/// Receives one Cloud Hosting request. `source` is the value of the `x-wx-source` header
-/// (`None` when absent). Checks trust, then the size limit, the format, the JSON depth, and
-/// parses into the same typed message (mode `cloud`) and dedup key as every other push.
-pub fn receive_cloud(
+/// Receives one Cloud Hosting request. `caller` is what its headers say of its sender
+/// (`x-wx-source`, `x-wx-openid`, `x-wx-from-openid`; an `Option<&str>` is the source alone).
+/// Checks trust (-41008), then the size limit, the format, the JSON depth, and parses into the
+/// same typed message (mode `cloud`) and dedup key as every other push; a push whose sender is
+/// not the caller named in the headers is refused (-41008) before it is keyed.
+pub fn receive_cloud<'a>(
     body: &[u8],
     content_type: Option<&str>,
-    source: Option<&str>,
+    caller: impl Into<CloudCaller<'a>>,
     limits: &CloudLimits,
 ) -> Result<CloudPush> {
-    if limits.public_access && source.is_none() {
-        return Err(Error::new(
-            ErrorKind::UntrustedSource,
-            "the request has no x-wx-source header: with public access on, only requests over \
-             the platform's internal link (which carry it) are pushes",
-        ));
-    }
+    let caller = caller.into();
+    check_source(&caller, limits)?;
     if body.len() > limits.max_body_bytes {
         return Err(Error::with_message(
             ErrorKind::BodyTooLarge,
@@ -111,6 +187,7 @@ pub fn receive_cloud(
         return Ok(CloudPush::Probe { format });
     }
     let message = Message::from_fields(fields, format)?;
+    check_caller(&caller, &message)?;
     let dedup_key = dedup_key(&message);
     Ok(CloudPush::Push(alloc::boxed::Box::new(Push {
         mode: Mode::Cloud,
