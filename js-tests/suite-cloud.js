@@ -97,6 +97,43 @@ export async function runCloudSuite(lib, { log = () => {} }) {
     c.assertEq((await post(closed, 'not a push', {})).status, 400);
   });
 
+  await c.checkAsync('cloud: a request that says a client sent it is refused (401 -41008) in both modes; the genuine push still counts', async () => {
+    // A mini program user's own wx.cloud.callContainer carries x-wx-source and the caller's openid.
+    const forged = cloudPushBody(fields({ FromUserName: 'oVICTIM', MsgId: '77' }), 'json');
+    for (const publicAccess of [true, false]) {
+      let calls = 0;
+      const errors = [];
+      const handler = createHandler({ cloudHosting: { publicAccess }, onMessage: () => { calls++; }, onError: (e, i) => errors.push(`${e.code}:${i.phase}`) });
+      for (const headers of [
+        { 'x-wx-source': 'wx_client', 'x-wx-openid': 'oATTACKER' },
+        { 'x-wx-source': 'other', 'x-wx-openid': 'oATTACKER' },
+        { 'x-wx-source': 'other', 'x-wx-from-openid': 'oATTACKER' },
+        { 'x-wx-source': 'wx_client' },
+        { 'x-wx-source': 'WX_DevTools' },
+        { 'x-wx-source': 'wx_localdebug' },
+        { 'x-wx-source': '' },
+        { 'x-wx-source': '  ' },
+      ]) {
+        const res = await post(handler, forged, headers);
+        c.assertEq(res.status, 401, `${JSON.stringify(headers)} (publicAccess ${publicAccess})`);
+        c.assertEq(await res.text(), 'error: UntrustedSource');
+      }
+      c.assertEq(calls, 0);
+      c.assertTrue(errors.length === 8 && errors.every((e) => e === '-41008:receive'), errors.join());
+      // The refused forgeries claimed nothing: the genuine push with the same MsgId is handled.
+      const genuine = await post(handler, forged, { 'x-wx-source': 'other', 'x-wx-openid': 'oVICTIM' });
+      c.assertEq(genuine.status, 200);
+      c.assertEq(calls, 1);
+    }
+    // The list of client sources is an option.
+    const custom = createHandler({ cloudHosting: { publicAccess: true, clientSources: ['my_client'] }, onMessage() {} });
+    c.assertEq((await post(custom, forged, { 'x-wx-source': 'my_client' })).status, 401);
+    c.assertEq((await post(custom, forged, { 'x-wx-source': 'wx_client' })).status, 200);
+    const bad = await errorOf(() => createHandler({ cloudHosting: { publicAccess: true, clientSources: 'wx_client' }, onMessage() {} }));
+    c.assertEq(bad?.code, -41006);
+    c.assertEq(bad?.field, 'cloudHosting.clientSources');
+  });
+
   await c.checkAsync("cloud: 'transfer' and { body } for a mini program are reported and answered success", async () => {
     const errors = [];
     let reply = 'transfer';
@@ -122,9 +159,9 @@ export async function runCloudSuite(lib, { log = () => {} }) {
   c.check('cloud: CloudReceiver directly (probe, push, Node-style headers)', () => {
     const r = new CloudReceiver({ publicAccess: true });
     c.assertEq(JSON.stringify(r.receive({ body: cloudProbeBody('xml'), headers: { 'x-wx-source': 'x' } })), '{"probe":true,"format":"xml"}');
-    const push = r.receive({ body: new TextEncoder().encode(cloudPushBody(fields(), 'json')), headers: { 'x-wx-source': ['a'], 'x-wx-openid': 'o' } });
+    const push = r.receive({ body: new TextEncoder().encode(cloudPushBody(fields(), 'json')), headers: { 'x-wx-source': ['a'], 'x-wx-openid': 'o_cloud_user' } });
     c.assertEq(push.message.msgId, BIG_ID);
-    c.assertEq(push.cloud.openid, 'o');
+    c.assertEq(push.cloud.openid, 'o_cloud_user');
     c.assertEq(push.cloud.accessToken, undefined);
     r.free();
   });

@@ -167,8 +167,13 @@ export async function runOutboundSuite(lib, { log = () => {} } = {}) {
 
   await c.checkAsync('SendWindow: 5 within 48 h after a message, exclusive deadline', async () => {
     let now = T0;
-    const w = new SendWindow({ now: () => now });
-    await rejectsCode(w.consume('u'), 45015);
+    const reported = [];
+    const w = new SendWindow({ now: () => now, onError: (e, info) => reported.push(`${info.phase} ${e.code} ${e.reason}`) });
+    // No record of the user: the window cannot tell, so it lets the send go (the platform
+    // enforces 45015 itself) and reports it.
+    const unchecked = await w.consume('u');
+    c.assertEq(JSON.stringify([unchecked.allowed, unchecked.unchecked, unchecked.state]), JSON.stringify([true, 'no-state', null]));
+    c.assertEq(reported.join(), 'sendWindow -43002 no-state');
     await w.observe('u', 'message');
     for (let i = 4; i >= 0; i--) c.assertEq((await w.consume('u')).remaining, i);
     await rejectsCode(w.consume('u'), 45047);
@@ -177,7 +182,8 @@ export async function runOutboundSuite(lib, { log = () => {} } = {}) {
     c.assertEq((await w.check('u')).allowed, true);
     now = T0 + 48 * H;
     c.assertEq((await w.check('u')).allowed, false);
-    await rejectsCode(w.consume('u'), 45015);
+    await rejectsCode(w.consume('u'), 45015); // the record outlives the window: refused locally
+    c.assertEq(reported.length, 1);
   });
   await c.checkAsync('SendWindow: enter gives 2 within 1 min and resets rather than adds', async () => {
     let now = T0;

@@ -47,6 +47,14 @@ export interface VerifyUrlQuery {
   echostr: string;
 }
 
+/** The replay window of `WXBizMsgCrypt.verifyUrl`, used when a clock is given. */
+export interface VerifyUrlOptions {
+  /** The clock, in milliseconds (like Date.now). Without it there is no time window. */
+  now?: () => number;
+  /** Largest distance of the query's timestamp from now, in seconds (default 300; 0: none). */
+  maxSkewSeconds?: number;
+}
+
 export declare class WXBizMsgCrypt {
   /** @throws WxkfError -40004 for a bad EncodingAESKey, -40003 empty token, -40005 empty appId. */
   constructor(options: CryptOptions);
@@ -60,8 +68,14 @@ export declare class WXBizMsgCrypt {
   decryptMessage(params: DecryptMessageParams): string;
   /** Encrypts and wraps in the signed envelope (Encrypt, MsgSignature, TimeStamp, Nonce). */
   encryptMessage(plaintext: string, options?: EncryptMessageOptions): string;
-  /** Returns the string to answer the verification GET with. */
-  verifyUrl(query: VerifyUrlQuery): string;
+  /**
+   * Returns the string to answer the verification GET with: echostr (plain form, `signature`)
+   * or its decryption (WeCom's encrypted form, `msgSignature`). Either must look like an
+   * echostr (1 to 512 printable ASCII characters without < > & " '; -41004 otherwise), so a
+   * captured push sent as echostr is never decrypted. With `options.now` the timestamp must lie
+   * within `maxSkewSeconds` (default 300; 0 turns the window off) of it (-41001).
+   */
+  verifyUrl(query: VerifyUrlQuery, options?: VerifyUrlOptions): string;
   /** Releases the instance's memory now instead of at garbage collection. */
   free(): void;
 }

@@ -3,6 +3,10 @@
 // receives through Receiver, which does not need them, so an inbound handler's start compiles
 // only the inbound module. Each wrapper hands its arguments over unchanged.
 import { outbound } from './loaders/outbound.js';
+import { invalidOption } from './errors.js';
+
+/** The replay window of verifyUrl when a clock is given (the Receiver's default too). */
+const DEFAULT_SKEW_SECONDS = 300;
 
 export class WXBizMsgCrypt {
   #inner;
@@ -35,8 +39,25 @@ export class WXBizMsgCrypt {
     return this.#inner.encryptMessage(plaintext, options);
   }
 
-  verifyUrl(query) {
-    return this.#inner.verifyUrl(query);
+  /**
+   * The answer to a URL verification query: echostr (plain form) or its decryption (WeCom's
+   * encrypted form); either must look like an echostr, so a captured push is never decrypted.
+   * With `options.now`, the timestamp must lie within `maxSkewSeconds` (default 300) of it.
+   */
+  verifyUrl(query, options) {
+    if (options === undefined) return this.#inner.verifyUrl(query, undefined, 0);
+    if (options === null || typeof options !== 'object') {
+      throw invalidOption('options', 'verifyUrl options must be an object { now?, maxSkewSeconds? }');
+    }
+    const { now, maxSkewSeconds = DEFAULT_SKEW_SECONDS } = options;
+    if (now !== undefined && typeof now !== 'function') {
+      throw invalidOption('now', 'now must be a function returning milliseconds, like Date.now');
+    }
+    if (!Number.isSafeInteger(maxSkewSeconds) || maxSkewSeconds < 0) {
+      throw invalidOption('maxSkewSeconds', 'maxSkewSeconds must be a whole number of seconds, 0 or more (0: no window)');
+    }
+    const seconds = now === undefined ? undefined : Math.floor(Number(now()) / 1000);
+    return this.#inner.verifyUrl(query, seconds, maxSkewSeconds);
   }
 
   /** Releases the instance's memory now instead of at garbage collection. */

@@ -111,3 +111,57 @@ test('ERR and ENDPOINTS are the generated tables (codes of src/error.rs, paths o
   assert.ok(Object.isFrozen(ERR) && Object.isFrozen(ENDPOINTS));
   assert.equal(new Set(Object.values(ERR)).size, Object.keys(ERR).length, 'a code used twice');
 });
+
+// Issue 22.8: every numeric option of the handlers, the Client and SendWindow is a finite number
+// within a stated range; anything else is -41006 naming it, with the range in the message.
+// (storeTimeoutMs: Infinity once let a push's dedup claim wait forever, and the push ran twice.)
+const NUMBER_BAD = [Infinity, -Infinity, NaN, 1e10, -1, 'abc', '100', null, {}, true, 10n];
+const numeric = [
+  ['createHandler', 'replyTimeoutMs', (v) => createHandler({ ...crypt, onMessage: () => {}, replyTimeoutMs: v }), /1 to 4500/],
+  ['createHandler', 'storeTimeoutMs', (v) => createHandler({ ...crypt, onMessage: () => {}, storeTimeoutMs: v }), /1 to 3000/],
+  ['createHandler', 'dedupTtlSeconds', (v) => createHandler({ ...crypt, onMessage: () => {}, dedupTtlSeconds: v }), /dedupTtlSeconds/],
+  ['Client', 'retries', (v) => new Client({ ...client, retries: v }), /0 to 10/],
+  ['Client', 'backoffMs', (v) => new Client({ ...client, backoffMs: v }), /0 to 60000/],
+  ['Client', 'refreshMarginMs', (v) => new Client({ ...client, refreshMarginMs: v }), /0 to 3600000/],
+  ['Client', 'timeoutMs', (v) => new Client({ ...client, timeoutMs: v }), /1 to 300000/],
+  ['Client', 'storeTimeoutMs', (v) => new Client({ ...client, storeTimeoutMs: v }), /1 to 10000/],
+  ['Client', 'tokenBudgetMs', (v) => new Client({ ...client, tokenBudgetMs: v }), /tokenBudgetMs/],
+  ['Client', 'tokenLockMs', (v) => new Client({ ...client, tokenLockMs: v }), /3001 to 10000/],
+  ['Client', 'forceRefreshIntervalMs', (v) => new Client({ ...client, forceRefreshIntervalMs: v }), /1 to 86400000/],
+  ['SendWindow', 'storeTimeoutMs', (v) => new SendWindow({ storeTimeoutMs: v }), /1 to 10000/],
+];
+for (const [owner, field, make, range] of numeric) {
+  test(`${owner} ${field}: Infinity, 1e10, -1, 'abc' ... are -41006 naming it, the range in the message`, () => {
+    for (const value of NUMBER_BAD) {
+      if (value === null && field === 'dedupTtlSeconds') continue; // null: the default (??)
+      const label = typeof value === 'bigint' ? `${value}n` : String(value);
+      assert.throws(() => make(value), (e) => {
+        assert.ok(e instanceof WxkfError && e.code === -41006, `${field} ${label}: ${e}`);
+        assert.equal(e.field, field, `${field} ${label}: field ${e.field}`);
+        assert.match(e.message, range, `${field} ${label}: ${e.message}`);
+        return true;
+      }, `${field} ${label}`);
+    }
+  });
+}
+
+test('numeric options: the edges of each range are accepted; ranges that depend on another option', () => {
+  createHandler({ ...crypt, onMessage: () => {}, replyTimeoutMs: 4500, storeTimeoutMs: 4500 });
+  createHandler({ ...crypt, onMessage: () => {}, replyTimeoutMs: 1 }); // storeTimeoutMs defaults to 1 then
+  assert.throws(() => createHandler({ ...crypt, onMessage: () => {}, replyTimeoutMs: 200, storeTimeoutMs: 201 }),
+    (e) => e.code === -41006 && e.field === 'storeTimeoutMs' && /1 to 200/.test(e.message));
+  new Client({ ...client, retries: 0, backoffMs: 0, refreshMarginMs: 0, timeoutMs: 1, tokenBudgetMs: 600_000, forceRefreshIntervalMs: 1 });
+  new Client({ ...client, storeTimeoutMs: 10, tokenBudgetMs: 100 }); // lock 50 > 3 x 10
+  assert.throws(() => new Client({ ...client, storeTimeoutMs: 5000 }),
+    (e) => e.code === -41006 && e.field === 'tokenBudgetMs' && /6 x storeTimeoutMs/.test(e.message));
+  new Client({ ...client, storeTimeoutMs: 5000, tokenBudgetMs: 40_000 });
+  assert.throws(() => new Client({ ...client, tokenLockMs: 15_000 }),
+    (e) => e.code === -41006 && e.field === 'tokenLockMs' && /half of tokenBudgetMs/.test(e.message));
+  new Client({ ...client, tokenLockMs: 15_000, tokenBudgetMs: 30_000 });
+  assert.throws(() => new Client({ ...client, retries: 1.5 }), (e) => e.field === 'retries' && /whole number/.test(e.message));
+  assert.throws(() => new Client({ ...client, onError: 'log' }), (e) => e.field === 'onError');
+  assert.throws(() => new Client({ ...client, sendWindow: {} }), (e) => e.field === 'sendWindow');
+  assert.throws(() => new SendWindow({ onError: 1 }), (e) => e.field === 'onError');
+  new SendWindow({ storeTimeoutMs: 1 });
+  new SendWindow({ storeTimeoutMs: 10_000 });
+});

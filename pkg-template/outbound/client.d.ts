@@ -17,18 +17,40 @@ export interface ClientOptions {
   /**
    * Where the token is cached and locked (`token:<appId>`, `token-lock:<appId>`,
    * `token-force:<appId>`); default a MemoryStore of this Client. Share one store across
-   * instances: one token request for all of them. When it fails or hangs, the error goes to
-   * onError and this Client fetches tokens itself until the store answers again.
+   * instances: one token request for all of them. When it fails, hangs or answers outside the
+   * Store contract, the error (-43002) goes to onError and this Client fetches tokens itself
+   * until the store answers again. A token is written with compareAndSet, never over a newer
+   * one (the record carries the time its request was sent).
    */
   store?: Store;
-  /** How long a store call may take (default 1000 ms). */
+  /** How long a store call may take (default 1000 ms; 1..10000). */
   storeTimeoutMs?: number;
-  /** TTL of the refresh lock, so a crashed holder does not block others (default 10000 ms). */
+  /**
+   * Bounds getting a token (getAccessToken, and the token part of every call): waiting for
+   * another instance's refresh, the requests and their retries included (default 20000 ms;
+   * 1..600000, and more than 6 × storeTimeoutMs unless tokenLockMs is given). Past it the call
+   * fails with -42004 Transport (retryable) and an answer that comes later is dropped.
+   */
+  tokenBudgetMs?: number;
+  /**
+   * TTL of the refresh lock (default tokenBudgetMs / 2; more than 3 × storeTimeoutMs, at most
+   * tokenBudgetMs / 2). Its holder's requests end 2 × storeTimeoutMs before it can lapse; a
+   * holder that dies is taken over when it lapses, within the waiters' budget.
+   */
   tokenLockMs?: number;
-  /** At most one force_refresh per this interval per appId across instances (default 30000 ms). */
+  /**
+   * At most one force_refresh per this interval per appId across instances (default 30000 ms;
+   * 1..86400000). While the store is down, per instance; a force the platform then refuses as
+   * too frequent (45011, or 45009 for the day) is followed by a plain stable_token request,
+   * which gets the token the other instance forced.
+   */
   forceRefreshIntervalMs?: number;
-  /** Store failures (phase 'store') and send window refunds that failed (phase 'sendWindow'). */
-  onError?: (error: unknown, info: { phase: 'store' | 'sendWindow' }) => void;
+  /**
+   * Store failures (phase 'store'), send windows that could not be checked or refunds that
+   * failed (phase 'sendWindow'). Without onError, one line per failure goes to console.error
+   * (code, kind and phase; never a message or a secret).
+   */
+  onError?: (error: unknown, info: { phase: 'store' | 'sendWindow'; op?: string; key?: string }) => void;
   /**
    * Default https://api.weixin.qq.com (http://api.weixin.qq.com with cloudHosting tokenSource
    * 'open-api'); point it at the emulator in tests.
@@ -44,20 +66,25 @@ export interface ClientOptions {
   fetch?: typeof fetch;
   /** Injectable for tests; default setTimeout. */
   sleep?: (ms: number) => Promise<void>;
-  /** Retries of errcode -1 and transport failures (default 2), backoff doubling from backoffMs (300). */
+  /**
+   * Retries of errcode -1 and transport failures (default 2; 0..10), backoff doubling from
+   * backoffMs (300; 0..60000). A token request is not retried past tokenBudgetMs.
+   */
   retries?: number;
   backoffMs?: number;
-  /** Refresh this long before expiry (default 300000 ms). */
+  /** Refresh this long before expiry (default 300000 ms; 0..3600000). */
   refreshMarginMs?: number;
   now?: () => number;
   /**
-   * When given, sends consume the window first and are refused locally (45015 / 45047); a
-   * send failing below the platform (transport error, errcode -1) gives its slot back.
+   * When given, sends consume the window first and are refused locally (45015 / 45047, only
+   * from a state the window read); a send failing below the platform (transport error, errcode
+   * -1) gives its slot back. A window that cannot be checked (store down, no record of the
+   * user) never stops a send: reported, and the platform enforces its limits.
    */
   sendWindow?: SendWindow;
   /** The bot for chatbotSend. */
   chatbot?: ChatbotOptions | InstanceType<(typeof chatbot)['Bot']>;
-  /** Per request (default 15000 ms). */
+  /** Per request (default 15000 ms; 1..300000); a token request also within tokenBudgetMs. */
   timeoutMs?: number;
 }
 

@@ -1,17 +1,23 @@
 // Client: sends the core's request descriptors with fetch (any runtime). The access token lives
 // in a Store (stores/store.d.ts; default one MemoryStore per Client) under `token:<appId>`, shared by
 // every instance using the same store, refreshed by one instance at a time (lock
-// `token-lock:<appId>`; the others poll the cache). errcode -1 and transport failures retried
-// with backoff; 40001/40014/42001 drop the failed token (only if still cached) and retry, with
-// a force_refresh when a freshly fetched token still fails (at most once per 30 s per appId,
-// `token-force:<appId>`). Store outages: reported through onError, tokens fetched locally.
+// `token-lock:<appId>`; the others poll the cache; see token-cache.js). Getting a token, waiting
+// and retries included, takes at most tokenBudgetMs (default 20 s), else -42004. errcode -1 and
+// transport failures retried with backoff; 40001/40014/42001 drop the failed token (only if still
+// cached) and retry, with a force_refresh when a freshly fetched token still fails (at most once
+// per 30 s per appId, `token-force:<appId>`; a force the platform refuses as too frequent, 45011
+// or 45009, is followed by a plain stable_token request, which gets the token another instance
+// forced). Store outages: reported through onError, tokens fetched locally.
 // Optional SendWindow: a slot is consumed before a send and given back when the send fails
-// below the platform (transport error, errcode -1).
+// below the platform (transport error, errcode -1); a window that cannot be checked lets the send
+// go (the platform enforces its own limits), reported.
 import { buildRequest } from './requests.js';
 import { MemoryStore } from '../stores/memory.js';
 import { TokenCache } from './token-cache.js';
 import { parseResponse } from './response.js';
 import { ERR, WxkfError, wxkfError, invalidOption } from '../errors.js';
+import { missingMethods, reporter } from '../stores/guarded.js';
+import { numberOption } from '../options.js';
 import { BUILDER_NAMES, CATALOG_KINDS } from '../generated/tables.js';
 import { chatbot } from './chatbot.js';
 import { cloudTokens } from './cloud-token.js';
@@ -31,6 +37,15 @@ const SENDS = BUILDER_NAMES.filter((name) => name.startsWith('send'));
 const CALLS = BUILDER_NAMES.filter((name) => !name.startsWith('send') && !OWN.has(name));
 
 const defaultSleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+const elapsed = typeof performance !== 'undefined' && typeof performance.now === 'function'
+  ? () => performance.now()
+  : () => Date.now();
+/** The platform refusing a force_refresh as too frequent (45011: 30 s apart; 45009: 20 a day). */
+const FORCE_REFUSED = new Set([45011, 45009]);
+/** Errors the call's retry loop passes on (a token that was not had within tokenBudgetMs). */
+const NOT_RETRIED = new WeakSet();
+/** A send window's own refusals (from a state it read). */
+const WINDOW_REFUSED = new Set([CATALOG_KINDS.SendWindowExpired, CATALOG_KINDS.SendQuotaExceeded]);
 
 /** -42004 Transport: the request failed below the platform (network, HTTP status, not JSON). */
 function transportError(message, retryable) {
@@ -65,6 +80,7 @@ function redact(text, secrets) {
 export class Client {
   #appId; #appSecret; #tokenFn; #stable; #base; #chatbotBase; #fetch; #sleep; #retries;
   #backoffMs; #window; #bot; #timeoutMs; #tokens; #onError; #cloud;
+  #tokenBudgetMs;
   #tokenRequests = 0;
 
   /**
@@ -75,8 +91,8 @@ export class Client {
       appId, appSecret, accessToken, stableToken = true, baseUrl,
       chatbotBaseUrl = CHATBOT_BASE, fetch: fetchFn, sleep = defaultSleep, retries = 2,
       backoffMs = 300, refreshMarginMs = 300_000, now = Date.now, sendWindow = null,
-      chatbot: bot = null, timeoutMs = 15_000, store, storeTimeoutMs = 1000,
-      tokenLockMs = 10_000, forceRefreshIntervalMs = 30_000, onError = () => {},
+      chatbot: bot = null, timeoutMs = 15_000, store, storeTimeoutMs = 1000, tokenBudgetMs = 20_000,
+      tokenLockMs, forceRefreshIntervalMs = 30_000, onError,
     } = options;
     // Cloud Hosting: the platform provides the token (see cloud-token.js); never an appSecret.
     this.#cloud = options.cloudHosting !== undefined ? cloudTokens(options.cloudHosting, options, now) : null;
@@ -89,18 +105,35 @@ export class Client {
         throw invalidOption(name, `Client option ${name} must be a function`);
       }
     }
-    const counts = { retries, backoffMs, refreshMarginMs, timeoutMs, storeTimeoutMs, tokenLockMs, forceRefreshIntervalMs };
-    for (const [name, value] of Object.entries(counts)) {
-      if (typeof value !== 'number' || !(value >= 0)) {
-        throw invalidOption(name, `Client option ${name} must be a non-negative number`);
+    const n = (name, value, range) => numberOption('Client', name, value, range);
+    n('retries', retries, { min: 0, max: 10, whole: true, unit: 'retries' });
+    n('backoffMs', backoffMs, { min: 0, max: 60_000 });
+    n('refreshMarginMs', refreshMarginMs, { min: 0, max: 3_600_000, why: 'a token lives 2 h; the margin is at most half of it' });
+    n('timeoutMs', timeoutMs, { min: 1, max: 300_000, why: 'per request' });
+    n('storeTimeoutMs', storeTimeoutMs, { min: 1, max: 10_000 });
+    n('tokenBudgetMs', tokenBudgetMs, { min: 1, max: 600_000, why: 'bounds getting a token, waiting and retries included' });
+    n('forceRefreshIntervalMs', forceRefreshIntervalMs, { min: 1, max: 86_400_000 });
+    // The refresh lock outlives its holder's fetch (which ends 2 x storeTimeoutMs before the
+    // lock can lapse) and a waiter can still take over from a holder that died, within the budget.
+    const lockMs = tokenLockMs ?? Math.floor(tokenBudgetMs / 2);
+    if (tokenLockMs === undefined) {
+      if (!(lockMs > 3 * storeTimeoutMs)) {
+        throw invalidOption('tokenBudgetMs', `Client option tokenBudgetMs must be more than 6 x storeTimeoutMs (${6 * storeTimeoutMs} ms): `
+          + 'half of it is the refresh lock, within which a token is fetched and stored');
       }
+    } else {
+      n('tokenLockMs', tokenLockMs, { min: 3 * storeTimeoutMs + 1, max: Math.floor(tokenBudgetMs / 2),
+        why: 'more than 3 x storeTimeoutMs, to fetch and store a token while holding it; at most half of tokenBudgetMs, so that a waiter takes over from a holder that died within the budget' });
+    }
+    if (onError !== undefined && typeof onError !== 'function') {
+      throw invalidOption('onError', 'Client option onError must be a function (error, { phase }) => void');
+    }
+    if (sendWindow != null && missingMethods(sendWindow, ['consume', 'refund']).length) {
+      throw invalidOption('sendWindow', 'Client option sendWindow must be a SendWindow (consume and refund)');
     }
     if (store != null) {
-      for (const m of ['get', 'set', 'setIfAbsent', 'delete']) {
-        if (typeof store[m] !== 'function') {
-          throw invalidOption('store', `Client option store must implement the Store contract (${m} is missing)`);
-        }
-      }
+      const [m] = missingMethods(store);
+      if (m) throw invalidOption('store', `Client option store must implement the Store contract (${m} is missing)`);
     }
     this.#appId = appId;
     this.#appSecret = appSecret;
@@ -115,17 +148,18 @@ export class Client {
     this.#window = sendWindow;
     this.#bot = bot == null ? null : bot instanceof chatbot.Bot ? bot : chatbotOption(bot);
     this.#timeoutMs = timeoutMs;
-    this.#onError = (error, info) => {
-      try { onError(error, info); } catch {}
-    };
+    // Without onError: one line to console.error (code, kind, phase), never silent.
+    this.#onError = reporter(onError);
+    this.#tokenBudgetMs = tokenBudgetMs;
     this.#tokens = new TokenCache({
       store: store ?? new MemoryStore({ now }),
       appId: appId ?? 'accessToken-function',
-      fetch: (force) => this.#fetchToken(force),
+      fetch: (force, deadline) => this.#fetchToken(force, deadline),
       now,
       marginMs: refreshMarginMs,
       storeTimeoutMs,
-      lockMs: tokenLockMs,
+      budgetMs: tokenBudgetMs,
+      lockMs,
       forceIntervalMs: forceRefreshIntervalMs,
       onError: this.#onError,
     });
@@ -160,7 +194,8 @@ export class Client {
     await this.#tokens.drop(token);
   }
 
-  async #fetchToken(forceRefresh) {
+  /** One token, by `deadline` (elapsed() ms; TokenCache drops an answer that comes later). */
+  async #fetchToken(forceRefresh, deadline) {
     this.#tokenRequests += 1;
     if (this.#tokenFn) {
       const got = await this.#tokenFn({ forceRefresh });
@@ -181,7 +216,19 @@ export class Client {
     const req = this.#stable
       ? buildRequest('stableToken', { ...creds, forceRefresh })
       : buildRequest('token', creds);
-    const data = await this.#withRetries(() => this.#exchange(this.#base, req, null));
+    // Each attempt within what is left of the budget; no retry that could not finish in it.
+    const attempt = (r) => this.#exchange(this.#base, r, null, undefined, [], 'access_token',
+      Math.min(this.#timeoutMs, Math.max(1, Math.floor(deadline - elapsed()))));
+    let data;
+    try {
+      data = await this.#withRetries(() => attempt(req), deadline);
+    } catch (e) {
+      // Refused as too frequent: another instance (or this one) forced a new stable token
+      // recently, so the plain request gets it. How the gate holds across instances when the
+      // store that keeps it is down.
+      if (!(forceRefresh && this.#stable && e instanceof WxkfError && FORCE_REFUSED.has(e.code))) throw e;
+      data = await this.#withRetries(() => attempt(buildRequest('stableToken', { ...creds, forceRefresh: false })), deadline);
+    }
     if (typeof data.access_token !== 'string' || !data.access_token) throw transportError('the token answer has no access_token', false);
     return { value: data.access_token, expiresIn: data.expires_in ?? 7200 };
   }
@@ -195,11 +242,20 @@ export class Client {
   async call(request, { body, cloudbaseAccessToken } = {}) {
     if (this.#cloud) return this.#cloudCall(request, body, cloudbaseAccessToken);
     const maxRounds = this.#tokenFn ? 1 : 2;
+    // Every token this call needs (its retries and token rounds included) within one budget.
+    const tokenDeadline = elapsed() + this.#tokenBudgetMs;
     return this.#withRetries(async () => {
       let rounds = 0;
       for (;;) {
         const force = rounds > 0 && (this.#tokenFn ? true : rounds === 2);
-        const token = await this.getAccessToken({ forceRefresh: force });
+        let token;
+        try {
+          token = await this.#tokens.get({ force, ungated: !!this.#tokenFn, deadline: tokenDeadline });
+        } catch (e) {
+          // Retried within the budget already: not again (that would be another budget).
+          if (e && typeof e === 'object') NOT_RETRIED.add(e);
+          throw e;
+        }
         try {
           return await this.#exchange(this.#base, request, token, body);
         } catch (e) {
@@ -257,12 +313,22 @@ export class Client {
 
   async #send(name, input, callOptions) {
     const request = buildRequest(name, input); // validates before anything else
-    const slot = this.#window ? await this.#window.consume(input.touser) : null;
+    let slot = null;
+    if (this.#window) {
+      try {
+        slot = await this.#window.consume(input.touser);
+      } catch (e) {
+        // Only the window's own refusals stop a send; anything else fails open, reported.
+        if (e instanceof WxkfError && WINDOW_REFUSED.has(e.code)) throw e;
+        this.#onError(e instanceof WxkfError ? e : wxkfError(ERR.StoreUnavailable,
+          `the send window failed: ${e && e.message ? e.message : e}`, { cause: e }), { phase: 'sendWindow' });
+      }
+    }
     try {
       return await this.call(request, callOptions);
     } catch (e) {
       // Failed below the platform (it never counted the send): give the slot back.
-      if (slot && e instanceof WxkfError && (e.code === CATALOG_KINDS.SystemBusy || e.code === ERR.Transport)) {
+      if (slot?.state && e instanceof WxkfError && (e.code === CATALOG_KINDS.SystemBusy || e.code === ERR.Transport)) {
         try {
           await this.#window.refund(input.touser, slot.state);
         } catch (err) {
@@ -305,14 +371,18 @@ export class Client {
     return this.#exchange(this.#chatbotBase, request, null, undefined, [request.path.split('/').pop()]);
   }
 
-  async #withRetries(fn) {
+  /** fn, retried; with a `deadline` (elapsed() ms), no retry whose backoff would reach it. */
+  async #withRetries(fn, deadline = Infinity) {
     for (let attempt = 0; ; attempt++) {
       try {
         return await fn();
       } catch (e) {
-        const retryable = e instanceof WxkfError && (e.code === CATALOG_KINDS.SystemBusy || (e.code === ERR.Transport && e.retryable));
+        const retryable = e instanceof WxkfError && !NOT_RETRIED.has(e)
+          && (e.code === CATALOG_KINDS.SystemBusy || (e.code === ERR.Transport && e.retryable));
         if (!retryable || attempt >= this.#retries) throw e;
-        await this.#sleep(this.#backoffMs * 2 ** attempt);
+        const pause = this.#backoffMs * 2 ** attempt;
+        if (elapsed() + pause >= deadline) throw e;
+        await this.#sleep(pause);
       }
     }
   }
@@ -321,7 +391,7 @@ export class Client {
    * One HTTP exchange. `body`: a function making a FormData, or 'binary' for media/get.
    * `secrets`: more values (besides the access token and appSecret) no error may name.
    */
-  async #exchange(base, request, token, body, secrets = [], tokenParam = 'access_token') {
+  async #exchange(base, request, token, body, secrets = [], tokenParam = 'access_token', timeoutMs = this.#timeoutMs) {
     const hidden = [token, this.#appSecret, request.query?.secret, ...secrets];
     const what = redact(`${request.method} ${request.path}`, hidden);
     const params = new URLSearchParams();
@@ -336,8 +406,8 @@ export class Client {
       init.body = request.body;
       init.headers['content-type'] = 'application/json';
     }
-    if (this.#timeoutMs && typeof AbortSignal !== 'undefined' && AbortSignal.timeout) {
-      init.signal = AbortSignal.timeout(this.#timeoutMs);
+    if (typeof AbortSignal !== 'undefined' && AbortSignal.timeout) {
+      init.signal = AbortSignal.timeout(timeoutMs);
     }
     let res;
     try {

@@ -121,8 +121,8 @@ export const EXPLAIN = {
     causes: [['明文模式下 signature 不覆盖消息体：加密账号应拒绝明文推送', 'in plaintext mode the signature does not cover the body, so an encrypted account refuses plaintext pushes']],
   },
   UntrustedSource: {
-    zh: '来源不可信 (-41008)：云托管服务开启了公网访问，而这个请求没有 x-wx-source 头。',
-    en: 'Untrusted source (-41008): the Cloud Hosting service has public access and this request has no x-wx-source header.',
+    zh: '来源不可信 (-41008)：请求没有 x-wx-source 头（服务开启了公网访问），或请求表明它来自小程序客户端（x-wx-source 为空或为 wx_client 等客户端来源，或 x-wx-openid 与推送的 FromUserName 不同）。',
+    en: 'Untrusted source (-41008): the request has no x-wx-source header (the service has public access), or it says a mini program client sent it (an empty or client x-wx-source such as wx_client, or an x-wx-openid other than the push\'s FromUserName).',
     causes: [['请求来自公网而不是平台内网链路', 'the request came from the internet, not over the platform\'s internal link']],
   },
   InvalidOption: {
