@@ -482,7 +482,7 @@ export async function runInboundSuite(lib, { vectors, log = () => {} }) {
     c.assertEq((await handler(new Request('http://127.0.0.1/wx', { method: 'PUT', body: 'x' }))).status, 405);
   });
 
-  await c.checkAsync('createHandler: a callback failing after the reply budget releases its dedup key', async () => {
+  await c.checkAsync('createHandler: a callback failing after the acknowledgement is reported; the push counts as handled', async () => {
     let calls = 0;
     const pending = [];
     const errors = [];
@@ -505,42 +505,46 @@ export async function runInboundSuite(lib, { vectors, log = () => {} }) {
     c.assertEq(errors.length, 0, 'answered before the callback failed');
     openGate();
     await Promise.all(pending);
-    c.assertEq(errors.join(), 'onMessage');
-    // The platform's retry: the failed push is handled again, not acknowledged as a duplicate.
+    c.assertEq(errors.join(), 'onMessage', 'the late failure is reported');
+    // Acknowledged: the platform sends no copy after a 200, and one that comes anyway is a
+    // duplicate (the queue mode is what runs a failed slow handler again).
     c.assertEq(await (await post()).text(), 'success');
     await Promise.all(pending);
-    c.assertEq(calls, 2);
-    // Handled successfully now: a further retry is a duplicate.
-    await post();
-    await Promise.all(pending);
-    c.assertEq(calls, 2);
+    c.assertEq(calls, 1);
   });
 
   // Dedup claims through a Store (issue 9).
   const post = (handler, req, ctx, headers) => handler(new Request('http://127.0.0.1/wx?' + new URLSearchParams(req.query), { method: 'POST', body: req.body, headers }), ctx);
 
-  await c.checkAsync('store: two handlers sharing a store handle a push once; a retry during onMessage is a duplicate', async () => {
+  await c.checkAsync('store: two handlers sharing a store handle a push once; a retry during onMessage waits for it, never success before', async () => {
     const store = new MemoryStore();
     let calls = 0;
     let finish;
     const gate = new Promise((resolve) => { finish = resolve; });
-    const make = () => createHandler({
-      token: TOKEN, encodingAESKey: KEY, appId: APP, now: nowMs, store, replyTimeoutMs: 5000,
+    const make = (replyTimeoutMs) => createHandler({
+      token: TOKEN, encodingAESKey: KEY, appId: APP, now: nowMs, store, replyTimeoutMs,
       onMessage: async () => { calls++; await gate; },
     });
-    const [a, b] = [make(), make()];
+    const [a, b, quick] = [make(4500), make(4500), make(1)];
     const req = request(SAMPLES[0][1], 'xml', 'safe');
-    const first = post(a, req); // still inside onMessage
+    const first = post(a, req); // still inside onMessage, holding the lease
     await new Promise((r) => setTimeout(r, 20));
-    const retry = await post(b, req);
-    c.assertEq(retry.status, 200);
-    c.assertEq(await retry.text(), 'success');
+    // A copy whose budget ends while the lease is held: 503, so that the platform tries again.
+    const busy = await post(quick, req);
+    c.assertEq(busy.status, 503);
     c.assertEq(calls, 1);
+    // A copy with budget left waits for the first to finish, then answers success.
+    const retry = post(b, req);
+    await new Promise((r) => setTimeout(r, 20));
     finish();
     c.assertEq((await first).status, 200);
+    const waited = await retry;
+    c.assertEq(waited.status, 200);
+    c.assertEq(await waited.text(), 'success');
+    c.assertEq(calls, 1);
     c.assertEq((await post(b, req)).status, 200);
     c.assertEq(calls, 1);
-    c.assertTrue(store.get(`dedup:${receiver.receive(req).dedupKey}`) !== null, 'the claim is in the store under dedup:<dedupKey>');
+    c.assertTrue(String(store.get(`dedup:${receiver.receive(req).dedupKey}`)).startsWith('done:'), 'the push is marked done under dedup:<dedupKey>');
   });
 
   await c.checkAsync('store: a failed callback releases only its own claim; dedup: false turns it off', async () => {
@@ -758,6 +762,39 @@ export async function runInboundSuite(lib, { vectors, log = () => {} }) {
     const bad = await post(handler, { ...request(SAMPLES[0][1], 'xml', 'safe'), body: '<xml/>' });
     c.assertEq(bad.status, 400);
     textAnswer(bad);
+  });
+
+  await c.checkAsync('URL verification never decrypts a captured push (msg_signature GET refused; verifyUrl refuses a non-echostr)', async () => {
+    // A captured safe-mode push: its query and its Encrypt value, sent back as a verification GET.
+    const secret = '<xml><ToUserName><![CDATA[gh_1]]></ToUserName><Content><![CDATA[my bank PIN is 4321]]></Content></xml>';
+    const encrypt = crypt.encrypt(secret);
+    const msgSignature = crypt.msgSignature(String(NOW), NONCE, encrypt);
+    const query = { timestamp: String(NOW), nonce: NONCE, msg_signature: msgSignature, echostr: encrypt };
+    for (const maxSkewSeconds of [undefined, 0]) {
+      const errors = [];
+      const handler = createHandler({ token: TOKEN, encodingAESKey: KEY, appId: APP, now: nowMs, maxSkewSeconds, onError: (e) => errors.push(e), onMessage() {} });
+      const res = await handler(new Request('http://127.0.0.1/wx?' + new URLSearchParams(query)));
+      c.assertEq(res.status, 400);
+      const text = await res.text();
+      c.assertTrue(!text.includes('4321') && !text.includes('<'), `no plaintext in the answer: ${text}`);
+      c.assertEq(errors[0]?.code, -41004);
+      c.assertTrue(!String(errors[0]?.message).includes('4321'), 'no plaintext in the error');
+    }
+    const viaReceiver = errorOf(() => receiver.verifyUrl(query));
+    c.assertEq(viaReceiver?.code, -41004);
+    // The crypto-level verifyUrl still answers WeCom's encrypted form, but only with an echostr.
+    const viaCrypt = errorOf(() => crypt.verifyUrl({ msgSignature, timestamp: NOW, nonce: NONCE, echostr: encrypt }));
+    c.assertEq(viaCrypt?.code, -41004);
+    c.assertTrue(!String(viaCrypt?.message).includes('4321'), 'no plaintext in the error');
+    const echo = crypt.encrypt('5927782489442352469');
+    const echoQuery = { msgSignature: crypt.msgSignature(String(NOW), NONCE, echo), timestamp: NOW, nonce: NONCE, echostr: echo };
+    c.assertEq(crypt.verifyUrl(echoQuery), '5927782489442352469');
+    // With a clock, the replay window applies; without one (as before) it does not.
+    c.assertEq(crypt.verifyUrl(echoQuery, { now: nowMs }), '5927782489442352469');
+    c.assertEq(errorOf(() => crypt.verifyUrl(echoQuery, { now: () => (NOW + 3600) * 1000 }))?.code, -41001);
+    c.assertEq(crypt.verifyUrl(echoQuery, { now: () => (NOW + 3600) * 1000, maxSkewSeconds: 0 }), '5927782489442352469');
+    c.assertEq(errorOf(() => crypt.verifyUrl(echoQuery, { now: 5 }))?.code, -41006);
+    c.assertEq(errorOf(() => crypt.verifyUrl(echoQuery, { maxSkewSeconds: -1 }))?.code, -41006);
   });
 
   c.check('query parameters are capped before reaching wasm (-41004 naming the parameter)', () => {

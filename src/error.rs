@@ -75,6 +75,9 @@ pub enum ErrorKind {
     /// -43004: the store's engine is set up to lose keys (a warning at start: an eviction
     /// policy that may evict claims, no persistence); reported, the store still works.
     StoreMisconfigured,
+    /// -43005: a dedup lease was gone when its push was marked handled (it lapsed, or the store
+    /// lost it): another instance may handle the push too (reported; the JS handler).
+    LeaseLost,
     /// The platform (or a local rule standing in for it) answered with an errcode: the error's
     /// `code` is that errcode and its kind string comes from the catalog (see `Details`).
     Api,
@@ -113,6 +116,7 @@ impl ErrorKind {
         ErrorKind::StoreUnavailable,
         ErrorKind::InvalidStoreArgument,
         ErrorKind::StoreMisconfigured,
+        ErrorKind::LeaseLost,
     ];
 
     /// The official numeric code.
@@ -147,6 +151,7 @@ impl ErrorKind {
             ErrorKind::StoreUnavailable => -43002,
             ErrorKind::InvalidStoreArgument => -43003,
             ErrorKind::StoreMisconfigured => -43004,
+            ErrorKind::LeaseLost => -43005,
             // Never exposed alone: an Api error carries the errcode in its details.
             ErrorKind::Api => 0,
         }
@@ -184,6 +189,7 @@ impl ErrorKind {
             ErrorKind::StoreUnavailable => "StoreUnavailable",
             ErrorKind::InvalidStoreArgument => "InvalidStoreArgument",
             ErrorKind::StoreMisconfigured => "StoreMisconfigured",
+            ErrorKind::LeaseLost => "LeaseLost",
             ErrorKind::Api => "Api",
         }
     }

@@ -14,31 +14,37 @@ const entry = process.env.WECHAT_KF_PKG ?? new URL('../../pkg/loaders/node.js', 
 const internalUrl = new URL('../wechat-kf.js', entry).href;
 const { default: { dedupClaims }, MemoryStore } = await import(internalUrl);
 
-/** Claims over a MemoryStore whose clock the test moves. */
+/** Claims (lease 1000 ms) over a MemoryStore whose clock the test moves. */
 function claimsWithClock() {
   const clock = { t: 1_700_000_000_000 };
   const store = new MemoryStore({ now: () => clock.t });
   const errors = [];
-  const claims = dedupClaims({ store }, (e) => errors.push(e));
+  const claims = dedupClaims({ store }, (e) => errors.push(e), 1000);
   return { clock, store, claims, errors };
 }
 
-/** An expired claim's late release leaves the claim that replaced it in place. */
+/** An expired lease's late release leaves the lease that replaced it in place. */
 async function lateReleaseKeepsTheNewClaim() {
   const { clock, store, claims, errors } = claimsWithClock();
   const first = await claims.claim('msg:a:1', 1);
-  assert.ok(first, 'the first claim is taken');
-  assert.equal(await claims.claim('msg:a:1', 1), false, 'a retry inside the TTL is a duplicate');
-  clock.t += 2000; // the first claim expires (its callback is still running)
+  assert.equal(typeof first?.release, 'function', 'the first claim is taken');
+  assert.equal(await claims.claim('msg:a:1', 1), 'busy', 'a copy while the lease is held, with no time to wait: busy');
+  clock.t += 1000; // the first lease lapses (its callback is still running)
   const second = await claims.claim('msg:a:1', 1);
-  assert.ok(second, 'a claim after the TTL is taken');
+  assert.equal(typeof second?.release, 'function', 'a claim after the lease is taken');
   await first.release(); // the slow first callback fails late: must not release the second
-  assert.notEqual(await store.get('dedup:msg:a:1'), null, 'the second claim is still stored');
-  assert.equal(await claims.claim('msg:a:1', 1), false, 'still a duplicate');
+  assert.match(String(await store.get('dedup:msg:a:1')), /^lease:/, 'the second lease is still stored');
+  assert.equal(await claims.claim('msg:a:1', 1), 'busy', 'still held');
   await second.release();
   assert.equal(await store.get('dedup:msg:a:1'), null, 'its own release deletes it');
-  assert.ok(await claims.claim('msg:a:1', 1), 'claimable again');
-  assert.deepEqual(errors, []);
+  const third = await claims.claim('msg:a:1', 1);
+  assert.equal(typeof third?.done, 'function', 'claimable again');
+  await third.done();
+  assert.match(String(await store.get('dedup:msg:a:1')), /^done:/, 'marked handled');
+  assert.equal(await claims.claim('msg:a:1', 1), false, 'handled: every later copy is a duplicate');
+  await first.done(); // the first's lease is long gone: marking it reports LeaseLost, changes nothing
+  assert.deepEqual(errors.map((e) => e.code), [-43005]);
+  assert.match(String(await store.get('dedup:msg:a:1')), /^done:/);
 }
 
 /** Runs fn with globalThis.crypto replaced (undefined, or an object without randomUUID). */
@@ -77,20 +83,67 @@ test('claims work on a host without a global crypto', async () => {
   await withCrypto(undefined, lateReleaseKeepsTheNewClaim);
 });
 
-test('a claim of ttlSeconds expires after exactly ttlSeconds * 1000 ms of the store clock', async () => {
+test('a done mark of ttlSeconds expires after exactly ttlSeconds * 1000 ms of the store clock; a lease after leaseMs', async () => {
   const { clock, claims } = claimsWithClock();
-  assert.ok(await claims.claim('event:a:b:1:subscribe', 3));
+  const claim = await claims.claim('event:a:b:1:subscribe', 3);
+  clock.t += 999;
+  assert.equal(await claims.claim('event:a:b:1:subscribe', 3), 'busy', 'the lease is live 1 ms before it lapses');
+  await claim.done();
   clock.t += 2999;
-  assert.equal(await claims.claim('event:a:b:1:subscribe', 3), false, 'live 1 ms before');
+  assert.equal(await claims.claim('event:a:b:1:subscribe', 3), false, 'done, live 1 ms before');
   clock.t += 1;
   assert.ok(await claims.claim('event:a:b:1:subscribe', 3), 'expired at 3000 ms');
+});
+
+test('a copy that finds a lease waits for it to turn done (or lapse) within its deadline', async () => {
+  const store = new MemoryStore();
+  const claims = dedupClaims({ store }, () => {}, 5000);
+  const first = await claims.claim('msg:w:1', 60);
+  const waiting = claims.claim('msg:w:1', 60, Date.now() + 4000);
+  setTimeout(() => first.done(), 150);
+  assert.equal(await waiting, false, 'answered as handled once the first was done');
+  const other = await claims.claim('msg:w:2', 60);
+  const next = claims.claim('msg:w:2', 60, Date.now() + 4000);
+  setTimeout(() => other.release(), 150);
+  const taken = await next;
+  assert.equal(typeof taken?.done, 'function', 'released: the waiting copy takes it and handles it');
+});
+
+test('a re-sent claim (the store already holds this attempt\'s own lease) is a claim, not a duplicate', async () => {
+  const store = new MemoryStore();
+  // A store whose first setIfAbsent runs twice, as ioredis re-sends a command after a lost reply.
+  const resending = {
+    get: (k) => store.get(k), delete: (k, v) => store.delete(k, v), compareAndSet: (...a) => store.compareAndSet(...a),
+    setIfAbsent(k, v, ttl) { store.setIfAbsent(k, v, ttl); return store.setIfAbsent(k, v, ttl); },
+  };
+  const claims = dedupClaims({ store: resending }, () => {}, 5000);
+  const claim = await claims.claim('msg:r:1', 60);
+  assert.equal(typeof claim?.done, 'function');
+});
+
+test('a store answering outside the contract is reported (-43002) and the push handled (fail open)', async () => {
+  for (const answer of [undefined, 'OK', 1, null, {}]) {
+    const store = new MemoryStore();
+    const errors = [];
+    const odd = { get: () => null, delete: () => true, compareAndSet: () => true, setIfAbsent: async () => answer };
+    const claims = dedupClaims({ store: odd }, (e, info) => errors.push([e.code, info.phase, info.dedupKey]), 5000);
+    const claim = await claims.claim('msg:g:1', 60);
+    assert.equal(typeof claim?.done, 'function', `${String(answer)}: handled`);
+    assert.deepEqual(errors, [[-43002, 'dedup', 'msg:g:1']], String(answer));
+    void store;
+  }
+  const legacyErrors = [];
+  const legacy = dedupClaims({ dedup: { claim: () => undefined } }, (e) => legacyErrors.push(e.code));
+  assert.equal(typeof (await legacy.claim('msg:g:2', 60))?.release, 'function', 'legacy dedup: handled');
+  assert.deepEqual(legacyErrors, [-43002]);
 });
 
 test('a store that does not answer fails open after the default 1000 ms (mocked timers)', async () => {
   mock.timers.enable({ apis: ['setTimeout'] });
   try {
     const errors = [];
-    const hanging = { setIfAbsent: () => new Promise(() => {}), delete: () => new Promise(() => {}) };
+    const never = () => new Promise(() => {});
+    const hanging = { get: never, compareAndSet: never, setIfAbsent: never, delete: never };
     const claims = dedupClaims({ store: hanging }, (e, context) => errors.push({ e, context }));
     let settled = null;
     claims.claim('msg:a:2', 10).then((v) => { settled = v; });
@@ -114,8 +167,8 @@ test('a store that does not answer fails open after the default 1000 ms (mocked 
 test('option errors: -41006 InvalidOption for a dedup without claim() and a store without a method', () => {
   const invalid = { code: -41006, kind: 'InvalidOption' };
   assert.throws(() => dedupClaims({ dedup: {} }, () => {}), invalid);
-  assert.throws(() => dedupClaims({ store: { setIfAbsent() {} } }, () => {}), { ...invalid, message: /delete is missing/ });
-  assert.throws(() => dedupClaims({ store: { delete() {} } }, () => {}), { ...invalid, message: /setIfAbsent is missing/ });
+  assert.throws(() => dedupClaims({ store: { get() {}, setIfAbsent() {}, compareAndSet() {} } }, () => {}), { ...invalid, message: /delete missing/ });
+  assert.throws(() => dedupClaims({ store: { get() {}, delete() {}, compareAndSet() {} } }, () => {}), { ...invalid, message: /setIfAbsent missing/ });
   assert.equal(dedupClaims({ dedup: false }, () => {}), null);
 });
 

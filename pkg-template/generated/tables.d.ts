@@ -32,7 +32,8 @@ export type ErrorKind =
   | 'StoreOverBound' // -43001
   | 'StoreUnavailable' // -43002
   | 'InvalidStoreArgument' // -43003
-  | 'StoreMisconfigured'; // -43004
+  | 'StoreMisconfigured' // -43004
+  | 'LeaseLost'; // -43005
 
 /** Kinds of platform errcodes (the error's code is the errcode). */
 export type CatalogKind =

@@ -33,6 +33,7 @@ export const ERR = Object.freeze({
   StoreUnavailable: -43002,
   InvalidStoreArgument: -43003,
   StoreMisconfigured: -43004,
+  LeaseLost: -43005,
 });
 
 /** Platform errcodes by catalog kind (UnknownApiError keeps the errcode it got). */

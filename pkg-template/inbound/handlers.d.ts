@@ -21,31 +21,50 @@ export interface HandlerOptions extends Partial<ReceiverOptions> {
   /** Called once per push (retries are de-duplicated). */
   onMessage(message: KfMessage, push: Push): MessageReply | Promise<MessageReply>;
   /**
-   * Where dedup claims are recorded (`dedup:<dedupKey>`, setIfAbsent before onMessage runs, so
-   * a retry arriving while the first delivery is still running is a duplicate). Default: a
-   * MemoryStore (one process) on the `now` clock. Share one (redisStore, durableObjectStore, denoKvStore) across
-   * instances. Store failures fail open: reported through onError (phase 'dedup'), the push handled.
+   * Where dedup claims are recorded under `dedup:<dedupKey>`: a processing lease
+   * (`lease:<id>`, leaseMs) taken before onMessage runs, turned into `done:<id>` for
+   * dedupTtlSeconds once the push was handled or acknowledged, deleted (its own only) when
+   * onMessage failed. A copy that finds another's lease waits for it within its reply budget
+   * and is answered 503 if it is still held (the platform tries again): never 'success' before
+   * the push was handled. Default: a MemoryStore (one process) on the `now` clock. Share one
+   * (redisStore, durableObjectStore, denoKvStore) across instances. Store failures fail open:
+   * reported through onError (phase 'dedup'), the push handled.
    */
   store?: Store;
+  /**
+   * The processing lease of a claim (default replyTimeoutMs + storeTimeoutMs + 1000: 5000 ms).
+   * From replyTimeoutMs + storeTimeoutMs to 10000, else -41006: a crashed instance's lease
+   * lapses before the platform's last attempt (three, 5 s apart), and another instance handles it.
+   */
+  leaseMs?: number;
   /** false turns de-duplication off; a legacy DedupStore is still accepted (prefer `store`). */
   dedup?: DedupStore | false;
   /**
    * How long a key is kept: default 2 × maxSkewSeconds + 60 (660 s), so that it outlives every
-   * moment the same push is still accepted; less than 2 × maxSkewSeconds throws -41006.
+   * moment the same push is still accepted; less than 2 × maxSkewSeconds or more than 7 days
+   * (unless the replay window needs more) throws -41006.
    */
   dedupTtlSeconds?: number;
-  /** How long a store call may take before the handler fails open (default 1000 ms). */
+  /**
+   * How long a store call may take before the handler fails open (default 1000 ms, or
+   * replyTimeoutMs when shorter). 1..replyTimeoutMs, else -41006.
+   */
   storeTimeoutMs?: number;
   /**
    * How long to wait for onMessage before answering 'success' and letting it finish in the
-   * background (default 3000 ms; the platform waits 5 s).
+   * background (default 3000 ms). 1..4500 (the platform waits 5 s), else -41006.
    */
   replyTimeoutMs?: number;
   /**
    * Failures, for logging: the error and where it happened. Never given secrets.
    * 'late-reply': onMessage returned a reply after the push was acknowledged (-41007
    * LateReply): it did not reach the user. 'respond': the answer could not be written
-   * (answered 500 when possible).
+   * (answered 500 when possible). Without onError, one line per failure goes to console.error
+   * (code, kind and phase; never a message or a secret). onError may throw, reject or never
+   * settle: nothing waits for it, and its own failure goes to console.error too. 'dedup'
+   * includes -43005 LeaseLost: the lease had lapsed when the push was marked handled (another
+   * instance may handle it too). With createExpressMiddleware, a failed onMessage also goes to
+   * `next(error)`; with createKoaMiddleware, to `app.emit('error', error, ctx)`.
    */
   onError?(error: unknown, info: { phase: 'verifyUrl' | 'receive' | 'dedup' | 'onMessage' | 'reply' | 'late-reply' | 'respond'; dedupKey?: string }): void;
 }

@@ -77,10 +77,26 @@ export function createNodeListener(options) {
   return (req, res) => serve(process, report, req, res, req.url);
 }
 
-/** Express: `app.all('/wechat', createExpressMiddleware(options))` (before any JSON parser). */
+/**
+ * Express: `app.all('/wechat', createExpressMiddleware(options))` (before any JSON parser).
+ * When onMessage fails, the error (reported through onError first) goes to `next(error)`, so
+ * that Express's error handling sees it and answers; its default answer is a 500, which makes
+ * the platform try again (an error middleware that answers 2xx acknowledges the failed push).
+ */
 export function createExpressMiddleware(options) {
   const { process, report } = createProcessor(options);
-  return (req, res) => serve(process, report, req, res, req.originalUrl ?? req.url);
+  return (req, res, next) => {
+    run(process, req, req.originalUrl ?? req.url).then(
+      (r) => {
+        if (r.error !== undefined && typeof next === 'function' && !res.headersSent) next(r.error);
+        else send(res, r, report);
+      },
+      (e) => {
+        report(e, { phase: 'respond' });
+        send(res, INTERNAL_ERROR, report);
+      },
+    );
+  };
 }
 
 /** Koa: `router.all('/wechat', createKoaMiddleware(options))` or `app.use(...)`. */
@@ -101,6 +117,11 @@ export function createKoaMiddleware(options) {
     } catch (e) {
       report(e, { phase: 'respond' });
       answer(ctx, INTERNAL_ERROR);
+    }
+    // A failed onMessage (answered 500, reported through onError first) is also emitted on the
+    // app, as Koa does for errors it catches itself: app.on('error') sees it, the answer stays.
+    if (r?.error !== undefined && typeof ctx.app?.emit === 'function') {
+      try { ctx.app.emit('error', r.error, ctx); } catch (e) { report(e, { phase: 'respond' }); }
     }
   };
 }

@@ -5,6 +5,9 @@ import { Receiver } from './receiver.js';
 import { cloudReceiverFor } from './cloud-receiver.js';
 import { dedupClaims } from './dedup.js';
 import { ERR, WxkfError, wxkfError, invalidOption } from '../errors.js';
+import { numberOption } from '../options.js';
+import { reporter } from '../stores/guarded.js';
+import { withDeadline } from '../stores/memory.js';
 
 const TEXT = 'text/plain; charset=utf-8';
 /** Sent with every answer: no browser may sniff an answer into HTML. */
@@ -15,6 +18,8 @@ export const INTERNAL_ERROR = Object.freeze({ status: 500, body: 'internal error
 const DEDUP_MARGIN_SECONDS = 60;
 /** The window assumed for dedup when the replay window is disabled (maxSkewSeconds: 0). */
 const DEFAULT_WINDOW_SECONDS = 300;
+/** The longest dedup memory accepted (unless the replay window asks for more). */
+const MAX_DEDUP_TTL_SECONDS = 7 * 86_400;
 const UNAUTHORIZED = new Set([
   'ValidateSignature', 'TimestampOutOfWindow', 'ValidateAppId', 'DecryptAes', 'IllegalBuffer',
   'DecodeBase64', 'PlaintextRefused', 'UntrustedSource',
@@ -34,6 +39,9 @@ const failure = (error) => {
   return answer(status, status === 500 ? 'internal error' : `error: ${error.kind}`);
 };
 
+/** A copy of a push whose lease another instance holds past the reply budget: try again. */
+const BUSY = Object.freeze({ status: 503, body: 'error: busy', contentType: TEXT });
+
 const isAcknowledgement = (value) => value === undefined || value === null || value === '' || value === 'success';
 
 /**
@@ -45,13 +53,40 @@ const isAcknowledgement = (value) => value === undefined || value === null || va
  * `now` drives every clock: the receiver's and the default dedup store's.
  */
 export function createProcessor(options = {}) {
-  const {
-    onMessage,
-    replyTimeoutMs = 3000,
-    onError = () => {},
-  } = options;
-  if (typeof onMessage !== 'function') {
-    throw invalidOption('onMessage', 'onMessage must be a function (message, push) => reply');
+  if (options === null || typeof options !== 'object') {
+    throw invalidOption('options', 'handler options must be an object { token, onMessage, ... } (see HandlerOptions)');
+  }
+  const { onMessage, onError, queue, passiveReply } = options;
+  if (queue !== undefined) {
+    // Queue mode: the handler verifies, claims and queues the push, then acknowledges it;
+    // createConsumer runs onMessage (issue: acknowledged means handled).
+    if (queue === null || typeof queue !== 'object' || typeof queue.enqueue !== 'function') {
+      throw invalidOption('queue', 'queue must be a queue (memoryQueue(), redisQueue(client), denoKvQueue(kv), …) with enqueue(job)');
+    }
+    if (onMessage !== undefined) {
+      throw invalidOption('onMessage', 'with queue, onMessage runs in createConsumer({ queue, onMessage }), not in the handler: '
+        + 'remove it here (passiveReply(message, push) may still answer a push before it is queued)');
+    }
+    if (passiveReply !== undefined && typeof passiveReply !== 'function') {
+      throw invalidOption('passiveReply', "passiveReply must be a function (message, push) => 'transfer' | undefined");
+    }
+  } else if (typeof onMessage !== 'function') {
+    throw invalidOption('onMessage', 'onMessage must be a function (message, push) => reply (or pass a queue)');
+  } else if (passiveReply !== undefined) {
+    throw invalidOption('passiveReply', 'passiveReply is for the queue mode (with queue); return the reply from onMessage instead');
+  }
+  if (onError !== undefined && typeof onError !== 'function') {
+    throw invalidOption('onError', 'onError must be a function (error, { phase }) => void');
+  }
+  // The platform waits 5 s for an answer: the callback's budget leaves time to write it.
+  const replyTimeoutMs = numberOption('handler', 'replyTimeoutMs', options.replyTimeoutMs === undefined ? 3000 : options.replyTimeoutMs,
+    { min: 1, max: 4500, why: 'the platform waits 5 s for the answer' });
+  // Default 1000 ms, or replyTimeoutMs when that is shorter.
+  const storeTimeoutMs = numberOption('handler', 'storeTimeoutMs',
+    options.storeTimeoutMs === undefined ? Math.min(1000, replyTimeoutMs) : options.storeTimeoutMs,
+    { min: 1, max: replyTimeoutMs, why: 'at most replyTimeoutMs: a push must be answered within 5 s' });
+  if (options.receiver != null && (typeof options.receiver.receive !== 'function' || typeof options.receiver.verifyUrl !== 'function')) {
+    throw invalidOption('receiver', 'receiver must be a Receiver (or an object with receive and verifyUrl)');
   }
   const receiver = cloudReceiverFor(options) ?? options.receiver ?? new Receiver({
     token: options.token,
@@ -71,10 +106,16 @@ export function createProcessor(options = {}) {
   if (typeof dedupTtlSeconds !== 'number' || !(dedupTtlSeconds >= minTtl)) {
     throw invalidOption('dedupTtlSeconds', `dedupTtlSeconds must be at least ${minTtl} (twice the replay window): a push stays acceptable for that long`);
   }
-  const report = (error, info) => {
-    try { onError(error, info); } catch {}
-  };
-  const dedup = dedupClaims(options, report);
+  numberOption('handler', 'dedupTtlSeconds', dedupTtlSeconds,
+    { min: minTtl, max: Math.max(MAX_DEDUP_TTL_SECONDS, minTtl + DEDUP_MARGIN_SECONDS), unit: 'seconds', why: 'twice the replay window at least, 7 days at most' });
+  // Without onError: one line to console.error (code, kind, phase), never silent.
+  const report = reporter(onError);
+  // The processing lease of a claim: the reply budget and a store call to mark it handled, plus
+  // a second; short enough that a crashed instance's lease lapses before the platform's last
+  // attempt (three in all, 5 s apart: about 10 s after the first).
+  const leaseMs = numberOption('handler', 'leaseMs', options.leaseMs ?? replyTimeoutMs + storeTimeoutMs + 1000,
+    { min: replyTimeoutMs + storeTimeoutMs, max: 10_000, why: 'the reply budget and a store call at least; at most 10 s, so that a crashed instance\'s lease lapses before the platform\'s last attempt' });
+  const dedup = dedupClaims({ ...options, storeTimeoutMs }, report, leaseMs);
 
   /** The answer the callback's return value asks for. */
   function replyFor(value, push) {
@@ -95,6 +136,54 @@ export function createProcessor(options = {}) {
    *        headers? (Headers or a Node headers object; Cloud Hosting reads x-wx-*), waitUntil?(promise) }
    * Returns { status, body, contentType }.
    */
+  /**
+   * Queue mode, once the push is claimed: an optional quick passiveReply ('transfer' hands the
+   * message to the human agents' tools instead of the queue), else the push is written to the
+   * queue within the reply budget, marked handled, and only then acknowledged. A queue that
+   * fails or does not answer in time: reported (phase 'queue'), the claim released, 500, so
+   * that the platform tries again — never 'success' for a push that was not stored.
+   */
+  async function enqueue(push, key, deadline, done, release) {
+    const remaining = () => Math.max(1, deadline - Date.now());
+    if (passiveReply !== undefined) {
+      let value;
+      let timer;
+      try {
+        // Past the budget it decided nothing: the push is queued.
+        value = await Promise.race([
+          Promise.resolve().then(() => passiveReply(push.message, push)),
+          new Promise((resolve) => { timer = setTimeout(resolve, remaining() / 2); }),
+        ]);
+      } catch (e) {
+        report(e, { phase: 'reply', dedupKey: key }); // decided nothing: the push is queued
+      } finally {
+        clearTimeout(timer);
+      }
+      if (value !== undefined && !isAcknowledgement(value)) {
+        let reply;
+        try {
+          reply = replyFor(value, push);
+        } catch (e) {
+          report(e, { phase: 'reply', dedupKey: key });
+        }
+        if (reply !== undefined && reply.body !== 'success') {
+          await done();
+          return reply;
+        }
+      }
+    }
+    const job = { id: key, message: push.message, format: push.format, mode: push.mode, receivedAt: Number((options.now ?? Date.now)()) };
+    try {
+      await withDeadline(Promise.resolve().then(() => queue.enqueue(job)), remaining(), 'writing the push to the queue');
+    } catch (e) {
+      report(e, { phase: 'queue', dedupKey: key });
+      await release();
+      return answer(500, 'internal error');
+    }
+    await done();
+    return answer(200, 'success');
+  }
+
   async function process(req) {
     const method = (req.method ?? 'GET').toUpperCase();
     if (method === 'GET' || method === 'HEAD') {
@@ -110,6 +199,7 @@ export function createProcessor(options = {}) {
     }
     if (method !== 'POST') return answer(405, 'method not allowed');
 
+    const started = Date.now();
     let push;
     try {
       const max = receiver.maxBodyBytes;
@@ -125,50 +215,58 @@ export function createProcessor(options = {}) {
     if (push.probe) return answer(200, 'success'); // Cloud Hosting's CheckContainerPath probe
 
     const key = push.dedupKey;
-    // Fails open: a store error is reported (phase 'dedup') and the push is handled.
-    const claim = dedup ? await dedup.claim(key, dedupTtlSeconds) : null;
-    if (claim === false) return answer(200, 'success');
-    const release = async () => {
-      if (claim) await claim.release();
-    };
+    // The whole answer is due replyTimeoutMs after the request began: a copy that finds another
+    // instance's lease waits for it within that time, the callback gets what is left.
+    const deadline = started + replyTimeoutMs;
+    // Store failures fail open: reported (phase 'dedup') and the push handled.
+    const claim = dedup ? await dedup.claim(key, dedupTtlSeconds, deadline) : null;
+    if (claim === false) return answer(200, 'success'); // handled already
+    if (claim === 'busy') return BUSY; // another instance is on it: the platform tries again
+    const done = async () => { if (claim) await claim.done(); };
+    const release = async () => { if (claim) await claim.release(); };
+    if (queue !== undefined) return enqueue(push, key, deadline, done, release);
     const work = Promise.resolve().then(() => onMessage(push.message, push));
     let timer;
     const late = Symbol('late');
-    const budget = new Promise((resolve) => { timer = setTimeout(() => resolve(late), replyTimeoutMs); });
+    const budget = new Promise((resolve) => {
+      timer = setTimeout(() => resolve(late), Math.max(0, deadline - Date.now()));
+    });
     let value;
     try {
       value = await Promise.race([work, budget]);
     } catch (e) {
       clearTimeout(timer);
       report(e, { phase: 'onMessage', dedupKey: key });
-      await release();
-      return answer(500, 'internal error');
+      await release(); // the platform's retry runs it again
+      return { ...INTERNAL_ERROR, error: e }; // the Express and Koa adapters hand it on
     }
     clearTimeout(timer);
     if (value === late) {
-      // Acknowledge now; the callback finishes in the background. If it fails, the key is
-      // released so that the platform's retry runs it again. A reply it returns now cannot
-      // reach the user: say so.
-      const rest = work.then((late) => {
-        if (isAcknowledgement(late)) return;
+      // Acknowledge now, marked handled first (the platform sends no copy after a 200); the
+      // callback finishes in the background, its failure or a reply it returns now reported.
+      const rest = work.then((lateValue) => {
+        if (isAcknowledgement(lateValue)) return;
         report(wxkfError(ERR.LateReply,
           `onMessage returned a reply after replyTimeoutMs (${replyTimeoutMs} ms), when the push had already been `
           + "acknowledged with 'success': the reply was dropped. Send it through the Client instead "
           + '(a transfer_customer_service can only be a passive reply)',
         ), { phase: 'late-reply', dedupKey: key });
-      }, async (e) => {
+      }, (e) => {
         report(e, { phase: 'onMessage', dedupKey: key });
-        await release();
       });
       if (typeof req.waitUntil === 'function') req.waitUntil(rest);
+      await done();
       return answer(200, 'success');
     }
+    let reply;
     try {
-      return replyFor(value, push);
+      reply = replyFor(value, push);
     } catch (e) {
       report(e, { phase: 'reply', dedupKey: key });
-      return answer(200, 'success');
+      reply = answer(200, 'success');
     }
+    await done();
+    return reply;
   }
 
   return { process, receiver, report };
