@@ -123,11 +123,16 @@ test('the emulator enforces the send window (45015 / 45047) at its edges', { tim
   await rejects(c.sendText({ touser: 'v', content: 'too late' }), 45015);
 });
 
-test('client-side SendWindow refuses before the request', { timeout: 10000 }, async () => {
-  const window = new SendWindow();
+test('client-side SendWindow refuses from a stored state before the request; no record lets the send go, reported', { timeout: 10000 }, async () => {
+  const reports = [];
+  const window = new SendWindow({ onError: (e, info) => reports.push(`${info.phase} ${e.code} ${e.reason}`) });
   const c = client({ sendWindow: window });
-  await rejects(c.sendText({ touser: 'u', content: 'x' }), 45015);
-  assert.equal((await recorded()).length, 0);
+  // No record of u's last interaction: the window cannot tell, the platform refuses it itself.
+  const first = await c.sendText({ touser: 'u', content: 'x' }).catch((err) => err);
+  assert.equal(first.code, 45015);
+  assert.doesNotMatch(first.message, /locally/);
+  assert.deepEqual(reports, ['sendWindow -43002 no-state']);
+  assert.equal((await recorded('/cgi-bin/message/custom/send')).length, 1);
   await control('user', { openid: 'u', action: 'enter' });
   await window.observe('u', 'enter');
   await c.sendText({ touser: 'u', content: '1' });
@@ -135,7 +140,8 @@ test('client-side SendWindow refuses before the request', { timeout: 10000 }, as
   const e = await c.sendText({ touser: 'u', content: '3' }).catch((err) => err);
   assert.equal(e.code, 45047);
   assert.match(e.message, /locally/);
-  assert.equal((await recorded('/cgi-bin/message/custom/send')).length, 2);
+  assert.equal((await recorded('/cgi-bin/message/custom/send')).length, 3);
+  assert.equal(reports.length, 1);
 });
 
 test('media upload, get, and an image send', { timeout: 10000 }, async () => {

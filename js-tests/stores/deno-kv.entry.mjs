@@ -52,7 +52,7 @@ try {
     const handled = [];
     const reported = [];
     const handler = createHandler({
-      ...account, store: denoKvStore(down, { prefix: `outage-${run}:` }), storeTimeoutMs: 5000,
+      ...account, store: denoKvStore(down, { prefix: `outage-${run}:` }), storeTimeoutMs: 3000,
       onMessage: (m) => { handled.push(m.content); },
       onError: (e, info) => { reported.push(`${info?.phase} ${e.code}`); },
     });
