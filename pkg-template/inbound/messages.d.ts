@@ -29,7 +29,11 @@ interface MessageFields {
 /**
  * Fields every typed message and event has. Besides its typed fields, a message also carries
  * every other field of the push under its lowerCamelCase name (`Location_X` -> `locationX`,
- * nested objects camel-cased too); those are not declared here.
+ * nested objects camel-cased too); those are not declared here. A field whose camelCase name
+ * would be a member of `Object.prototype` (`ToString`, `HasOwnProperty`, `ValueOf`,
+ * `Constructor`) is not copied: it is in `raw` only, so `hasOwnProperty`, `toString` and
+ * `valueOf` are always the inherited methods; a field named so as sent is refused (-40002 /
+ * -40012).
  */
 export interface MessageBase extends MessageFields {
   /** True: this version types the message (false: an UnknownMessage). */
