@@ -247,3 +247,26 @@ test('kill -9 and restart with --appendonly yes: claims survive', async () => {
     assert.equal(r.again, false, `${name}: a second claim loses`);
   }
 });
+
+test('the proxy: a held reply waits until release(); cutAll() drops every connection and the clients reconnect', async () => {
+  for (const [name, connect] of Object.entries(CLIENTS)) {
+    const client = await connect(proxy.port);
+    const prefix = freshPrefix();
+    const store = redisStore(client, { prefix, onError: () => {} });
+    await store.set('k', 'v');
+    const seen = proxy.commands.length;
+    proxy.holdRepliesMatching(touches(`${prefix}k`, ['GET']));
+    let settled = false;
+    const pending = store.get('k').finally(() => { settled = true; });
+    for (let i = 0; i < 400 && !proxy.commands.slice(seen).some((c) => c.args.includes(`${prefix}k`)); i++) await sleep(10);
+    assert.equal(await server.cli('GET', `${prefix}k`), 'v'); // the server is not the one waiting
+    assert.equal(settled, false, `${name}: held`);
+    proxy.release();
+    assert.equal(await pending, 'v', name);
+    const before = proxy.connections;
+    assert.ok(before >= 1);
+    proxy.cutAll();
+    assert.equal(proxy.connections, 0);
+    assert.equal(await eventually(() => store.get('k'), `${name}: reconnects`), 'v');
+  }
+});
