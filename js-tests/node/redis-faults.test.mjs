@@ -14,10 +14,17 @@
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
+import { pathToFileURL } from 'node:url';
 import { startProxy } from '../faults/resp-proxy.mjs';
 import { startRedisServer, stopAllRedis } from '../faults/redis-server.mjs';
 
-const pkg = process.env.WECHAT_KF_PKG ? new URL('..', process.env.WECHAT_KF_PKG).href : new URL('../../pkg/', import.meta.url).href;
+// WECHAT_KF_PKG: the package's directory or its loaders/node.js, as a path or a file: URL.
+const pkg = (() => {
+  const given = process.env.WECHAT_KF_PKG;
+  if (!given) return new URL('../../pkg/', import.meta.url).href;
+  const url = /^file:/.test(given) ? given : pathToFileURL(given).href;
+  return url.endsWith('.js') ? new URL('..', url).href : `${url.replace(/\/$/, '')}/`;
+})();
 const { redisStore } = await import(new URL('stores/redis.js', pkg).href);
 const require = createRequire(import.meta.url);
 const IORedis = require('ioredis');
