@@ -18,6 +18,16 @@ const nodeRedisLike = { sendCommand: async (args: string[]) => args.length };
 const ioredisLike = { call: async (...args: string[]) => args.length };
 const shared: Store = redisStore(nodeRedisLike, { prefix: 'wx:' });
 redisStore(ioredisLike);
+// node-redis createCluster(): sendCommand(firstKey, isReadonly, args)
+const clusterLike = { sendCommand: async (_key: string | undefined, _readonly: boolean | undefined, args: string[]) => args.length };
+redisStore(clusterLike, {
+  onError: (warning) => {
+    const problems: string[] | undefined = warning.problems;
+    void problems;
+  },
+});
+// @ts-expect-error onError is a function
+redisStore(ioredisLike, { onError: 'console' });
 // @ts-expect-error a Redis client is required
 redisStore({});
 

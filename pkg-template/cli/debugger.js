@@ -6,7 +6,9 @@ import { createServer } from 'node:http';
 import { readFileSync, readdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { UsageError, integer, parse } from './options.js';
+import { UsageError, integer, isLoopbackName, loopbackHost, parse } from './options.js';
+
+export { isLoopbackName };
 
 // The package root (this file is cli/debugger.js).
 const PKG = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -15,12 +17,6 @@ const TYPES = {
   wasm: 'application/wasm', png: 'image/png',
 };
 const CSP = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; img-src 'self' data:; connect-src 'self'; form-action 'none'; base-uri 'none'; frame-ancestors 'none'";
-
-/** A loopback host name or address: 127.0.0.0/8, localhost, ::1. */
-export function isLoopbackName(hostname) {
-  const h = hostname.toLowerCase().replace(/^\[(.*)\]$/, '$1');
-  return h === 'localhost' || h === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(h);
-}
 
 /** The host name of a Host header (`name[:port]`), or null when malformed. */
 function hostOf(authority) {
@@ -112,10 +108,7 @@ cannot reach the page through DNS rebinding. Runs until interrupted (Ctrl-C).`,
     if (v.help) return out(this.help);
     const port = integer(v, 'port', 0);
     if (port > 65535) throw new UsageError(`--port must be at most 65535, got ${port}`);
-    const host = v.host ?? '127.0.0.1';
-    if (!isLoopbackName(host) && !v['allow-non-loopback']) {
-      throw new UsageError(`--host ${host} is not a loopback address; the debugger serves 127.0.0.1 (give --allow-non-loopback to serve ${host} anyway)`);
-    }
+    const host = loopbackHost(v, 'debugger');
     let server;
     try {
       server = await serveDebugger({ port, host });

@@ -1,10 +1,10 @@
 // `wechat-kf emulator`: the local emulator of the WeChat HTTP API (devtools/emulator/server.js),
 // on 127.0.0.1.
-import { UsageError, integer, parse, secretFile } from './options.js';
+import { UsageError, integer, loopbackHost, parse, secretFile } from './options.js';
 
 export const emulator = {
   summary: 'start the local emulator of the WeChat HTTP API (tokens, send window, kf, media, chatbot)',
-  help: `usage: wechat-kf emulator [--port 8081] [--host 127.0.0.1] [--app-id ID] [--app-secret-file PATH] [--allow-remote-push] [--cloud-hosting]
+  help: `usage: wechat-kf emulator [--port 8081] [--host 127.0.0.1] [--allow-non-loopback] [--app-id ID] [--app-secret-file PATH] [--allow-remote-push] [--cloud-hosting]
 
 Serves the WeChat API on http://HOST:PORT for tests and development (--port 0: any free
 port): /cgi-bin/token and stable_token, custom/send with the send-window rules (45015,
@@ -13,10 +13,14 @@ Point a Client at it with \`baseUrl\`. Control endpoints: POST /__emulator/user
 {openid, action} opens a user's window; GET /__emulator/requests lists what it received;
 POST /__emulator/push pushes a message to your URL. Runs until interrupted (Ctrl-C).
 
-Control endpoints answer only a loopback Host (127.0.0.1, localhost, [::1]) without a foreign
-Origin, and POST bodies only as application/json, so no web page can drive the emulator.
+Only a loopback --host (127.0.0.1, localhost, ::1) is accepted unless --allow-non-loopback is
+given. Control endpoints answer only a loopback peer address and a loopback Host (127.0.0.1,
+localhost, [::1]) without a foreign Origin, and POST bodies only as application/json, so neither
+another machine nor a web page can drive the emulator (even with --allow-non-loopback).
 /__emulator/push goes only to loopback URLs unless --allow-remote-push is given. Recorded
-requests show *** in place of secret, appsecret, access_token and the dialogue TOKEN.
+requests and /__emulator/config show *** in place of every secret: secret, appsecret,
+access_token, cloudbase_access_token, any other *token* or *secret* field of a query or body,
+the dialogue platform's TOKEN and EncodingAESKey.
 
 The appId and secret default to the emulator's own (wx0000000000emulator /
 emulator-app-secret). To change them, prefer WECHAT_KF_APP_ID / WECHAT_KF_APP_SECRET or
@@ -28,14 +32,17 @@ history.
 is accepted for tokens from POST /__emulator/cloudbase-token.`,
   async run(argv, { lib, out, env = process.env }) {
     const v = parse(argv, {
-      port: { type: 'string' }, host: { type: 'string' }, 'app-id': { type: 'string' }, 'app-secret': { type: 'string' },
+      port: { type: 'string' }, host: { type: 'string' }, 'allow-non-loopback': { type: 'boolean' },
+      'app-id': { type: 'string' }, 'app-secret': { type: 'string' },
       'app-secret-file': { type: 'string' }, 'allow-remote-push': { type: 'boolean' }, 'cloud-hosting': { type: 'boolean' },
     });
     if (v.help) return out(this.help);
     const port = integer(v, 'port', 8081);
     if (port > 65535) throw new UsageError(`--port must be at most 65535, got ${port}`);
+    const host = loopbackHost(v, 'emulator');
     const { start } = await import('../devtools/emulator/server.js');
-    const options = { lib, port, host: v.host ?? '127.0.0.1' };
+    const options = { lib, port, host };
+    if (v['allow-non-loopback']) options.allowNonLoopback = true;
     const appId = v['app-id'] ?? env.WECHAT_KF_APP_ID;
     const fromFile = v['app-secret-file'] !== undefined ? secretFile(v['app-secret-file'], 'app-secret-file') : undefined;
     const appSecret = v['app-secret'] ?? fromFile ?? env.WECHAT_KF_APP_SECRET;

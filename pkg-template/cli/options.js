@@ -96,6 +96,24 @@ export function choice(values, flag, allowed, fallback) {
   return v;
 }
 
+/** A loopback host name or address: 127.0.0.0/8, localhost, ::1 (brackets allowed). */
+export function isLoopbackName(hostname) {
+  const h = String(hostname).toLowerCase().replace(/^\[(.*)\]$/, '$1');
+  return h === 'localhost' || h === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(h);
+}
+
+/**
+ * The --host of a dev server (default 127.0.0.1): a non-loopback one only with
+ * --allow-non-loopback (`values` from parse, with both flags declared), else a UsageError.
+ */
+export function loopbackHost(values, server) {
+  const host = values.host ?? '127.0.0.1';
+  if (!isLoopbackName(host) && !values['allow-non-loopback']) {
+    throw new UsageError(`--host ${host} is not a loopback address; the ${server} serves 127.0.0.1 (give --allow-non-loopback to serve ${host} anyway)`);
+  }
+  return host;
+}
+
 /** Text from a flag value, or from a file with `@path`, or stdin with `-`. */
 export function textArg(value) {
   if (value === '-') return readFileSync(0, 'utf8');

@@ -20,18 +20,23 @@
 //   POST /__emulator/expire-tokens                               every issued token expires now
 //   POST /__emulator/push {url, token, encodingAESKey, appId?, message, format?}
 //        a user message pushed to a developer URL as the platform does (signed, encrypted)
-//   GET  /__emulator/config                                      appId, appSecret, bots
+//   GET  /__emulator/config                                      appId, bots, cloudHosting (secrets as ***)
 // WeChat Cloud Hosting (started with --cloud-hosting / start({ cloudHosting: true })): calls
 // with no token are accepted as from the open API service (answers carry x-openapi-seqid);
 // in every mode `cloudbase_access_token` may replace access_token, with tokens issued by
 //   POST /__emulator/cloudbase-token  {ttlSeconds?}   -> {token, expiresIn} (valid 30 min)
 //
-// Control endpoints answer only requests whose Host is a loopback name or address (127.0.0.1,
-// localhost, [::1], any port) and that carry no foreign Origin; a POST with a body must be
-// `application/json` (a web page cannot send that cross-site without a preflight, which the
-// emulator never grants). `/__emulator/push` goes only to loopback URLs unless started with
-// `allowRemotePush: true` (`--allow-remote-push`). Recorded requests show `***` in place of
-// `secret`, `appsecret`, `access_token` and the dialogue platform's TOKEN.
+// It listens on a loopback host only, unless started with `allowNonLoopback: true`
+// (`--allow-non-loopback`). Control endpoints answer only requests from a loopback peer address
+// whose Host is a loopback name or address (127.0.0.1, localhost, [::1], any port) and that
+// carry no foreign Origin; a POST with a body must be `application/json` (a web page cannot send
+// that cross-site without a preflight, which the emulator never grants). `/__emulator/push` goes
+// only to loopback URLs unless started with `allowRemotePush: true` (`--allow-remote-push`).
+// What it shows or prints (recorded requests, /__emulator/config, its start line) goes through
+// one function, `masked`: `***` in place of every field named like a token, secret, password or
+// AES key (secret, appsecret, access_token, cloudbase_access_token, ...) at any depth of a query,
+// JSON or form body or answer, of every secret it knows wherever it appears (its appSecret, the
+// bots' TOKENs and keys, the tokens it issued), and of the dialogue platform's TOKEN in the path.
 //
 // Import it to start it in-process: `const emu = await start({ port: 0 }); emu.url; await emu.close()`.
 import { createServer } from 'node:http';
@@ -40,6 +45,7 @@ import { pathToFileURL } from 'node:url';
 import { readFileSync } from 'node:fs';
 import { EmulatorWindow, QUOTA_USED, WINDOW_CLOSED } from './window.js';
 import { openSendmsg } from './dialogue.js';
+import { isLoopbackName } from '../../cli/options.js';
 
 export const DEFAULTS = Object.freeze({
   appId: 'wx0000000000emulator',
@@ -66,7 +72,8 @@ async function loadLib() {
 }
 
 /**
- * Starts the emulator. Options: port (0 = any free), host ('127.0.0.1'), appId, appSecret,
+ * Starts the emulator. Options: port (0 = any free), host ('127.0.0.1'; another than a loopback
+ * one only with allowNonLoopback: true), appId, appSecret,
  * bots ([{ token, encodingAESKey, appId, approved? }]), tokenTtlSeconds (7200), lib (the
  * wechat-kf module; default the package's loaders/node.js), windowRules ({ message?, enter?: { limit?, windowMs? } }:
  * the emulator's own send-window model, window.js), allowRemotePush (false:
@@ -75,6 +82,12 @@ async function loadLib() {
  */
 export async function start(options = {}) {
   const lib = options.lib ?? (await loadLib());
+  const host = options.host ?? '127.0.0.1';
+  if (!isLoopbackName(host) && options.allowNonLoopback !== true) {
+    throw new lib.WxkfError(`host ${host} is not a loopback address: the emulator serves its appSecret's tokens and its records `
+      + 'to whoever reaches it; listen on 127.0.0.1, or pass allowNonLoopback: true (--allow-non-loopback) to serve '
+      + `${host} anyway (control endpoints still answer loopback peers only)`, lib.ERR.InvalidOption, 'InvalidOption', { field: 'host' });
+  }
   const config = {
     appId: options.appId ?? DEFAULTS.appId,
     appSecret: options.appSecret ?? DEFAULTS.appSecret,
@@ -84,15 +97,15 @@ export async function start(options = {}) {
   const state = freshState(lib, options, config);
   const server = createServer((req, res) => {
     handle(state, req, res).catch((e) => {
-      send(res, 500, { errcode: -1, errmsg: `emulator error: ${e && e.message}` });
+      send(res, 500, { errcode: -1, errmsg: masked(`emulator error: ${e && e.message}`, knownSecrets(state)) });
     });
   });
   await new Promise((resolve, reject) => {
     server.once('error', reject);
-    server.listen(options.port ?? 0, options.host ?? '127.0.0.1', resolve);
+    server.listen(options.port ?? 0, host, resolve);
   });
   const { port } = server.address();
-  const url = `http://${options.host ?? '127.0.0.1'}:${port}`;
+  const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
   return {
     url,
     port,
@@ -174,9 +187,14 @@ async function handle(state, req, res) {
   const url = new URL(req.url, 'http://emulator');
   const path = url.pathname;
   const query = Object.fromEntries(url.searchParams);
+  const isControl = path.startsWith('/__emulator/');
+  // Another machine never drives the emulator nor reads its records: refused before its body is read.
+  if (isControl && !isLoopbackPeer(req.socket.remoteAddress)) {
+    return send(res, 403, { error: PEER_REFUSED }, { connection: 'close' });
+  }
   const raw = await readBody(req);
 
-  if (path.startsWith('/__emulator/')) {
+  if (isControl) {
     const refused = controlRefusal(req.headers, req.method, raw.length);
     if (refused) return send(res, refused[0], { error: refused[1] });
     return control(state, path, req.method, raw, url, res);
@@ -192,7 +210,7 @@ async function handle(state, req, res) {
   };
   record.json = parseJson(record.body);
   // The routes see the request whole; the records show it without its secrets.
-  const shown = shownRecord(record);
+  const shown = shownRecord(record, knownSecrets(state));
   state.records.push(shown);
   try {
     const fault = state.faults.find((f) => f.path === path && f.times > 0);
@@ -208,17 +226,12 @@ async function handle(state, req, res) {
     record.response = answer;
     send(res, 200, answer, record.openApi ? { 'x-openapi-seqid': randomBytes(8).toString('hex') } : {});
   } finally {
-    for (const k of ['errcode', 'response', 'payload', 'openApi']) if (record[k] !== undefined) shown[k] = mask(record[k]);
+    const secrets = knownSecrets(state); // with a token issued by this very request
+    for (const k of ['errcode', 'response', 'payload', 'openApi']) if (record[k] !== undefined) shown[k] = masked(record[k], secrets);
   }
 }
 
 // ---- what the control endpoints accept, and what records show ----------------------------------
-
-/** A loopback host name or address: 127.0.0.0/8, localhost, ::1. */
-function isLoopbackName(hostname) {
-  const h = hostname.toLowerCase().replace(/^\[(.*)\]$/, '$1');
-  return h === 'localhost' || h === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(h);
-}
 
 /** The host name of a Host header or URL authority (`name[:port]`), or null when malformed. */
 function hostOf(authority) {
@@ -230,7 +243,22 @@ function hostOf(authority) {
   }
 }
 
-/** Why a control request is refused (status and reason), or null when it is acceptable. */
+const PEER_REFUSED = 'control endpoints answer only requests from this machine (a loopback peer address)';
+
+/**
+ * Whether a peer address (req.socket.remoteAddress) is a loopback one: 127.0.0.0/8 (also as an
+ * IPv4-mapped IPv6 address, ::ffff:127.x.y.z) or ::1. Anything else, undefined included, is not.
+ */
+export function isLoopbackPeer(address) {
+  if (typeof address !== 'string') return false;
+  const a = address.toLowerCase().replace(/^::ffff:(?=\d+\.\d+\.\d+\.\d+$)/, '');
+  return a === '::1' || a === '0:0:0:0:0:0:0:1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(a);
+}
+
+/**
+ * Why a control request is refused (status and reason), or null when it is acceptable. (Its
+ * peer address is checked before, by isLoopbackPeer, before its body is read.)
+ */
 export function controlRefusal(headers, method, rawLength) {
   const host = typeof headers.host === 'string' ? hostOf(headers.host) : null;
   if (!host || !isLoopbackName(host)) {
@@ -262,22 +290,60 @@ function isLoopbackUrl(url) {
   }
 }
 
-const SECRET_PARAMS = new Set(['secret', 'appsecret', 'access_token']);
+/** Field names whose values are secrets wherever they appear (any case, any depth). */
+const SECRET_FIELD = /token|secret|passw|aes_?key/i;
+const MASK = '***';
 const REAL_PATH = Symbol('path');
 
-/** An object with the values of secret keys replaced by `***` (anything else as is). */
-function mask(obj) {
-  if (!obj || typeof obj !== 'object' || Array.isArray(obj)) return obj;
-  return Object.fromEntries(Object.entries(obj).map(([k, v]) => [k, SECRET_PARAMS.has(k.toLowerCase()) ? '***' : v]));
+/**
+ * The secrets the emulator knows: its appSecret, its bots' TOKENs and EncodingAESKeys, every
+ * access token and cloudbase token it issued (values under 6 characters are left to the field
+ * names: masking them everywhere would garble the records).
+ */
+function knownSecrets(state) {
+  const all = [state.config.appSecret, ...state.config.bots.flatMap((b) => [b.token, b.encodingAESKey]),
+    ...state.tokens.keys(), ...state.cloudbaseTokens.keys()];
+  return [...new Set(all.filter((s) => typeof s === 'string' && s.length >= 6))];
 }
 
-/** What /__emulator/requests shows of a request: its secrets as `***`. */
-function shownRecord(record) {
-  const shown = { ...record, query: mask(record.query) };
-  if (record.json && typeof record.json === 'object' && !Array.isArray(record.json)
-    && Object.keys(record.json).some((k) => SECRET_PARAMS.has(k.toLowerCase()))) {
-    shown.json = mask(record.json);
-    shown.body = JSON.stringify(shown.json);
+/**
+ * `value` as the emulator shows it: the one masking function of everything it serves or prints
+ * (records, /__emulator/config, error answers, its start line). Fields named like a token, a
+ * secret, a password or an AES key become `***` at any depth; in strings, each of `secrets`
+ * (as is and URL-encoded) becomes `***`.
+ */
+export function masked(value, secrets = []) {
+  if (typeof value === 'string') {
+    let out = value;
+    for (const s of secrets) {
+      for (const form of new Set([s, encodeURIComponent(s), new URLSearchParams({ s }).toString().slice(2)])) {
+        if (out.includes(form)) out = out.split(form).join(MASK);
+      }
+    }
+    return out;
+  }
+  if (Array.isArray(value)) return value.map((v) => masked(v, secrets));
+  if (value && typeof value === 'object') {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, SECRET_FIELD.test(k) ? MASK : masked(v, secrets)]));
+  }
+  return value;
+}
+
+/** A form body (application/x-www-form-urlencoded) masked, or null when it is not one. */
+function maskedForm(record, secrets) {
+  if (!/^application\/x-www-form-urlencoded/i.test(record.contentType ?? '')) return null;
+  const fields = [...new URLSearchParams(record.body)];
+  if (!fields.some(([k]) => SECRET_FIELD.test(k))) return null;
+  return new URLSearchParams(fields.map(([k, v]) => [k, SECRET_FIELD.test(k) ? MASK : masked(v, secrets)])).toString();
+}
+
+/** What /__emulator/requests shows of a request: `masked`, its body text too, the bot's TOKEN path as ***. */
+function shownRecord(record, secrets) {
+  const shown = masked(record, secrets);
+  if (record.json !== undefined && JSON.stringify(shown.json) !== JSON.stringify(record.json)) {
+    shown.body = JSON.stringify(shown.json); // a field was masked: the text it came from would show it
+  } else {
+    shown.body = maskedForm(record, secrets) ?? shown.body;
   }
   if (record.path.startsWith('/openapi/sendmsg/')) {
     shown.path = '/openapi/sendmsg/***';
@@ -598,12 +664,7 @@ async function control(state, path, method, raw, url, res) {
       });
     }
     case 'GET /__emulator/config':
-      return send(res, 200, {
-        appId: state.config.appId,
-        appSecret: state.config.appSecret,
-        bots: state.config.bots.map(({ token, encodingAESKey, appId }) => ({ token, encodingAESKey, appId })),
-        cloudHosting: !!state.options.cloudHosting,
-      });
+      return send(res, 200, shownConfig(state));
     case 'POST /__emulator/reset':
       reset(state);
       return send(res, 200, { ok: true });
@@ -658,6 +719,16 @@ async function control(state, path, method, raw, url, res) {
   }
 }
 
+/** The emulator's configuration as /__emulator/config and its start line show it: `masked`. */
+export function shownConfig(state) {
+  return masked({
+    appId: state.config.appId,
+    appSecret: state.config.appSecret,
+    bots: state.config.bots.map(({ token, encodingAESKey, appId }) => ({ token, encodingAESKey, appId })),
+    cloudHosting: !!state.options.cloudHosting,
+  }, knownSecrets(state));
+}
+
 /** Pushes a user message to a developer URL as the platform does, and opens the window. */
 async function push(state, { url, token, encodingAESKey, appId, message = {}, format = 'xml' }) {
   if (!url || !token || !encodingAESKey) throw new Error('push needs url, token and encodingAESKey');
@@ -708,6 +779,7 @@ function parseArgs(argv) {
     const a = argv[i];
     if (a === '--port') out.port = Number(argv[++i]);
     else if (a === '--host') out.host = argv[++i];
+    else if (a === '--allow-non-loopback') out.allowNonLoopback = true;
     else if (a === '--app-id') out.appId = argv[++i];
     else if (a === '--app-secret') out.appSecret = argv[++i];
     else if (a === '--app-secret-file') out.appSecret = readFileSync(argv[++i], 'utf8').trim();
@@ -722,20 +794,28 @@ function parseArgs(argv) {
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   const args = parseArgs(process.argv.slice(2));
   if (args.help) {
-    console.log('usage: node devtools/emulator/server.js [--port 0] [--host 127.0.0.1] [--app-id ID] [--app-secret-file PATH] [--allow-remote-push] [--cloud-hosting]\n'
+    console.log('usage: node devtools/emulator/server.js [--port 0] [--host 127.0.0.1] [--allow-non-loopback] [--app-id ID] [--app-secret-file PATH] [--allow-remote-push] [--cloud-hosting]\n'
       + '(--app-secret S also works, but shows in process lists and shell history)\n'
       + 'Without the flags, WECHAT_KF_APP_ID and WECHAT_KF_APP_SECRET set the appId and secret (as for the CLI\n'
-      + 'and the examples, so that all started in one shell agree); unset, the emulator uses its own.');
+      + `and the examples, so that all started in one shell agree); unset, the emulator uses its own (${DEFAULTS.appId} /\n`
+      + `${DEFAULTS.appSecret}; its dialogue-platform bot: TOKEN ${DEFAULTS.bots[0].token}, EncodingAESKey\n`
+      + `${DEFAULTS.bots[0].encodingAESKey}, appId ${DEFAULTS.bots[0].appId}). Secrets are printed as ***.\n`
+      + 'A --host other than a loopback one (127.0.0.1, localhost, ::1) needs --allow-non-loopback.');
     process.exit(0);
   }
   // One environment scheme with the CLI and the examples (flags win).
   args.appId ??= process.env.WECHAT_KF_APP_ID || undefined;
   args.appSecret ??= process.env.WECHAT_KF_APP_SECRET || undefined;
-  const emu = await start(args);
+  let emu;
+  try {
+    emu = await start(args);
+  } catch (e) {
+    console.error(`wechat-kf emulator: ${e?.message ?? e}`);
+    process.exit(2);
+  }
   console.log(`wechat-kf emulator listening on ${emu.url}`);
-  // The emulator's own default secret is printed for convenience; one given to it never is.
-  const appSecret = emu.state.config.appSecret === DEFAULTS.appSecret ? DEFAULTS.appSecret : '***';
-  console.log(JSON.stringify({ url: emu.url, appId: emu.state.config.appId, appSecret, bots: emu.state.config.bots }));
+  // Never a secret, not even the emulator's own defaults (--help names them).
+  console.log(JSON.stringify({ url: emu.url, ...shownConfig(emu.state) }));
   const stop = async () => {
     await emu.close();
     process.exit(0);
