@@ -45,8 +45,8 @@ const sleep = (ms) => new Promise((r) => { setTimeout(r, ms); });
 /** An ioredis client once it is connected. */
 const ready = (client) => (client.status === 'ready' ? client : new Promise((resolve) => client.once('ready', () => resolve(client))));
 
-/** The claim's command: whatever carries the lease value (a SET NX, or the store's script). */
-const isClaim = (args) => args.some((a) => String(a).startsWith('lease:'));
+/** The claim's command: the first one on the push's dedup key (a SET NX, or the store's script). */
+const isClaim = (args) => args.some((a) => String(a).startsWith('wechat-kf:dedup:'));
 
 for (const [name, connect] of [
   ['ioredis, default options', (port) => ready(new Redis(port, '127.0.0.1'))],
