@@ -2,6 +2,7 @@
 // Uses the built package (pkg/loaders/node.js; WECHAT_KF_PKG overrides).
 import { test, before, after, beforeEach } from 'node:test';
 import assert from 'node:assert/strict';
+import { createServer } from 'node:http';
 import { start } from '../../pkg/devtools/emulator/server.js';
 import { control as emulatorControl, creds as emulatorCreds, recorded as emulatorRecorded } from './emulator-control.mjs';
 
@@ -304,4 +305,166 @@ test('transport errors name no secret: bot token in the sendmsg path, access_tok
   noSecret(await viaSecret.getAccessToken().catch((e) => e));
   const botEcho = new Client({ accessToken: () => secrets.accessToken, retries: 0, fetch: echo, chatbot: { token: secrets.botToken, encodingAESKey: key, appId: 'botapp' } });
   noSecret(await botEcho.chatbotSend({ openid: 'o', msg: 'm', channel: 7 }).catch((e) => e));
+});
+
+// ---- redirects and answer sizes, against servers of their own on 127.0.0.1 --------------------
+
+/** An HTTP server on 127.0.0.1 answering with `handler`; { url, port, seen: [{ method, url, body }], close() }. */
+async function server(handler) {
+  const seen = [];
+  const s = createServer((req, res) => {
+    const chunks = [];
+    req.on('data', (c) => chunks.push(c));
+    req.on('end', () => {
+      seen.push({ method: req.method, url: req.url, body: Buffer.concat(chunks).toString('utf8') });
+      handler(req, res);
+    });
+  });
+  await new Promise((resolve) => s.listen(0, '127.0.0.1', resolve));
+  const { port } = s.address();
+  return {
+    url: `http://127.0.0.1:${port}`, port, seen,
+    close: () => new Promise((resolve) => { s.closeAllConnections(); s.close(resolve); }),
+  };
+}
+
+test('a redirect is never followed: a 307 from stable_token does not re-post the appSecret elsewhere', { timeout: 20000 }, async () => {
+  const secret = 'redirected-app-secret-31';
+  const botToken = 'RedirectBotToken7';
+  const other = await server((req, res) => res.end('{"access_token":"STOLEN","expires_in":7200}'));
+  const status = { '/cgi-bin/stable_token': 307, '/cgi-bin/token': 302, '/cgi-bin/customservice/getkflist': 301, '/cgi-bin/media/get': 302 };
+  const redirecting = await server((req, res) => {
+    const path = req.url.split('?')[0];
+    res.writeHead(status[path] ?? 308, { location: `${other.url}${req.url}` }).end();
+  });
+  try {
+    const base = { appId: 'wxredirect', appSecret: secret, baseUrl: redirecting.url, chatbotBaseUrl: redirecting.url, retries: 2, sleep: async () => {} };
+    const checks = [
+      ['POST', '/cgi-bin/stable_token', 307, () => new Client(base).getAccessToken()],
+      ['GET', '/cgi-bin/token', 302, () => new Client({ ...base, stableToken: false }).getAccessToken()],
+      ['GET', '/cgi-bin/customservice/getkflist', 301, () => new Client({ ...base, appSecret: undefined, accessToken: () => 'ACCESS_TOKEN_R1' }).getKfList()],
+      ['GET', '/cgi-bin/media/get', 302, () => new Client({ ...base, appSecret: undefined, accessToken: () => 'ACCESS_TOKEN_R1' }).getMedia('m1')],
+      ['POST', '/openapi/sendmsg/***', 308, () => new Client({
+        ...base, appSecret: undefined, accessToken: () => 'ACCESS_TOKEN_R1',
+        chatbot: { token: botToken, encodingAESKey: 'kWxPEV2UEDyxWpmPdKC3F4dgPDmOvfKX1HGnEUDS1aR', appId: 'botapp' },
+      }).chatbotSend({ openid: 'o', msg: 'm', channel: 7 })],
+    ];
+    for (const [method, path, code, call] of checks) {
+      const before = redirecting.seen.length;
+      const e = await call().catch((err) => err);
+      assert.ok(e instanceof WxkfError, `${path}: WxkfError, got ${e}`);
+      assert.equal(e.code, -42004, e.message);
+      assert.equal(e.kind, 'Transport');
+      assert.equal(e.retryable, false);
+      assert.ok(e.message.includes(`${method} 127.0.0.1:${redirecting.port}${path} answered a redirect (HTTP ${code} to 127.0.0.1:${other.port})`), e.message);
+      assert.ok(!e.message.includes('?'), `no query in: ${e.message}`);
+      for (const s of [secret, 'ACCESS_TOKEN_R1', botToken]) assert.ok(!e.message.includes(s), `secret in: ${e.message}`);
+      assert.equal(redirecting.seen.length - before, 1, `${path}: asked once, not retried`);
+    }
+    assert.deepEqual(other.seen, [], 'the other origin received nothing');
+    assert.ok(redirecting.seen[0].body.includes(secret), 'the request itself did carry the secret (to the configured base)');
+  } finally {
+    await Promise.all([other.close(), redirecting.close()]);
+  }
+});
+
+test('every call asks fetch for redirect: manual; an opaque redirect and a followed one are refused', { timeout: 10000 }, async () => {
+  const inits = [];
+  const ok = (url, init) => {
+    inits.push([String(url).split('?')[0], init.redirect]);
+    return new Response(JSON.stringify({ errcode: 0, errmsg: 'ok', access_token: 'T', expires_in: 7200, msg: 'Success', media_id: 'm', type: 'image', created_at: 1, kf_list: [] }), { headers: { 'content-type': 'application/json' } });
+  };
+  const bot = { token: 'BotTokenManual1', encodingAESKey: 'kWxPEV2UEDyxWpmPdKC3F4dgPDmOvfKX1HGnEUDS1aR', appId: 'botapp' };
+  const c = new Client({ appId: 'wx1', appSecret: 'manual-secret-1', fetch: async (url, init) => ok(url, init), chatbot: bot });
+  await c.getKfList();
+  await c.getMedia('m');
+  await c.uploadMedia(new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 1]));
+  await c.chatbotSend({ openid: 'o', msg: 'm', channel: 7 });
+  const cloud = new Client({ cloudHosting: { tokenSource: 'request' }, fetch: async (url, init) => ok(url, init) });
+  await cloud.withRequestToken('CLOUD_T').getKfList();
+  assert.equal(inits.length, 6);
+  for (const [url, redirect] of inits) assert.equal(redirect, 'manual', url);
+
+  // A browser's answer to redirect: 'manual' (status 0), and a fetch double that followed a redirect anyway.
+  const opaque = { type: 'opaqueredirect', status: 0, ok: false, redirected: false, headers: new Headers(), body: null };
+  const followed = Object.defineProperty(new Response('{"access_token":"T","expires_in":7200}'), 'redirected', { value: true });
+  for (const answer of [opaque, followed]) {
+    const e = await new Client({ appId: 'wx1', appSecret: 'manual-secret-1', retries: 0, fetch: async () => answer }).getAccessToken().catch((err) => err);
+    assert.ok(e instanceof WxkfError, String(e));
+    assert.equal(e.code, -42004);
+    assert.match(e.message, /^POST api\.weixin\.qq\.com\/cgi-bin\/stable_token answered a redirect/);
+    assert.ok(!e.message.includes('manual-secret-1'));
+  }
+});
+
+test('answers over maxResponseBytes / maxMediaBytes are refused before wasm, and the Client keeps working', { timeout: 30000 }, async () => {
+  let mode = 'ok';
+  const head = '{"errcode":0,"kf_list":[],"pad":"';
+  const json = (n) => `${head}${'x'.repeat(n - head.length - 2)}"}`; // n bytes
+  const big = await server((req, res) => {
+    const path = req.url.split('?')[0];
+    if (path === '/cgi-bin/media/get') {
+      const size = Number(mode.split(':')[1] ?? 16);
+      return res.writeHead(200, { 'content-type': 'image/png', 'content-length': size }).end(Buffer.alloc(size, 7));
+    }
+    if (mode === 'ok') return res.writeHead(200, { 'content-type': 'application/json' }).end('{"errcode":0,"kf_list":[]}');
+    if (mode.startsWith('exact:')) return res.writeHead(200, { 'content-type': 'application/json' }).end(json(Number(mode.slice(6))));
+    if (mode === 'length') {
+      const body = json(2 << 20);
+      return res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) }).end(body);
+    }
+    // 'stream': no Content-Length, 12 MiB in chunks until the client stops reading
+    res.writeHead(200, { 'content-type': 'application/json', 'transfer-encoding': 'chunked' });
+    res.on('error', () => {});
+    res.write('{"errcode":0,"pad":"');
+    let sent = 0;
+    const more = () => {
+      while (sent < 12 << 20) {
+        sent += 64 << 10;
+        if (!res.write('x'.repeat(64 << 10))) return res.once('drain', more);
+      }
+      res.end('"}');
+    };
+    more();
+  });
+  try {
+    const c = new Client({ accessToken: () => 'ACCESS_TOKEN_BIG', baseUrl: big.url, retries: 2, sleep: async () => {} });
+    const tooLarge = async (promise, limit, option) => {
+      const e = await promise.catch((err) => err);
+      assert.ok(e instanceof WxkfError, `WxkfError, got ${e?.stack ?? e}`);
+      assert.equal(e.code, -42004, e.message);
+      assert.equal(e.kind, 'Transport');
+      assert.equal(e.retryable, false);
+      assert.equal(e.limit, limit);
+      assert.ok(e.message.includes(`option ${option}`), e.message);
+      assert.ok(!e.message.includes('ACCESS_TOKEN_BIG'), e.message);
+    };
+    for (mode of ['length', 'stream']) {
+      const before = big.seen.length;
+      await tooLarge(c.getKfList(), 1 << 20, 'maxResponseBytes');
+      assert.equal(big.seen.length - before, 1, `${mode}: not retried`);
+      mode = 'ok';
+      assert.deepEqual(await c.getKfList(), { errcode: 0, kf_list: [] }, 'the Client still works');
+    }
+    // The cap itself: exactly maxResponseBytes is read, one byte more is not.
+    const small = new Client({ accessToken: () => 'ACCESS_TOKEN_BIG', baseUrl: big.url, maxResponseBytes: 1000, maxMediaBytes: 2000 });
+    mode = 'exact:1000';
+    assert.equal((await small.getKfList()).pad.length, 1000 - head.length - 2);
+    mode = 'exact:1001';
+    await tooLarge(small.getKfList(), 1000, 'maxResponseBytes');
+    // getMedia's file has its own cap (default 10 MiB: a 3 MiB image is read).
+    mode = 'media:2000';
+    assert.equal((await small.getMedia('m')).data.byteLength, 2000);
+    mode = 'media:2001';
+    await tooLarge(small.getMedia('m'), 2000, 'maxMediaBytes');
+    mode = 'media:3145728';
+    assert.equal((await c.getMedia('m')).data.byteLength, 3 << 20);
+    mode = 'ok';
+    assert.deepEqual(await small.getKfList(), { errcode: 0, kf_list: [] });
+  } finally {
+    await big.close();
+  }
+  for (const [name, value] of [['maxResponseBytes', 0], ['maxResponseBytes', '1000'], ['maxMediaBytes', 1.5], ['maxMediaBytes', -1]]) {
+    assert.throws(() => new Client({ accessToken: () => 't', [name]: value }), (e) => e instanceof WxkfError && e.code === -41006 && e.field === name, `${name}: ${value}`);
+  }
 });

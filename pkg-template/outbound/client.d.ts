@@ -86,6 +86,13 @@ export interface ClientOptions {
   chatbot?: ChatbotOptions | InstanceType<(typeof chatbot)['Bot']>;
   /** Per request (default 15000 ms; 1..300000); a token request also within tokenBudgetMs. */
   timeoutMs?: number;
+  /**
+   * The largest JSON answer read (default 1048576 bytes): a larger one (by its Content-Length,
+   * or counted as it streams in) is refused with -42004 (`limit`) before any of it reaches wasm.
+   */
+  maxResponseBytes?: number;
+  /** The largest file getMedia reads (default 10485760 bytes, the platform's 10 MB); larger: -42004. */
+  maxMediaBytes?: number;
 }
 
 export declare class Client {

@@ -11,6 +11,10 @@
 // Optional SendWindow: a slot is consumed before a send and given back when the send fails
 // below the platform (transport error, errcode -1); a window that cannot be checked lets the send
 // go (the platform enforces its own limits), reported.
+// Every platform call goes through #exchange: no redirect is followed (a 3xx is a -42004 error:
+// a 307 would re-send the appSecret or the token to wherever it points), and no answer is read
+// past its cap (maxResponseBytes for JSON, maxMediaBytes for getMedia's file), checked on the
+// Content-Length first and then while the body streams in, before anything reaches wasm memory.
 import { buildRequest } from './requests.js';
 import { MemoryStore } from '../stores/memory.js';
 import { TokenCache } from './token-cache.js';
@@ -46,6 +50,10 @@ const FORCE_REFUSED = new Set([45011, 45009]);
 const NOT_RETRIED = new WeakSet();
 /** A send window's own refusals (from a state it read). */
 const WINDOW_REFUSED = new Set([CATALOG_KINDS.SendWindowExpired, CATALOG_KINDS.SendQuotaExceeded]);
+/** JSON answers: the platform's largest (kf lists, business lists) are a few KiB. */
+const MAX_RESPONSE_BYTES = 1024 * 1024;
+/** getMedia's file: the platform's temporary media are at most 10 MB (image, video). */
+const MAX_MEDIA_BYTES = 10 * 1024 * 1024;
 
 /** -42004 Transport: the request failed below the platform (network, HTTP status, not JSON). */
 function transportError(message, retryable) {
@@ -65,6 +73,56 @@ function chatbotOption(options) {
   }
 }
 
+/** Drops a body nobody will read (frees the connection); never throws. */
+function discard(res) {
+  try {
+    res.body?.cancel?.().catch(() => {});
+  } catch {}
+}
+
+/**
+ * The body of `res`, at most `cap` bytes, as a Uint8Array; past it a -42004 error (`limit`:
+ * the cap) naming `what` and `option`. A declared Content-Length over the cap is refused before
+ * reading; the stream is then counted as it arrives and cancelled at the cap.
+ */
+async function readCapped(res, cap, what, option) {
+  const tooLarge = (size) => wxkfError(ERR.Transport,
+    `${what} answered ${size} bytes, over the Client's limit of ${cap} (option ${option}); nothing of it was used`,
+    { retryable: false, limit: cap });
+  const declared = res.headers.get('content-length');
+  if (declared !== null && /^\s*\d+\s*$/.test(declared) && Number(declared) > cap) {
+    discard(res);
+    throw tooLarge(`${Number(declared)} (Content-Length)`);
+  }
+  const reader = res.body?.getReader?.();
+  if (!reader) {
+    // A fetch whose Response has no stream (a test double): read whole, still refused above the cap.
+    const whole = new Uint8Array(await res.arrayBuffer());
+    if (whole.byteLength > cap) throw tooLarge(`at least ${whole.byteLength}`);
+    return whole;
+  }
+  const chunks = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > cap) {
+      reader.cancel().catch(() => {});
+      throw tooLarge(`more than ${cap}`);
+    }
+    chunks.push(value);
+  }
+  if (chunks.length === 1) return chunks[0];
+  const out = new Uint8Array(size);
+  let at = 0;
+  for (const c of chunks) {
+    out.set(c, at);
+    at += c.byteLength;
+  }
+  return out;
+}
+
 /** `text` with every secret (as given, and URL-encoded) replaced by `***`. */
 function redact(text, secrets) {
   let out = String(text);
@@ -79,7 +137,7 @@ function redact(text, secrets) {
 
 export class Client {
   #appId; #appSecret; #tokenFn; #stable; #base; #chatbotBase; #fetch; #sleep; #retries;
-  #backoffMs; #window; #bot; #timeoutMs; #tokens; #onError; #cloud;
+  #backoffMs; #window; #bot; #timeoutMs; #tokens; #onError; #cloud; #maxResponseBytes; #maxMediaBytes;
   #tokenBudgetMs;
   #tokenRequests = 0;
 
@@ -93,6 +151,7 @@ export class Client {
       backoffMs = 300, refreshMarginMs = 300_000, now = Date.now, sendWindow = null,
       chatbot: bot = null, timeoutMs = 15_000, store, storeTimeoutMs = 1000, tokenBudgetMs = 20_000,
       tokenLockMs, forceRefreshIntervalMs = 30_000, onError,
+      maxResponseBytes = MAX_RESPONSE_BYTES, maxMediaBytes = MAX_MEDIA_BYTES,
     } = options;
     // Cloud Hosting: the platform provides the token (see cloud-token.js); never an appSecret.
     this.#cloud = options.cloudHosting !== undefined ? cloudTokens(options.cloudHosting, options, now) : null;
@@ -131,6 +190,11 @@ export class Client {
     if (sendWindow != null && missingMethods(sendWindow, ['consume', 'refund']).length) {
       throw invalidOption('sendWindow', 'Client option sendWindow must be a SendWindow (consume and refund)');
     }
+    for (const [name, value] of Object.entries({ maxResponseBytes, maxMediaBytes })) {
+      if (!Number.isSafeInteger(value) || value < 1) {
+        throw invalidOption(name, `Client option ${name} must be a whole number of bytes, at least 1`);
+      }
+    }
     if (store != null) {
       const [m] = missingMethods(store);
       if (m) throw invalidOption('store', `Client option store must implement the Store contract (${m} is missing)`);
@@ -148,6 +212,8 @@ export class Client {
     this.#window = sendWindow;
     this.#bot = bot == null ? null : bot instanceof chatbot.Bot ? bot : chatbotOption(bot);
     this.#timeoutMs = timeoutMs;
+    this.#maxResponseBytes = maxResponseBytes;
+    this.#maxMediaBytes = maxMediaBytes;
     // Without onError: one line to console.error (code, kind, phase), never silent.
     this.#onError = reporter(onError);
     this.#tokenBudgetMs = tokenBudgetMs;
@@ -393,13 +459,19 @@ export class Client {
    */
   async #exchange(base, request, token, body, secrets = [], tokenParam = 'access_token', timeoutMs = this.#timeoutMs) {
     const hidden = [token, this.#appSecret, request.query?.secret, ...secrets];
-    const what = redact(`${request.method} ${request.path}`, hidden);
+    // Method, host and path: never the query (it holds the token or the secret).
+    let host = base;
+    try {
+      host = new URL(base).host;
+    } catch {}
+    const what = redact(`${request.method} ${host}${request.path}`, hidden);
     const params = new URLSearchParams();
     if (token) params.set(tokenParam, token);
     for (const [k, v] of Object.entries(request.query ?? {})) params.set(k, v);
     const qs = params.toString();
     const url = `${base}${request.path}${qs ? `?${qs}` : ''}`;
-    const init = { method: request.method, headers: {} };
+    // A redirect is never followed: it would re-send the secret or the token elsewhere.
+    const init = { method: request.method, headers: {}, redirect: 'manual' };
     if (typeof body === 'function') {
       init.body = body();
     } else if (request.body != null) {
@@ -415,17 +487,42 @@ export class Client {
     } catch (e) {
       throw transportError(`${what} failed: ${redact(e && e.message, hidden)}`, true);
     }
-    const type = res.headers.get('content-type') ?? '';
-    if (body === 'binary' && res.ok && !/json|text\/plain/i.test(type)) {
-      return { contentType: type, data: new Uint8Array(await res.arrayBuffer()) };
+    // 'manual': a 3xx as it is (Node, Deno, Bun, workerd) or an opaque redirect (browsers: status
+    // 0); a fetch given as an option that followed one anyway says so with `redirected`.
+    if (res.type === 'opaqueredirect' || res.status === 0 || (res.status >= 300 && res.status < 400) || res.redirected) {
+      discard(res);
+      let to = '';
+      try {
+        const location = res.headers.get('location');
+        if (location) to = redact(` to ${new URL(location, url).host}`, hidden);
+      } catch {}
+      const how = res.status >= 300 && res.status < 400 ? `HTTP ${res.status}${to}`
+        : res.redirected ? 'followed by the fetch option' : 'an opaque redirect';
+      throw transportError(`${what} answered a redirect (${how}), which the Client never follows (it would carry the `
+        + 'token or the appSecret elsewhere): point baseUrl (or chatbotBaseUrl) at the API\'s own address', false);
     }
-    const text = await res.text();
     if (!res.ok) {
+      discard(res);
       throw transportError(`${what} answered HTTP ${res.status}`, res.status >= 500 || res.status === 429);
     }
+    const type = res.headers.get('content-type') ?? '';
+    if (body === 'binary' && !/json|text\/plain/i.test(type)) {
+      return { contentType: type, data: await this.#read(res, this.#maxMediaBytes, what, 'maxMediaBytes', hidden) };
+    }
+    const text = new TextDecoder().decode(await this.#read(res, this.#maxResponseBytes, what, 'maxResponseBytes', hidden));
     if (!/^\s*\{/.test(text)) {
       throw transportError(`${what} answered something other than JSON`, false);
     }
     return parseResponse(text);
+  }
+
+  /** readCapped, with a failure of the stream itself (reset, timeout) as a retryable -42004. */
+  async #read(res, cap, what, option, hidden) {
+    try {
+      return await readCapped(res, cap, what, option);
+    } catch (e) {
+      if (e instanceof WxkfError) throw e;
+      throw transportError(`${what} failed while reading the answer: ${redact(e && e.message, hidden)}`, true);
+    }
   }
 }
