@@ -29,7 +29,9 @@ if (cluster.isPrimary) {
   const store = redisStore(redis);
   const appId = env.WECHAT_KF_APP_ID;
   const onError = (error, { phase }) => console.error(`wechat-kf ${phase}: ${error.kind ?? error.name} ${error.code ?? ''}`);
-  const sendWindow = new SendWindow({ store, appId });
+  // A Redis outage: the window cannot be checked, the send goes (the platform enforces its
+  // limits) and onError says so; likewise the token (fetched by each worker) and the dedup claim.
+  const sendWindow = new SendWindow({ store, appId, onError });
   const client = new Client({
     appId, appSecret: env.WECHAT_KF_APP_SECRET, baseUrl: env.WECHAT_KF_API_BASE || undefined, store, sendWindow, onError,
   });
