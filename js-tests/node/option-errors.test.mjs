@@ -112,7 +112,7 @@ test('ERR and ENDPOINTS are the generated tables (codes of src/error.rs, paths o
   assert.equal(new Set(Object.values(ERR)).size, Object.keys(ERR).length, 'a code used twice');
 });
 
-// Issue 22.8: every numeric option of the handlers, the Client and SendWindow is a finite number
+// Issue 22.8: every numeric option of the handlers, the Client, SendWindow and MemoryStore is a finite number
 // within a stated range; anything else is -41006 naming it, with the range in the message.
 // (storeTimeoutMs: Infinity once let a push's dedup claim wait forever, and the push ran twice.)
 const NUMBER_BAD = [Infinity, -Infinity, NaN, 1e10, -1, 'abc', '100', null, {}, true, 10n];
@@ -129,11 +129,13 @@ const numeric = [
   ['Client', 'tokenLockMs', (v) => new Client({ ...client, tokenLockMs: v }), /3001 to 10000/],
   ['Client', 'forceRefreshIntervalMs', (v) => new Client({ ...client, forceRefreshIntervalMs: v }), /1 to 86400000/],
   ['SendWindow', 'storeTimeoutMs', (v) => new SendWindow({ storeTimeoutMs: v }), /1 to 10000/],
+  ['MemoryStore', 'maxKeys', (v) => new MemoryStore({ maxKeys: v }), /whole number of keys from 1/],
 ];
 for (const [owner, field, make, range] of numeric) {
   test(`${owner} ${field}: Infinity, 1e10, -1, 'abc' ... are -41006 naming it, the range in the message`, () => {
     for (const value of NUMBER_BAD) {
       if (value === null && field === 'dedupTtlSeconds') continue; // null: the default (??)
+      if (value === 1e10 && field === 'maxKeys') continue; // a whole number of keys in range
       const label = typeof value === 'bigint' ? `${value}n` : String(value);
       assert.throws(() => make(value), (e) => {
         assert.ok(e instanceof WxkfError && e.code === -41006, `${field} ${label}: ${e}`);
