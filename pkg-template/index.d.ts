@@ -35,7 +35,7 @@ export declare class WxkfError extends Error {
 
 /**
  * The package's own error kinds, generated from the Rust table (src/error.rs): WXBizMsgCrypt
- * -40001 .. -40012, inbound -41001 .. -41007, outbound -42001 .. -42004, stores -43001 .. -43004.
+ * -40001 .. -40012, inbound -41001 .. -41007, outbound -42001 .. -42004, stores -43001 .. -43005, queues -44001 .. -44003.
  */
 export type WxkfErrorKind = GeneratedErrorKind;
 
@@ -92,3 +92,5 @@ export * from './outbound/response.js';
 export * from './outbound/send-window.js';
 export * from './outbound/chatbot.js';
 export * from './outbound/client.js';
+export * from './queues/queue.js';
+export * from './queues/consumer.js';

@@ -12,5 +12,8 @@ export { parseResponse } from './outbound/response.js';
 export { SendWindow } from './outbound/send-window.js';
 export { chatbot } from './outbound/chatbot.js';
 export { Client } from './outbound/client.js';
+// The queue mode: the in-memory queue (one process, not durable) and the consumer of any queue.
+export { memoryQueue } from './queues/memory.js';
+export { createConsumer } from './queues/consumer.js';
 // The package's own error codes and endpoint table, generated from the Rust tables.
 export { ERR, ENDPOINTS } from './generated/tables.js';

@@ -10,3 +10,5 @@ export { checkedStore, reporter, missingMethods } from './stores/guarded.js';
 export * as contract from './stores/contract.js';
 export { createProcessor, statusFor, readLimited } from './inbound/push-handler.js';
 export { dedupClaims } from './inbound/dedup.js';
+export { jobText, consumeOptions, delayOf, deadLetterLimit, pause } from './queues/memory.js';
+export { queueError } from './queues/consumer.js';

@@ -78,6 +78,15 @@ pub enum ErrorKind {
     /// -43005: a dedup lease was gone when its push was marked handled (it lapsed, or the store
     /// lost it): another instance may handle the push too (reported; the JS handler).
     LeaseLost,
+    // Queue extensions (-44001 ..), raised by the JS queue mode (createConsumer, the queues).
+    /// -44001: a queue engine's call failed or did not answer within its deadline (reported;
+    /// the consumer tries again, the handler answers an error so that the platform retries).
+    QueueUnavailable,
+    /// -44002: a queued push failed every attempt and was kept as a dead letter (reported once).
+    DeadLettered,
+    /// -44003: onMessage did not settle within the consumer's visibility timeout: the attempt
+    /// counts as failed and the push is delivered again (reported).
+    HandlerTimeout,
     /// The platform (or a local rule standing in for it) answered with an errcode: the error's
     /// `code` is that errcode and its kind string comes from the catalog (see `Details`).
     Api,
@@ -117,6 +126,9 @@ impl ErrorKind {
         ErrorKind::InvalidStoreArgument,
         ErrorKind::StoreMisconfigured,
         ErrorKind::LeaseLost,
+        ErrorKind::QueueUnavailable,
+        ErrorKind::DeadLettered,
+        ErrorKind::HandlerTimeout,
     ];
 
     /// The official numeric code.
@@ -152,6 +164,9 @@ impl ErrorKind {
             ErrorKind::InvalidStoreArgument => -43003,
             ErrorKind::StoreMisconfigured => -43004,
             ErrorKind::LeaseLost => -43005,
+            ErrorKind::QueueUnavailable => -44001,
+            ErrorKind::DeadLettered => -44002,
+            ErrorKind::HandlerTimeout => -44003,
             // Never exposed alone: an Api error carries the errcode in its details.
             ErrorKind::Api => 0,
         }
@@ -190,6 +205,9 @@ impl ErrorKind {
             ErrorKind::InvalidStoreArgument => "InvalidStoreArgument",
             ErrorKind::StoreMisconfigured => "StoreMisconfigured",
             ErrorKind::LeaseLost => "LeaseLost",
+            ErrorKind::QueueUnavailable => "QueueUnavailable",
+            ErrorKind::DeadLettered => "DeadLettered",
+            ErrorKind::HandlerTimeout => "HandlerTimeout",
             ErrorKind::Api => "Api",
         }
     }

@@ -33,7 +33,10 @@ export type ErrorKind =
   | 'StoreUnavailable' // -43002
   | 'InvalidStoreArgument' // -43003
   | 'StoreMisconfigured' // -43004
-  | 'LeaseLost'; // -43005
+  | 'LeaseLost' // -43005
+  | 'QueueUnavailable' // -44001
+  | 'DeadLettered' // -44002
+  | 'HandlerTimeout'; // -44003
 
 /** Kinds of platform errcodes (the error's code is the errcode). */
 export type CatalogKind =

@@ -34,6 +34,9 @@ export const ERR = Object.freeze({
   InvalidStoreArgument: -43003,
   StoreMisconfigured: -43004,
   LeaseLost: -43005,
+  QueueUnavailable: -44001,
+  DeadLettered: -44002,
+  HandlerTimeout: -44003,
 });
 
 /** Platform errcodes by catalog kind (UnknownApiError keeps the errcode it got). */

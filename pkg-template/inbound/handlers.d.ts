@@ -3,6 +3,7 @@ import type { CloudHostingOptions } from './cloud-receiver.js';
 import type { KfMessage } from './messages.js';
 import type { Push, PushReply, Receiver, ReceiverOptions } from './receiver.js';
 import type { DedupStore, Store } from '../stores/store.js';
+import type { Queue } from '../queues/queue.js';
 
 /**
  * What onMessage may return: nothing or 'success' (acknowledge), 'transfer' (hand the message
@@ -10,7 +11,8 @@ import type { DedupStore, Store } from '../stores/store.js';
  */
 export type MessageReply = void | undefined | null | '' | 'success' | 'transfer' | 'transfer_customer_service' | PushReply;
 
-export interface HandlerOptions extends Partial<ReceiverOptions> {
+/** The options every handler takes, in either mode (inline: onMessage; queue mode: queue). */
+export interface HandlerBaseOptions extends Partial<ReceiverOptions> {
   /** An existing Receiver (otherwise token, encodingAESKey, appId... build one). */
   receiver?: Receiver;
   /**
@@ -18,8 +20,6 @@ export interface HandlerOptions extends Partial<ReceiverOptions> {
    * Cannot be combined with token, encodingAESKey, allowPlaintext or receiver (-41006).
    */
   cloudHosting?: CloudHostingOptions;
-  /** Called once per push (retries are de-duplicated). */
-  onMessage(message: KfMessage, push: Push): MessageReply | Promise<MessageReply>;
   /**
    * Where dedup claims are recorded under `dedup:<dedupKey>`: a processing lease
    * (`lease:<id>`, leaseMs) taken before onMessage runs, turned into `done:<id>` for
@@ -66,8 +66,40 @@ export interface HandlerOptions extends Partial<ReceiverOptions> {
    * instance may handle it too). With createExpressMiddleware, a failed onMessage also goes to
    * `next(error)`; with createKoaMiddleware, to `app.emit('error', error, ctx)`.
    */
-  onError?(error: unknown, info: { phase: 'verifyUrl' | 'receive' | 'dedup' | 'onMessage' | 'reply' | 'late-reply' | 'respond'; dedupKey?: string }): void;
+  onError?(error: unknown, info: { phase: 'verifyUrl' | 'receive' | 'dedup' | 'onMessage' | 'reply' | 'late-reply' | 'respond' | 'queue'; dedupKey?: string }): void;
 }
+
+/** Inline mode: onMessage runs in the handler, within replyTimeoutMs (then in the background). */
+export interface InlineHandlerOptions extends HandlerBaseOptions {
+  /** Called once per push (retries are de-duplicated). */
+  onMessage(message: KfMessage, push: Push): MessageReply | Promise<MessageReply>;
+  queue?: undefined;
+  passiveReply?: undefined;
+}
+
+/**
+ * Queue mode: the handler verifies and claims the push, writes it to `queue` within
+ * replyTimeoutMs and only then answers 'success'; createConsumer({ queue, onMessage }) runs
+ * onMessage elsewhere (at least once, retried, dead-lettered after a bound). A queue that fails
+ * or does not answer in time: reported (phase 'queue'), the claim released, answered 500 (the
+ * platform tries again). No onMessage here (-41006).
+ */
+export interface QueueHandlerOptions extends HandlerBaseOptions {
+  /** memoryQueue() (one process, not durable), redisQueue(client), denoKvQueue(kv), the Workers queue. */
+  queue: Queue;
+  onMessage?: undefined;
+  /**
+   * A quick decision before the push is queued, within half of what is left of the reply
+   * budget: 'transfer' (or 'transfer_customer_service', or a { body, contentType }) answers the
+   * push with that passive reply and does not queue it; nothing (or 'success', or no decision in
+   * time, or a throw: reported, phase 'reply') queues it. For mini programs the only passive
+   * reply the platform takes is transfer_customer_service.
+   */
+  passiveReply?(message: KfMessage, push: Push): MessageReply | Promise<MessageReply>;
+}
+
+/** The options of createHandler, createNodeListener and the Express/Koa middleware. */
+export type HandlerOptions = InlineHandlerOptions | QueueHandlerOptions;
 
 /** Web-standard handler: Deno.serve, Workers (pass ctx for waitUntil), Bun.serve, Node (>= 20.19). */
 export declare function createHandler(

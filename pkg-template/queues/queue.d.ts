@@ -48,8 +48,31 @@ export interface Queue {
    * Resolves after `signal` aborted and every delivery in hand has settled.
    */
   consume(handle: (delivery: QueueDelivery) => Promise<void>, options: QueueConsumeOptions): Promise<void>;
-  /** Keeps a job that failed every attempt, for inspection (a dead letter); resolves once stored. */
-  deadLetter(job: QueueJob, info: { attempts: number; error: string }): Promise<void>;
+  /**
+   * Keeps a job that failed every attempt, for inspection (a dead letter); resolves once stored:
+   * `true` (or nothing) when kept now, `false` when a dead letter of this job id was kept
+   * already (the job was delivered again after a consumer died between keeping it and
+   * acknowledging it): createConsumer reports a dead letter only when it was kept now.
+   */
+  deadLetter(job: QueueJob, info: { attempts: number; error: string }): Promise<boolean | void>;
   /** The dead letters kept (newest last), at most `limit` (default 100). */
   deadLetters(limit?: number): Promise<Array<{ job: QueueJob; attempts: number; error: string; at: number }>>;
 }
+
+export interface MemoryQueueOptions {
+  /** The dead letters kept (the oldest dropped past it; default 1000). */
+  maxDeadLetters?: number;
+}
+
+/**
+ * The queue in this process's memory: NOT durable (a restart, a crash or a deploy loses every
+ * job it holds) and not shared between processes. For one process and for tests; use
+ * redisQueue, denoKvQueue or the Workers queue when a push must survive its process.
+ * Enqueueing an id that is waiting or in hand does nothing (one job per id).
+ */
+export declare function memoryQueue(options?: MemoryQueueOptions): Queue & {
+  readonly kind: 'memory';
+  readonly durable: false;
+  /** Jobs waiting or in hand (not the dead letters). */
+  readonly size: number;
+};
