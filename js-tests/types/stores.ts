@@ -42,6 +42,20 @@ export async function use(): Promise<void> {
     onError: (error, info) => void [error, info.phase === 'store' || info.phase === 'sendWindow'],
   });
   await client.invalidateToken();
+  // Issues 22-23: SendWindow fails open (a decision says when it could not check), the token budget.
+  const guarded = new SendWindow({ store: shared, storeTimeoutMs: 500, onError: (error, info) => void [error, info.phase === 'sendWindow'] });
+  const decision = await guarded.check('o');
+  if (decision.unchecked) {
+    const none: null = decision.remaining;
+    const why: 'store' | 'no-state' | 'bad-state' | 'contended' = decision.unchecked;
+    void [none, why];
+  } else {
+    const left: number = decision.remaining;
+    void left;
+  }
+  const taken = await guarded.consume('o');
+  await guarded.refund('o', taken.state); // null when nothing was taken
+  new Client({ appId: 'a', appSecret: 's', tokenBudgetMs: 20_000, tokenLockMs: 10_000, sendWindow: guarded });
   createHandler({ token: 't', encodingAESKey: 'k', appId: 'a', store: shared, onMessage: () => {} });
   // @ts-expect-error dedup is false or a legacy DedupStore, not a Store
   createHandler({ token: 't', encodingAESKey: 'k', appId: 'a', dedup: true, onMessage: () => {} });
