@@ -6,8 +6,9 @@ import { runOutboundSuite } from './suite-outbound.js';
 import { runStoreSuite } from './suite-stores.js';
 import { runStructuredSuite } from './suite-structured.js';
 import { runCloudSuite } from './suite-cloud.js';
+import { runTypesSuite } from './suite-types.js';
 
-const parts = [runCryptoSuite, runInboundSuite, runOutboundSuite, runStructuredSuite, runStoreSuite, runCloudSuite];
+const parts = [runCryptoSuite, runInboundSuite, runOutboundSuite, runStructuredSuite, runStoreSuite, runCloudSuite, runTypesSuite];
 
 export async function runSuite(lib, { vectors, log = () => {} }) {
   if (typeof lib.init === 'function') await lib.init();

@@ -5,6 +5,7 @@
 import { CloudReceiver as WasmCloudReceiver } from '../wasm/wechat_kf.js';
 import { outbound } from '../loaders/outbound.js';
 import { WxkfError, ERR, invalidOption } from '../errors.js';
+import { bodyBytes, optionalStringArg, replyArgs, stringArg, textArg } from '../args.js';
 
 const XML_TYPE = 'text/xml; charset=utf-8';
 const JSON_TYPE = 'application/json; charset=utf-8';
@@ -24,6 +25,7 @@ export const CLOUD_HEADERS = Object.freeze({
 /** The temporary token the platform adds to requests over its link (`cloudbase_access_token`). */
 export const CLOUD_TOKEN_HEADER = 'x-wx-cloudbase-access-token';
 const MAX_HEADER = 2048;
+const NO_REQUEST = Object.freeze({});
 
 const badOption = (message, option) => invalidOption(option, message);
 
@@ -33,7 +35,7 @@ export function headerOf(headers, name) {
   let v = typeof headers.get === 'function' ? headers.get(name) : headers[name] ?? headers[name.toUpperCase()];
   if (Array.isArray(v)) v = v[0];
   if (v === undefined || v === null) return undefined;
-  const text = String(v);
+  const text = textArg(v, ERR.InvalidQuery, name); // crosses into wasm as a string (args.js)
   if (text.length > MAX_HEADER) {
     throw new WxkfError(`the ${name} header is longer than ${MAX_HEADER} characters`, ERR.InvalidQuery, 'InvalidQuery', { field: name });
   }
@@ -107,20 +109,20 @@ export class CloudReceiver {
    * push (as Receiver.receive returns, mode 'cloud') with `cloud`: the x-wx-* headers.
    * @param {{ headers, body: string | Uint8Array | ArrayBuffer, contentType?: string }} request
    */
-  receive({ headers, body, contentType } = {}) {
+  receive(request) {
+    let { headers, body, contentType } = request ?? NO_REQUEST;
+    // The content type crosses into wasm as a string: checked first (see args.js).
+    contentType = optionalStringArg(contentType, ERR.InvalidQuery, 'contentType');
     const source = headerOf(headers, CLOUD_HEADERS.source);
     const max = this.#inner.maxBodyBytes;
     let json;
     if (typeof body === 'string') {
       if (body.length > max) throw new WxkfError(`the body is ${body.length} bytes or more, more than the limit of ${max}`, ERR.BodyTooLarge, 'BodyTooLarge');
-      json = this.#inner.receiveText(body, contentType ?? undefined, source);
+      json = this.#inner.receiveText(body, contentType, source);
     } else {
-      const bytes = body instanceof Uint8Array ? body
-        : body instanceof ArrayBuffer ? new Uint8Array(body)
-        : ArrayBuffer.isView(body) ? new Uint8Array(body.buffer, body.byteOffset, body.byteLength)
-        : new Uint8Array(0);
+      const bytes = bodyBytes(body);
       if (bytes.byteLength > max) throw new WxkfError(`the body is ${bytes.byteLength} bytes, more than the limit of ${max}`, ERR.BodyTooLarge, 'BodyTooLarge');
-      json = this.#inner.receiveBytes(bytes, contentType ?? undefined, source);
+      json = this.#inner.receiveBytes(bytes, contentType, source);
     }
     const push = JSON.parse(json);
     if (push.probe) return push;
@@ -140,7 +142,7 @@ export class CloudReceiver {
     push.transferReply = () => {
       if (!passive) throw passiveRefused();
       return {
-        body: inner.transferReply(message.fromUserName, message.toUserName, format, message.msgType === 'event', seconds()),
+        body: inner.transferReply(...replyArgs(message, format, seconds())),
         contentType: format === 'json' ? JSON_TYPE : XML_TYPE,
       };
     };
@@ -179,10 +181,10 @@ export function cloudReceiverFor(options) {
 
 /** cloudPushBody(fields, format): the unsigned push body, fields in order. */
 export function cloudPushBody(fields, format) {
-  return outbound().cloudPushBody(fields, format);
+  return outbound().cloudPushBody(fields, stringArg(format, ERR.InvalidInput, 'format'));
 }
 
 /** cloudProbeBody(format): the platform's CheckContainerPath probe. */
 export function cloudProbeBody(format) {
-  return outbound().cloudProbeBody(format);
+  return outbound().cloudProbeBody(stringArg(format, ERR.InvalidInput, 'format'));
 }

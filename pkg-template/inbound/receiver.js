@@ -3,6 +3,7 @@
 import { PushReceiver, __transferPlaintext } from '../wasm/wechat_kf.js';
 import { outbound } from '../loaders/outbound.js';
 import { ERR, wxkfError, invalidOption } from '../errors.js';
+import { bodyBytes, optionalStringArg, replyArgs, textArg } from '../args.js';
 import { pushFromJson, UTF16_PREFERRED } from './push-json.js';
 
 const XML_TYPE = 'text/xml; charset=utf-8';
@@ -19,17 +20,21 @@ export const QUERY_LIMITS = Object.freeze({
 // What the platform sends as echostr: printable ASCII without markup characters (< > & " ').
 const ECHOSTR = /^[\x20-\x21\x23-\x25\x28-\x3b\x3d\x3f-\x7e]+$/;
 const MAX_CONTENT_TYPE = 256;
+const NO_REQUEST = Object.freeze({});
 
 const badQuery = (message, name) => wxkfError(ERR.InvalidQuery, message, { field: name });
 
-/** A query parameter from URLSearchParams, a plain object (first of an array) or a Map, capped. */
+/**
+ * A query parameter from URLSearchParams, a plain object (first of an array) or a Map, capped;
+ * a string, or a number's digits (a value of another type is refused: -41004 naming it).
+ */
 function param(query, ...names) {
   if (!query) return undefined;
   for (const name of names) {
     let v = typeof query.get === 'function' ? query.get(name) : query[name];
     if (Array.isArray(v)) v = v[0];
     if (v !== undefined && v !== null) {
-      const text = String(v);
+      const text = textArg(v, ERR.InvalidQuery, names[0]);
       const max = QUERY_LIMITS[names[0]];
       if (max !== undefined && text.length > max) {
         throw badQuery(`the query parameter ${names[0]} is ${text.length} characters long, more than the ${max} allowed`, names[0]);
@@ -113,14 +118,17 @@ export class Receiver {
    * Verifies, decrypts and parses one push.
    * @param {{ query: URLSearchParams | Record<string, unknown>, body: string | Uint8Array | ArrayBuffer, contentType?: string }} request
    */
-  receive({ query, body, contentType } = {}) {
-    // Each parameter is capped (QUERY_LIMITS) before anything is copied into wasm memory.
+  receive(request) {
+    let { query, body, contentType } = request ?? NO_REQUEST;
+    // Each parameter is capped (QUERY_LIMITS) before anything is copied into wasm memory, and
+    // type-checked: it crosses as a string (see args.js).
     const signature = param(query, 'signature');
     const timestamp = param(query, 'timestamp');
     const nonce = param(query, 'nonce');
     const encryptType = param(query, 'encrypt_type', 'encryptType');
     const msgSignature = param(query, 'msg_signature', 'msgSignature');
-    if (typeof contentType === 'string' && contentType.length > MAX_CONTENT_TYPE) {
+    contentType = optionalStringArg(contentType, ERR.InvalidQuery, 'contentType');
+    if (contentType !== undefined && contentType.length > MAX_CONTENT_TYPE) {
       contentType = contentType.slice(0, MAX_CONTENT_TYPE); // only a hint for the error's kind
     }
     const now = this.#seconds();
@@ -129,14 +137,11 @@ export class Receiver {
     let json; // a large push without message.raw (taken right after)
     if (typeof body === 'string') {
       this.#checkSize(body.length);
-      json = this.#inner.receiveText(signature, timestamp, nonce, encryptType, msgSignature, body, contentType ?? undefined, now);
+      json = this.#inner.receiveText(signature, timestamp, nonce, encryptType, msgSignature, body, contentType, now);
     } else {
-      const bytes = body instanceof Uint8Array ? body
-        : body instanceof ArrayBuffer ? new Uint8Array(body)
-        : ArrayBuffer.isView(body) ? new Uint8Array(body.buffer, body.byteOffset, body.byteLength)
-        : new Uint8Array(0);
+      const bytes = bodyBytes(body);
       this.#checkSize(bytes.byteLength);
-      json = this.#inner.receiveBytes(signature, timestamp, nonce, encryptType, msgSignature, bytes, contentType ?? undefined, now);
+      json = this.#inner.receiveBytes(signature, timestamp, nonce, encryptType, msgSignature, bytes, contentType, now);
     }
     const inner = this.#inner;
     const push = pushFromJson(json, inner);
@@ -155,7 +160,7 @@ export class Receiver {
    * outbound module (encrypting is outbound work; its WXBizMsgCrypt is made on the first one).
    */
   #transferReply(message, format, encrypted, timestamp) {
-    const args = [message.fromUserName, message.toUserName, format, message.msgType === 'event', timestamp];
+    const args = replyArgs(message, format, timestamp);
     if (!encrypted) return __transferPlaintext(...args);
     // After free() the keys are gone too: no new reply crypt is made (and left unfreed).
     if (this.#keys === undefined) throw new Error('this Receiver was freed (free()); make a new one to reply');

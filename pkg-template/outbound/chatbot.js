@@ -2,6 +2,8 @@
 // encryption ({"encrypt": <ciphertext>}) and callback decryption ({"encrypted": ...}).
 import { outbound } from '../loaders/outbound.js';
 import { inputJson } from './requests.js';
+import { stringArg } from '../args.js';
+import { ERR } from '../errors.js';
 
 const channels = Object.freeze({
   Bound: 0, OpenApi: 2, WecomGroup: 3, WecomKf: 4, MenuH5: 5, MiniProgramPlugin: 6, WebH5: 7,
@@ -19,8 +21,11 @@ const msg = Object.freeze({
   /** Plain text. */
   text: (content) => build('text', { content }),
   /** Text followed by recommended questions (weixin://bizmsgmenu links). */
-  textWithMenu: (text, questions) =>
-    build('textWithMenu', { text, questions: (questions ?? []).map((q) => (typeof q === 'string' ? { content: q } : q)) }),
+  textWithMenu: (text, questions = []) => build('textWithMenu', {
+    text,
+    // Anything but an array goes to the core as it is, which names the field at fault.
+    questions: Array.isArray(questions) ? questions.map((q) => (typeof q === 'string' ? { content: q } : q)) : questions,
+  }),
   /** before<a href="url">text</a>after */
   hyperlink: (link) => build('hyperlink', link),
   /** News: [{ title, description?, url, picUrl?, type: 'h5' | 'mp' }] */
@@ -41,6 +46,11 @@ function payloadJson(payload) {
   return inputJson(payload);
 }
 
+/** A text argument that crosses into wasm as a string (-42003 InvalidInput naming it otherwise). */
+const stringInput = (value, field) => stringArg(value, ERR.InvalidInput, field);
+/** The `random` of an options argument (undefined and null: none). */
+const randomOf = (options) => options?.random;
+
 /** One bot: { token, encodingAESKey, appId } from the dialogue platform's settings. */
 class Bot {
   #crypt;
@@ -51,24 +61,24 @@ class Bot {
     return this.#crypt.appId;
   }
   /** The request to POST to https://chatbot.weixin.qq.com: { method, path, query, body }. */
-  sendmsg(payload, { random } = {}) {
-    return JSON.parse(this.#crypt.sendmsg(payloadJson(payload), random));
+  sendmsg(payload, options) {
+    return JSON.parse(this.#crypt.sendmsg(payloadJson(payload), randomOf(options)));
   }
   /** The bare base64 ciphertext of the payload's XML. */
-  encryptPayload(payload, { random } = {}) {
-    return this.#crypt.encryptPayload(payloadJson(payload), random);
+  encryptPayload(payload, options) {
+    return this.#crypt.encryptPayload(payloadJson(payload), randomOf(options));
   }
   /** The platform's side: body -> payload; throws 1004 / 1005 / 1008 like the platform. */
   openSendmsg(body) {
-    return JSON.parse(this.#crypt.openSendmsg(String(body)));
+    return JSON.parse(this.#crypt.openSendmsg(stringInput(body, 'body')));
   }
   /** Plaintext of a callback body {"encrypted": ...}. */
   decryptCallback(body) {
-    return this.#crypt.decryptCallback(String(body));
+    return this.#crypt.decryptCallback(stringInput(body, 'body'));
   }
   /** A callback body as the platform sends it (for tests). */
-  encryptCallback(plaintext, { random } = {}) {
-    return this.#crypt.encryptCallback(String(plaintext), random);
+  encryptCallback(plaintext, options) {
+    return this.#crypt.encryptCallback(stringInput(plaintext, 'plaintext'), randomOf(options));
   }
 }
 

@@ -145,6 +145,9 @@ export class Client {
    * @param {object} options  see outbound/client.d.ts (ClientOptions)
    */
   constructor(options = {}) {
+    if (options === null || typeof options !== 'object') {
+      throw invalidOption('options', 'Client options must be an object { appId, appSecret, ... } (see ClientOptions)');
+    }
     const {
       appId, appSecret, accessToken, stableToken = true, baseUrl,
       chatbotBaseUrl = CHATBOT_BASE, fetch: fetchFn, sleep = defaultSleep, retries = 2,
@@ -243,7 +246,8 @@ export class Client {
    * The access token: from the store (shared by every instance), refreshed before expiry by
    * one instance at a time. forceRefresh asks the platform for a new one (force_refresh).
    */
-  async getAccessToken({ forceRefresh = false } = {}) {
+  async getAccessToken(options) {
+    const { forceRefresh = false } = options ?? {};
     if (this.#cloud) {
       const token = await this.#cloud.token();
       if (token === null) {
@@ -305,7 +309,11 @@ export class Client {
    * token is dropped and the call retried; when a freshly fetched token fails too, once more
    * with a forced refresh (an accessToken function: called with forceRefresh, one retry).
    */
-  async call(request, { body, cloudbaseAccessToken } = {}) {
+  async call(request, options) {
+    if (request === null || typeof request !== 'object' || typeof request.method !== 'string' || typeof request.path !== 'string') {
+      throw wxkfError(ERR.InvalidInput, 'request must be a request descriptor { method, path, query?, body? } (from requests.*)', { field: 'request' });
+    }
+    const { body, cloudbaseAccessToken } = options ?? {};
     if (this.#cloud) return this.#cloudCall(request, body, cloudbaseAccessToken);
     const maxRounds = this.#tokenFn ? 1 : 2;
     // Every token this call needs (its retries and token rounds included) within one budget.
@@ -409,7 +417,8 @@ export class Client {
    * Uploads an image for `media_id`: bytes (Uint8Array/ArrayBuffer), a Blob or a File. Checked
    * before anything is sent (JPEG/PNG/GIF by its first bytes, at most 2 MB; see media.js).
    */
-  async uploadMedia(file, { filename, contentType, type = 'image', cloudbaseAccessToken } = {}) {
+  async uploadMedia(file, options) {
+    const { filename, contentType, type = 'image', cloudbaseAccessToken } = options ?? {};
     const request = buildRequest('mediaUpload', { type });
     const upload = await imageUpload(file, { filename, contentType });
     return this.call(request, {
@@ -423,12 +432,14 @@ export class Client {
   }
 
   /** Fetches a media file: { contentType, data: Uint8Array }. */
-  async getMedia(mediaId, { cloudbaseAccessToken } = {}) {
+  async getMedia(mediaId, options) {
+    const { cloudbaseAccessToken } = options ?? {};
     return this.call(buildRequest('mediaGet', { mediaId }), { body: 'binary', cloudbaseAccessToken });
   }
 
   /** Sends a payload to the dialogue platform with the `chatbot` option's bot. */
-  async chatbotSend(payload, { random } = {}) {
+  async chatbotSend(payload, options) {
+    const { random } = options ?? {};
     if (!this.#bot) {
       throw invalidOption('chatbot', 'chatbotSend needs the Client option chatbot ({ token, encodingAESKey, appId })');
     }

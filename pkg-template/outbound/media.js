@@ -3,6 +3,7 @@
 // number, 2 MB, the declared type) are the core's (__checkImage, src/api/media.rs).
 import { outbound } from '../loaders/outbound.js';
 import { WxkfError, ERR } from '../errors.js';
+import { optionalStringArg } from '../args.js';
 
 const tag = (v) => Object.prototype.toString.call(v);
 
@@ -24,6 +25,9 @@ function toBlob(file, contentType) {
  * File's own name and the Blob's type; without them the name is `image.<ext>` of the format.
  */
 export async function imageUpload(file, { filename, contentType } = {}) {
+  // The declared type crosses into wasm as a string; the name goes into the form (-42002 for either).
+  optionalStringArg(filename, ERR.InvalidField, 'filename');
+  optionalStringArg(contentType, ERR.InvalidField, 'contentType');
   const blob = toBlob(file, contentType);
   const head = new Uint8Array(await blob.slice(0, 8).arrayBuffer());
   const declared = contentType ?? blob.type ?? '';
