@@ -160,8 +160,8 @@ test('examples/cloud-hosting: probe, pushes in JSON and XML, x-wx-source, retrie
       await open(openid);
       const msgId = `2455831537287678${9100 + id++}`;
       const body = cloudPushBody({ ToUserName: 'gh_x', FromUserName: openid, CreateTime: Math.floor(Date.now() / 1000), MsgType: 'text', Content: `hello ${format}`, MsgId: msgId }, format);
-      for (let i = 0; i < 3; i++) { // the platform's retries
-        const res = await post(ex.url, body, format, source);
+      for (let i = 0; i < 3; i++) { // the platform's retries (a caller openid, if any, is the sender's)
+        const res = await post(ex.url, body, format, { ...source, 'x-wx-openid': openid });
         assert.equal(res.status, 200);
         assert.equal(await res.text(), 'success');
       }
@@ -179,6 +179,13 @@ test('examples/cloud-hosting: probe, pushes in JSON and XML, x-wx-source, retrie
     const res = await post(ex.url, forged, 'json', { 'x-wx-openid': 'o_forged' });
     assert.equal(res.status, 401);
     assert.equal(await res.text(), 'error: UntrustedSource');
+    // a mini program user's own wx.cloud.callContainer posting a push "from" another user
+    const spoofed = cloudPushBody({ ToUserName: 'gh_x', FromUserName: 'o_victim', CreateTime: 1, MsgType: 'text', Content: 'x', MsgId: '6' }, 'json');
+    for (const headers of [{ 'x-wx-source': 'wx_client', 'x-wx-openid': 'o_victim' }, { 'x-wx-source': 'other', 'x-wx-openid': 'o_attacker' }]) {
+      const r = await post(ex.url, spoofed, 'json', headers);
+      assert.equal(r.status, 401);
+      await r.text();
+    }
   } finally {
     await ex.stop();
   }
