@@ -148,7 +148,8 @@ export class TokenCache {
   }
 
   #budgetError(what) {
-    return wxkfError(ERR.Transport, `no access token within tokenBudgetMs (${this.#budgetMs} ms): ${what} took too long`,
+    return wxkfError(ERR.Transport, `no access token in time: ${what} took too long (tokenBudgetMs ${this.#budgetMs} ms; `
+      + `a refresh holding the lock ends ${2 * this.#storeMs} ms before its ${this.#lockMs} ms lapse)`,
       { retryable: true, phase: 'token' });
   }
 
