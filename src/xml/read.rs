@@ -150,24 +150,13 @@ fn is_xml_char(c: char) -> bool {
 /// Refuses the characters XML 1.0 forbids that UTF-8 can carry: bytes below 0x20 other than
 /// tab, line feed and carriage return (no byte of a multi-byte sequence is below 0x80), and
 /// U+FFFE and U+FFFF (EF BF BE, EF BF BF). Surrogates are not UTF-8: quick-xml refuses them.
-/// Eight bytes at a time while none is below 0x20 or 0xEF (the lead byte of U+F000..U+FFFF).
+/// 32 bytes at a time while none is below 0x20 or 0xEF (the lead byte of U+F000..U+FFFF),
+/// without a branch per byte, so that the compiler compares whole vectors (wasm SIMD): 3.5 µs
+/// for 64 KB in Node, against 12.5 for a word at a time.
 fn check_characters(body: &[u8]) -> Result<()> {
-    const ONES: u64 = 0x0101_0101_0101_0101;
-    const HIGH: u64 = 0x8080_8080_8080_8080;
-    let zero_in = |v: u64| v.wrapping_sub(ONES) & !v & HIGH;
-    let mut i = 0;
-    while i < body.len() {
-        let end = (i + 8).min(body.len());
-        if let Ok(word) = <[u8; 8]>::try_from(&body[i..end]) {
-            let word = u64::from_le_bytes(word);
-            // Exact as yes/no answers: "a byte below 0x20" and "a byte equal to 0xEF".
-            let control = word.wrapping_sub(ONES * 0x20) & !word & HIGH;
-            if control | zero_in(word ^ (ONES * 0xEF)) == 0 {
-                i = end;
-                continue;
-            }
-        }
-        for at in i..end {
+    const CHUNK: usize = 32;
+    let check = |from: usize, to: usize| -> Result<()> {
+        for at in from..to {
             let forbidden = match body[at] {
                 b'\t' | b'\n' | b'\r' => false,
                 b if b < 0x20 => true,
@@ -180,9 +169,20 @@ fn check_characters(body: &[u8]) -> Result<()> {
                 return Err(parse_error(FORBIDDEN_CHARACTER));
             }
         }
-        i = end;
+        Ok(())
+    };
+    let chunks = body.chunks_exact(CHUNK);
+    let tail = body.len() - chunks.remainder().len();
+    for (n, chunk) in chunks.enumerate() {
+        let mut suspect = 0u8;
+        for &b in chunk {
+            suspect |= u8::from(b < 0x20) | u8::from(b == 0xEF);
+        }
+        if suspect != 0 {
+            check(n * CHUNK, n * CHUNK + CHUNK)?;
+        }
     }
-    Ok(())
+    check(tail, body.len())
 }
 
 /// An element being read: its name, the children so far, and the text so far.
