@@ -111,10 +111,10 @@ function checkOneCopy(got) {
   assert.ok(got.requireSame, "require('wechat-kf') gives the same module as import");
 }
 
-test('the Node entry loads loaders/node.js and wechat-kf.js only; each store adds its own file', () => {
+test('the Node entry loads loaders/node.js and wechat-kf.js only; each store adds its own file (and its queue\'s)', () => {
   const got = runChild(project('good'));
   assert.deepEqual(got.atFirstPush, ['loaders/node.js', 'wechat-kf.js']);
-  assert.deepEqual(got.withStores, ['loaders/node.js', 'wechat-kf.js', 'stores/redis.js', 'stores/cloudflare.js', 'stores/deno-kv.js']);
+  assert.deepEqual(got.withStores, ['loaders/node.js', 'wechat-kf.js', 'stores/redis.js', 'queues/redis.js', 'stores/cloudflare.js', 'stores/deno-kv.js']);
   // Bundling renames colliding top-level names; every exported class and function keeps its own.
   assert.deepEqual(got.misnamed, []);
 });

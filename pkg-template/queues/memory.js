@@ -172,5 +172,10 @@ export function memoryQueue(options = {}) {
     get size() {
       return jobs.size;
     },
+
+    /** Jobs waiting or in hand, and dead letters kept. */
+    async stats() {
+      return { queued: jobs.size, dead: dead.length };
+    },
   };
 }

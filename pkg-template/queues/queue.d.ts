@@ -75,4 +75,6 @@ export declare function memoryQueue(options?: MemoryQueueOptions): Queue & {
   readonly durable: false;
   /** Jobs waiting or in hand (not the dead letters). */
   readonly size: number;
+  /** Jobs waiting or in hand, and dead letters kept. */
+  stats(): Promise<{ queued: number; dead: number }>;
 };

@@ -17,7 +17,9 @@
 // options.onError (or console.warn once per client). CONFIG refused (managed Redis): no report.
 import internal, { ERR } from '../wechat-kf.js';
 
-const { invalidOption, checkKey, checkValue, checkTtl, wxkfError } = internal;
+const { invalidOption, checkKey, checkValue, checkTtl, wxkfError, commandSender, sha1Hex, text } = internal;
+// The queue mode's queue on the same clients (Redis Streams): wechat-kf/redis exports both.
+export { redisQueue } from '../queues/redis.js';
 
 // KEYS[1]; ARGV: value, ttl (ms). 1 when set, or when the key already holds value.
 const SET_IF_ABSENT = `local cur = redis.call('GET', KEYS[1])
@@ -41,33 +43,6 @@ if not match then
 end
 if ARGV[4] == '' then redis.call('SET', KEYS[1], ARGV[3]) else redis.call('SET', KEYS[1], ARGV[3], 'PX', ARGV[4]) end
 return 1`;
-
-async function sha1Hex(text) {
-  const digest = await crypto.subtle.digest('SHA-1', new TextEncoder().encode(text));
-  return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, '0')).join('');
-}
-
-/**
- * How to send one raw command with this client: (args: string[], key?: string) => Promise<reply>,
- * `key` being the key the command touches (none for CONFIG): a node-redis cluster routes by it.
- */
-function commandSender(client) {
-  if (client && typeof client.call === 'function') {
-    return (args) => client.call(...args); // ioredis (Redis and Cluster: it finds the key itself)
-  }
-  if (client && typeof client.sendCommand === 'function') {
-    // node-redis createCluster(): sendCommand(firstKey, isReadonly, args). Writes and reads go
-    // to the slot's master (isReadonly false: no stale read from a replica).
-    if (typeof client.getSlotMaster === 'function' || typeof client.getMasters === 'function') {
-      return (args, key) => client.sendCommand(key, false, args);
-    }
-    return (args) => client.sendCommand(args); // node-redis createClient()
-  }
-  throw invalidOption('client', 'redisStore needs a node-redis (createClient or createCluster) or ioredis (Redis or Cluster) client');
-}
-
-const text = (reply) => (reply === null || reply === undefined ? null
-  : typeof reply === 'string' ? reply : new TextDecoder().decode(reply));
 
 /** The value of a CONFIG GET reply: a [name, value] array (RESP2), or a map (RESP3). */
 function configValue(reply, name) {
