@@ -6,9 +6,19 @@ export interface CloudHostingOptions {
   /**
    * Whether the service has public access. true: only requests carrying the `x-wx-source`
    * header (added by the platform's internal link) are pushes; others get 401
-   * (-41008 UntrustedSource). false: every request is the platform's (no public route exists).
+   * (-41008 UntrustedSource). false: requests without it are taken as the platform's too.
+   * In both modes a request is refused (401, -41008) when something in it says a mini program
+   * client sent it: an empty `x-wx-source`, one of `clientSources`, or a caller openid
+   * (`x-wx-openid` / `x-wx-from-openid`) other than the push's FromUserName. The platform adds
+   * these headers to a user's own `wx.cloud.callContainer` calls too: keep the push path off
+   * the routes the mini program calls.
    */
   publicAccess: boolean;
+  /**
+   * `x-wx-source` values that name a mini program client rather than the platform (compared
+   * without regard to ASCII case). Default `['wx_client', 'wx_devtools', 'wx_localdebug']`.
+   */
+  clientSources?: string[];
   /**
    * Passive replies ('transfer' or { body } from onMessage) are only for official accounts
    * (被动回复只支持公众号). Default false: such a return is reported through onError

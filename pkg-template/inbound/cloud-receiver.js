@@ -58,13 +58,23 @@ export function cloudOptions(options) {
   if (c.passiveReplies !== undefined && typeof c.passiveReplies !== 'boolean') {
     throw badOption('cloudHosting.passiveReplies must be true or false', 'cloudHosting.passiveReplies');
   }
+  checkClientSources(c.clientSources, 'cloudHosting.clientSources');
   for (const name of ['token', 'encodingAESKey', 'receiver', 'allowPlaintext']) {
     if (options[name] !== undefined) {
       throw badOption(`${name} cannot be combined with cloudHosting: Cloud Hosting pushes arrive unsigned and `
         + `unencrypted over the platform's internal link (use a separate handler for a signed push URL)`, name);
     }
   }
-  return { publicAccess: c.publicAccess, passiveReplies: c.passiveReplies === true };
+  return { publicAccess: c.publicAccess, passiveReplies: c.passiveReplies === true, clientSources: c.clientSources };
+}
+
+/** clientSources, when given: an array of at most 64 non-empty strings of at most 64 characters. */
+function checkClientSources(list, field) {
+  if (list === undefined) return;
+  if (!Array.isArray(list) || list.length > 64 || !list.every((s) => typeof s === 'string' && s.length > 0 && s.length <= 64)) {
+    throw badOption(`${field} must be an array of x-wx-source values (non-empty strings of at most 64 characters, `
+      + 'at most 64 of them) that name a mini program client rather than the platform', field);
+  }
 }
 
 export class CloudReceiver {
@@ -74,13 +84,14 @@ export class CloudReceiver {
 
   /**
    * @param {{ publicAccess: boolean, passiveReplies?: boolean, maxBodyBytes?: number,
-   *   maxJsonDepth?: number, now?: () => number }} options
+   *   maxJsonDepth?: number, clientSources?: string[], now?: () => number }} options
    */
   constructor(options = {}) {
-    const { now = Date.now, passiveReplies = false, publicAccess, maxBodyBytes, maxJsonDepth } = options ?? {};
+    const { now = Date.now, passiveReplies = false, publicAccess, maxBodyBytes, maxJsonDepth, clientSources } = options ?? {};
     if (typeof now !== 'function') throw badOption('now must be a function returning milliseconds, like Date.now', 'now');
     if (typeof publicAccess !== 'boolean') throw badOption('publicAccess must be true or false', 'cloudHosting.publicAccess');
-    this.#inner = new WasmCloudReceiver({ publicAccess, maxBodyBytes, maxJsonDepth });
+    checkClientSources(clientSources, 'clientSources');
+    this.#inner = new WasmCloudReceiver({ publicAccess, maxBodyBytes, maxJsonDepth, clientSources });
     this.#now = now;
     this.#passiveReplies = !!passiveReplies;
   }
@@ -113,16 +124,19 @@ export class CloudReceiver {
     let { headers, body, contentType } = request ?? NO_REQUEST;
     // The content type crosses into wasm as a string: checked first (see args.js).
     contentType = optionalStringArg(contentType, ERR.InvalidQuery, 'contentType');
+    // Who the headers say sent it: the core refuses a client's call (-41008) before the body.
     const source = headerOf(headers, CLOUD_HEADERS.source);
+    const openid = headerOf(headers, CLOUD_HEADERS.openid);
+    const fromOpenid = headerOf(headers, CLOUD_HEADERS.fromOpenid);
     const max = this.#inner.maxBodyBytes;
     let json;
     if (typeof body === 'string') {
       if (body.length > max) throw new WxkfError(`the body is ${body.length} bytes or more, more than the limit of ${max}`, ERR.BodyTooLarge, 'BodyTooLarge');
-      json = this.#inner.receiveText(body, contentType, source);
+      json = this.#inner.receiveText(body, contentType, source, openid, fromOpenid);
     } else {
       const bytes = bodyBytes(body);
       if (bytes.byteLength > max) throw new WxkfError(`the body is ${bytes.byteLength} bytes, more than the limit of ${max}`, ERR.BodyTooLarge, 'BodyTooLarge');
-      json = this.#inner.receiveBytes(bytes, contentType, source);
+      json = this.#inner.receiveBytes(bytes, contentType, source, openid, fromOpenid);
     }
     const push = JSON.parse(json);
     if (push.probe) return push;
