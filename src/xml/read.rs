@@ -141,12 +141,6 @@ const FORBIDDEN_CHARACTER: &str = "the XML body has a character XML 1.0 forbids 
                                    U+FFFE or U+FFFF): remove it, or send it in a JSON push, \
                                    which can carry it escaped";
 
-/// Whether a character may appear in an XML 1.0 document (the production `Char`).
-fn is_xml_char(c: char) -> bool {
-    matches!(c, '\t' | '\n' | '\r' | '\u{20}'..='\u{d7ff}' | '\u{e000}'..='\u{fffd}')
-        || c >= '\u{10000}'
-}
-
 /// Refuses the characters XML 1.0 forbids that UTF-8 can carry: bytes below 0x20 other than
 /// tab, line feed and carriage return (no byte of a multi-byte sequence is below 0x80), and
 /// U+FFFE and U+FFFF (EF BF BE, EF BF BF). Surrogates are not UTF-8: quick-xml refuses them.
@@ -381,7 +375,7 @@ fn resolve_reference(reference: &BytesRef<'_>) -> Result<Cow<'static, str>> {
             .ok()
             .flatten()
             .ok_or_else(|| parse_error("the XML body has an invalid character reference"))?;
-        if !is_xml_char(c) {
+        if !super::write::is_xml_char(c) {
             return Err(parse_error(
                 "the XML body has a character reference to a character XML 1.0 forbids (&#1; \
                  to &#31; other than tab, line feed and carriage return, &#xFFFE; or &#xFFFF;)",

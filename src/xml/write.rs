@@ -3,8 +3,9 @@
 
 use alloc::string::String;
 
-/// Characters allowed in XML 1.0 documents (the `Char` production).
-fn is_xml_char(c: char) -> bool {
+/// Characters allowed in XML 1.0 documents (the `Char` production): what the writers keep and
+/// the reader accepts.
+pub(super) fn is_xml_char(c: char) -> bool {
     matches!(c, '\t' | '\n' | '\r' | '\u{20}'..='\u{D7FF}' | '\u{E000}'..='\u{FFFD}' | '\u{10000}'..)
 }
 
