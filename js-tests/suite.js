@@ -7,8 +7,9 @@ import { runStoreSuite } from './suite-stores.js';
 import { runStructuredSuite } from './suite-structured.js';
 import { runCloudSuite } from './suite-cloud.js';
 import { runTypesSuite } from './suite-types.js';
+import { runQueueSuite } from './suite-queue.js';
 
-const parts = [runCryptoSuite, runInboundSuite, runOutboundSuite, runStructuredSuite, runStoreSuite, runCloudSuite, runTypesSuite];
+const parts = [runCryptoSuite, runInboundSuite, runOutboundSuite, runStructuredSuite, runStoreSuite, runCloudSuite, runTypesSuite, runQueueSuite];
 
 export async function runSuite(lib, { vectors, log = () => {} }) {
   if (typeof lib.init === 'function') await lib.init();
