@@ -70,6 +70,9 @@ node_tests --test-timeout=60000 js-tests/node/
 step "js: many instances on one truth: redis-server, the emulator, 4 Node instances"
 node js-tests/multi/run-redis.mjs
 
+step "js: the queue mode across processes: redis-server, 4 handler instances in queue mode, 2 consumer processes each, one SIGKILLed midway"
+node js-tests/queue/run-redis.mjs
+
 step "js: the Durable Object store in workerd and the Deno KV store in Deno (conformance)"
 node js-tests/stores/engines.mjs
 

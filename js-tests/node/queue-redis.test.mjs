@@ -200,7 +200,7 @@ test('SIGKILL of a consumer process mid-onMessage: another consumer process hand
   console.log(`# redelivery: consumer A killed mid-onMessage; consumer B started the push ${started - killedAt} ms after the kill (visibilityMs ${VISIBILITY}), attempt ${attempt}`);
   assert.equal(attempt, 2, 'the second delivery');
   assert.match(b.output(), new RegExp(`DONE B ${dedupKey} 2 effect`));
-  assert.equal(await cmd('GET', `${prefix}effect:${dedupKey}`), 'B', 'the effect done once, by B');
+  assert.equal(await cmd('HGET', `${prefix}effects`, dedupKey), 'B', 'the effect done once, by B');
   assert.equal(await cmd('HGET', `${prefix}runs`, dedupKey), '2', 'run twice (A was killed mid-run)');
   assert.equal(Number(await cmd('XLEN', `${prefix}{queue}:jobs`)), 0, 'acknowledged');
   assert.doesNotMatch(b.output(), /ERROR/);

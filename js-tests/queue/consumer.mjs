@@ -8,7 +8,7 @@
 //   HANG_ON (a content: its first attempt never settles, standing in for a process that hangs
 //   or is killed mid-handle), QUIET=1 (no START/DONE lines).
 // Per delivery, in Redis under QUEUE_PREFIX: HINCRBY runs <dedupKey> (every onMessage run), then
-// after the work SET effect:<dedupKey> NAME NX — the push's one effect (a send, a write):
+// after the work HSETNX effects <dedupKey> NAME — the push's one effect (a send, a write):
 // whoever runs it first does it; a run again (after a kill) finds it done.
 // Lines: READY, START <name> <dedupKey> <attempt> <ms>, DONE <name> <dedupKey> <attempt>
 // <effect|again> <ms>, ERROR <phase> <code> <dedupKey> <attempt>. SIGTERM: stop(), then exit.
@@ -52,7 +52,7 @@ const consumers = Array.from({ length: Number(env.CONSUMERS ?? 1) }, () => lib.c
     await cmd('HINCRBY', `${prefix}runs`, dedupKey, 1);
     if (env.HANG_ON && message.content === env.HANG_ON && attempt === 1) await new Promise(() => {});
     if (work > 0) await new Promise((r) => setTimeout(r, work));
-    const first = await cmd('SET', `${prefix}effect:${dedupKey}`, name, 'NX');
+    const first = Number(await cmd('HSETNX', `${prefix}effects`, dedupKey, name)) === 1;
     say(`DONE ${name} ${dedupKey} ${attempt} ${first ? 'effect' : 'again'} ${Date.now()}`);
   },
 }));
