@@ -2,7 +2,8 @@
 // port), 4 handler instances in queue mode (js-tests/queue/instance.mjs: createNodeListener,
 // redisStore claims, redisQueue) and 2 consumer processes per instance (js-tests/queue/
 // consumer.mjs: createConsumer on redisQueue, onMessage doing some work, then its effect once
-// by the dedup key), node-redis and ioredis alternating.
+// by the dedup key), node-redis and ioredis alternating; one instance and two consumers run in
+// Bun, the others in Node.
 //   1,000 distinct encrypted pushes, each delivered 3 times to 3 different instances (50
 //   requests in flight); midway one consumer process is SIGKILLed while it holds deliveries.
 //   Holds: every request answered 200; every push's effect done exactly once, none lost (also
@@ -16,6 +17,7 @@ import { join } from 'node:path';
 import { makePushes, pushStorm } from '../multi/driver.mjs';
 import { ROOT, sleep, children, spawnChild, stopAll, waitFor } from '../multi/procs.mjs';
 import { startRedisServer, stopAllRedis } from '../faults/redis-server.mjs';
+import { resolveBin } from '../runners/harness.mjs';
 
 const PKG = process.env.WECHAT_KF_PKG ?? join(ROOT, 'pkg');
 const PUSHES = Number(process.argv[process.argv.indexOf('--pushes') + 1]) || 1000;
@@ -46,9 +48,11 @@ try {
 
   const env = { WECHAT_KF_PKG: PKG, REDIS_URL: redisUrl, QUEUE_PREFIX: PREFIX, WX_TOKEN: TOKEN, WX_KEY: KEY, WX_APPID: APPID };
   const instances = [];
-  const handlers = Array.from({ length: 4 }, (_, i) => spawnChild(process.execPath, [join(ROOT, 'js-tests', 'queue', 'instance.mjs')],
+  // Bun runs handler instance 3 and consumers c2, c3 (the same files); Node the others.
+  const bun = resolveBin('bun');
+  const handlers = Array.from({ length: 4 }, (_, i) => spawnChild(i === 3 ? bun : process.execPath, [join(ROOT, 'js-tests', 'queue', 'instance.mjs')],
     { ...env, REDIS_CLIENT: i % 2 ? 'ioredis' : 'redis' }));
-  const consumers = Array.from({ length: 8 }, (_, i) => spawnChild(process.execPath, [join(ROOT, 'js-tests', 'queue', 'consumer.mjs')],
+  const consumers = Array.from({ length: 8 }, (_, i) => spawnChild(i === 2 || i === 3 ? bun : process.execPath, [join(ROOT, 'js-tests', 'queue', 'consumer.mjs')],
     // c0, the one killed midway, works longer: the kill finds onMessage running.
     { ...env, REDIS_CLIENT: i % 2 ? 'ioredis' : 'redis', NAME: `c${i}`, CONCURRENCY: '4', WORK_MS: i === 0 ? '300' : '20', VISIBILITY_MS: String(VISIBILITY_MS), RETRY_MS: '50' }));
   for (const h of handlers) {
@@ -56,7 +60,7 @@ try {
     instances.push(`http://127.0.0.1:${h.output().match(/READY (\d+)/)[1]}`);
   }
   for (const c of consumers) await waitFor(() => c.output().includes('READY'), () => `a consumer\n${c.output()}`);
-  console.log(`4 handler instances (queue mode) ${instances.join(' ')}, 8 consumer processes (2 per instance, concurrency 4, 20 ms of work each)`);
+  console.log(`4 handler instances (queue mode; the 4th in Bun) ${instances.join(' ')}, 8 consumer processes (2 per instance, c2 and c3 in Bun, concurrency 4, 20 ms of work each)`);
 
   // Midway, consumer c0 is killed while it holds deliveries: START lines without their DONE.
   const victim = consumers[0];
