@@ -4,6 +4,10 @@
 // only the inbound module. Each wrapper hands its arguments over unchanged.
 import { outbound } from './loaders/outbound.js';
 import { invalidOption } from './errors.js';
+import { checkOptionNames } from './options.js';
+
+/** The documented options (crypto.d.ts CryptOptions; chatbot.Bot's too): a near miss is refused. */
+export const CRYPT_OPTIONS = Object.freeze(['token', 'encodingAESKey', 'appId']);
 
 /** The replay window of verifyUrl when a clock is given (the Receiver's default too). */
 const DEFAULT_SKEW_SECONDS = 300;
@@ -12,6 +16,7 @@ export class WXBizMsgCrypt {
   #inner;
 
   constructor(options) {
+    checkOptionNames('WXBizMsgCrypt', options, CRYPT_OPTIONS);
     this.#inner = new (outbound().WXBizMsgCrypt)(options);
   }
 

@@ -21,6 +21,13 @@ export declare class WxkfError extends Error {
   readonly hint?: string;
   /** Whether the same call may succeed later (API errors, -42004 Transport). */
   readonly retryable?: boolean;
+  /**
+   * -42004 Transport: the code of what made the request fail, when it has one: an errno name
+   * ('ECONNREFUSED', 'ENOTFOUND', 'ECONNRESET'), a TLS code ('DEPTH_ZERO_SELF_SIGNED_CERT',
+   * 'CERT_HAS_EXPIRED'), undici's ('UND_ERR_SOCKET'), or 'TimeoutError' (timeoutMs passed).
+   * The message says it in words, with the method, host and path (never the query).
+   */
+  readonly causeCode?: string;
   /** The option (-41006 InvalidOption), query parameter (-41004) or input field (-42001 / -42002) at fault. */
   readonly field?: string;
   /** -43001 StoreOverBound: the number of live keys, and the bound it passed. */

@@ -13,4 +13,4 @@ export { dedupClaims } from './inbound/dedup.js';
 export { jobText, consumeOptions, delayOf, deadLetterLimit, pause } from './queues/memory.js';
 export { queueError } from './queues/consumer.js';
 export { commandSender, sha1Hex, text, scriptRunner } from './stores/redis-commands.js';
-export { numberOption } from './options.js';
+export { numberOption, checkOptionNames } from './options.js';

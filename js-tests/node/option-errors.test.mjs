@@ -167,3 +167,120 @@ test('numeric options: the edges of each range are accepted; ranges that depend 
   new SendWindow({ storeTimeoutMs: 1 });
   new SendWindow({ storeTimeoutMs: 10_000 });
 });
+
+// Issue 25: an option spelled in another case, with `_` or `-`, or one letter off (`appid`,
+// `encodingAesKey`, `Token`, `appsecret`, `replyTimeOutMs`) is refused with "did you mean
+// <the documented name>?", by every constructor and factory that takes options; each owner's
+// documented names are read from its .d.ts, so a name added there and not to the runtime's list
+// fails here.
+const PKG_DIR = new URL('../', entry);
+const { readFileSync } = await import('node:fs');
+const { durableObjectStore } = await import(new URL('../stores/cloudflare.js', entry).href);
+const { denoKvStore } = await import(new URL('../stores/deno-kv.js', entry).href);
+
+/** The top-level member names of `interface name { ... }` or `type name = { ... }` in a .d.ts (every object literal of it). */
+function declaredNames(file, name) {
+  const source = readFileSync(new URL(file, PKG_DIR), 'utf8').replace(/\/\*[\s\S]*?\*\//g, '').replace(/\/\/[^\n]*/g, '');
+  const start = new RegExp(`export (?:interface ${name}\\b[^{]*|type ${name}\\s*=)`).exec(source);
+  assert.ok(start, `${file}: no declaration of ${name}`);
+  const names = new Set();
+  // Walk from the declaration to its end: members of every object literal at brace depth 1.
+  let depth = 0;
+  let round = 0;
+  let segment = '';
+  let opened = false;
+  for (let i = start.index + start[0].length; i < source.length; i++) {
+    const ch = source[i];
+    // Brackets within a member (a function's parameters): not a member's end.
+    if (depth >= 1 && (ch === '(' || ch === '[')) round++;
+    if (depth >= 1 && (ch === ')' || ch === ']')) round--;
+    if (ch === '{') {
+      depth++;
+      opened = true;
+      if (depth === 1) segment = '';
+      else continue;
+    }
+    if (ch === '}') {
+      if (depth === 1) {
+        const m = /^\s*(?:readonly\s+)?([A-Za-z_$][\w$]*)\??\s*[:(]/.exec(segment);
+        if (m) names.add(m[1]);
+        segment = '';
+      }
+      depth--;
+      // The declaration ends unless an intersection or a union of more object literals follows.
+      if (depth === 0 && !/^[\s)]*[&|]/.test(source.slice(i + 1, i + 40))) break;
+      continue;
+    }
+    if (depth === 1 && round === 0 && (ch === ';' || ch === '\n' || ch === ',')) {
+      const m = /^\s*(?:readonly\s+)?([A-Za-z_$][\w$]*)\??\s*[:(]/.exec(segment);
+      if (m) names.add(m[1]);
+      segment = '';
+      continue;
+    }
+    if (depth === 1 && ch !== '{') segment += ch;
+    if (!opened && ch === ';') break;
+  }
+  assert.ok(names.size > 0, `${file}: ${name} declares no member`);
+  return [...names];
+}
+
+/** Names a user might type for `name`: other cases, snake_case, one letter dropped. */
+function misspellings(name) {
+  const out = new Set([name.toLowerCase(), name[0].toUpperCase() + name.slice(1), name.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`)]);
+  if (name.length >= 6) out.add(name.slice(0, 2) + name.slice(3));
+  out.delete(name);
+  return [...out];
+}
+
+const fakeRedis = { sendCommand: async () => 'OK' };
+const fakeNamespace = { idFromName: () => ({}), get: () => ({ fetch: async () => new Response('{}') }) };
+const fakeKv = { get: async () => ({}), set: async () => ({}), atomic: () => ({}) };
+const owners = [
+  ['Client', (o) => new Client({ ...client, ...o }), [['outbound/client.d.ts', 'ClientOptions']]],
+  ['Client cloudHosting', (o) => new Client({ cloudHosting: { tokenSource: 'open-api', ...o } }), [['outbound/client.d.ts', 'CloudHostingClientOptions']]],
+  ['handler', (o) => createHandler({ ...crypt, onMessage: () => {}, ...o }),
+    [['inbound/handlers.d.ts', 'HandlerBaseOptions'], ['inbound/handlers.d.ts', 'InlineHandlerOptions'], ['inbound/handlers.d.ts', 'QueueHandlerOptions'], ['inbound/receiver.d.ts', 'ReceiverOptions']]],
+  ['cloudHosting', (o) => createHandler({ onMessage: () => {}, cloudHosting: { publicAccess: false, ...o } }), [['inbound/cloud-receiver.d.ts', 'CloudHostingOptions']]],
+  ['Receiver', (o) => new Receiver({ ...crypt, ...o }), [['inbound/receiver.d.ts', 'ReceiverOptions']]],
+  ['CloudReceiver', (o) => new CloudReceiver({ publicAccess: false, ...o }), [['inbound/cloud-receiver.d.ts', 'CloudHostingOptions']], ['maxBodyBytes', 'maxJsonDepth', 'now']],
+  ['WXBizMsgCrypt', (o) => new WXBizMsgCrypt({ ...crypt, ...o }), [['crypto.d.ts', 'CryptOptions']]],
+  ['chatbot.Bot', (o) => new chatbot.Bot({ ...crypt, ...o }), [['outbound/chatbot.d.ts', 'ChatbotOptions']]],
+  ['SendWindow', (o) => new SendWindow(o), [['outbound/send-window.d.ts', 'SendWindowOptions']]],
+  ['MemoryStore', (o) => new MemoryStore(o), [['stores/store.d.ts', 'MemoryStoreOptions']]],
+  ['redisStore', (o) => redisStore(fakeRedis, o), [['stores/redis.d.ts', 'RedisStoreOptions']]],
+  ['durableObjectStore', (o) => durableObjectStore(fakeNamespace, { appId: 'wx1', ...o }), [['stores/cloudflare.d.ts', 'DurableObjectStoreOptions']]],
+  ['denoKvStore', (o) => denoKvStore(fakeKv, o), [['stores/deno-kv.d.ts', 'DenoKvStoreOptions']]],
+];
+
+for (const [owner, make, declarations, extra = []] of owners) {
+  test(`${owner}: every documented option spelled otherwise is -41006 "did you mean <it>?"`, () => {
+    const names = [...new Set([...declarations.flatMap(([file, name]) => declaredNames(file, name)), ...extra])];
+    for (const name of names) {
+      for (const typo of misspellings(name)) {
+        // A misspelling that is itself another documented name (none today) is not a typo.
+        if (names.includes(typo)) continue;
+        assert.throws(() => make({ [typo]: 'x' }), (e) => {
+          assert.ok(e instanceof WxkfError, `${owner} ${typo}: ${e}`);
+          assert.equal(e.code, -41006, `${owner} ${typo}: ${e.code} ${e.message}`);
+          assert.equal(e.field, typo, `${owner} ${typo}: field ${e.field}`);
+          assert.ok(e.message.includes(`did you mean ${name}?`), `${owner} ${typo}: ${e.message}`);
+          assert.ok(e.message.startsWith(`${owner} option ${typo}`), `${owner} ${typo}: ${e.message}`);
+          return true;
+        }, `${owner} ${typo}`);
+      }
+    }
+  });
+}
+
+test('new Client({ appid }) says "did you mean appId", not only that appId is missing', () => {
+  assert.throws(() => new Client({ appid: 'wx1', appsecret: 's' }), (e) => e.code === -41006 && e.field === 'appid'
+    && /Client option appid is not an option: did you mean appId\?/.test(e.message));
+  assert.throws(() => new Client({ appId: 'wx1', secret: 's' }), (e) => e.field === 'secret' && /did you mean appSecret\?/.test(e.message));
+  assert.throws(() => new WXBizMsgCrypt({ Token: 't', encodingAesKey: KEY, appId: 'a' }), (e) => e.field === 'Token' && /did you mean token\?/.test(e.message));
+  assert.throws(() => createHandler({ ...crypt, onMessage: () => {}, replyTimeOutMs: 1000 }), (e) => /did you mean replyTimeoutMs\?/.test(e.message));
+  assert.throws(() => durableObjectStore(fakeNamespace, { appid: 'wx1' }), (e) => e.field === 'appid' && /did you mean appId\?/.test(e.message));
+  // Names that are no near miss are left alone (an object of settings may carry more).
+  new Client({ ...client, region: 'cn', logger: console });
+  new Receiver({ ...crypt, onMessage: () => {} });
+  new MemoryStore({ label: 'x' });
+});

@@ -1,7 +1,8 @@
 // Request inputs take exactly the documented names (issue 11): every near miss the runtime
 // refuses (-42002, "did you mean ...?") must fail to type-check too. Compiled by
 // `tsc -p js-tests/types` (noEmit); each @ts-expect-error line must be an error.
-import { requests, chatbot, Client } from 'wechat-kf';
+import { requests, chatbot, Client, Receiver, WXBizMsgCrypt, SendWindow, MemoryStore, createHandler } from 'wechat-kf';
+import { redisStore } from 'wechat-kf/redis';
 
 export async function nearMisses(client: Client): Promise<void> {
   requests.sendMiniProgramPage({ touser: 'o', title: 't', pagePath: 'p', thumbMediaId: 'm' });
@@ -50,4 +51,22 @@ export async function nearMisses(client: Client): Promise<void> {
   chatbot.msg.miniProgramPage({ title: 't', appId: 'wx1', pagepath: 'p' });
   // @ts-expect-error picUrl, not picurl
   chatbot.msg.news([{ title: 't', url: 'https://a.b/', picurl: 'https://a.b/1.jpg' }]);
+
+  // Options (issue 25): the runtime refuses these with "did you mean ...?" (-41006); so do the types.
+  // @ts-expect-error appId, not appid
+  new Client({ appid: 'wx1', appSecret: 's' });
+  // @ts-expect-error appSecret, not appsecret
+  new Client({ appId: 'wx1', appsecret: 's' });
+  // @ts-expect-error token, not Token
+  new Receiver({ Token: 't' });
+  // @ts-expect-error encodingAESKey, not encodingAesKey
+  new WXBizMsgCrypt({ token: 't', encodingAesKey: 'k', appId: 'wx1' });
+  // @ts-expect-error replyTimeoutMs, not replyTimeOutMs
+  createHandler({ token: 't', onMessage: () => {}, replyTimeOutMs: 1000 });
+  // @ts-expect-error storeTimeoutMs, not storetimeoutms
+  new SendWindow({ storetimeoutms: 100 });
+  // @ts-expect-error maxKeys, not max_keys
+  new MemoryStore({ max_keys: 10 });
+  // @ts-expect-error prefix, not Prefix
+  redisStore({ sendCommand: async () => null }, { Prefix: 'p:' });
 }

@@ -6,6 +6,7 @@ import { CloudReceiver as WasmCloudReceiver } from '../wasm/wechat_kf.js';
 import { outbound } from '../loaders/outbound.js';
 import { WxkfError, ERR, invalidOption } from '../errors.js';
 import { bodyBytes, optionalStringArg, replyArgs, stringArg, textArg } from '../args.js';
+import { checkOptionNames } from '../options.js';
 
 const XML_TYPE = 'text/xml; charset=utf-8';
 const JSON_TYPE = 'application/json; charset=utf-8';
@@ -28,6 +29,8 @@ const MAX_HEADER = 2048;
 const NO_REQUEST = Object.freeze({});
 
 const badOption = (message, option) => invalidOption(option, message);
+/** The documented options of cloudHosting (cloud-receiver.d.ts CloudHostingOptions). */
+const CLOUD_OPTIONS = ['publicAccess', 'clientSources', 'passiveReplies'];
 
 /** A header from a Web Headers object, a Node headers object (lowercase keys), or a Map. */
 export function headerOf(headers, name) {
@@ -51,6 +54,7 @@ export function cloudOptions(options) {
   if (c === null || typeof c !== 'object') {
     throw badOption('cloudHosting must be an object { publicAccess: boolean }', 'cloudHosting');
   }
+  checkOptionNames('cloudHosting', c, CLOUD_OPTIONS);
   if (typeof c.publicAccess !== 'boolean') {
     throw badOption('cloudHosting.publicAccess must be true or false: whether the Cloud Hosting service has public '
       + 'access (then only requests carrying x-wx-source are trusted as pushes)', 'cloudHosting.publicAccess');
@@ -87,6 +91,7 @@ export class CloudReceiver {
    *   maxJsonDepth?: number, clientSources?: string[], now?: () => number }} options
    */
   constructor(options = {}) {
+    checkOptionNames('CloudReceiver', options, [...CLOUD_OPTIONS, 'maxBodyBytes', 'maxJsonDepth', 'now']);
     const { now = Date.now, passiveReplies = false, publicAccess, maxBodyBytes, maxJsonDepth, clientSources } = options ?? {};
     if (typeof now !== 'function') throw badOption('now must be a function returning milliseconds, like Date.now', 'now');
     if (typeof publicAccess !== 'boolean') throw badOption('publicAccess must be true or false', 'cloudHosting.publicAccess');

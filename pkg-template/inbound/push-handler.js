@@ -1,11 +1,11 @@
 // The runtime-independent part of the handlers: given one request (method, query, body),
 // verify and parse the push, de-duplicate, run the user's callback within the reply budget,
 // and decide the answer. The Web handler and the Node adapters only do the I/O around it.
-import { Receiver } from './receiver.js';
+import { Receiver, RECEIVER_OPTIONS } from './receiver.js';
 import { cloudReceiverFor } from './cloud-receiver.js';
 import { dedupClaims } from './dedup.js';
 import { ERR, WxkfError, wxkfError, invalidOption } from '../errors.js';
-import { numberOption } from '../options.js';
+import { checkOptionNames, numberOption } from '../options.js';
 import { reporter } from '../stores/guarded.js';
 import { withDeadline } from '../stores/memory.js';
 
@@ -39,6 +39,12 @@ const failure = (error) => {
   return answer(status, status === 500 ? 'internal error' : `error: ${error.kind}`);
 };
 
+/** The documented options (handlers.d.ts HandlerOptions, with the Receiver's): a near miss of one is refused. */
+const HANDLER_OPTIONS = [
+  ...RECEIVER_OPTIONS, 'receiver', 'cloudHosting', 'store', 'leaseMs', 'dedup', 'dedupTtlSeconds', 'storeTimeoutMs',
+  'replyTimeoutMs', 'onError', 'onMessage', 'queue', 'passiveReply',
+];
+
 /** A copy of a push whose lease another instance holds past the reply budget: try again. */
 const BUSY = Object.freeze({ status: 503, body: 'error: busy', contentType: TEXT });
 
@@ -56,6 +62,7 @@ export function createProcessor(options = {}) {
   if (options === null || typeof options !== 'object') {
     throw invalidOption('options', 'handler options must be an object { token, onMessage, ... } (see HandlerOptions)');
   }
+  checkOptionNames('handler', options, HANDLER_OPTIONS);
   const { onMessage, onError, queue, passiveReply } = options;
   if (queue !== undefined) {
     // Queue mode: the handler verifies, claims and queues the push, then acknowledges it;

@@ -4,6 +4,7 @@ import { PushReceiver, __transferPlaintext } from '../wasm/wechat_kf.js';
 import { outbound } from '../loaders/outbound.js';
 import { ERR, wxkfError, invalidOption } from '../errors.js';
 import { bodyBytes, optionalStringArg, replyArgs, textArg } from '../args.js';
+import { checkOptionNames } from '../options.js';
 import { pushFromJson, UTF16_PREFERRED } from './push-json.js';
 
 const XML_TYPE = 'text/xml; charset=utf-8';
@@ -19,6 +20,11 @@ export const QUERY_LIMITS = Object.freeze({
 });
 const MAX_CONTENT_TYPE = 256;
 const NO_REQUEST = Object.freeze({});
+
+/** The documented options (receiver.d.ts ReceiverOptions): a near miss of one is refused. */
+export const RECEIVER_OPTIONS = Object.freeze([
+  'token', 'encodingAESKey', 'appId', 'maxSkewSeconds', 'maxBodyBytes', 'maxJsonDepth', 'allowPlaintext', 'now',
+]);
 
 const badQuery = (message, name) => wxkfError(ERR.InvalidQuery, message, { field: name });
 
@@ -57,6 +63,7 @@ export class Receiver {
    *   plaintext pushes are accepted; with it, only encrypted ones unless allowPlaintext.
    */
   constructor(options = {}) {
+    checkOptionNames('Receiver', options, RECEIVER_OPTIONS);
     const { now = Date.now, ...rest } = options ?? {};
     if (typeof now !== 'function') {
       throw invalidOption('now', 'now must be a function returning milliseconds, like Date.now');

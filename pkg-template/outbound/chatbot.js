@@ -4,6 +4,8 @@ import { outbound } from '../loaders/outbound.js';
 import { inputJson } from './requests.js';
 import { stringArg } from '../args.js';
 import { ERR } from '../errors.js';
+import { checkOptionNames } from '../options.js';
+import { CRYPT_OPTIONS } from '../crypto.js';
 
 const channels = Object.freeze({
   Bound: 0, OpenApi: 2, WecomGroup: 3, WecomKf: 4, MenuH5: 5, MiniProgramPlugin: 6, WebH5: 7,
@@ -55,6 +57,7 @@ const randomOf = (options) => options?.random;
 class Bot {
   #crypt;
   constructor(options) {
+    checkOptionNames('chatbot.Bot', options, CRYPT_OPTIONS);
     this.#crypt = new (outbound().__ChatbotCrypt)(options);
   }
   get appId() {

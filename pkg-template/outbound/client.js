@@ -21,7 +21,7 @@ import { TokenCache } from './token-cache.js';
 import { parseResponse } from './response.js';
 import { ERR, WxkfError, wxkfError, invalidOption } from '../errors.js';
 import { missingMethods, reporter } from '../stores/guarded.js';
-import { numberOption } from '../options.js';
+import { checkOptionNames, numberOption } from '../options.js';
 import { BUILDER_NAMES, CATALOG_KINDS } from '../generated/tables.js';
 import { chatbot } from './chatbot.js';
 import { cloudTokens } from './cloud-token.js';
@@ -54,6 +54,13 @@ const WINDOW_REFUSED = new Set([CATALOG_KINDS.SendWindowExpired, CATALOG_KINDS.S
 const MAX_RESPONSE_BYTES = 1024 * 1024;
 /** getMedia's file: the platform's temporary media are at most 10 MB (image, video). */
 const MAX_MEDIA_BYTES = 10 * 1024 * 1024;
+
+/** The documented options (client.d.ts ClientOptions): a near miss of one is refused. */
+const CLIENT_OPTIONS = [
+  'appId', 'appSecret', 'accessToken', 'stableToken', 'store', 'storeTimeoutMs', 'tokenBudgetMs', 'tokenLockMs',
+  'forceRefreshIntervalMs', 'onError', 'baseUrl', 'cloudHosting', 'chatbotBaseUrl', 'fetch', 'sleep', 'retries',
+  'backoffMs', 'refreshMarginMs', 'now', 'sendWindow', 'chatbot', 'timeoutMs', 'maxResponseBytes', 'maxMediaBytes',
+];
 
 /** -42004 Transport: the request failed below the platform (network, HTTP status, not JSON). */
 function transportError(message, retryable) {
@@ -135,6 +142,68 @@ function redact(text, secrets) {
   return out;
 }
 
+/** Messages that say only that a fetch failed, not why (undici, Deno). */
+const GENERIC = new Set(['fetch failed', 'failed to fetch', 'terminated', 'network error', 'load failed']);
+const MAX_CAUSE = 300;
+
+/**
+ * Why a fetch (or the read of its answer) failed, in a few words, for a -42004 message: Node's
+ * undici says only `fetch failed` and keeps the reason in `cause` (`connect ECONNREFUSED
+ * 127.0.0.1:8087`, `getaddrinfo ENOTFOUND host`, a TLS error such as DEPTH_ZERO_SELF_SIGNED_CERT,
+ * `other side closed`), sometimes an AggregateError of one per address tried; Deno's `cause`
+ * names the URL (its query is cut here: it holds the token or the secret); Bun says it in the
+ * message; AbortSignal.timeout's TimeoutError is the Client's own deadline. Returns the text and
+ * the most specific code found (an errno name, a TLS code, 'TimeoutError').
+ */
+function failureCause(error, timeoutMs) {
+  const found = [];
+  let code;
+  const seen = new Set();
+  const visit = (e, depth) => {
+    if (e === null || e === undefined || depth > 5) return;
+    if (typeof e !== 'object') {
+      found.push(String(e));
+      return;
+    }
+    if (seen.has(e)) return;
+    seen.add(e);
+    let name;
+    let message;
+    let own;
+    try {
+      name = e.name;
+      message = typeof e.message === 'string' ? e.message : '';
+      own = typeof e.code === 'string' ? e.code : undefined;
+    } catch {
+      return;
+    }
+    if (name === 'TimeoutError') {
+      found.push(`no answer within ${timeoutMs} ms (Client option timeoutMs)`);
+      code = 'TimeoutError';
+      return;
+    }
+    if (own) code = own;
+    // OpenSSL's text ("80EC...:error:0A00010B:SSL routines:ssl3_get_record:wrong version number:...")
+    const ssl = /SSL routines:[^:]*:([^:\n]+)/.exec(message);
+    let text = (ssl ? `TLS: ${ssl[1]}` : message.split('\n')[0]).trim();
+    if (text && own && !text.includes(own)) text += ` (${own})`;
+    if (!text && own) text = own;
+    if (text && !GENERIC.has(text.toLowerCase())) found.push(text);
+    try {
+      if (Array.isArray(e.errors)) for (const inner of e.errors.slice(0, 4)) visit(inner, depth + 1);
+      visit(e.cause, depth + 1);
+    } catch {}
+  };
+  visit(error, 0);
+  const unique = [...new Set(found)];
+  // The deepest reason is the most specific: it comes last; a generic wrapper says nothing more.
+  let text = unique.length ? unique.reverse().join('; ') : (error && error.message) || String(error);
+  // A URL in a message (Deno's "error sending request for url (...)") without its query.
+  text = text.replace(/\b(https?:\/\/[^\s?#)'"]*)[?#][^\s)'"]*/g, '$1');
+  if (text.length > MAX_CAUSE) text = `${text.slice(0, MAX_CAUSE)}...`;
+  return { text, code };
+}
+
 export class Client {
   #appId; #appSecret; #tokenFn; #stable; #base; #chatbotBase; #fetch; #sleep; #retries;
   #backoffMs; #window; #bot; #timeoutMs; #tokens; #onError; #cloud; #maxResponseBytes; #maxMediaBytes;
@@ -148,6 +217,7 @@ export class Client {
     if (options === null || typeof options !== 'object') {
       throw invalidOption('options', 'Client options must be an object { appId, appSecret, ... } (see ClientOptions)');
     }
+    checkOptionNames('Client', options, CLIENT_OPTIONS);
     const {
       appId, appSecret, accessToken, stableToken = true, baseUrl,
       chatbotBaseUrl = CHATBOT_BASE, fetch: fetchFn, sleep = defaultSleep, retries = 2,
@@ -496,7 +566,7 @@ export class Client {
     try {
       res = await this.#fetch(url, init);
     } catch (e) {
-      throw transportError(`${what} failed: ${redact(e && e.message, hidden)}`, true);
+      throw this.#failed(`${what} failed`, e, hidden, timeoutMs);
     }
     // 'manual': a 3xx as it is (Node, Deno, Bun, workerd) or an opaque redirect (browsers: status
     // 0); a fetch given as an option that followed one anyway says so with `redirected`.
@@ -518,9 +588,9 @@ export class Client {
     }
     const type = res.headers.get('content-type') ?? '';
     if (body === 'binary' && !/json|text\/plain/i.test(type)) {
-      return { contentType: type, data: await this.#read(res, this.#maxMediaBytes, what, 'maxMediaBytes', hidden) };
+      return { contentType: type, data: await this.#read(res, this.#maxMediaBytes, what, 'maxMediaBytes', hidden, timeoutMs) };
     }
-    const text = new TextDecoder().decode(await this.#read(res, this.#maxResponseBytes, what, 'maxResponseBytes', hidden));
+    const text = new TextDecoder().decode(await this.#read(res, this.#maxResponseBytes, what, 'maxResponseBytes', hidden, timeoutMs));
     if (!/^\s*\{/.test(text)) {
       throw transportError(`${what} answered something other than JSON`, false);
     }
@@ -528,12 +598,24 @@ export class Client {
   }
 
   /** readCapped, with a failure of the stream itself (reset, timeout) as a retryable -42004. */
-  async #read(res, cap, what, option, hidden) {
+  async #read(res, cap, what, option, hidden, timeoutMs) {
     try {
       return await readCapped(res, cap, what, option);
     } catch (e) {
       if (e instanceof WxkfError) throw e;
-      throw transportError(`${what} failed while reading the answer: ${redact(e && e.message, hidden)}`, true);
+      throw this.#failed(`${what} failed while reading the answer`, e, hidden, timeoutMs);
     }
+  }
+
+  /**
+   * A retryable -42004 for a fetch that failed: `head` (method, host and path), then its cause
+   * (failureCause) with every secret redacted; `causeCode` the cause's code ('ECONNREFUSED',
+   * 'ENOTFOUND', 'DEPTH_ZERO_SELF_SIGNED_CERT', 'TimeoutError'...) when it has one.
+   */
+  #failed(head, error, hidden, timeoutMs) {
+    const { text, code } = failureCause(error, timeoutMs);
+    const details = { retryable: true };
+    if (code !== undefined) details.causeCode = redact(code, hidden);
+    return wxkfError(ERR.Transport, `${head}: ${redact(text, hidden)}`, details);
   }
 }

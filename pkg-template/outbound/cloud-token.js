@@ -8,6 +8,7 @@
 //               after a token error, sent as cloudbase_access_token.
 // No appSecret is ever used in this mode.
 import { WxkfError, ERR, invalidOption } from '../errors.js';
+import { checkOptionNames } from '../options.js';
 
 export const CLOUD_TOKEN_FILE = '/.tencentcloudbase/wx/cloudbase_access_token';
 export const CLOUD_TOKEN_PARAM = 'cloudbase_access_token';
@@ -31,6 +32,7 @@ export function cloudTokens(cloudHosting, options, now) {
   if (cloudHosting === null || typeof cloudHosting !== 'object') {
     throw badOption("cloudHosting must be an object { tokenSource: 'open-api' | 'request' | 'file' }", 'cloudHosting');
   }
+  checkOptionNames('Client cloudHosting', cloudHosting, ['tokenSource', 'tokenFile', 'recheckMs', 'readFile']);
   for (const name of ['appSecret', 'accessToken']) {
     if (options[name] !== undefined) {
       throw badOption(`${name} cannot be combined with cloudHosting: in Cloud Hosting the platform provides the token `

@@ -22,7 +22,7 @@ import { outbound } from '../loaders/outbound.js';
 import { ERR, WxkfError, wxkfError, invalidOption } from '../errors.js';
 import { MemoryStore } from '../stores/memory.js';
 import { checkedStore, missingMethods, reporter } from '../stores/guarded.js';
-import { numberOption } from '../options.js';
+import { checkOptionNames, numberOption } from '../options.js';
 import { numberArg, optionalStringArg, stringArg, typeError } from '../args.js';
 
 const MAX_ATTEMPTS = 1000;
@@ -60,6 +60,7 @@ export class SendWindow {
    *   storeTimeoutMs?: number, onError?: (error: Error, info: object) => void }} [options]
    */
   constructor(options) {
+    checkOptionNames('SendWindow', options, ['rules', 'store', 'appId', 'now', 'storeTimeoutMs', 'onError']);
     const { rules, store, appId = '', now = Date.now, storeTimeoutMs = 1000, onError } = options ?? {};
     this.#rules = outbound().__windowRules(rulesJson(rules));
     if (typeof now !== 'function') throw invalidOption('now', 'SendWindow option now must be a function returning milliseconds');

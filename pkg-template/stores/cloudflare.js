@@ -161,6 +161,7 @@ export function durableObjectStore(namespace, options = {}) {
   if (!namespace || typeof namespace.idFromName !== 'function' || typeof namespace.get !== 'function') {
     throw invalidOption('namespace', 'durableObjectStore needs a Durable Object namespace binding (env.WECHAT_KF_STORE)');
   }
+  internal.checkOptionNames('durableObjectStore', options, ['appId', 'name', 'prefix']);
   const { appId, prefix = 'wechat-kf:' } = options ?? {};
   if (appId !== undefined && (typeof appId !== 'string' || appId === '')) {
     throw invalidOption('appId', 'durableObjectStore option appId must be a non-empty string (the account whose object this is)');

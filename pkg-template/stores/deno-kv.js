@@ -38,6 +38,7 @@ export function denoKvStore(kv, options = {}) {
   if (!kv || typeof kv.get !== 'function' || typeof kv.set !== 'function' || typeof kv.atomic !== 'function') {
     throw invalidOption('kv', 'denoKvStore needs a Deno.Kv (await Deno.openKv())');
   }
+  internal.checkOptionNames('denoKvStore', options, ['prefix']);
   const { prefix = 'wechat-kf:' } = options ?? {};
   checkPrefix(prefix);
   const kvKey = (key) => [prefix + checkKey(key)];

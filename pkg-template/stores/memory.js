@@ -2,7 +2,7 @@
 // process. Shared stores for many instances: wechat-kf/redis, wechat-kf/cloudflare,
 // wechat-kf/deno-kv. Keys and values are strings, TTLs milliseconds; each method is atomic.
 import { ERR, WxkfError, wxkfError, invalidOption } from '../errors.js';
-import { numberOption } from '../options.js';
+import { checkOptionNames, numberOption } from '../options.js';
 
 // The store codes (-43001 StoreOverBound, -43002 StoreUnavailable, -43003 InvalidStoreArgument)
 // live in the Rust table (src/error.rs), generated into generated/tables.js as ERR.
@@ -42,7 +42,9 @@ export class MemoryStore {
   #nextReport;
 
   /** @param {{ now?: () => number, maxKeys?: number, onError?: (e: Error) => void, prefix?: string }} [options] */
-  constructor({ now = Date.now, maxKeys = 1_000_000, onError = () => {}, prefix = 'wechat-kf:' } = {}) {
+  constructor(options = {}) {
+    checkOptionNames('MemoryStore', options, ['now', 'maxKeys', 'onError', 'prefix']);
+    const { now = Date.now, maxKeys = 1_000_000, onError = () => {}, prefix = 'wechat-kf:' } = options;
     if (typeof now !== 'function') throw invalidOption('now', 'MemoryStore option now must be a function returning milliseconds');
     numberOption('MemoryStore', 'maxKeys', maxKeys, { min: 1, max: Number.MAX_SAFE_INTEGER, whole: true, unit: 'keys' });
     this.#now = now;

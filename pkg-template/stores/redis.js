@@ -17,7 +17,7 @@
 // options.onError (or console.warn once per client). CONFIG refused (managed Redis): no report.
 import internal, { ERR } from '../wechat-kf.js';
 
-const { invalidOption, checkKey, checkValue, checkTtl, wxkfError, commandSender, sha1Hex, text } = internal;
+const { invalidOption, checkKey, checkValue, checkTtl, wxkfError, commandSender, sha1Hex, text, checkOptionNames } = internal;
 // The queue mode's queue on the same clients (Redis Streams): wechat-kf/redis exports both.
 export { redisQueue } from '../queues/redis.js';
 
@@ -105,8 +105,10 @@ function clientCheck(client, send) {
  * A Store over Redis. options.prefix (default 'wechat-kf:') is put before every key;
  * options.onError receives the -43004 StoreMisconfigured warning of the start check.
  */
-export function redisStore(client, { prefix = 'wechat-kf:', onError } = {}) {
+export function redisStore(client, options = {}) {
   const send = commandSender(client);
+  checkOptionNames('redisStore', options, ['prefix', 'onError']);
+  const { prefix = 'wechat-kf:', onError } = options ?? {};
   if (onError !== undefined && typeof onError !== 'function') {
     throw invalidOption('onError', 'redisStore option onError must be a function (error) => void');
   }
