@@ -2,8 +2,9 @@
 // (消息推送) goes to this service at path /wechat: the platform probes it (CheckContainerPath),
 // then pushes each message over its internal link, unsigned and unencrypted, in JSON or XML.
 // Answers go through the send API with the token the platform provides (no appSecret here).
-//   PORT (80)  PUBLIC_ACCESS (true unless 'false': then only x-wx-source requests are pushes)
-//   TOKEN_SOURCE ('open-api' | 'request' | 'file'; default open-api)
+//   PORT (80)  HOST (0.0.0.0)  PUBLIC_ACCESS (true unless 'false': then only x-wx-source requests are pushes)
+//   TOKEN_SOURCE ('open-api' | 'request' | 'file'; default open-api)  TOKEN_FILE (tokenSource 'file')
+//   WECHAT_KF_API_BASE (default http://api.weixin.qq.com, the open API service; the emulator's URL locally)
 import http from 'node:http';
 import { Client, createNodeListener } from 'wechat-kf';
 
@@ -11,7 +12,7 @@ const env = process.env;
 const tokenSource = env.TOKEN_SOURCE || 'open-api';
 const client = new Client({
   cloudHosting: { tokenSource, tokenFile: env.TOKEN_FILE || undefined },
-  baseUrl: env.WECHAT_API_BASE || undefined, // default http://api.weixin.qq.com (open API service)
+  baseUrl: env.WECHAT_KF_API_BASE || undefined, // default http://api.weixin.qq.com (open API service)
 });
 
 const wechat = createNodeListener({

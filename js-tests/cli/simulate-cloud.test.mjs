@@ -17,7 +17,7 @@ async function startExample(publicAccess) {
   const port = await freePort();
   const proc = start(process.execPath, ['examples/cloud-hosting/server.mjs'], {
     cwd: scratch.dir,
-    env: { HOST: '127.0.0.1', PORT: String(port), PUBLIC_ACCESS: String(publicAccess), WECHAT_API_BASE: emulatorUrl },
+    env: { HOST: '127.0.0.1', PORT: String(port), PUBLIC_ACCESS: String(publicAccess), WECHAT_KF_API_BASE: emulatorUrl },
   });
   await until(() => {
     if (proc.child.exitCode !== null) throw new Error(`the example exited: ${JSON.stringify(proc.output())}`);

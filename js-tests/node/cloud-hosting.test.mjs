@@ -100,7 +100,7 @@ async function startExample(envExtra) {
   symlinkSync(fileURLToPath(new URL('../', pkgUrl)), join(dir, 'node_modules', 'wechat-kf'), 'dir');
   copyFileSync(EXAMPLE, join(dir, 'server.mjs'));
   const child = spawn(process.execPath, [join(dir, 'server.mjs')], {
-    env: { ...process.env, HOST: '127.0.0.1', PORT: '0', WECHAT_API_BASE: emu.url, ...envExtra },
+    env: { ...process.env, HOST: '127.0.0.1', PORT: '0', WECHAT_KF_API_BASE: emu.url, ...envExtra },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
