@@ -156,11 +156,11 @@ export async function runQueueSuite(lib, { log = () => {} } = {}) {
     const queue = memoryQueue();
     let t = NOW * 1000 + 1000; // 1 s after the user's message
     const calls = [];
-    let failTyping = false;
+    let failTyping = 0; // an errcode the fake platform answers Typing with
     const client = {
       async typing(input) {
         calls.push(`${input.command}:${input.touser}${input.businessId !== undefined ? `:${input.businessId}` : ''}`);
-        if (failTyping) throw Object.assign(new Error('platform refused'), { code: 45080 });
+        if (failTyping && input.command === 'Typing') throw Object.assign(new Error('platform refused'), { code: failTyping });
         return { errcode: 0, errmsg: 'ok' };
       },
     };
@@ -195,7 +195,7 @@ export async function runQueueSuite(lib, { log = () => {} } = {}) {
 
     // A push older than 30 s: no Typing at all. A typing failure: reported, the delivery acknowledged.
     calls.length = 0;
-    failTyping = true;
+    failTyping = 45080;
     t = NOW * 1000 + 1000;
     let handled = 0;
     const old = createConsumer({ queue, client, typing: true, now: () => t, onError: (e, info) => errors.push(`${info.phase}:${e.code}`), onMessage: () => { handled++; } });
@@ -210,6 +210,19 @@ export async function runQueueSuite(lib, { log = () => {} } = {}) {
     c.assertEq(calls.join(), `Typing:${USER}`); // the failed one only (not cancelled: it never showed)
     c.assertEq(errors.join(), 'typing:45080');
     c.assertEq((await queue.deadLetters()).length, 0);
+
+    // 45081 (the state shows already) is not a failure: nothing reported, cancelled at the end.
+    calls.length = 0;
+    errors.length = 0;
+    failTyping = 45081;
+    t = NOW * 1000 + 1000;
+    const shown = createConsumer({ queue, client, typing: true, now: () => t, onError: (e, info) => errors.push(`${info.phase}:${e.code}`), onMessage: () => {} });
+    shown.start();
+    await queue.enqueue(job('ty-shown', 'x'));
+    c.assertTrue(await until(() => queue.size === 0), 'the job settles');
+    await shown.stop();
+    c.assertEq(calls.join(), `Typing:${USER},CancelTyping:${USER}`);
+    c.assertEq(errors.length, 0);
   });
 
   await c.checkAsync('createConsumer: option errors are -41006 naming the option', async () => {

@@ -14,7 +14,7 @@
 // at the start and every ~10 s while the platform allows it (the user's push less than 30 s
 // old; docs/protocol.md), then 'CancelTyping' when onMessage ends if the state may still show
 // (about 15 s after the last Typing). Typing failures are reported (phase 'typing'), never
-// failing the delivery.
+// failing the delivery; 45081 (the state shows already) is what it wants, not a failure.
 import { ERR, WxkfError, wxkfError, invalidOption } from '../errors.js';
 import { numberOption } from '../options.js';
 import { reporter } from '../stores/guarded.js';
@@ -25,7 +25,9 @@ const TYPING_LASTS_MS = 15_000;
 const TYPING_WINDOW_MS = 30_000;
 const TYPING_EVERY_MS = 10_000;
 /** Typing errcodes after which the platform will refuse every Typing of this push (45080: no interaction in 30 s). */
-const TYPING_OVER = new Set([45072, 45080, 45081]);
+const TYPING_OVER = new Set([45072, 45080]);
+/** 45081: the typing state is shown already (what the keepalive wants): not a failure. */
+const ALREADY_TYPING = 45081;
 
 /** The default retry delay: 1 s, 4 s, 16 s, then 60 s. */
 export const defaultRetryDelayMs = (attempt) => Math.min(60_000, 1000 * 4 ** Math.max(0, attempt - 1));
@@ -138,6 +140,10 @@ export function createConsumer(options) {
       const at = now();
       if (!(at - interaction < TYPING_WINDOW_MS)) return; // the platform would refuse it (45080)
       sending = send('Typing').then(() => { lastShown = at; }, (e) => {
+        if (e?.code === ALREADY_TYPING) {
+          lastShown = at; // it shows
+          return;
+        }
         if (e && TYPING_OVER.has(e.code)) over = true;
         report(e, { phase: 'typing', dedupKey });
       }).then(() => {
@@ -154,7 +160,9 @@ export function createConsumer(options) {
         try {
           await send('CancelTyping');
         } catch (e) {
-          report(e, { phase: 'typing', dedupKey });
+          // 45080: the platform has no interaction within 30 s (a send of onMessage may have
+          // ended the state already); 45081: nothing to cancel. Neither is worth a report.
+          if (e?.code !== 45080 && e?.code !== ALREADY_TYPING) report(e, { phase: 'typing', dedupKey });
         }
       },
     };
