@@ -12,8 +12,10 @@
 //   deno, bun the same script under Deno and Bun (node_modules/.bin/deno, bun)
 //   start     the wasm an inbound handler compiles (import + first push), raw and gzip -9, and
 //             import + first push in fresh Node processes against importing the peers
-//   e2e       node:http + createNodeListener against Express + node-webot's `wechat`, encrypted
-//             pushes over loopback from a load generator process: req/s, p50/p99
+//   e2e       node:http, Express and Koa: the bare framework (the floor), our adapter, and the
+//             peer on the same framework (node-webot's `wechat` on Express, co-wechat on Koa),
+//             plus our node:http listener on a real redis-server (round trips per push);
+//             encrypted pushes over loopback from a load generator process: req/s, p50/p99
 // --clock cpu times the pipeline batches in process CPU time (all threads) instead of wall time.
 // --smoke runs every part with a handful of iterations: it checks that the benchmark runs and
 // that every contender's answers are correct (exit code 1 otherwise), for scripts/test.sh.
@@ -169,70 +171,106 @@ async function startSection() {
 
 // ---- 3: end to end ---------------------------------------------------------------------------
 
+/**
+ * The same load against each framework's bare floor, our adapter on it, and the peer a user
+ * would swap out on the same framework (node-webot on Express, co-wechat on Koa), plus our
+ * node:http listener with the Redis store; rounds alternate the servers of a framework.
+ */
 async function e2eSection() {
   const cfg = CONFIG.e2e;
+  const GROUPS = [['http', ['bare', 'ours', 'redis']], ['express', ['bare', 'ours', 'peer']], ['koa', ['bare', 'ours', 'peer']]];
   const servers = {};
   const load = startIpcChild('e2e-load.mjs', []);
+  let redisServer;
   try {
-    for (const mode of ['ours', 'webot']) {
-      servers[mode] = startIpcChild('e2e-server.mjs', [mode]);
-      servers[mode].port = (await servers[mode].next((m) => m.port)).port;
+    const { startRedisServer } = await import('../js-tests/faults/redis-server.mjs');
+    redisServer = await startRedisServer();
+    const env = { REDIS_URL: `redis://127.0.0.1:${redisServer.port}` };
+    for (const [framework, kinds] of GROUPS) {
+      for (const kind of kinds) {
+        const name = `${framework} ${kind}`;
+        servers[name] = startIpcChild('e2e-server.mjs', [framework, kind], env);
+        servers[name].port = (await servers[name].next((m) => m.port)).port;
+      }
     }
     await load.next((m) => m.ready);
-    const run = async (mode, count) => {
-      load.child.send({ run: { port: servers[mode].port, count, concurrency: cfg.concurrency, size: cfg.size } });
+    const sent = {};
+    const run = async (name, count) => {
+      load.child.send({ run: { port: servers[name].port, count, concurrency: cfg.concurrency, size: cfg.size } });
       const { result } = await load.next((m) => m.result);
-      if (result.bad) throw new Error(`${mode}: ${result.bad} of ${result.count} answers were not 200 success (first: ${result.firstBad})`);
+      if (result.bad) throw new Error(`${name}: ${result.bad} of ${result.count} answers were not 200 success (first: ${result.firstBad})`);
+      sent[name] = (sent[name] ?? 0) + count;
       return result;
     };
-    const sent = { ours: 0, webot: 0 };
-    for (const mode of ['ours', 'webot']) {
-      await run(mode, cfg.warm);
-      sent[mode] += cfg.warm;
-    }
-    const results = { ours: [], webot: [] };
-    for (let r = 0; r < cfg.rounds; r++) {
-      for (const mode of r % 2 ? ['webot', 'ours'] : ['ours', 'webot']) {
-        results[mode].push(await run(mode, cfg.count));
-        sent[mode] += cfg.count;
+    const results = {};
+    for (const [framework, kinds] of GROUPS) {
+      const names = kinds.map((k) => `${framework} ${k}`);
+      for (const name of names) await run(name, cfg.warm);
+      for (let r = 0; r < cfg.rounds; r++) {
+        const order = r % 2 ? [...names].reverse() : names;
+        for (const name of order) (results[name] ??= []).push(await run(name, cfg.count));
       }
     }
     // Every push must have reached the callback and been checked (content ends with its MsgId).
-    for (const mode of ['ours', 'webot']) {
-      servers[mode].child.send('stats');
-      const { stats } = await servers[mode].next((m) => m.stats);
-      if (stats.bad || stats.ok !== sent[mode]) throw new Error(`${mode}: the server checked ${stats.ok} messages correct and ${stats.bad} wrong of ${sent[mode]} sent`);
+    for (const name of Object.keys(servers)) {
+      servers[name].child.send('stats');
+      const { stats } = await servers[name].next((m) => m.stats);
+      if (stats.bad || stats.ok !== sent[name]) throw new Error(`${name}: the server checked ${stats.ok} messages correct and ${stats.bad} wrong of ${sent[name]} sent`);
     }
+    servers['http redis'].child.send('trips');
+    const { trips } = await servers['http redis'].next((m) => m.trips !== undefined);
     const summary = (rs) => {
       const all = rs.flatMap((r) => r.latencies).sort((a, b) => a - b);
       return { rps: median(rs.map((r) => r.reqPerSec)), p50: pct(all, 0.5), p99: pct(all, 0.99) };
     };
-    const a = summary(results.ours);
-    const b = summary(results.webot);
+    /** The median of the per-round ratios a/b (each round's runs are back to back). */
+    const ratio = (a, b) => {
+      const per = results[a].map((r, i) => r.reqPerSec / results[b][i].reqPerSec).sort((x, y) => x - y);
+      return { value: median(per), min: per[0], max: per[per.length - 1] };
+    };
     const push = textPush(cfg.size);
     const body = Buffer.byteLength(encryptedPush(push.xml).body);
     console.log(`\n3. End to end: encrypted ${bytes(Buffer.byteLength(push.xml))} text pushes (${bytes(body)} bodies), a load generator process, `
       + `${cfg.concurrency} in flight on keep-alive connections, 127.0.0.1`);
-    console.log(`  ${cfg.rounds} rounds of ${int(cfg.count)} distinct pushes per server, alternating, after ${int(cfg.warm)} to warm up; `
-      + 'req/s: median of the rounds; latency over all rounds;');
-    console.log('  every answer 200 `success`, every message checked by the server (content ends with its MsgId)');
-    console.log('  ours with its defaults (dedup claim in a MemoryStore, replay window); node-webot checks neither');
-    console.log(`  node:http + createNodeListener         ${int(a.rps).padStart(7)} req/s   p50 ${ms(a.p50)}   p99 ${ms(a.p99)}`);
-    console.log(`  Express + node-webot wechat (v${webotVersion()})   ${int(b.rps).padStart(7)} req/s   p50 ${ms(b.p50)}   p99 ${ms(b.p99)}`);
-    // Each round's two runs are back to back: the ratio is the median of the per-round ratios.
-    const perRound = results.ours.map((r, i) => r.reqPerSec / results.webot[i].reqPerSec).sort((x, y) => x - y);
-    const ratio = median(perRound);
-    console.log(`  ratio: ${fx(ratio)} their throughput (goal ≥1.0x) ${verdict(ratio >= 1)}; `
-      + `median of the per-round ratios, min-max ${perRound[0].toFixed(2)}-${perRound[perRound.length - 1].toFixed(2)}`);
+    console.log(`  ${cfg.rounds} rounds of ${int(cfg.count)} distinct pushes per server, the servers of a framework alternating, after `
+      + `${int(cfg.warm)} to warm up; req/s: median of the rounds; latency over all rounds; ratios: median of the per-round ratios`);
+    console.log('  bare: the framework reading the body and answering success (no crypto: the floor); ours: the package\'s adapter with');
+    console.log('  its defaults (dedup lease in a MemoryStore, replay window); every other answer checked 200 `success`, every message');
+    console.log('  checked by the server (content ends with its MsgId); the peers check no replay window and claim nothing');
+    const LABELS = {
+      'http bare': 'node:http, bare (floor)', 'http ours': 'node:http + createNodeListener', 'http redis': 'node:http + createNodeListener, redisStore',
+      'express bare': 'Express, bare (floor)', 'express ours': 'Express + createExpressMiddleware', 'express peer': `Express + node-webot wechat (v${pkgVersion('wechat')})`,
+      'koa bare': 'Koa, bare (floor)', 'koa ours': 'Koa + createKoaMiddleware', 'koa peer': `Koa + co-wechat (v${pkgVersion('co-wechat')})`,
+    };
+    for (const [framework, kinds] of GROUPS) {
+      for (const kind of kinds) {
+        const name = `${framework} ${kind}`;
+        const a = summary(results[name]);
+        console.log(`  ${LABELS[name].padEnd(46)} ${int(a.rps).padStart(7)} req/s   p50 ${ms(a.p50)}   p99 ${ms(a.p99)}`);
+      }
+      const floorGoal = framework === 'http' ? 0.7 : 0.75;
+      const f = ratio(`${framework} ours`, `${framework} bare`);
+      console.log(`    ours / bare ${framework}: ${fx(f.value)} (goal ≥${floorGoal}x) ${verdict(f.value >= floorGoal)}; min-max ${f.min.toFixed(2)}-${f.max.toFixed(2)}`);
+      if (kinds.includes('peer')) {
+        const peerGoal = framework === 'express' ? 1.8 : 1.0;
+        const q = ratio(`${framework} ours`, `${framework} peer`);
+        console.log(`    ours / the peer on ${framework}: ${fx(q.value)} (goal ≥${peerGoal}x) ${verdict(q.value >= peerGoal)}; min-max ${q.min.toFixed(2)}-${q.max.toFixed(2)}`);
+      }
+      if (kinds.includes('redis')) {
+        const perPush = trips / sent['http redis'];
+        console.log(`    redisStore: ${perPush.toFixed(2)} Redis round trips per push (a lease, then done: 2; 1.00 before leases)`);
+      }
+    }
   } finally {
     for (const s of Object.values(servers)) s.stop();
     load.stop();
+    await redisServer?.stop();
   }
 }
 
-function webotVersion() {
+function pkgVersion(name) {
   try {
-    return JSON.parse(readFileSync(`${ROOT}/node_modules/wechat/package.json`, 'utf8')).version;
+    return JSON.parse(readFileSync(`${ROOT}/node_modules/${name}/package.json`, 'utf8')).version;
   } catch {
     return '?';
   }
@@ -269,8 +307,8 @@ function runChild(cmd, cmdArgs, { env } = {}) {
 }
 
 /** A Node child in SCRATCH with an IPC channel; next(pred) waits for a matching message. */
-function startIpcChild(file, cmdArgs) {
-  const child = spawn(process.execPath, [file, ...cmdArgs], { cwd: SCRATCH, stdio: ['ignore', 'inherit', 'pipe', 'ipc'] });
+function startIpcChild(file, cmdArgs, env = {}) {
+  const child = spawn(process.execPath, [file, ...cmdArgs], { cwd: SCRATCH, env: { ...process.env, ...env }, stdio: ['ignore', 'inherit', 'pipe', 'ipc'] });
   children.add(child);
   let err = '';
   child.stderr.on('data', (d) => (err += d));

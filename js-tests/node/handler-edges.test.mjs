@@ -159,7 +159,9 @@ test('a callback that throws within the budget: 500, reported, its key released 
   let calls = 0;
   const { process, reported } = processor({ onMessage: () => { calls++; if (calls === 1) throw new Error('db down'); } });
   const req = push({ id: '21' });
-  assert.deepEqual(await process(req), { status: 500, body: 'internal error', contentType: 'text/plain; charset=utf-8' });
+  const failed = await process(req);
+  assert.deepEqual({ ...failed, error: undefined }, { status: 500, body: 'internal error', contentType: 'text/plain; charset=utf-8', error: undefined });
+  assert.equal(failed.error.message, 'db down', 'the error rides along for the Express and Koa adapters');
   assert.deepEqual(await process(req), SUCCESS);
   assert.equal(calls, 2);
   assert.deepEqual(await process(req), SUCCESS);
@@ -167,8 +169,8 @@ test('a callback that throws within the budget: 500, reported, its key released 
   assert.deepEqual(reported, ['onMessage']);
 });
 
-test('the reply budget defaults to 3000 ms (mocked clock): acknowledged at 3000, not at 2999', async (t) => {
-  t.mock.timers.enable({ apis: ['setTimeout'] });
+test('the reply budget defaults to 3000 ms from the request (mocked clock): acknowledged at 3000, not at 2999', async (t) => {
+  t.mock.timers.enable({ apis: ['setTimeout', 'Date'], now: Date.now() });
   let release;
   const gate = new Promise((r) => { release = r; });
   const { process } = processor({ onMessage: () => gate });

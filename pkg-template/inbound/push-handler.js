@@ -45,6 +45,8 @@ const HANDLER_OPTIONS = [
   'replyTimeoutMs', 'onError', 'onMessage', 'queue', 'passiveReply',
 ];
 
+/** What the reply budget resolves with when onMessage is still running. */
+const LATE = Symbol('late');
 /** A copy of a push whose lease another instance holds past the reply budget: try again. */
 const BUSY = Object.freeze({ status: 503, body: 'error: busy', contentType: TEXT });
 
@@ -232,15 +234,23 @@ export function createProcessor(options = {}) {
     const done = async () => { if (claim) await claim.done(); };
     const release = async () => { if (claim) await claim.release(); };
     if (queue !== undefined) return enqueue(push, key, deadline, done, release);
-    const work = Promise.resolve().then(() => onMessage(push.message, push));
-    let timer;
-    const late = Symbol('late');
-    const budget = new Promise((resolve) => {
-      timer = setTimeout(() => resolve(late), Math.max(0, deadline - Date.now()));
-    });
+    // onMessage's answer; a timer for the reply budget only when it is still pending.
+    let work;
     let value;
+    let timer;
+    const late = LATE;
     try {
-      value = await Promise.race([work, budget]);
+      work = onMessage(push.message, push);
+      if (work !== null && (typeof work === 'object' || typeof work === 'function') && typeof work.then === 'function') {
+        const budget = new Promise((resolve) => {
+          timer = setTimeout(resolve, Math.max(0, deadline - Date.now()), late);
+        });
+        work = Promise.resolve(work);
+        value = await Promise.race([work, budget]);
+      } else {
+        value = work;
+        work = Promise.resolve(work);
+      }
     } catch (e) {
       clearTimeout(timer);
       report(e, { phase: 'onMessage', dedupKey: key });

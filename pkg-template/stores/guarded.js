@@ -31,26 +31,54 @@ function describe(v) {
  * The store call `op(...args)` within `timeoutMs`, its answer checked. Resolves with the answer;
  * rejects with a WxkfError -43002 (or the store's own -43003), after `report(error, info)`.
  */
-async function guardedCall(store, op, args, timeoutMs, report, phase) {
-  const key = args[0];
+function guardedCall(store, op, args, timeoutMs, report, phase) {
+  // A store that answers at once (MemoryStore: a value, not a promise) needs no timer.
+  let answer;
+  let pending;
+  try {
+    answer = store[op](...args);
+    pending = answer !== null && (typeof answer === 'object' || typeof answer === 'function') && typeof answer.then === 'function';
+  } catch (e) {
+    return Promise.reject(failed(e, op, args[0], report, phase));
+  }
+  if (!pending) {
+    try {
+      return Promise.resolve(checked(answer, op, args[0]));
+    } catch (e) {
+      return Promise.reject(failed(e, op, args[0], report, phase));
+    }
+  }
+  return awaited(answer, op, args[0], timeoutMs, report, phase);
+}
+
+/** The answer when the contract allows it; else throws -43002. */
+function checked(answer, op, key) {
+  const [ok, expected] = ANSWERS[op];
+  if (!ok(answer)) {
+    throw wxkfError(ERR.StoreUnavailable,
+      `the store answered ${op}(${key}) with ${describe(answer)}, not ${expected} as the Store contract says`, { op, key });
+  }
+  return answer;
+}
+
+/** The store error for `e`, reported once. */
+function failed(e, op, key, report, phase) {
+  const error = asStoreError(e, op, key);
+  try { report(error, { phase, op, key }); } catch {}
+  return error;
+}
+
+/** A pending answer within `timeoutMs`, checked. */
+async function awaited(pending, op, key, timeoutMs, report, phase) {
   let timer;
   try {
     const late = new Promise((_, reject) => {
       timer = setTimeout(() => reject(wxkfError(ERR.StoreUnavailable,
         `the store did not answer ${op}(${key}) within ${timeoutMs} ms`, { op, key, timeout: true })), timeoutMs);
     });
-    // A method missing or throwing synchronously is caught here like a rejection.
-    const answer = await Promise.race([Promise.resolve().then(() => store[op](...args)), late]);
-    const [ok, expected] = ANSWERS[op];
-    if (!ok(answer)) {
-      throw wxkfError(ERR.StoreUnavailable,
-        `the store answered ${op}(${key}) with ${describe(answer)}, not ${expected} as the Store contract says`, { op, key });
-    }
-    return answer;
+    return checked(await Promise.race([pending, late]), op, key);
   } catch (e) {
-    const error = asStoreError(e, op, key);
-    try { report(error, { phase, op, key }); } catch {}
-    throw error;
+    throw failed(e, op, key, report, phase);
   } finally {
     clearTimeout(timer);
   }
