@@ -71,25 +71,31 @@ function join(parts, size) {
 }
 
 /**
- * The query of a request target as a plain object without prototype (first value of a name
- * wins, as URLSearchParams.get does); through URLSearchParams when anything is escaped.
+ * The query of a request target as a Map (first value of a name wins, as URLSearchParams.get
+ * does; a Map because any name may come, `__proto__` too); through URLSearchParams when
+ * anything is escaped.
  */
 function queryOf(url) {
-  const q = Object.create(null);
+  const q = new Map();
   const at = typeof url === 'string' ? url.indexOf('?') : -1;
   if (at < 0) return q;
   let text = url.slice(at + 1);
   const hash = text.indexOf('#');
   if (hash >= 0) text = text.slice(0, hash);
   if (text.includes('%') || text.includes('+')) {
-    for (const [k, v] of new URLSearchParams(text)) if (!(k in q)) q[k] = v;
+    for (const [k, v] of new URLSearchParams(text)) if (!q.has(k)) q.set(k, v);
     return q;
   }
-  for (const pair of text.split('&')) {
-    if (pair === '') continue;
-    const eq = pair.indexOf('=');
-    const k = eq < 0 ? pair : pair.slice(0, eq);
-    if (!(k in q)) q[k] = eq < 0 ? '' : pair.slice(eq + 1);
+  let from = 0;
+  while (from <= text.length) {
+    let to = text.indexOf('&', from);
+    if (to < 0) to = text.length;
+    if (to > from) {
+      const eq = text.indexOf('=', from);
+      const k = eq < 0 || eq > to ? text.slice(from, to) : text.slice(from, eq);
+      if (!q.has(k)) q.set(k, eq < 0 || eq > to ? '' : text.slice(eq + 1, to));
+    }
+    from = to + 1;
   }
   return q;
 }

@@ -196,7 +196,7 @@ export function createProcessor(options = {}) {
   async function process(req) {
     const method = (req.method ?? 'GET').toUpperCase();
     if (method === 'GET' || method === 'HEAD') {
-      if (!req.query || !(typeof req.query.get === 'function' ? req.query.get('echostr') !== null : 'echostr' in req.query)) {
+      if (!req.query || !(typeof req.query.get === 'function' ? (req.query.get('echostr') ?? null) !== null : 'echostr' in req.query)) {
         return answer(400, 'error: missing echostr');
       }
       try {
