@@ -176,5 +176,63 @@ export async function runStructuredSuite(lib) {
     c.assertEq(push.message.content, 'x');
   });
 
+  // Issue 25, every field on the message: a push's Event whatever its MsgType (wechatpy's
+  // device_event with Event bind; text pushes with an Event in SDK fixtures), MsgID as a
+  // message's id (an event's MsgID names the message it reports on), a typed user message's
+  // msgId always a string; in both formats and every mode.
+  const who = `<ToUserName>gh_123456789abc</ToUserName><FromUserName>otFpruAK8D-E6EfStSYonYSBZ8_4</FromUserName><CreateTime>${FIXTURE_TIME}</CreateTime>`;
+  const whoJson = `"ToUserName":"gh_123456789abc","FromUserName":"otFpruAK8D-E6EfStSYonYSBZ8_4","CreateTime":${FIXTURE_TIME}`;
+  const shapes = [
+    ['device_event with Event bind and MsgID',
+      `<MsgType>device_event</MsgType><Event>bind</Event><DeviceType>gh_1</DeviceType><DeviceID>dev1</DeviceID><MsgID>1234567890123456789</MsgID>`,
+      `"MsgType":"device_event","Event":"bind","DeviceType":"gh_1","DeviceID":"dev1","MsgID":"1234567890123456789"`,
+      { known: false, event: 'bind', msgId: '1234567890123456789', key: 'msg:gh_123456789abc:1234567890123456789', copies: { deviceID: 'dev1', msgID: '1234567890123456789' } }],
+    ['text with an Event',
+      `<MsgType>text</MsgType><Content>hi</Content><MsgId>42</MsgId><Event>user_enter_tempsession</Event>`,
+      `"MsgType":"text","Content":"hi","MsgId":"42","Event":"user_enter_tempsession"`,
+      { known: true, event: 'user_enter_tempsession', msgId: '42', key: 'msg:gh_123456789abc:42', typed: { content: 'hi' } }],
+    ['text spelling its id MsgID',
+      `<MsgType>text</MsgType><Content>hi</Content><MsgID>23456789012345678901</MsgID>`,
+      `"MsgType":"text","Content":"hi","MsgID":"23456789012345678901"`,
+      { known: true, event: undefined, msgId: '23456789012345678901', key: 'msg:gh_123456789abc:23456789012345678901', copies: { msgID: '23456789012345678901' } }],
+    ['image without an id',
+      `<MsgType>image</MsgType><PicUrl>p</PicUrl><MediaId>m</MediaId>`,
+      `"MsgType":"image","PicUrl":"p","MediaId":"m"`,
+      { known: true, event: undefined, msgId: '', key: `event:gh_123456789abc:otFpruAK8D-E6EfStSYonYSBZ8_4:${FIXTURE_TIME}:image`, typed: { mediaId: 'm' } }],
+    ['event with a MsgID (a template message sent)',
+      `<MsgType>event</MsgType><Event>TEMPLATESENDJOBFINISH</Event><MsgID>200163836</MsgID><Status>success</Status>`,
+      `"MsgType":"event","Event":"TEMPLATESENDJOBFINISH","MsgID":"200163836","Status":"success"`,
+      { known: false, event: 'TEMPLATESENDJOBFINISH', msgId: undefined, key: `event:gh_123456789abc:otFpruAK8D-E6EfStSYonYSBZ8_4:${FIXTURE_TIME}:TEMPLATESENDJOBFINISH`, copies: { msgID: '200163836', status: 'success' } }],
+    ['user_enter_tempsession with more fields',
+      `<MsgType>event</MsgType><Event>user_enter_tempsession</Event><SessionFrom>s</SessionFrom><Extra_Note>n</Extra_Note>`,
+      `"MsgType":"event","Event":"user_enter_tempsession","SessionFrom":"s","Extra_Note":"n"`,
+      { known: true, event: 'user_enter_tempsession', msgId: undefined, key: `event:gh_123456789abc:otFpruAK8D-E6EfStSYonYSBZ8_4:${FIXTURE_TIME}:user_enter_tempsession`, typed: { sessionFrom: 's' }, copies: { extraNote: 'n' } }],
+  ];
+  for (const mode of ['plaintext', 'safe']) {
+    for (const [name, xmlFields, jsonFields, want] of shapes) {
+      for (const format of ['xml', 'json']) {
+        c.check(`every field on the message (${mode} ${format}): ${name}`, () => {
+          const plain = format === 'xml' ? `<xml>${who}${xmlFields}</xml>` : `{${whoJson},${jsonFields}}`;
+          const push = receiver.receive(request(plain, format, mode));
+          const m = push.message;
+          c.assertEq(m.known, want.known);
+          c.assertEq(m.event, want.event);
+          c.assertEq('event' in m, want.event !== undefined);
+          c.assertEq(m.msgId, want.msgId);
+          c.assertEq(push.dedupKey, want.key);
+          for (const [k, v] of Object.entries(want.typed ?? {})) c.assertEq(m[k], v);
+          for (const [k, v] of Object.entries(want.copies ?? {})) c.assertEq(m[k], v);
+          // Every field of the push is in raw by its name, and on the message by its camelCase name.
+          for (const [k, v] of Object.entries(m.raw)) {
+            const camel = k.replace(/[_-]+(.)/g, (_, ch) => ch.toUpperCase()).replace(/^[A-Z]+(?=[A-Z][a-z])|^[A-Z]+/, (run) => run.toLowerCase());
+            c.assertTrue(camel in m, `${k} is on the message as ${camel}`);
+            if (!['msgId', 'event', 'createTime', 'known', 'raw'].includes(camel) && typeof v === 'string' && !(want.typed && camel in want.typed)) c.assertEq(m[camel], v);
+          }
+          exhaustive(m);
+        });
+      }
+    }
+  }
+
   return c.result();
 }

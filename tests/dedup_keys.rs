@@ -21,7 +21,12 @@ fn old_key(m: &Message) -> String {
             m.to_user_name,
             m.from_user_name,
             m.create_time,
-            m.event.as_deref().unwrap_or(&m.msg_type)
+            // 0.1.0 read Event for events only
+            if m.msg_type == "event" {
+                m.event.as_deref().unwrap_or("")
+            } else {
+                &m.msg_type
+            }
         ),
     }
 }

@@ -277,7 +277,10 @@ fn camel_case_never_overrides_the_typed_or_reserved_names() {
         o.get("businessId").is_none(),
         "a BusinessId that is not a number stays in raw"
     );
-    assert!(o.get("event").is_none(), "event is only for events");
+    assert_eq!(
+        o["event"], "e",
+        "a push's Event is on the message whatever its type (issue 25)"
+    );
     assert_eq!(
         o["locationX"], "1",
         "the first of two names with the same camelCase wins"

@@ -40,16 +40,18 @@ createHandler({
 });
 
 function handle(m: KfMessage): string {
-  // @ts-expect-error content exists only on text messages
-  m.content;
+  // @ts-expect-error content is a string only on text messages (elsewhere a raw copy, if any)
+  const content: string = m.content;
   if (!m.known) return m.msgType; // the honest arm first (see structured.ts)
   switch (m.msgType) {
     case 'text': {
       const id: string = m.msgId; // ids are strings
       // @ts-expect-error msgId is never a number
       const n: number = m.msgId;
-      // @ts-expect-error a text message has no mediaId
-      m.mediaId;
+      // @ts-expect-error a text message's mediaId, if its push has one, is a raw copy, not typed
+      const media: string = m.mediaId;
+      // a push's Event is on every message that has one (issue 25), typed as a string
+      const event: string | undefined = m.event;
       return m.content;
     }
     case 'image':
@@ -57,14 +59,14 @@ function handle(m: KfMessage): string {
     case 'miniprogrampage':
       return m.title + m.appId + m.pagePath + m.thumbUrl + m.thumbMediaId;
     case 'event':
-      // @ts-expect-error events carry no msgId
-      m.msgId;
+      // @ts-expect-error an event has a msgId only when its push has a MsgId
+      const eventId: string = m.msgId;
       switch (m.event) {
         case 'user_enter_tempsession':
           return m.sessionFrom;
         case 'kf_create_session':
-          // @ts-expect-error closeType belongs to kf_close_session
-          m.closeType;
+          // @ts-expect-error closeType is typed on kf_close_session only
+          const closeType: string = m.closeType;
           return m.kfAccount;
         case 'kf_close_session':
           return m.kfAccount + m.closeType;

@@ -9,6 +9,7 @@ import type {
   UnknownMessage,
   TextMessage,
   SubscribeMsgPopupEvent,
+  SubscribeMsgSentEvent,
   SubscribeMsgSentEntry,
   createHandler,
 } from 'wechat-kf';
@@ -91,10 +92,10 @@ function exhaustive(m: KfMessage): string {
   }
 }
 
-// 3. Before narrowing, typed fields are not reachable, and raw is structured.
+// 3. Before narrowing, typed fields are not typed (a raw copy at most), and raw is structured.
 function raw(m: KfMessage): RawValue {
-  // @ts-expect-error kfAccount belongs to kf session events
-  m.kfAccount;
+  // @ts-expect-error kfAccount is typed on kf session events only (elsewhere a raw copy, if any)
+  const kfAccount: string = m.kfAccount;
   const r: RawObject = m.raw;
   const nested = r['SendLocationInfo'];
   if (nested && typeof nested === 'object' && !Array.isArray(nested)) return nested['Label'];
@@ -119,3 +120,16 @@ const handler: OnMessage = (message, push) => {
 };
 
 export { voice, exhaustive, raw, handler };
+
+// 5. One rule for the camelCase copies (issue 25): every other field of a push, typed or not, is
+//    on the message under its lowerCamelCase name, declared as a raw value (the subscribe event's
+//    XML wrapper, an `Event` on a text push, a device id...); the typed members stay typed.
+export function copies(m: SubscribeMsgSentEvent | SubscribeMsgPopupEvent, t: TextMessage): RawValue | undefined {
+  const wrapper: RawValue | undefined = m.subscribeMsgSentEvent ?? m.subscribeMsgPopupEvent;
+  // @ts-expect-error a copy is a raw value, not the typed list
+  const typed: SubscribeMsgSentEntry[] = m.subscribeMsgSentEvent;
+  const event: string | undefined = t.event;
+  const id: string = t.msgId;
+  const device = t.deviceId;
+  return typeof device === 'string' ? device : wrapper;
+}

@@ -27,22 +27,41 @@ interface MessageFields {
 }
 
 /**
- * Fields every typed message and event has. Besides its typed fields, a message also carries
- * every other field of the push under its lowerCamelCase name (`Location_X` -> `locationX`,
- * nested objects camel-cased too); those are not declared here. A field whose camelCase name
- * would be a member of `Object.prototype` (`ToString`, `HasOwnProperty`, `ValueOf`,
- * `Constructor`) is not copied: it is in `raw` only, so `hasOwnProperty`, `toString` and
- * `valueOf` are always the inherited methods; a field named so as sent is refused (-40002 /
- * -40012).
+ * Fields every typed message and event has. One rule for every message, typed or not: besides
+ * its typed members, a message carries every other field of the push under its lowerCamelCase
+ * name (`Location_X` -> `locationX`, `MsgID` -> `msgID`, nested objects camel-cased too, with
+ * the structure of `raw`), declared here by the index signature as raw values: read one after
+ * checking its type (`typeof m.deviceId === 'string'`). The typed members and the common names
+ * are never replaced by such a copy. A field whose camelCase name would be a member of
+ * `Object.prototype` (`ToString`, `HasOwnProperty`, `ValueOf`, `Constructor`) is not copied:
+ * it is in `raw` only, so `hasOwnProperty`, `toString` and `valueOf` are always the inherited
+ * methods; a field named so as sent is refused (-40002 / -40012).
  */
 export interface MessageBase extends MessageFields {
   /** True: this version types the message (false: an UnknownMessage). */
   known: true;
+  /** Every other field of the push, under its lowerCamelCase name (see above). */
+  [field: string]: RawValue | undefined;
 }
 
 interface UserMessageBase extends MessageBase {
-  /** The 64-bit message id, as exact decimal digits (never a number: ids exceed 2^53). */
+  /**
+   * The 64-bit message id, as exact decimal digits (never a number: ids exceed 2^53): `MsgId`,
+   * or `MsgID` when the push spells it so. Empty when the push has neither (the platform
+   * always sends one; the dedup key is then the event form with the MsgType).
+   */
   msgId: string;
+  /** The push's `Event` when it has one (not a discriminant here: `msgType` is). */
+  event?: string;
+}
+
+interface EventBase extends MessageBase {
+  msgType: 'event';
+  /**
+   * `MsgId` when the event has one (then its dedup key). An event's `MsgID` names the message
+   * it reports on (a subscribe or template message sent), not the push: it is `msgID`.
+   */
+  msgId?: string;
 }
 
 export interface TextMessage extends UserMessageBase {
@@ -65,48 +84,44 @@ export interface MiniProgramPageMessage extends UserMessageBase {
   thumbMediaId: string;
 }
 
-export interface UserEnterTempSessionEvent extends MessageBase {
-  msgType: 'event';
+export interface UserEnterTempSessionEvent extends EventBase {
   event: 'user_enter_tempsession';
   sessionFrom: string;
 }
 
-export interface KfCreateSessionEvent extends MessageBase {
-  msgType: 'event';
+export interface KfCreateSessionEvent extends EventBase {
   event: 'kf_create_session';
   kfAccount: string;
 }
 
-export interface KfCloseSessionEvent extends MessageBase {
-  msgType: 'event';
+export interface KfCloseSessionEvent extends EventBase {
   event: 'kf_close_session';
   kfAccount: string;
   closeType: string;
 }
 
-export interface KfSwitchSessionEvent extends MessageBase {
-  msgType: 'event';
+export interface KfSwitchSessionEvent extends EventBase {
   event: 'kf_switch_session';
   fromKfAccount: string;
   toKfAccount: string;
 }
 
 /** One template of a subscribe-message popup. Values are text as sent, in both formats. */
-export interface SubscribeMsgPopupEntry {
+export type SubscribeMsgPopupEntry = {
   templateId: string;
   /** 'accept' or 'reject'. */
   subscribeStatusString: string;
   /** Where the popup was shown (e.g. '0' in a mini program page). */
   popupScene: string;
-}
+};
 
-export interface SubscribeMsgChangeEntry {
+export type SubscribeMsgChangeEntry = {
   templateId: string;
   /** 'reject' (the platform pushes only refusals here). */
   subscribeStatusString: string;
-}
+};
 
-export interface SubscribeMsgSentEntry {
+export type SubscribeMsgSentEntry = {
   templateId: string;
   /** The 64-bit id of the message sent, as exact decimal digits (`MsgID`). */
   msgId: string;
@@ -114,29 +129,26 @@ export interface SubscribeMsgSentEntry {
   errorCode: string;
   /** 'success', or 'failed:...' with the reason. */
   errorStatus: string;
-}
+};
 
 /**
  * The user answered a subscribe-message popup. `list` is always an array (XML nests the
  * entries as repeated `List` elements in `SubscribeMsgPopupEvent`; JSON sends `List` as an
  * array, or as one object when there is one entry).
  */
-export interface SubscribeMsgPopupEvent extends MessageBase {
-  msgType: 'event';
+export interface SubscribeMsgPopupEvent extends EventBase {
   event: 'subscribe_msg_popup_event';
   list: SubscribeMsgPopupEntry[];
 }
 
 /** The user changed a subscription in the settings (same list shapes as the popup). */
-export interface SubscribeMsgChangeEvent extends MessageBase {
-  msgType: 'event';
+export interface SubscribeMsgChangeEvent extends EventBase {
   event: 'subscribe_msg_change_event';
   list: SubscribeMsgChangeEntry[];
 }
 
 /** The delivery result of subscribe messages (same list shapes as the popup). */
-export interface SubscribeMsgSentEvent extends MessageBase {
-  msgType: 'event';
+export interface SubscribeMsgSentEvent extends EventBase {
   event: 'subscribe_msg_sent_event';
   list: SubscribeMsgSentEntry[];
 }
@@ -160,8 +172,12 @@ export type KfEvent =
 export interface UnknownMessage extends MessageFields {
   known: false;
   msgType: string;
+  /** The push's `Event` when it has one (whatever its MsgType: `device_event` has one too). */
   event?: string;
-  /** The 64-bit message id, as exact decimal digits, when the push has a MsgId. */
+  /**
+   * The 64-bit message id, as exact decimal digits, when the push has a `MsgId` (or, when it
+   * is not an event, a `MsgID`).
+   */
   msgId?: string;
   [field: string]: RawValue | undefined;
 }

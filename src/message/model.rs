@@ -67,9 +67,12 @@ pub struct Message {
     /// Unix seconds.
     pub create_time: u64,
     pub msg_type: String,
-    /// Present for `msgType == "event"`.
+    /// `Event`: always for `msgType == "event"` (empty when the push has none), and for any
+    /// other type whose push has one (wechatpy's `device_event`, SDK fixtures of text pushes).
     pub event: Option<String>,
-    /// The 64-bit message id as its exact decimal digits (messages only).
+    /// The 64-bit message id as its exact decimal digits: `MsgId`, or for a push that is not an
+    /// event `MsgID` (the same id spelled otherwise; in an event `MsgID` names another message,
+    /// the one sent that the event reports on, and is not the push's id).
     pub msg_id: Option<String>,
     /// The sub-merchant id, for sessions of a sub-merchant (`BusinessId`).
     pub business_id: Option<u64>,
@@ -156,17 +159,21 @@ impl Message {
             .field("CreateTime")
             .and_then(|t| parse_u64(t.trim()))
             .ok_or_else(|| missing(format, "CreateTime"))?;
+        let is_event = message.msg_type == "event";
         message.msg_id = message
             .field("MsgId")
+            .or_else(|| (!is_event).then(|| message.field("MsgID")).flatten())
             .map(|id| id.trim().into())
             .filter(|id: &String| !id.is_empty());
         message.business_id = message
             .field("BusinessId")
             .and_then(|id| parse_u64(id.trim()))
             .filter(|id| *id <= MAX_SAFE_INTEGER);
-        if message.msg_type == "event" {
-            message.event = Some(message.text("Event"));
-        }
+        message.event = if is_event {
+            Some(message.text("Event"))
+        } else {
+            message.field("Event").map(|e| e.into_owned())
+        };
         message.kind = message.lift_kind();
         Ok(message)
     }

@@ -1,6 +1,8 @@
 //! Writes a `Message` as the JSON object the JavaScript API exposes, in this order:
-//! 1. the common fields (`msgType`, `event`, `toUserName`, `fromUserName`, `createTime`,
-//!    `msgId`, `businessId`) and `known` (false for kinds this version does not type);
+//! 1. the common fields (`msgType`, `event` whenever the push has an `Event`, `toUserName`,
+//!    `fromUserName`, `createTime`, `msgId`, `businessId`) and `known` (false for kinds this
+//!    version does not type); a typed user message (text, image, miniprogrampage) always has
+//!    `msgId`, empty when the push has none (its type says it is a string);
 //! 2. the typed fields of the kind (`content`, `kfAccount`, `list`, ...);
 //! 3. every other field of the push under its lowerCamelCase name (see `camel`), for unknown
 //!    kinds too, with its structure and with the names inside nested objects camel-cased as
@@ -257,8 +259,16 @@ impl Message {
         push_top_str(out, &mut first, "fromUserName", &self.from_user_name, spans);
         push_key(out, &mut first, "createTime");
         push_u64(out, self.create_time);
-        if let Some(id) = &self.msg_id {
-            push_top_str(out, &mut first, "msgId", id, spans);
+        match &self.msg_id {
+            Some(id) => push_top_str(out, &mut first, "msgId", id, spans),
+            None if matches!(
+                self.kind,
+                Kind::Text { .. } | Kind::Image { .. } | Kind::MiniProgramPage { .. }
+            ) =>
+            {
+                push_str_field(out, &mut first, "msgId", "")
+            }
+            None => {}
         }
         if let Some(id) = self.business_id {
             push_key(out, &mut first, "businessId");

@@ -1,6 +1,7 @@
-//! The dedup key of a push (docs/protocol.md#dedup): `msg:<ToUserName>:<MsgId>` for messages;
-//! for events (no MsgId) `event:<ToUserName>:<FromUserName>:<CreateTime>:<Event>` (or the
-//! `MsgType` when there is no `Event`).
+//! The dedup key of a push (docs/protocol.md#dedup): `msg:<ToUserName>:<MsgId>` for messages
+//! (`MsgID` when a message spells it so: `Message::msg_id`); for events (no MsgId)
+//! `event:<ToUserName>:<FromUserName>:<CreateTime>:<Event>`, and for a push of another type
+//! without an id the same with its `MsgType` in place of `Event` (whether it has an `Event` or not).
 //!
 //! Stores hold the key (and keep it across deploys), so its size is bounded whatever the push
 //! holds: a part longer than [`MAX_KEY_PART_BYTES`] is replaced by `#` and the lowercase hex
@@ -51,10 +52,11 @@ pub fn dedup_key(message: &Message) -> String {
             key.push(':');
             push_u64(&mut key, message.create_time);
             key.push(':');
-            push_part(
-                &mut key,
-                message.event.as_deref().unwrap_or(&message.msg_type),
-            );
+            let last = match &message.event {
+                Some(event) if message.msg_type == "event" => event,
+                _ => &message.msg_type,
+            };
+            push_part(&mut key, last);
         }
     }
     key
