@@ -1,4 +1,5 @@
-// `wechat-kf/cloudflare`: the Store contract on a Cloudflare Durable Object.
+// `wechat-kf/cloudflare`: the Store contract on a Cloudflare Durable Object (and, from
+// queues/cloudflare.js, the queue mode's queue: DurableObjectQueue, durableObjectQueue).
 //
 //   // worker.js
 //   export { DurableObjectStore } from 'wechat-kf/cloudflare';
@@ -19,6 +20,8 @@
 // Depends on no Cloudflare library: the class is a plain Durable Object (constructor(state, env),
 // fetch, alarm), which every workerd and wrangler version accepts.
 import internal, { ERR, WxkfError } from '../wechat-kf.js';
+
+export { DurableObjectQueue, durableObjectQueue } from '../queues/cloudflare.js';
 
 const { checkKey, checkPrefix, checkTtl, checkValue, invalidArgument, invalidOption } = internal.contract;
 

@@ -13,25 +13,13 @@
 // KV file contend for its SQLite lock: a call refused with "database is locked" (nothing was
 // written) is tried again after a short random pause, for up to BUSY_MS.
 import internal from '../wechat-kf.js';
+import { unlocked } from './deno-kv-locked.js';
+
+export { denoKvQueue } from '../queues/deno-kv.js';
 
 const { checkKey, checkPrefix, checkTtl, checkValue, invalidOption } = internal.contract;
 
 const MAX_ATTEMPTS = 1000;
-const BUSY_MS = 10_000;
-const isBusy = (e) => /database is locked|SQLITE_BUSY/i.test(String(e?.message ?? e));
-
-/** fn(), tried again while the local KV file is locked by another process or handle. */
-async function unlocked(fn) {
-  const until = Date.now() + BUSY_MS;
-  for (let pause = 2; ; pause = Math.min(pause * 2, 50)) {
-    try {
-      return await fn();
-    } catch (e) {
-      if (!isBusy(e) || Date.now() > until) throw e;
-      await new Promise((resolve) => setTimeout(resolve, pause / 2 + Math.random() * pause));
-    }
-  }
-}
 
 /** A Store (see store.d.ts) on a Deno.Kv; options.prefix is prepended to keys (default 'wechat-kf:'). */
 export function denoKvStore(kv, options = {}) {
