@@ -60,6 +60,8 @@ bash scripts/build.sh
 
 step "typescript declarations"
 tsc -p js-tests/types/tsconfig.json
+# every example as a TypeScript user would copy it: tsc --strict --checkJs against pkg/'s types
+tsc -p js-tests/types/examples/tsconfig.json
 
 step "js: the suite in every runtime, against the packed tarball"
 node js-tests/run-all.mjs

@@ -1,5 +1,5 @@
 // Bun: `bun run server.mjs`.
-import { Client, createHandler } from 'wechat-kf';
+import { Client, WxkfError, createHandler } from 'wechat-kf';
 
 const env = process.env;
 const client = new Client({ appId: env.WECHAT_KF_APP_ID, appSecret: env.WECHAT_KF_APP_SECRET, baseUrl: env.WECHAT_KF_API_BASE || undefined });
@@ -10,9 +10,10 @@ const wechat = createHandler({
   encodingAESKey: env.WECHAT_KF_AES_KEY || undefined,
   appId: env.WECHAT_KF_APP_ID,
   replyTimeoutMs: Number(env.REPLY_TIMEOUT_MS) || 3000,
-  onError: (error, { phase }) => console.error(`wechat-kf ${phase}: ${error.kind ?? error.name}`),
+  onError: (error, { phase }) => console.error(`wechat-kf ${phase}:`, error instanceof WxkfError ? `${error.kind} ${error.code}` : error),
   async onMessage(message, push) {
     console.log(`handled ${push.dedupKey}`);
+    if (!message.known) return; // a type this version does not type (voice, location...): its fields are in message.raw
     if (message.msgType === 'text') {
       if (message.content.includes('人工')) return 'transfer';
       await client.sendText({ touser: message.fromUserName, content: '我知道了' });

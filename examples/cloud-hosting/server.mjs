@@ -6,10 +6,10 @@
 //   TOKEN_SOURCE ('open-api' | 'request' | 'file'; default open-api)  TOKEN_FILE (tokenSource 'file')
 //   WECHAT_KF_API_BASE (default http://api.weixin.qq.com, the open API service; the emulator's URL locally)
 import http from 'node:http';
-import { Client, createNodeListener } from 'wechat-kf';
+import { Client, WxkfError, createNodeListener } from 'wechat-kf';
 
 const env = process.env;
-const tokenSource = env.TOKEN_SOURCE || 'open-api';
+const tokenSource = /** @type {'open-api' | 'request' | 'file'} */ (env.TOKEN_SOURCE || 'open-api'); // the Client checks it
 const client = new Client({
   cloudHosting: { tokenSource, tokenFile: env.TOKEN_FILE || undefined },
   baseUrl: env.WECHAT_KF_API_BASE || undefined, // default http://api.weixin.qq.com (open API service)
@@ -17,11 +17,12 @@ const client = new Client({
 
 const wechat = createNodeListener({
   cloudHosting: { publicAccess: env.PUBLIC_ACCESS !== 'false' },
-  onError: (error, { phase }) => console.error(`wechat-kf ${phase}: ${error.kind ?? error.name} ${error.code ?? ''}`),
+  onError: (error, { phase }) => console.error(`wechat-kf ${phase}:`, error instanceof WxkfError ? `${error.kind} ${error.code}` : error),
   async onMessage(message, push) {
-    console.log(`handled ${push.dedupKey} for ${push.cloud.openid ?? message.fromUserName}`);
+    console.log(`handled ${push.dedupKey} for ${push.cloud?.openid ?? message.fromUserName}`);
+    if (!message.known) return; // a type this version does not type (voice, location...): its fields are in message.raw
     // Mini programs take no passive reply here: answer through the send API.
-    const api = tokenSource === 'request' ? client.withRequestToken(push.cloud.accessToken) : client;
+    const api = tokenSource === 'request' ? client.withRequestToken(push.cloud?.accessToken ?? '') : client;
     if (message.msgType === 'text') {
       await api.sendText({ touser: message.fromUserName, content: `收到: ${message.content}` });
     } else if (message.msgType === 'event' && message.event === 'user_enter_tempsession') {

@@ -6,7 +6,7 @@ import cluster from 'node:cluster';
 import http from 'node:http';
 import { availableParallelism } from 'node:os';
 import { createClient } from 'redis';
-import { Client, SendWindow, createNodeListener } from 'wechat-kf';
+import { Client, SendWindow, WxkfError, createNodeListener } from 'wechat-kf';
 import { redisStore } from 'wechat-kf/redis';
 
 const env = process.env;
@@ -28,7 +28,8 @@ if (cluster.isPrimary) {
   await redis.connect();
   const store = redisStore(redis);
   const appId = env.WECHAT_KF_APP_ID;
-  const onError = (error, { phase }) => console.error(`wechat-kf ${phase}: ${error.kind ?? error.name} ${error.code ?? ''}`);
+  /** One reporter for the handler, the Client and the SendWindow (each says its phase). @param {unknown} error @param {{ phase: string }} info */
+  const onError = (error, { phase }) => console.error(`wechat-kf ${phase}:`, error instanceof WxkfError ? `${error.kind} ${error.code}` : error);
   // A Redis outage: the window cannot be checked, the send goes (the platform enforces its
   // limits) and onError says so; likewise the token (fetched by each worker) and the dedup claim.
   const sendWindow = new SendWindow({ store, appId, onError });
@@ -43,6 +44,7 @@ if (cluster.isPrimary) {
     onError,
     async onMessage(message, push) {
       console.log(`worker ${process.pid} handled ${push.dedupKey}`);
+      if (!message.known) return; // a type this version does not type (voice, location...): its fields are in message.raw
       await sendWindow.observeMessage(message);
       if (message.msgType === 'text') {
         if (message.content.includes('人工')) return 'transfer';

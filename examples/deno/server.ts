@@ -2,7 +2,7 @@
 // (with wechat-kf installed; Deno Deploy needs no flags). Dedup claims and the access token
 // live in Deno KV, so every instance (Deno Deploy regions, several processes on one KV file)
 // handles a retried push once and shares one token. WECHAT_KF_KV_PATH picks a local KV file.
-import { Client, createHandler } from 'wechat-kf';
+import { Client, WxkfError, createHandler } from 'wechat-kf';
 import { denoKvStore } from 'wechat-kf/deno-kv';
 
 const env = Deno.env.toObject();
@@ -16,10 +16,11 @@ const wechat = createHandler({
   appId: env.WECHAT_KF_APP_ID,
   store,
   replyTimeoutMs: Number(env.REPLY_TIMEOUT_MS) || 3000,
-  onError: (error, { phase }) => console.error(`wechat-kf ${phase}: ${(error as { kind?: string }).kind}`),
+  onError: (error, { phase }) => console.error(`wechat-kf ${phase}:`, error instanceof WxkfError ? `${error.kind} ${error.code}` : error),
   async onMessage(message, push) {
     console.log(`handled ${push.dedupKey}`);
-    if (message.known && message.msgType === 'text') {
+    if (!message.known) return; // a type this version does not type (voice, location...): its fields are in message.raw
+    if (message.msgType === 'text') {
       if (message.content.includes('人工')) return 'transfer';
       await client.sendText({ touser: message.fromUserName, content: '我知道了' });
     } else if (message.msgType === 'event' && message.event === 'user_enter_tempsession') {

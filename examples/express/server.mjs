@@ -1,6 +1,6 @@
 // Express: mount the middleware before any body parser (it needs the raw body).
 import express from 'express';
-import { Client, createExpressMiddleware } from 'wechat-kf';
+import { Client, WxkfError, createExpressMiddleware } from 'wechat-kf';
 
 const env = process.env;
 const client = new Client({ appId: env.WECHAT_KF_APP_ID, appSecret: env.WECHAT_KF_APP_SECRET, baseUrl: env.WECHAT_KF_API_BASE || undefined });
@@ -12,9 +12,10 @@ app.all('/wechat', createExpressMiddleware({
   encodingAESKey: env.WECHAT_KF_AES_KEY || undefined,
   appId: env.WECHAT_KF_APP_ID,
   replyTimeoutMs: Number(env.REPLY_TIMEOUT_MS) || 3000,
-  onError: (error, { phase }) => console.error(`wechat-kf ${phase}: ${error.kind ?? error.name} ${error.code ?? ''}`),
+  onError: (error, { phase }) => console.error(`wechat-kf ${phase}:`, error instanceof WxkfError ? `${error.kind} ${error.code}` : error),
   async onMessage(message, push) {
     console.log(`handled ${push.dedupKey}`);
+    if (!message.known) return; // a type this version does not type (voice, location...): its fields are in message.raw
     if (message.msgType === 'text') {
       if (message.content.includes('人工')) return 'transfer';
       await client.sendText({ touser: message.fromUserName, content: '我知道了' });

@@ -1,7 +1,7 @@
 // A koa handler for customer-service pushes, written with wechat-kf: verification, decryption,
 // retries and the 5 s budget (docs/protocol.md#retries) are handled by the middleware.
 import Koa from 'koa';
-import { Client, createKoaMiddleware } from 'wechat-kf';
+import { Client, WxkfError, createKoaMiddleware } from 'wechat-kf';
 
 const env = process.env;
 const client = new Client({ appId: env.WECHAT_KF_APP_ID, appSecret: env.WECHAT_KF_APP_SECRET, baseUrl: env.WECHAT_KF_API_BASE || undefined });
@@ -12,9 +12,10 @@ const wechat = createKoaMiddleware({
   encodingAESKey: env.WECHAT_KF_AES_KEY || undefined,
   appId: env.WECHAT_KF_APP_ID,
   replyTimeoutMs: Number(env.REPLY_TIMEOUT_MS) || 3000,
-  onError: (error, { phase }) => console.error(`wechat-kf ${phase}: ${error.kind ?? error.name} ${error.code ?? ''}`),
+  onError: (error, { phase }) => console.error(`wechat-kf ${phase}:`, error instanceof WxkfError ? `${error.kind} ${error.code}` : error),
   async onMessage(message, push) {
     console.log(`handled ${push.dedupKey}`);
+    if (!message.known) return; // a type this version does not type (voice, location...): its fields are in message.raw
     switch (message.msgType) {
       case 'text': // the user sent text in the customer-service session
         if (message.content.includes('人工')) return 'transfer'; // hand over to human agents

@@ -4,7 +4,7 @@
 //   REDIS_URL=redis://127.0.0.1:6379 PORT=8080 node examples/queue/server.mjs
 import http from 'node:http';
 import { createClient } from 'redis';
-import { createNodeListener } from 'wechat-kf';
+import { WxkfError, createNodeListener } from 'wechat-kf';
 import { redisQueue, redisStore } from 'wechat-kf/redis';
 
 const env = process.env;
@@ -20,9 +20,9 @@ const listener = createNodeListener({
   queue: redisQueue(redis), // acknowledged means stored: a push answered `success` is in Redis
   // A quick decision before queueing (within the 5 s): the only passive reply a mini program
   // takes is transfer_customer_service. Anything else goes to the workers.
-  passiveReply: (message) => (message.msgType === 'text' && message.content.includes('人工') ? 'transfer' : undefined),
+  passiveReply: (message) => (message.known && message.msgType === 'text' && message.content.includes('人工') ? 'transfer' : undefined),
   // A failed queue write is answered 500 (the platform retries) and reported here.
-  onError: (error, { phase }) => console.error(`wechat-kf ${phase}: ${error.kind ?? error.name} ${error.code ?? ''}`),
+  onError: (error, { phase }) => console.error(`wechat-kf ${phase}:`, error instanceof WxkfError ? `${error.kind} ${error.code}` : error),
 });
 const port = Number(env.PORT) || 8080;
 const server = http.createServer((req, res) => (req.url.startsWith('/wechat') ? listener(req, res) : res.writeHead(404).end()));

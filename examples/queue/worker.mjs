@@ -5,7 +5,7 @@
 // that fails every attempt is kept as a dead letter and reported. Needs `redis` and Redis.
 //   REDIS_URL=redis://127.0.0.1:6379 WECHAT_KF_APP_ID=… WECHAT_KF_APP_SECRET=… node examples/queue/worker.mjs
 import { createClient } from 'redis';
-import { Client, SendWindow, createConsumer } from 'wechat-kf';
+import { Client, SendWindow, WxkfError, createConsumer } from 'wechat-kf';
 import { redisQueue, redisStore } from 'wechat-kf/redis';
 
 const env = process.env;
@@ -14,16 +14,17 @@ redis.on('error', (e) => console.error(`redis: ${e.message}`));
 await redis.connect();
 const store = redisStore(redis);
 const appId = env.WECHAT_KF_APP_ID;
-const onError = (error, { phase, dedupKey }) => console.error(`wechat-kf ${phase}${dedupKey ? ` ${dedupKey}` : ''}: ${error.kind ?? error.name} ${error.code ?? ''}`);
+/** One reporter for the consumer, the Client and the SendWindow. @param {unknown} error @param {{ phase: string, dedupKey?: string }} info */
+const onError = (error, { phase, dedupKey }) => console.error(`wechat-kf ${phase}${dedupKey ? ` ${dedupKey}` : ''}:`, error instanceof WxkfError ? `${error.kind} ${error.code}` : error);
 // The Client checks each send against the user's window (shared through Redis by every worker).
 const sendWindow = new SendWindow({ store, appId, onError });
 const client = new Client({ appId, appSecret: env.WECHAT_KF_APP_SECRET, baseUrl: env.WECHAT_KF_API_BASE || undefined, store, sendWindow, onError });
 const delay = env.MODEL_DELAY_MS === undefined ? 20_000 : Number(env.MODEL_DELAY_MS);
 
-/** Stands in for a model call that drafts the answer. */
+/** Stands in for a model call that drafts the answer. @param {import('wechat-kf').KfMessage} message */
 async function draftAnswer(message) {
   await new Promise((resolve) => setTimeout(resolve, delay));
-  return message.msgType === 'text' ? `关于「${message.content.slice(0, 20)}」：我们已收到，稍后详细答复。` : '您好，请问有什么可以帮您？';
+  return message.known && message.msgType === 'text' ? `关于「${message.content.slice(0, 20)}」：我们已收到，稍后详细答复。` : '您好，请问有什么可以帮您？';
 }
 
 const consumer = createConsumer({

@@ -5,14 +5,18 @@
 // (wrangler.toml binds it as WECHAT_KF_STORE): retries of a push are handled once whichever
 // isolate they reach, and every isolate shares one access token. (Workers KV is eventually
 // consistent and cannot do this.)
-import { Client, createHandler } from 'wechat-kf';
+import { Client, WxkfError, createHandler } from 'wechat-kf';
 import { durableObjectStore } from 'wechat-kf/cloudflare';
 
 // The Durable Object class, exported from the worker so that wrangler.toml can bind it.
 export { DurableObjectStore } from 'wechat-kf/cloudflare';
 
+/** @typedef {Record<string, any>} Env  secrets and vars (WECHAT_KF_*), and the WECHAT_KF_STORE binding */
+
+/** @type {ReturnType<typeof createHandler> | undefined} */
 let wechat;
 
+/** @param {Env} env */
 function build(env) {
   const store = durableObjectStore(env.WECHAT_KF_STORE, { appId: env.WECHAT_KF_APP_ID });
   const client = new Client({ appId: env.WECHAT_KF_APP_ID, appSecret: env.WECHAT_KF_APP_SECRET, baseUrl: env.WECHAT_KF_API_BASE || undefined, store });
@@ -23,9 +27,10 @@ function build(env) {
     appId: env.WECHAT_KF_APP_ID,
     store,
     replyTimeoutMs: Number(env.REPLY_TIMEOUT_MS) || 3000,
-    onError: (error, { phase }) => console.error(`wechat-kf ${phase}: ${error.kind ?? error.name}`),
+    onError: (error, { phase }) => console.error(`wechat-kf ${phase}:`, error instanceof WxkfError ? `${error.kind} ${error.code}` : error),
     async onMessage(message, push) {
       console.log(`handled ${push.dedupKey}`);
+      if (!message.known) return; // a type this version does not type (voice, location...): its fields are in message.raw
       if (message.msgType === 'text') {
         if (message.content.includes('人工')) return 'transfer';
         await client.sendText({ touser: message.fromUserName, content: '我知道了' });
@@ -37,6 +42,7 @@ function build(env) {
 }
 
 export default {
+  /** @param {Request} request @param {Env} env @param {{ waitUntil(promise: Promise<unknown>): void }} ctx */
   async fetch(request, env, ctx) {
     if (new URL(request.url).pathname !== '/wechat') return new Response('not found', { status: 404 });
     wechat ??= build(env);
