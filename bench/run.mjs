@@ -2,7 +2,7 @@
 // The benchmark of issue 12: prints figures and the goals next to them; asserts nothing about
 // time. Run `bash scripts/build.sh` first, then
 //
-//   node bench/run.mjs [--only pipeline,deno,bun,start,e2e] [--smoke] [--tarball dist/x.tgz]
+//   node bench/run.mjs [--only pipeline,deno,bun,start,e2e,queue] [--smoke] [--tarball dist/x.tgz]
 //                      [--clock wall|cpu]
 //
 // It installs the packed tarball into bench/.scratch (what users get; see bench/parts/scratch.mjs)
@@ -16,6 +16,8 @@
 //             peer on the same framework (node-webot's `wechat` on Express, co-wechat on Koa),
 //             plus our node:http listener on a real redis-server (round trips per push);
 //             encrypted pushes over loopback from a load generator process: req/s, p50/p99
+//   queue     bench/queue.mjs: the queue mode on a real redis-server, the acknowledgement of a
+//             20 s handler (p50/p99) next to the inline mode, pushes/s with 1 and 4 processes
 // --clock cpu times the pipeline batches in process CPU time (all threads) instead of wall time.
 // --smoke runs every part with a handful of iterations: it checks that the benchmark runs and
 // that every contender's answers are correct (exit code 1 otherwise), for scripts/test.sh.
@@ -28,7 +30,7 @@ import { parseArgs } from 'node:util';
 import { ROOT, SCRATCH, prepareScratch, resolveBin } from './parts/scratch.mjs';
 import { RESULT_MARKER, encryptedPush, textPush } from './parts/fixtures.mjs';
 
-const PARTS = ['pipeline', 'deno', 'bun', 'start', 'e2e'];
+const PARTS = ['pipeline', 'deno', 'bun', 'start', 'e2e', 'queue'];
 const args = readArgs(process.argv.slice(2));
 const smoke = !!args.smoke;
 const only = args.only ? args.only.split(',').map((s) => s.trim()).filter(Boolean) : PARTS;
@@ -80,6 +82,7 @@ const sections = {
   bun: () => runtimeSection('bun', (bin) => [bin, ['run', '--no-install']], { DO_NOT_TRACK: '1' }),
   start: startSection,
   e2e: e2eSection,
+  queue: queueSection,
 };
 let n = 0;
 for (const part of PARTS.filter((p) => only.includes(p))) {
@@ -100,6 +103,35 @@ if (!smoke) {
 }
 console.log(failures.length ? `\n${failures.length} of ${n} parts failed:\n  ${failures.join('\n  ')}` : `${smoke ? '\n' : ''}${n} parts ran; every answer checked was correct`);
 process.exit(failures.length ? 1 : 0);
+
+// ---- the queue mode: bench/queue.mjs on the installed package ----------------------------------
+
+/** bench/queue.mjs (its own redis-server and processes), its lines indented; fails when it does. */
+async function queueSection() {
+  console.log('\nQueue mode on Redis (bench/queue.mjs): the acknowledgement of a 20 s handler, pushes/s through the queue');
+  const script = new URL('./queue.mjs', import.meta.url).pathname;
+  const env = { WECHAT_KF_PKG: `${SCRATCH}/node_modules/wechat-kf` };
+  const code = await new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [script, ...(smoke ? ['--smoke'] : [])], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
+    children.add(child);
+    let buffered = '';
+    child.stdout.on('data', (d) => {
+      buffered += d;
+      const lines = buffered.split('\n');
+      buffered = lines.pop();
+      for (const line of lines) if (line.trim() && !line.startsWith('wechat-kf queue benchmark')) console.log(`  ${line}`);
+    });
+    const timer = setTimeout(() => child.kill('SIGKILL'), TIMEOUT_MS);
+    child.on('error', reject);
+    child.on('close', (c, signal) => {
+      clearTimeout(timer);
+      children.delete(child);
+      if (buffered.trim()) console.log(`  ${buffered}`);
+      resolve(signal ?? c);
+    });
+  });
+  if (code !== 0) throw new Error(`bench/queue.mjs exited ${code}`);
+}
 
 // ---- 1 and 4: the pipeline -------------------------------------------------------------------
 
