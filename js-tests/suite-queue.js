@@ -288,7 +288,7 @@ export async function runQueueSuite(lib, { log = () => {} } = {}) {
       consume: inner.consume, deadLetter: inner.deadLetter, deadLetters: inner.deadLetters,
     };
     const errors = [];
-    const handler = createHandler({ token: TOKEN, now: () => NOW * 1000, queue, replyTimeoutMs: 50, onError: (e, info) => errors.push(`${info.phase}:${info.dedupKey}`) });
+    const handler = createHandler({ token: TOKEN, now: () => NOW * 1000, queue, replyTimeoutMs: 50, onError: (e, info) => errors.push(`${info.phase}:${e.code}:${info.dedupKey}`) });
     const p = push('retry me', '3001');
     const a = await handler(p());
     c.assertEq(a.status, 500);
@@ -299,7 +299,7 @@ export async function runQueueSuite(lib, { log = () => {} } = {}) {
     const d = await handler(p());
     c.assertEq(`${d.status}:${await d.text()}`, '200:success');
     c.assertEq(inner.size, 1);
-    c.assertEq(errors.join(), 'queue:msg:gh_97417a04a28d:3001,queue:msg:gh_97417a04a28d:3001');
+    c.assertEq(errors.join(), 'queue:-44001:msg:gh_97417a04a28d:3001,queue:-44001:msg:gh_97417a04a28d:3001');
   });
 
   await c.checkAsync('createHandler: queue with onMessage is refused (-41006); passiveReply without queue too', async () => {

@@ -7,7 +7,7 @@ import { dedupClaims } from './dedup.js';
 import { ERR, WxkfError, wxkfError, invalidOption } from '../errors.js';
 import { checkOptionNames, numberOption } from '../options.js';
 import { reporter } from '../stores/guarded.js';
-import { withDeadline } from '../stores/memory.js';
+import { queueCall } from '../queues/consumer.js';
 
 const TEXT = 'text/plain; charset=utf-8';
 /** Sent with every answer: no browser may sniff an answer into HTML. */
@@ -183,7 +183,8 @@ export function createProcessor(options = {}) {
     }
     const job = { id: key, message: push.message, format: push.format, mode: push.mode, receivedAt: Number((options.now ?? Date.now)()) };
     try {
-      await withDeadline(Promise.resolve().then(() => queue.enqueue(job)), remaining(), 'writing the push to the queue');
+      // Within the reply budget; a failure or no answer in time: -44001 QueueUnavailable.
+      await queueCall(() => queue.enqueue(job), remaining(), 'writing the push');
     } catch (e) {
       report(e, { phase: 'queue', dedupKey: key });
       await release();

@@ -41,6 +41,16 @@ function within(fn, ms, late) {
   return Promise.race([Promise.resolve().then(fn), deadline]).finally(() => clearTimeout(timer));
 }
 
+/**
+ * A queue engine's call `fn()` within ms: resolves with its answer; rejects with -44001
+ * QueueUnavailable when it fails (the cause kept; a WxkfError of the queue's own as it is) or
+ * does not answer in time.
+ */
+export function queueCall(fn, ms, what) {
+  return within(fn, ms, () => wxkfError(ERR.QueueUnavailable, `the queue did not answer ${what} within ${Math.round(ms)} ms`, { timeout: true }))
+    .catch((e) => { throw e instanceof WxkfError ? e : queueError(e, what); });
+}
+
 /** A failure of a queue engine's call as -44001 QueueUnavailable (the cause kept). */
 export function queueError(error, what) {
   if (error instanceof WxkfError && error.code === ERR.QueueUnavailable) return error;
