@@ -234,6 +234,7 @@ export async function runQueueSuite(lib, { log = () => {} } = {}) {
     c.assertEq(fieldOf({ queue, onMessage() {}, concurrency: 1.5 }), '-41006:concurrency');
     c.assertEq(fieldOf({ queue, onMessage() {}, typing: true }), '-41006:typing');
     c.assertEq(fieldOf({ queue, onMessage() {}, visibilityMs: 10 }), '-41006:visibilityMs');
+    c.assertEq(fieldOf({ queue, onMessage() {}, maxAttempt: 3 }), '-41006:maxAttempt'); // a near miss of maxAttempts
   });
 
   // createHandler in queue mode, plaintext pushes (a token only).

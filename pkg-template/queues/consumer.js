@@ -16,7 +16,7 @@
 // (about 15 s after the last Typing). Typing failures are reported (phase 'typing'), never
 // failing the delivery; 45081 (the state shows already) is what it wants, not a failure.
 import { ERR, WxkfError, wxkfError, invalidOption } from '../errors.js';
-import { numberOption } from '../options.js';
+import { checkOptionNames, numberOption } from '../options.js';
 import { reporter } from '../stores/guarded.js';
 import { pause } from './memory.js';
 
@@ -79,6 +79,8 @@ export function createConsumer(options) {
   if (options === null || typeof options !== 'object') {
     throw invalidOption('options', 'createConsumer(options): options must be an object { queue, onMessage, ... }');
   }
+  checkOptionNames('createConsumer', options, ['queue', 'onMessage', 'client', 'onError', 'concurrency', 'maxAttempts',
+    'typing', 'visibilityMs', 'retryDelayMs', 'queueTimeoutMs', 'sendWindow', 'now']);
   const { queue, onMessage, client, onError, sendWindow } = options;
   if (queue === null || typeof queue !== 'object' || typeof queue.consume !== 'function' || typeof queue.deadLetter !== 'function') {
     throw invalidOption('queue', 'createConsumer option queue must be a queue (memoryQueue(), redisQueue(client), denoKvQueue(kv), …) with consume and deadLetter');

@@ -5,7 +5,7 @@
 // handle that rejects puts its job back after retryDelayMs(attempt), a lease that lapsed (the
 // handle hung) hands the job out again and ignores the late settlement of the first delivery.
 import { ERR, wxkfError, invalidOption } from '../errors.js';
-import { numberOption } from '../options.js';
+import { checkOptionNames, numberOption } from '../options.js';
 
 /** Checks a job as the handler builds it and returns its stored form (JSON: what an engine keeps). */
 export function jobText(job) {
@@ -69,6 +69,7 @@ export function pause(ms, signal) {
  */
 export function memoryQueue(options = {}) {
   if (options === null || typeof options !== 'object') throw invalidOption('options', 'memoryQueue(options): options must be an object');
+  checkOptionNames('memoryQueue', options, ['maxDeadLetters']);
   const maxDeadLetters = (numberOption('memoryQueue', 'maxDeadLetters', options.maxDeadLetters ?? 1000, { min: 1, max: 1_000_000, whole: true, unit: 'dead letters' }));
   /** id -> { text, attempts, availableAt, lease (a token while handed out), leaseUntil } */
   const jobs = new Map();

@@ -24,7 +24,7 @@
 import internal, { ERR } from '../wechat-kf.js';
 
 const {
-  wxkfError, invalidOption, numberOption, commandSender, text, scriptRunner,
+  wxkfError, invalidOption, numberOption, checkOptionNames, commandSender, text, scriptRunner,
   jobText, consumeOptions, delayOf, deadLetterLimit, pause, queueError,
 } = internal;
 
@@ -185,6 +185,7 @@ async function openReader(client, reader, ms) {
 export function redisQueue(client, options = {}) {
   const send = commandSender(client, 'redisQueue');
   if (options === null || typeof options !== 'object') throw invalidOption('options', 'redisQueue(client, options): options must be an object');
+  checkOptionNames('redisQueue', options, ['prefix', 'reader', 'timeoutMs', 'blockMs', 'dedupMs', 'maxDeadLetters']);
   const { prefix = 'wechat-kf:', reader } = options;
   if (reader !== undefined && reader !== false) commandSender(reader, 'redisQueue option reader');
   const timeoutMs = numberOption('redisQueue', 'timeoutMs', options.timeoutMs ?? 5000, { min: 1, max: 60_000 });
