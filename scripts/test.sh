@@ -75,6 +75,9 @@ node js-tests/multi/run-redis.mjs
 step "js: the queue mode across processes: redis-server, 4 handler instances in queue mode, 2 consumer processes each, one SIGKILLed midway"
 node js-tests/queue/run-redis.mjs
 
+step "js: the queue mode on Deno KV (a consumer process SIGKILLed mid-onMessage, retries, a dead letter, the contract) and on workerd's Durable Object queue (workerd SIGKILLed and restarted mid-onMessage, retries, a dead letter)"
+node js-tests/queue/run-engines.mjs
+
 step "js: the Durable Object store in workerd and the Deno KV store in Deno (conformance)"
 node js-tests/stores/engines.mjs
 

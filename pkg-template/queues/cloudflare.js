@@ -69,6 +69,8 @@ export class DurableObjectQueue {
   #registrations = new Set(); // consume() calls of this instance: { handle, options, inHand: Map<id, lease> }
   #running = false; // an alarm() run is taking deliveries
   #wakeRun = null;
+  #woken = false; // a wake came while the run was not waiting
+  #took = 0; // deliveries started by the last #takeDue
   #reclaimed = false; // this instance has handed out again the leases of the one before it
   #view; // the object's own queue
 
@@ -133,13 +135,17 @@ export class DurableObjectQueue {
       for (;;) {
         const taking = Date.now() - started < MAX_RUN_MS;
         let nextDue = Infinity;
+        this.#woken = false;
         if (taking) nextDue = await this.#serial(() => this.#takeDue());
-        const inHand = [...this.#registrations].reduce((n, r) => n + r.inHand.size, 0);
+        const inHand = this.#inHandCount();
         if (inHand === 0 && (!taking || nextDue > Date.now())) break;
-        // Wait for a settlement, an enqueue, or the next due time.
+        if (this.#woken) continue; // a settlement or an enqueue while taking: look again
+        // Wait for a settlement, an enqueue, or the next due time (while a slot is free).
+        const free = taking && [...this.#registrations].some((r) => r.inHand.size < r.options.concurrency);
         await new Promise((resolve) => {
-          const wait = Math.min(Math.max(0, nextDue - Date.now()), 60_000);
-          const timer = setTimeout(resolve, taking ? wait : 60_000);
+          // (Nothing taken although something is due: not at once again, so as not to spin.)
+          const wait = free ? Math.min(Math.max(this.#took ? 0 : 50, nextDue - Date.now()), 60_000) : 60_000;
+          const timer = setTimeout(resolve, wait);
           this.#wakeRun = () => { clearTimeout(timer); resolve(); };
         });
         this.#wakeRun = null;
@@ -172,7 +178,7 @@ export class DurableObjectQueue {
           const writes = { [`j:${id}`]: { state: 'ready', attempt: 0, due: now, ...fields }, [`d:${pad(now)}:${id}`]: id, ...Object.fromEntries(parts) };
           const del = current?.state === 'done' ? [`t:${pad(current.until)}:${id}`] : [];
           await Promise.all([storage.put(writes), del.length ? storage.delete(del) : null]);
-          if (self.#running) self.#wakeRun?.();
+          if (self.#running) self.#wake();
           else await self.#setAlarm(now, false);
         });
       },
@@ -264,6 +270,7 @@ export class DurableObjectQueue {
   async #takeDue() {
     const storage = this.#storage;
     const now = Date.now();
+    this.#took = 0;
     if (!this.#reclaimed) {
       // Leases of the instance before this one (it ended: restart, eviction, deploy): due now.
       this.#reclaimed = true;
@@ -290,10 +297,11 @@ export class DurableObjectQueue {
         // In hand here: this instance is alive, and createConsumer gives up an onMessage at visibilityMs.
         if (this.#inHand(id)) continue;
         const value = await storage.get(`j:${id}`);
-        if (!value || value.state === 'done' || !(value.due <= now) || indexKey !== `d:${pad(value.due)}:${id}`) {
-          if (!value || value.state === 'done') await storage.delete(indexKey); // a stale index entry
+        if (!value || value.state === 'done' || indexKey !== `d:${pad(value.due)}:${id}`) {
+          await storage.delete(indexKey); // a stale index entry
           continue;
         }
+        if (!(value.due <= now)) continue;
         const attempt = (Number(value.attempt) || 0) + 1;
         const leaseDue = now + Math.ceil(visibilityMs);
         const lease = token();
@@ -305,6 +313,7 @@ export class DurableObjectQueue {
         // The backstop should this instance end mid-delivery (the interrupted alarm runs again too).
         await this.#setAlarm(leaseDue, false);
         this.#deliver(registration, id, leased, attempt);
+        this.#took++;
       }
     }
     const next = await storage.list({ prefix: 'd:', limit: 1 + this.#inHandCount() });
@@ -312,6 +321,11 @@ export class DurableObjectQueue {
       if (!this.#inHand(id)) return Number(key.slice(2, 17));
     }
     return Infinity;
+  }
+
+  #wake() {
+    this.#woken = true;
+    this.#wakeRun?.();
   }
 
   #inHandCount() {
@@ -343,7 +357,7 @@ export class DurableObjectQueue {
       }
     })().finally(() => {
       if (registration.inHand.get(id) === entry) registration.inHand.delete(id);
-      this.#wakeRun?.();
+      this.#wake();
     });
     registration.inHand.set(id, entry);
   }

@@ -197,14 +197,33 @@ export function denoKvQueue(kv, options = {}) {
         try { onError(error); } catch {}
       };
 
-      /** Takes the job `id` if its time has come (atomically), then hands it to handle. */
-      async function take(id) {
+      let reserved = 0; // slots held by takes in progress (counted with those in hand)
+      const busy = () => inHand.size + reserved;
+
+      /** Takes the job `id` if its time has come and a slot is free, then hands it to handle. */
+      async function take(id, indexDue) {
+        if (stopped || busy() >= concurrency) return false;
+        reserved++;
+        try {
+          return await takeInSlot(id, indexDue);
+        } finally {
+          reserved--;
+        }
+      }
+
+      async function takeInSlot(id, indexDue) {
         const now = Date.now();
         const entry = await call('reading a job', () => kv.get(JOB(id)));
         const value = entry.value;
-        if (!value || typeof value !== 'object' || value.state === 'done' || !(value.due <= now)) return false;
+        const live = value && typeof value === 'object' && value.state !== 'done';
+        if (indexDue !== undefined && (!live || value.due !== indexDue)) {
+          // An index entry that is not the job's (none is left behind by the queue's own writes).
+          await call('dropping a stale index entry', () => kv.atomic().check(entry).delete(DUE(indexDue, id)).commit());
+          return false;
+        }
+        if (!live || !(value.due <= now)) return false;
         const attempt = (Number(value.attempt) || 0) + 1;
-        const due = now + visibilityMs;
+        const due = now + Math.ceil(visibilityMs);
         const leased = { ...value, state: 'leased', attempt, due };
         const res = await call('taking a job', () => kv.atomic()
           .check(entry)
@@ -250,22 +269,38 @@ export function denoKvQueue(kv, options = {}) {
         await call('settling a delivery', () => op.commit()); // not ok: the lease lapsed and the job is another's now
       }
 
-      /** Takes due jobs from the index, oldest first, while slots are free. */
+      /**
+       * Takes due jobs from the index, oldest first, while slots are free; answers how long to
+       * wait before looking again: pollMs, or less when an entry falls due sooner (a lease that
+       * lapses, a retry: handed out on time even when the process that set it died).
+       */
       async function sweep() {
-        const free = concurrency - inHand.size;
-        if (free <= 0) return;
+        const free = concurrency - busy();
+        if (free <= 0) return pollMs;
         const now = Date.now();
         const seen = [];
-        const iter = kv.list({ start: [prefix, 'due'], end: [prefix, 'due', now + 1] }, { limit: free * 4 });
-        await call('reading the due jobs', async () => { for await (const e of iter) seen.push(e.key[3]); });
-        for (const id of seen) {
-          if (stopped || inHand.size >= concurrency) break;
-          if (typeof id === 'string') await take(id);
+        let nextAt = now + pollMs;
+        const iter = kv.list({ start: [prefix, 'due'], end: [prefix, 'due', now + pollMs] }, { limit: free * 4 });
+        await call('reading the due jobs', async () => {
+          for await (const e of iter) {
+            if (e.key[2] > now) {
+              nextAt = Math.min(nextAt, e.key[2]);
+              break;
+            }
+            seen.push([e.key[3], e.key[2]]);
+          }
+        });
+        for (const [id, due] of seen) {
+          if (stopped || busy() >= concurrency) break;
+          if (typeof id === 'string') await take(id, due);
         }
+        // The read stopped at its limit and a slot is still free (others took those): look again at once.
+        if (seen.length === free * 4 && busy() < concurrency) return 0;
+        return Math.max(0, nextAt - Date.now());
       }
 
       const consumer = {
-        free: () => !stopped && inHand.size < concurrency,
+        free: () => !stopped && busy() < concurrency,
         offer: (id) => take(id).catch(report),
       };
       let routes;
@@ -278,15 +313,16 @@ export function denoKvQueue(kv, options = {}) {
       routes.get(prefix).add(consumer);
       try {
         while (!signal?.aborted) {
+          let wait = pollMs;
           try {
-            await sweep();
+            wait = await sweep();
           } catch (e) {
             report(e);
           }
           if (!poked) {
             await new Promise((resolve) => {
               kick = resolve;
-              pause(pollMs, signal).then(resolve);
+              pause(wait, signal).then(resolve);
             });
           }
           kick = null;
