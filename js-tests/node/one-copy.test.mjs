@@ -77,6 +77,8 @@ const errors = {
   'wechat-kf/redis': caught(() => redis.redisStore({})),
   'wechat-kf/cloudflare': caught(() => cloudflare.durableObjectStore({})),
   'wechat-kf/deno-kv': caught(() => denoKv.denoKvStore({})),
+  'wechat-kf/cloudflare queue': caught(() => cloudflare.durableObjectQueue({})),
+  'wechat-kf/deno-kv queue': caught(() => denoKv.denoKvQueue({})),
 };
 const viaRequire = createRequire(import.meta.url)('wechat-kf');
 console.log(JSON.stringify({
@@ -114,7 +116,8 @@ function checkOneCopy(got) {
 test('the Node entry loads loaders/node.js and wechat-kf.js only; each store adds its own file (and its queue\'s)', () => {
   const got = runChild(project('good'));
   assert.deepEqual(got.atFirstPush, ['loaders/node.js', 'wechat-kf.js']);
-  assert.deepEqual(got.withStores, ['loaders/node.js', 'wechat-kf.js', 'stores/redis.js', 'queues/redis.js', 'stores/cloudflare.js', 'stores/deno-kv.js']);
+  assert.deepEqual(got.withStores, ['loaders/node.js', 'wechat-kf.js', 'stores/redis.js', 'queues/redis.js', 'stores/cloudflare.js',
+    'queues/cloudflare.js', 'stores/deno-kv.js', 'stores/deno-kv-locked.js', 'queues/deno-kv.js']);
   // Bundling renames colliding top-level names; every exported class and function keeps its own.
   assert.deepEqual(got.misnamed, []);
 });
