@@ -175,8 +175,8 @@ test('numeric options: the edges of each range are accepted; ranges that depend 
 // fails here.
 const PKG_DIR = new URL('../', entry);
 const { readFileSync } = await import('node:fs');
-const { durableObjectStore } = await import(new URL('../stores/cloudflare.js', entry).href);
-const { denoKvStore } = await import(new URL('../stores/deno-kv.js', entry).href);
+const { durableObjectStore, durableObjectQueue, DurableObjectQueue } = await import(new URL('../stores/cloudflare.js', entry).href);
+const { denoKvStore, denoKvQueue } = await import(new URL('../stores/deno-kv.js', entry).href);
 
 /** The top-level member names of `interface name { ... }` or `type name = { ... }` in a .d.ts (every object literal of it). */
 function declaredNames(file, name) {
@@ -235,6 +235,7 @@ function misspellings(name) {
 const fakeRedis = { sendCommand: async () => 'OK' };
 const fakeNamespace = { idFromName: () => ({}), get: () => ({ fetch: async () => new Response('{}') }) };
 const fakeKv = { get: async () => ({}), set: async () => ({}), atomic: () => ({}) };
+const fakeKvQueue = { ...fakeKv, list: () => [], enqueue: async () => ({}), listenQueue: async () => {} };
 const owners = [
   ['Client', (o) => new Client({ ...client, ...o }), [['outbound/client.d.ts', 'ClientOptions']]],
   ['Client cloudHosting', (o) => new Client({ cloudHosting: { tokenSource: 'open-api', ...o } }), [['outbound/client.d.ts', 'CloudHostingClientOptions']]],
@@ -250,6 +251,9 @@ const owners = [
   ['redisStore', (o) => redisStore(fakeRedis, o), [['stores/redis.d.ts', 'RedisStoreOptions']]],
   ['durableObjectStore', (o) => durableObjectStore(fakeNamespace, { appId: 'wx1', ...o }), [['stores/cloudflare.d.ts', 'DurableObjectStoreOptions']]],
   ['denoKvStore', (o) => denoKvStore(fakeKv, o), [['stores/deno-kv.d.ts', 'DenoKvStoreOptions']]],
+  ['denoKvQueue', (o) => denoKvQueue(fakeKvQueue, o), [['stores/deno-kv.d.ts', 'DenoKvQueueOptions']]],
+  ['durableObjectQueue', (o) => durableObjectQueue(fakeNamespace, { appId: 'wx1', ...o }), [['stores/cloudflare.d.ts', 'DurableObjectQueueBindingOptions']]],
+  ['DurableObjectQueue', (o) => new DurableObjectQueue({ storage: {} }, {}, o), [['stores/cloudflare.d.ts', 'DurableObjectQueueOptions']]],
 ];
 
 for (const [owner, make, declarations, extra = []] of owners) {
