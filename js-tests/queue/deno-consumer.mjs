@@ -1,12 +1,13 @@
 // One Deno consumer process of js-tests/queue/run-engines.mjs: createConsumer on denoKvQueue
 // (one local KV file shared with the handler instances and the other consumers; --unstable-kv),
 // its onMessage idempotent by the push's dedup key, every step printed as a line.
-// env: WECHAT_KF_PKG, KV_PATH, NAME, VISIBILITY_MS, RETRY_MS, MAX_ATTEMPTS, POLL_MS.
+// env: WECHAT_KF_PKG, KV_PATH, NAME, VISIBILITY_MS, RETRY_MS, MAX_ATTEMPTS, POLL_MS, WORK_MS
+// (each onMessage's work, default 20 ms).
 // What onMessage does depends on the push's content:
 //   'slow …'   the first attempt works for 10 minutes (it is killed meanwhile); later ones at once;
 //   'flaky …'  attempts 1 and 2 throw, the third succeeds;
 //   'doomed …' every attempt throws;
-//   else       a little work.
+//   else       WORK_MS of work.
 // Per delivery, in the KV file: ['test', 'runs', dedupKey] + 1 (every onMessage run), then after
 // the work ['test', 'effect', dedupKey] = NAME only if absent — the push's one effect: whoever
 // runs it first does it; a run again (after a kill) finds it done.
@@ -36,7 +37,7 @@ const consumer = lib.createConsumer({
     if (content.startsWith('slow') && attempt === 1) await new Promise((r) => setTimeout(r, 600_000));
     if (content.startsWith('flaky') && attempt <= 2) throw new Error(`flaky attempt ${attempt}`);
     if (content.startsWith('doomed')) throw new Error(`doomed attempt ${attempt}`);
-    await new Promise((r) => setTimeout(r, 20));
+    await new Promise((r) => setTimeout(r, Number(env.WORK_MS ?? 20)));
     const first = (await kv.atomic().check({ key: ['test', 'effect', dedupKey], versionstamp: null })
       .set(['test', 'effect', dedupKey], name).commit()).ok;
     say(`DONE ${name} ${dedupKey} ${attempt} ${first ? 'effect' : 'again'} ${Date.now()} ${tag}`);

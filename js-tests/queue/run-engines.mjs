@@ -8,19 +8,21 @@
 //             (a separate process) hands it out again after visibilityMs and its effect is done
 //             once; a push whose onMessage throws twice is handled once after two reported
 //             retries; one that always throws is dead-lettered once after maxAttempts, kept with
-//             the push.
+//             the push; then 300 pushes (--pushes), each delivered 3 times to 3 handler
+//             processes, through 2 consumers, one SIGKILLed midway: each push's effect done once.
 //   workerd — one workerd with the package's Durable Object queue (its storage on local disk)
 //             and a worker in queue mode (workerd-queue.entry.mjs); workerd is SIGKILLed while
 //             a job's onMessage runs and started again on the same storage: the job is handed
 //             out again after the restart and its effect done once; retries; a dead letter.
 // Prints the figures (redelivery after the kill / the restart); asserts outcomes only, every
 // wait a bounded loop.
-//   node js-tests/queue/run-engines.mjs [--only deno,workerd]
+//   node js-tests/queue/run-engines.mjs [--only deno,workerd] [--pushes 300]
 import { copyFileSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { ROOT, sleep, spawnChild, stopAll, stopChild, waitFor } from '../multi/procs.mjs';
+import { makePushes, pushStorm } from '../multi/driver.mjs';
 import { freePort, resolveBin } from '../runners/harness.mjs';
 import { bundleWorker } from '../runners/scratch.mjs';
 
@@ -36,6 +38,7 @@ const TOKEN = 'queueEngineToken';
 const KEY = 'abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG';
 const APPID = 'wx0123456789abcdef';
 const VISIBILITY_MS = 3000;
+const STORM = Number(process.argv[process.argv.indexOf('--pushes') + 1]) || 300;
 const failures = [];
 const figures = [];
 const expect = (ok, what) => {
@@ -156,10 +159,48 @@ async function runDeno(temp) {
   expect(b.filter((l) => l.kind === 'START' && l.key === doomedKey).map((l) => l.attempt).join() === '1,2,3', 'doomed: attempts 1, 2, 3, no more');
   expect(b.filter((l) => l.kind === 'ERROR' && l.key === doomedKey && l.code === -44002).length === 1, 'doomed: dead-lettered and reported once (-44002, phase queue)');
 
-  const { errors } = await (await fetch(`${base}/__test/errors`)).json();
-  expect(errors.length === 0, `the handler reported nothing (${errors.join(', ')})`);
+  // 4. Many pushes, each delivered 3 times to 3 handler processes, 2 consumer processes (B and
+  // C), C SIGKILLed midway while it holds deliveries: every push's effect done once, none lost.
+  const more = [handler];
+  for (let i = 0; i < 2; i++) {
+    const h = spawnChild(deno, denoArgs('deno-instance.mjs'), env);
+    await waitFor(() => /READY (\d+)/.test(h.output()), () => `a Deno handler instance\n${h.output()}`, 60_000);
+    more.push(h);
+  }
+  const bases = more.map((h) => `http://127.0.0.1:${h.output().match(/READY (\d+)/)[1]}`);
+  const consumerC = spawnChild(deno, denoArgs('deno-consumer.mjs'), { ...env, NAME: 'C', WORK_MS: '200' });
+  await waitFor(() => consumerC.output().includes('READY'), () => `consumer C\n${consumerC.output()}`, 60_000);
+  const pushes = makePushes(lib, { token: TOKEN, encodingAESKey: KEY, appId: APPID, count: STORM, toUser: 'gh_queue000000' });
+  const stormAt = Date.now();
+  const storming = pushStorm(bases, pushes, { copies: 3, concurrency: 12, timeoutMs: 15_000 });
+  await waitFor(() => lines(consumerC.output()).filter((x) => x.kind === 'START' && x.tag === 'push').length >= 20,
+    () => `C to take pushes\n${consumerC.output().slice(-2000)}`, 120_000);
+  consumerC.kill('SIGKILL');
+  await consumerC.exited;
+  const storm = await storming;
+  const ackedAllAt = Date.now();
+  expect(storm.failures.length === 0 && storm.statuses[200] === STORM * 3,
+    `${STORM} pushes x 3 deliveries to 3 handler processes: every request answered 200 (${JSON.stringify(storm.statuses)}; ${storm.failures.slice(0, 3).join('; ')})`);
+  const effects = () => new Set([consumerB, consumerC].flatMap((c) => lines(c.output()))
+    .filter((x) => x.kind === 'DONE' && x.tag === 'push' && x.outcome === 'effect').map((x) => x.key));
+  await waitFor(() => effects().size >= STORM, () => `every push handled (${effects().size} of ${STORM})`, 240_000);
+  const handledAllAt = Date.now();
+  await sleep(1500);
+  const cStarts = lines(consumerC.output()).filter((x) => x.kind === 'START' && x.tag === 'push');
+  const cDone = new Set(lines(consumerC.output()).filter((x) => x.kind === 'DONE').map((x) => x.key));
+  const orphans = cStarts.filter((x) => !cDone.has(x.key)).map((x) => x.key);
+  const bAgain = lines(consumerB.output()).filter((x) => x.kind === 'START' && orphans.includes(x.key) && x.attempt >= 2);
+  expect(orphans.length > 0 && new Set(bAgain.map((x) => x.key)).size === orphans.length,
+    `the ${orphans.length} deliveries C held when it was killed were run again by B (attempt 2)`);
+  figures.push(`deno: ${STORM} pushes x 3 deliveries through 3 handler processes and 2 consumers on one local KV file: acknowledged in ${ackedAllAt - stormAt} ms `
+    + `(${Math.round((STORM * 3) / ((ackedAllAt - stormAt) / 1000))} requests/s, the slowest ${storm.maxMs} ms), all handled ${handledAllAt - stormAt} ms after the first `
+    + `(consumer C, 200 ms per push, killed midway: its deliveries ran again after visibilityMs)`);
+  for (const h of more) {
+    const { errors } = await (await fetch(`${bases[more.indexOf(h)]}/__test/errors`)).json();
+    expect(errors.length === 0, `handler ${more.indexOf(h)} reported nothing (${errors.join(', ')})`);
+  }
   await stopChild(consumerB);
-  await stopChild(handler);
+  for (const h of more) await stopChild(h);
   const inspect = spawnChild(deno, denoArgs('deno-inspect.mjs'), env);
   const { code } = await inspect.exited;
   const state = JSON.parse(inspect.output().trim().split('\n').pop());
@@ -173,6 +214,9 @@ async function runDeno(temp) {
     `doomed: one dead letter with the push, 3 attempts and the last error (${JSON.stringify(state.dead).slice(0, 300)})`);
   expect(state.dead.length === 1, 'no other dead letter');
   expect(state.stats.queued === 0 && state.stats.dead === 1, `the queue empty, one dead letter (${JSON.stringify(state.stats)})`);
+  const stormKeys = Object.keys(state.runs).filter((k) => ![slowKey, flakyKey, doomedKey].includes(k));
+  expect(stormKeys.length === STORM && stormKeys.every((k) => state.effects[k] === 'B' || state.effects[k] === 'C'),
+    `the ${STORM} pushes: each one's effect done once (${stormKeys.length} keys, ${stormKeys.filter((k) => !state.effects[k]).length} without an effect)`);
 }
 
 /** A workerd config: one worker with the DurableObjectStore and TestQueue namespaces, storage on local disk. */
