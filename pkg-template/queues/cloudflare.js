@@ -46,7 +46,7 @@ const {
 const BODY_CHUNK = 60_000;
 /** An alarm() run takes new deliveries for at most this long, then ends (and sets the next alarm). */
 const MAX_RUN_MS = 5 * 60_000;
-const SWEEP_BATCH = 200;
+const SWEEP_BATCH = 100;
 const OPS = new Set(['enqueue', 'deadLetter', 'deadLetters', 'stats']);
 
 const encoder = new TextEncoder();
@@ -217,7 +217,7 @@ export class DurableObjectQueue {
               const oldId = key.slice(18);
               gone.push(key, `xi:${oldId}`, ...partKeys(value, (i) => `xp:${oldId}:${i}`));
             }
-            await Promise.all([storage.delete(gone), storage.put('xn', count - oldest.size)]);
+            await Promise.all([deleteKeys(storage, gone), storage.put('xn', count - oldest.size)]);
           }
           return true;
         });
@@ -396,7 +396,7 @@ export class DurableObjectQueue {
         if (value?.state === 'done' && value.until <= now) gone.push(`j:${id}`);
         gone.push(key);
       }
-      if (gone.length) await this.#storage.delete(gone);
+      await deleteKeys(this.#storage, gone);
     });
   }
 
@@ -427,6 +427,11 @@ export class DurableObjectQueue {
     this.#serialQueue = run.then(() => {}, () => {});
     return run;
   }
+}
+
+/** Deletes keys, at most 128 a call (the storage API's limit). */
+async function deleteKeys(storage, keys) {
+  for (let i = 0; i < keys.length; i += 128) await storage.delete(keys.slice(i, i + 128));
 }
 
 /** A JSON text as value fields { body } (inline) or { parts: n } plus the parts as [key, bytes] entries. */

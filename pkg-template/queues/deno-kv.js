@@ -127,7 +127,7 @@ export function denoKvQueue(kv, options = {}) {
     const bytes = encoder.encode(text);
     if (bytes.length <= BODY_CHUNK) return { fields: { body: bytes }, parts: [] };
     const parts = [];
-    for (let i = 0, at = 0; at < bytes.length; i++, at += BODY_CHUNK) parts.push([partKey(i), bytes.subarray(at, at + BODY_CHUNK)]);
+    for (let i = 0, at = 0; at < bytes.length; i++, at += BODY_CHUNK) parts.push([partKey(i), bytes.slice(at, at + BODY_CHUNK)]);
     return { fields: { parts: parts.length }, parts };
   }
 
