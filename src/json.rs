@@ -270,6 +270,36 @@ pub fn push_json_string(out: &mut String, text: &str) {
 mod tests {
     use super::*;
 
+    /// A deserializer that hands over owned strings (serde_json's `Value`; its text reader
+    /// lends or copies them instead) reads the same: `visit_string`, strings taken, anything
+    /// else `Other` or the reading's refusal.
+    #[test]
+    fn owned_strings_are_read_as_borrowed_ones() {
+        use serde_json::{json, Value};
+        let read = |value: Value| match StringOrOther::deserialize(value) {
+            Ok(StringOrOther::String(text)) => Some(text),
+            Ok(StringOrOther::Other) => None,
+            Err(e) => panic!("{e}"),
+        };
+        assert_eq!(read(json!("客服 \"x\"")).as_deref(), Some("客服 \"x\""));
+        assert_eq!(read(json!("")).as_deref(), Some(""));
+        for other in [
+            json!(null),
+            json!(true),
+            json!(1),
+            json!(-1),
+            json!(1.5),
+            json!([1]),
+        ] {
+            assert_eq!(read(other.clone()), None, "{other}");
+        }
+        let refused = json!("text").deserialize_any(Reader(Reading::Object("refused")));
+        assert_eq!(
+            refused.err().map(|e| e.to_string()).as_deref(),
+            Some("refused")
+        );
+    }
+
     fn needs_escape_bytes(word: [u8; 8]) -> bool {
         word.iter().any(|&b| b < 0x20 || b == b'"' || b == b'\\')
     }

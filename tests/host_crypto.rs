@@ -642,3 +642,25 @@ fn large_base64_refused_by_the_host_is_decoded_and_judged_by_the_core() {
         assert_eq!(err.code(), -40010, "{err}");
     }
 }
+
+#[test]
+fn base64_of_a_length_that_is_not_whole_quads_is_left_to_the_core() {
+    // The host is promised `out` of exactly the decoded length; a length that is not a
+    // multiple of 4 has none, so the host is not asked, and the core reports the error.
+    let host = Base64Host::new(false);
+    let crypt = WxBizMsgCrypt::new("t", KEY, "wxapp")
+        .unwrap()
+        .with_host(host.clone());
+    let good = crypt.encrypt(&"客".repeat(1000), &[5; 16]).unwrap();
+    assert_eq!(good.len() % 4, 0);
+    for cut in 1..4 {
+        let bad = &good[..good.len() - cut];
+        host.calls.borrow_mut().clear();
+        let err = crypt.decrypt(bad).unwrap_err();
+        assert_eq!(err.code(), -40010, "{err}");
+        assert_eq!(host.calls.borrow().len(), 0, "{} characters", bad.len());
+    }
+    host.calls.borrow_mut().clear();
+    crypt.decrypt(&good).unwrap();
+    assert_eq!(host.calls.borrow().len(), 1);
+}
