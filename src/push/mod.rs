@@ -163,8 +163,8 @@ impl Push {
         out.push_str(",\"message\":");
         match spans {
             Some(spans) => self.message.write_json_spans(out, with_raw, spans),
-            None if with_raw => self.message.write_json(out),
-            None => self.message.write_json_without_raw(out),
+            // Only `write_json` passes no spans, and it wants `raw`.
+            None => self.message.write_json(out),
         }
         out.push('}');
     }
