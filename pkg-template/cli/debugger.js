@@ -6,7 +6,7 @@ import { createServer } from 'node:http';
 import { readFileSync, readdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { UsageError, integer, isLoopbackName, loopbackHost, parse } from './options.js';
+import { UsageError, integer, isLoopbackName, loopbackHost, parse, untilStopped } from './options.js';
 
 export { isLoopbackName };
 
@@ -102,7 +102,8 @@ own files (Content-Security-Policy: default-src 'self').
 
 Only a loopback --host (127.0.0.1, localhost, ::1) is accepted unless --allow-non-loopback is
 given; requests whose Host header is not a loopback name are refused (403), so another site
-cannot reach the page through DNS rebinding. Runs until interrupted (Ctrl-C).`,
+cannot reach the page through DNS rebinding. Runs until interrupted (Ctrl-C, SIGTERM, SIGHUP)
+or until the process that started it ends (npx, a shell): it never outlives it.`,
   async run(argv, { out }) {
     const v = parse(argv, { port: { type: 'string' }, host: { type: 'string' }, 'allow-non-loopback': { type: 'boolean' } });
     if (v.help) return out(this.help);
@@ -116,10 +117,8 @@ cannot reach the page through DNS rebinding. Runs until interrupted (Ctrl-C).`,
       throw new UsageError(`cannot listen on ${host}:${port}: ${e.code ?? e.message}`);
     }
     out(`wechat-kf debugger: open ${server.url}  (everything runs in the page; Ctrl-C stops)`);
-    await new Promise((resolve) => {
-      process.once('SIGINT', resolve);
-      process.once('SIGTERM', resolve);
-    });
+    // Ctrl-C, SIGTERM or SIGHUP, or the process that started it gone (npx killed): see untilStopped.
+    await untilStopped();
     await server.close();
   },
 };

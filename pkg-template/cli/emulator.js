@@ -1,6 +1,6 @@
 // `wechat-kf emulator`: the local emulator of the WeChat HTTP API (devtools/emulator/server.js),
 // on 127.0.0.1.
-import { UsageError, integer, loopbackHost, parse, secretFile } from './options.js';
+import { UsageError, integer, loopbackHost, parse, secretFile, untilStopped } from './options.js';
 
 export const emulator = {
   summary: 'start the local emulator of the WeChat HTTP API (tokens, send window, kf, media, chatbot)',
@@ -11,7 +11,8 @@ port): /cgi-bin/token and stable_token, custom/send with the send-window rules (
 45047), typing, kf accounts, sub-merchants, media, and the dialogue platform's sendmsg.
 Point a Client at it with \`baseUrl\`. Control endpoints: POST /__emulator/user
 {openid, action} opens a user's window; GET /__emulator/requests lists what it received;
-POST /__emulator/push pushes a message to your URL. Runs until interrupted (Ctrl-C).
+POST /__emulator/push pushes a message to your URL. Runs until interrupted (Ctrl-C, SIGTERM, SIGHUP)
+or until the process that started it ends (npx, a shell): it never outlives it.
 
 Only a loopback --host (127.0.0.1, localhost, ::1) is accepted unless --allow-non-loopback is
 given. Control endpoints answer only a loopback peer address and a loopback Host (127.0.0.1,
@@ -57,11 +58,8 @@ is accepted for tokens from POST /__emulator/cloudbase-token.`,
       throw new UsageError(`cannot listen on ${options.host}:${port}: ${e.code ?? e.message}`);
     }
     out(`wechat-kf emulator listening on ${emu.url} (appId ${emu.state.config.appId})`);
-    await new Promise((resolve) => {
-      const stop = () => resolve();
-      process.once('SIGINT', stop);
-      process.once('SIGTERM', stop);
-    });
+    // Ctrl-C, SIGTERM or SIGHUP, or the process that started it gone (npx killed): see untilStopped.
+    await untilStopped();
     await emu.close();
   },
 };

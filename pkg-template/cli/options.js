@@ -140,3 +140,46 @@ whose values show in process lists and shell history:
   WECHAT_KF_APP_ID   or --app-id ID         (not a secret)
 The same WECHAT_KF_* names configure the emulator (WECHAT_KF_APP_ID, WECHAT_KF_APP_SECRET) and the
 examples (also WECHAT_KF_API_BASE); the older WECHAT_TOKEN, WECHAT_APPID, ... are not read.`;
+
+/** The parent pid of `pid` from /proc (Linux), or undefined where there is none. */
+function parentOf(pid) {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // "pid (comm) state ppid ...": comm may hold spaces and parentheses; the last ')' ends it.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return { ppid: Number(fields[1]), comm: stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')')) };
+  } catch {
+    return undefined;
+  }
+}
+
+const SHELLS = new Set(['sh', 'dash', 'bash', 'zsh', 'ash']);
+
+/**
+ * Resolves when a long-running command (the emulator, the debugger) should stop: on SIGINT,
+ * SIGTERM or SIGHUP, or when the process that started it is gone. `npx wechat-kf debugger`
+ * runs the command under npm, through `sh -c`: a SIGTERM to npm does not reach the command,
+ * and a SIGKILL leaves the shell waiting on it, so without this check it would keep serving as
+ * an orphan. So every `pollMs` the parent is checked (its pid changes when it dies) and, when
+ * the parent is a shell (npm's `sh -c`), the shell's parent too (Linux, from /proc).
+ */
+export function untilStopped({ pollMs = 500 } = {}) {
+  return new Promise((resolve) => {
+    const parent = process.ppid;
+    const shell = parentOf(parent);
+    const grandparent = shell && SHELLS.has(shell.comm) && shell.ppid > 1 ? shell.ppid : undefined;
+    const signals = ['SIGINT', 'SIGTERM', 'SIGHUP'];
+    const stop = (why) => {
+      clearInterval(timer);
+      for (const s of signals) process.off(s, onSignal);
+      resolve(why);
+    };
+    const onSignal = (signal) => stop(signal);
+    for (const s of signals) process.once(s, onSignal);
+    const timer = setInterval(() => {
+      if (process.ppid !== parent) return stop('parent exited');
+      if (grandparent !== undefined && parentOf(parent)?.ppid !== grandparent) stop('parent exited');
+    }, pollMs);
+    timer.unref?.();
+  });
+}

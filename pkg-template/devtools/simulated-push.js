@@ -7,7 +7,24 @@ function randomU32s(n) {
   return crypto.getRandomValues(new Uint32Array(n));
 }
 
-/** Message types and events `simulate --type` knows, with the fields each adds. */
+/**
+ * A subscribe-message event's list in the platform's shape for `format`: in XML a wrapper
+ * element named after the event holding one `List` element per template; in JSON a top-level
+ * `List` array (docs/protocol.md). The core writes either (writeFields nests objects and arrays).
+ */
+function subscribeList(wrapper, entries, format) {
+  return format === 'json' ? { List: entries } : { [wrapper]: { List: entries } };
+}
+
+const TEMPLATE_1 = 'simulated-template-accept';
+const TEMPLATE_2 = 'simulated-template-reject';
+
+/**
+ * Message types and events `simulate --type` knows, with the fields each adds (o.format picks
+ * the nested shapes). Every arm of KfMessage has one: the typed messages and events, and an
+ * UnknownMessage (voice: a type this version does not type; location_select: an untyped event
+ * with a nested SendLocationInfo).
+ */
 export const TYPES = {
   text: (o) => ({ MsgType: 'text', Content: o.content ?? '你好 (a message simulated by wechat-kf)' }),
   image: () => ({ MsgType: 'image', PicUrl: 'https://example.invalid/simulated.jpg', MediaId: 'simulated_media_id' }),
@@ -19,6 +36,28 @@ export const TYPES = {
   kf_create_session: () => ({ MsgType: 'event', Event: 'kf_create_session', KfAccount: 'test1@simulate' }),
   kf_close_session: () => ({ MsgType: 'event', Event: 'kf_close_session', KfAccount: 'test1@simulate', CloseType: 'KF' }),
   kf_switch_session: () => ({ MsgType: 'event', Event: 'kf_switch_session', FromKfAccount: 'test1@simulate', ToKfAccount: 'test2@simulate' }),
+  subscribe_msg_popup_event: (o) => ({
+    MsgType: 'event', Event: 'subscribe_msg_popup_event',
+    ...subscribeList('SubscribeMsgPopupEvent', [
+      { TemplateId: TEMPLATE_1, SubscribeStatusString: 'accept', PopupScene: '0' },
+      { TemplateId: TEMPLATE_2, SubscribeStatusString: 'reject', PopupScene: '0' },
+    ], o.format),
+  }),
+  subscribe_msg_change_event: (o) => ({
+    MsgType: 'event', Event: 'subscribe_msg_change_event',
+    ...subscribeList('SubscribeMsgChangeEvent', [{ TemplateId: TEMPLATE_2, SubscribeStatusString: 'reject' }], o.format),
+  }),
+  subscribe_msg_sent_event: (o) => ({
+    MsgType: 'event', Event: 'subscribe_msg_sent_event',
+    ...subscribeList('SubscribeMsgSentEvent', [
+      { TemplateId: TEMPLATE_1, MsgID: msgId(), ErrorCode: '0', ErrorStatus: 'success' },
+    ], o.format),
+  }),
+  voice: () => ({ MsgType: 'voice', MediaId: 'simulated_voice_media_id', Format: 'amr', Recognition: '' }),
+  location_select: () => ({
+    MsgType: 'event', Event: 'location_select', EventKey: 'simulated_menu_key',
+    SendLocationInfo: { Location_X: '23.134521', Location_Y: '113.358803', Scale: '15', Label: '模拟位置 simulated place', Poiname: '' },
+  }),
 };
 
 /** The plaintext of a push in the platform's XML or JSON (64-bit ids as bare digits), written by the core. */
@@ -33,7 +72,8 @@ function msgId() {
 }
 
 /**
- * The fields of one push. o: { type, from, to, content?, businessId?, now (seconds) }.
+ * The fields of one push. o: { type, from, to, content?, businessId?, now (seconds), format? }
+ * (format: 'xml' by default; the subscribe events' lists take its shape).
  */
 export function pushFields(o) {
   const fields = { ToUserName: o.to, FromUserName: o.from, CreateTime: o.now, ...TYPES[o.type](o) };

@@ -3,16 +3,16 @@
 //! handler's: compiled into the outbound module.
 
 use alloc::string::String;
-use alloc::vec::Vec;
 use wasm_bindgen::prelude::*;
 
 use super::args;
 use super::errors::js_err;
 use crate::error::{Error, ErrorKind};
-use crate::push::{cloud_push_body, probe_body};
+use crate::push::{cloud_push_fields, probe_body};
 
 /// `cloudPushBody(fields, format)`: the unsigned push the platform sends to a Cloud Hosting
-/// service, from an object of fields (values as strings or numbers, in order).
+/// service, from an object of fields (values as strings or numbers, in order; objects and arrays
+/// nest as `writeFields`'s do).
 #[wasm_bindgen(js_name = cloudPushBody)]
 pub fn cloud_push_body_js(fields: &JsValue, format: &str) -> Result<String, JsValue> {
     let format = args::format(format)?;
@@ -22,15 +22,8 @@ pub fn cloud_push_body_js(fields: &JsValue, format: &str) -> Result<String, JsVa
             "fields must be an object of push fields",
         )));
     }
-    let mut pairs: Vec<(String, String)> = Vec::new();
-    for entry in js_sys::Object::entries(fields.unchecked_ref()).iter() {
-        let pair: js_sys::Array = entry.unchecked_into();
-        let name = pair.get(0).as_string().unwrap_or_default();
-        let value = pair.get(1);
-        let text = args::stamp(&value, &name, ErrorKind::InvalidField)?;
-        pairs.push((name, text));
-    }
-    cloud_push_body(&pairs, format).map_err(js_err)
+    let list = super::fields::field_values(fields, ErrorKind::InvalidField, 1)?;
+    cloud_push_fields(&list, format).map_err(js_err)
 }
 
 /// `cloudProbeBody(format)`: the platform's CheckContainerPath probe.

@@ -11,6 +11,7 @@ use super::args;
 use super::errors::js_err;
 use crate::crypto::Format;
 use crate::error::{Error, ErrorKind};
+use crate::push::{FieldValue, MAX_FIELD_DEPTH};
 
 /// `readFields(body)` -> `{ format: 'xml' | 'json', fields }`: text fields are strings (JSON
 /// numbers as their exact digits), elements with children are objects.
@@ -27,7 +28,9 @@ pub fn read_fields(body: JsValue) -> Result<Object, JsValue> {
 
 /// `writeFields(fields, format?)` -> the body: `<xml>` with CDATA (default) or a JSON object;
 /// CreateTime, MsgId and BusinessId are written as bare numbers. Values are strings, numbers
-/// or bigints; fields whose value is undefined are left out.
+/// or bigints, or nest: a plain object is an element with children (a JSON object), an array
+/// the element repeated (a JSON array), as the subscribe-message events' lists are sent. Fields
+/// whose value is undefined are left out.
 #[wasm_bindgen(js_name = writeFields)]
 pub fn write_fields(fields: JsValue, format: JsValue) -> Result<String, JsValue> {
     let kind = ErrorKind::GenReturnXml;
@@ -42,32 +45,81 @@ pub fn write_fields(fields: JsValue, format: JsValue) -> Result<String, JsValue>
             "fields must be an object of field names to values",
         )));
     }
+    let list = field_values(&fields, kind, 1)?;
+    crate::push::write_field_values(&list, format).map_err(js_err)
+}
+
+/// The members of a fields object as [`FieldValue`]s, in order (undefined ones left out): text
+/// from a string, a number (its digits when whole) or a bigint; an object from a plain object;
+/// a list from an array. Anything else, or nesting past [`MAX_FIELD_DEPTH`], is `kind`.
+pub(super) fn field_values(
+    object: &JsValue,
+    kind: ErrorKind,
+    depth: usize,
+) -> Result<Vec<(String, FieldValue)>, JsValue> {
     let mut list = Vec::new();
-    for entry in Object::entries(fields.unchecked_ref::<Object>()).iter() {
+    for entry in Object::entries(object.unchecked_ref::<Object>()).iter() {
         let pair: js_sys::Array = entry.unchecked_into();
         let name = pair.get(0).as_string().unwrap_or_default();
         let value = pair.get(1);
         if value.is_undefined() {
             continue;
         }
-        let text = if let Some(text) = value.as_string() {
-            text
-        } else if let Some(n) = value.as_f64() {
+        let value = field_value(&value, &name, kind, depth)?;
+        list.push((name, value));
+    }
+    Ok(list)
+}
+
+fn field_value(
+    value: &JsValue,
+    name: &str,
+    kind: ErrorKind,
+    depth: usize,
+) -> Result<FieldValue, JsValue> {
+    if depth > MAX_FIELD_DEPTH {
+        return Err(js_err(Error::with_message(
+            kind,
+            alloc::format!("fields nest more than {MAX_FIELD_DEPTH} levels deep (at {name})"),
+        )));
+    }
+    if let Some(text) = value.as_string() {
+        return Ok(FieldValue::Text(text));
+    }
+    if let Some(n) = value.as_f64() {
+        if !n.is_finite() {
+            return Err(js_err(Error::with_message(
+                kind,
+                alloc::format!("field {name} must be a finite number"),
+            )));
+        }
+        return Ok(FieldValue::Text(
             if n.fract() == 0.0 && n.abs() < 9_007_199_254_740_992.0 {
                 alloc::format!("{}", n as i64)
             } else {
                 alloc::format!("{n}")
-            }
-        } else if value.is_bigint() {
-            let digits = value.unchecked_ref::<js_sys::BigInt>().to_string(10)?;
-            String::from(digits)
-        } else {
-            return Err(js_err(Error::with_message(
-                kind,
-                alloc::format!("field {name} must be a string, a number or a bigint"),
-            )));
-        };
-        list.push((name, text));
+            },
+        ));
     }
-    crate::push::write_fields(&list, format).map_err(js_err)
+    if value.is_bigint() {
+        let digits = value.unchecked_ref::<js_sys::BigInt>().to_string(10)?;
+        return Ok(FieldValue::Text(String::from(digits)));
+    }
+    if js_sys::Array::is_array(value) {
+        let items: js_sys::Array = value.clone().unchecked_into();
+        let mut out = Vec::with_capacity(items.length() as usize);
+        for item in items.iter() {
+            out.push(field_value(&item, name, kind, depth + 1)?);
+        }
+        return Ok(FieldValue::List(out));
+    }
+    if value.is_object() && !value.is_function() {
+        return Ok(FieldValue::Object(field_values(value, kind, depth + 1)?));
+    }
+    Err(js_err(Error::with_message(
+        kind,
+        alloc::format!(
+            "field {name} must be a string, a number, a bigint, an object of fields or an array"
+        ),
+    )))
 }

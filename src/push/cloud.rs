@@ -12,18 +12,15 @@
 use alloc::string::String;
 use alloc::vec::Vec;
 
+use super::fields::{write_checked, FieldValue};
 use super::reply::{transfer_plaintext, ReplyTarget};
 use super::{dedup_key, detect_format, utf8, Mode, Push};
 use crate::crypto::Format;
 use crate::error::{Error, ErrorKind, Result};
-use crate::message::{self, push_json_string, Message, RawValue};
-use crate::xml::{push_element, push_text_element};
+use crate::message::{self, Message, RawValue};
 
 /// The `action` of the platform's probe.
 pub const PROBE_ACTION: &str = "CheckContainerPath";
-
-/// Fields written as bare numbers by the platform (when their value is all digits).
-const NUMERIC: [&str; 3] = ["CreateTime", "MsgId", "BusinessId"];
 
 /// The `x-wx-source` values of requests that a mini program's own code (a user's
 /// `wx.cloud.callContainer`, the developer tools, local debugging) sends through the platform:
@@ -214,50 +211,32 @@ pub fn cloud_transfer_reply(target: &ReplyTarget<'_>, create_time: &str) -> Resu
 /// (JSON numbers of any size), everything else as CDATA (XML) or JSON strings. Field names
 /// must be XML names of ASCII letters, digits and `_` (-42002 InvalidField otherwise).
 pub fn cloud_push_body(fields: &[(String, String)], format: Format) -> Result<String> {
-    if let Some((bad, _)) = fields.iter().find(|(name, _)| !is_field_name(name)) {
-        return Err(Error::with_message(
-            ErrorKind::InvalidField,
-            alloc::format!(
-                "the field name '{}' is not a push field name (ASCII letters, digits and '_', \
-                 starting with a letter)",
-                bad.chars().take(40).collect::<String>()
-            ),
-        ));
+    let values: Vec<(String, FieldValue)> = fields
+        .iter()
+        .map(|(name, value)| (name.clone(), FieldValue::Text(value.clone())))
+        .collect();
+    cloud_push_fields(&values, format)
+}
+
+/// [`cloud_push_body`] for fields that may nest (the subscribe-message events' lists: an
+/// object is an element with children, a list repeated elements in XML or an array in JSON);
+/// every name at any depth follows the same rule.
+pub fn cloud_push_fields(fields: &[(String, FieldValue)], format: Format) -> Result<String> {
+    write_checked(fields, format, check_field_name)
+}
+
+fn check_field_name(name: &str) -> Result<()> {
+    if is_field_name(name) {
+        return Ok(());
     }
-    let mut out = String::with_capacity(64 + fields.len() * 48);
-    let numeric = |name: &str, value: &str| {
-        NUMERIC.contains(&name) && !value.is_empty() && value.bytes().all(|b| b.is_ascii_digit())
-    };
-    match format {
-        Format::Xml => {
-            out.push_str("<xml>");
-            for (name, value) in fields {
-                if numeric(name, value) {
-                    push_text_element(&mut out, name, value);
-                } else {
-                    push_element(&mut out, name, value);
-                }
-            }
-            out.push_str("</xml>");
-        }
-        Format::Json => {
-            out.push('{');
-            for (i, (name, value)) in fields.iter().enumerate() {
-                if i > 0 {
-                    out.push(',');
-                }
-                push_json_string(&mut out, name);
-                out.push(':');
-                if numeric(name, value) {
-                    out.push_str(value);
-                } else {
-                    push_json_string(&mut out, value);
-                }
-            }
-            out.push('}');
-        }
-    }
-    Ok(out)
+    Err(Error::with_message(
+        ErrorKind::InvalidField,
+        alloc::format!(
+            "the field name '{}' is not a push field name (ASCII letters, digits and '_', \
+             starting with a letter)",
+            name.chars().take(40).collect::<String>()
+        ),
+    ))
 }
 
 fn is_field_name(name: &str) -> bool {

@@ -2,7 +2,9 @@
 //! (the CLI, the debugger, the simulator, the emulator): reading a body into its fields and
 //! writing fields as the platform does. Reading is the strict reader of `crate::xml` (CDATA
 //! split around `]]>` and entities are decoded exactly); writing keeps XML well-formed
-//! whatever the content.
+//! whatever the content. Values may nest (the subscribe-message events' lists): an object is
+//! an element with children (XML) or an object (JSON), a list is repeated elements of one name
+//! (XML) or an array (JSON), as the platform sends them.
 
 use alloc::string::{String, ToString};
 use alloc::vec::Vec;
@@ -11,6 +13,7 @@ use serde_json::{Map, Value};
 
 use crate::crypto::Format;
 use crate::error::{Error, ErrorKind, Result};
+use crate::json::push_json_string;
 use crate::xml::{self, Child, Node};
 
 /// Fields the platform writes as bare numbers (64-bit ids and times): `<CreateTime>123</CreateTime>`
@@ -107,38 +110,157 @@ fn check_name(name: &str) -> Result<()> {
 /// Writes flat fields, in order, as the platform does: `<xml>` with CDATA text (numbers from
 /// [`NUMERIC_FIELDS`] bare), or a JSON object (the same numbers bare, everything else strings).
 pub fn write_fields(fields: &[(String, String)], format: Format) -> Result<String> {
+    let values: Vec<(String, FieldValue)> = fields
+        .iter()
+        .map(|(name, value)| (name.clone(), FieldValue::Text(value.clone())))
+        .collect();
+    write_field_values(&values, format)
+}
+
+/// A value to write: text, an object of fields (an element with children), or a list (the
+/// same element repeated in XML, an array in JSON).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FieldValue {
+    Text(String),
+    Object(Vec<(String, FieldValue)>),
+    List(Vec<FieldValue>),
+}
+
+/// The deepest nesting written (the readers take 32 levels; the platform's pushes use 3).
+pub const MAX_FIELD_DEPTH: usize = 16;
+
+/// Writes fields that may nest, in order, as the platform does (see [`write_fields`]): only
+/// top-level [`NUMERIC_FIELDS`] are bare numbers; every name, at any depth, is checked as
+/// [`write_fields`] checks it (-40011). A list of lists has no XML form, and deeper nesting than
+/// [`MAX_FIELD_DEPTH`] is refused.
+pub fn write_field_values(fields: &[(String, FieldValue)], format: Format) -> Result<String> {
+    write_checked(fields, format, check_name)
+}
+
+/// [`write_field_values`] with `check` refusing a name instead.
+pub(super) fn write_checked(
+    fields: &[(String, FieldValue)],
+    format: Format,
+    check: fn(&str) -> Result<()>,
+) -> Result<String> {
     let mut out = String::new();
     match format {
         Format::Xml => {
             out.push_str("<xml>");
             for (name, value) in fields {
-                check_name(name)?;
-                if is_numeric_field(name, value) {
-                    xml::push_text_element(&mut out, name, value);
-                } else {
-                    xml::push_element(&mut out, name, value);
-                }
+                xml_member(&mut out, name, value, check, 1)?;
             }
             out.push_str("</xml>");
         }
-        Format::Json => {
-            out.push('{');
-            for (i, (name, value)) in fields.iter().enumerate() {
+        Format::Json => json_object(&mut out, fields, check, 1)?,
+    }
+    Ok(out)
+}
+
+fn too_deep() -> Error {
+    Error::with_message(
+        ErrorKind::GenReturnXml,
+        alloc::format!("fields nest more than {MAX_FIELD_DEPTH} levels deep"),
+    )
+}
+
+fn xml_member(
+    out: &mut String,
+    name: &str,
+    value: &FieldValue,
+    check: fn(&str) -> Result<()>,
+    depth: usize,
+) -> Result<()> {
+    check(name)?;
+    if depth > MAX_FIELD_DEPTH {
+        return Err(too_deep());
+    }
+    match value {
+        FieldValue::Text(text) if depth == 1 && is_numeric_field(name, text) => {
+            xml::push_text_element(out, name, text)
+        }
+        FieldValue::Text(text) => xml::push_element(out, name, text),
+        FieldValue::Object(members) => {
+            out.push('<');
+            out.push_str(name);
+            out.push('>');
+            for (inner, value) in members {
+                xml_member(out, inner, value, check, depth + 1)?;
+            }
+            out.push_str("</");
+            out.push_str(name);
+            out.push('>');
+        }
+        FieldValue::List(items) => {
+            for item in items {
+                if matches!(item, FieldValue::List(_)) {
+                    return Err(Error::with_message(
+                        ErrorKind::GenReturnXml,
+                        alloc::format!(
+                            "field {name} is a list of lists, which XML cannot carry (a list is \
+                             its element repeated)"
+                        ),
+                    ));
+                }
+                xml_member(out, name, item, check, depth)?;
+            }
+        }
+    }
+    Ok(())
+}
+
+fn json_object(
+    out: &mut String,
+    members: &[(String, FieldValue)],
+    check: fn(&str) -> Result<()>,
+    depth: usize,
+) -> Result<()> {
+    if depth > MAX_FIELD_DEPTH {
+        return Err(too_deep());
+    }
+    out.push('{');
+    for (i, (name, value)) in members.iter().enumerate() {
+        check(name)?;
+        if i > 0 {
+            out.push(',');
+        }
+        push_json_string(out, name);
+        out.push(':');
+        match value {
+            FieldValue::Text(text) if depth == 1 && is_numeric_field(name, text) => {
+                out.push_str(text)
+            }
+            _ => json_value(out, value, check, depth)?,
+        }
+    }
+    out.push('}');
+    Ok(())
+}
+
+fn json_value(
+    out: &mut String,
+    value: &FieldValue,
+    check: fn(&str) -> Result<()>,
+    depth: usize,
+) -> Result<()> {
+    match value {
+        FieldValue::Text(text) => push_json_string(out, text),
+        FieldValue::Object(members) => json_object(out, members, check, depth + 1)?,
+        FieldValue::List(items) => {
+            if depth + 1 > MAX_FIELD_DEPTH {
+                return Err(too_deep());
+            }
+            out.push('[');
+            for (i, item) in items.iter().enumerate() {
                 if i > 0 {
                     out.push(',');
                 }
-                out.push_str(&Value::String(name.clone()).to_string());
-                out.push(':');
-                if is_numeric_field(name, value) {
-                    out.push_str(value);
-                } else {
-                    out.push_str(&Value::String(value.clone()).to_string());
-                }
+                json_value(out, item, check, depth + 1)?;
             }
-            out.push('}');
+            out.push(']');
         }
     }
-    Ok(out)
+    Ok(())
 }
 
 #[cfg(test)]

@@ -10,11 +10,13 @@ mod replay_window;
 mod reply;
 
 pub use cloud::{
-    cloud_push_body, cloud_transfer_reply, probe_body, receive_cloud, CloudCaller, CloudLimits,
-    CloudPush, DEFAULT_CLIENT_SOURCES, PROBE_ACTION,
+    cloud_push_body, cloud_push_fields, cloud_transfer_reply, probe_body, receive_cloud,
+    CloudCaller, CloudLimits, CloudPush, DEFAULT_CLIENT_SOURCES, PROBE_ACTION,
 };
 pub use dedup::{dedup_key, MAX_DEDUP_KEY_BYTES, MAX_KEY_PART_BYTES};
-pub use fields::{read_fields, write_fields, NUMERIC_FIELDS};
+pub use fields::{
+    read_fields, write_field_values, write_fields, FieldValue, MAX_FIELD_DEPTH, NUMERIC_FIELDS,
+};
 pub use replay_window::{
     canonical_timestamp, check_create_time, check_window, MAX_TIMESTAMP_DIGITS,
 };

@@ -11,7 +11,7 @@ export const { TYPES } = lib;
  */
 export function buildPush(o) {
   const now = Math.floor(Date.now() / 1000);
-  const fields = pushFields({ type: o.type, from: o.from, to: o.to, content: o.content || undefined, now });
+  const fields = pushFields({ type: o.type, from: o.from, to: o.to, content: o.content || undefined, now, format: o.format });
   const keys = { token: o.token, encodingAESKey: o.encodingAESKey, appId: o.appId };
   const { query, body, plaintext, contentType } = pushRequest(lib, fields, { format: o.format, encrypted: o.encrypt, keys, now });
   const target = `${o.url || 'http://127.0.0.1:8080/wechat'}?${query}`;

@@ -18,8 +18,12 @@
 //   POST /__emulator/clock {advanceMs?, now?, freeze?}           move (or freeze) the emulator's clock
 //   POST /__emulator/fault {path, errcode, times?}               answer the next calls with errcode
 //   POST /__emulator/expire-tokens                               every issued token expires now
-//   POST /__emulator/push {url, token, encodingAESKey, appId?, message, format?}
-//        a user message pushed to a developer URL as the platform does (signed, encrypted)
+//   POST /__emulator/push {url, token, encodingAESKey, appId?, type?, message?, format?}
+//        a push to a developer URL as the platform sends it (signed, encrypted): `type` one of
+//        `wechat-kf simulate --type`'s (devtools/simulated-push.js TYPES: every typed push and
+//        two untyped ones), `message` fields of the push by their platform names, over the
+//        type's (nested values: objects are elements with children, arrays repeated elements
+//        in XML; objects and arrays in JSON); default a text message
 //   GET  /__emulator/config                                      appId, bots, cloudHosting (secrets as ***)
 // WeChat Cloud Hosting (started with --cloud-hosting / start({ cloudHosting: true })): calls
 // with no token are accepted as from the open API service (answers carry x-openapi-seqid);
@@ -45,6 +49,7 @@ import { pathToFileURL } from 'node:url';
 import { readFileSync } from 'node:fs';
 import { EmulatorWindow, QUOTA_USED, WINDOW_CLOSED } from './window.js';
 import { openSendmsg } from './dialogue.js';
+import { TYPES } from '../simulated-push.js';
 import { isLoopbackName } from '../../cli/options.js';
 
 export const DEFAULTS = Object.freeze({
@@ -713,7 +718,14 @@ async function control(state, path, method, raw, url, res) {
       if (!isLoopbackUrl(body.url) && !state.options.allowRemotePush) {
         return send(res, 400, { error: 'push goes only to loopback URLs (http://127.0.0.1:PORT/...); start the emulator with --allow-remote-push for others' });
       }
-      return send(res, 200, await push(state, body));
+      try {
+        return send(res, 200, await push(state, body));
+      } catch (e) {
+        // A push that cannot be written (a bad field, type or key) is the caller's: 400; a URL
+        // that does not answer: 502. Either way the message says what, with secrets masked.
+        const bad = e instanceof PushRefused || e?.name === 'WxkfError';
+        return send(res, bad ? 400 : 502, { error: masked(`push ${bad ? 'refused' : 'failed'}: ${e?.message ?? e}`, knownSecrets(state)) });
+      }
     default:
       return send(res, 404, { error: `unknown control endpoint ${method} ${path}` });
   }
@@ -729,14 +741,23 @@ export function shownConfig(state) {
   }, knownSecrets(state));
 }
 
-/** Pushes a user message to a developer URL as the platform does, and opens the window. */
-async function push(state, { url, token, encodingAESKey, appId, message = {}, format = 'xml' }) {
-  if (!url || !token || !encodingAESKey) throw new Error('push needs url, token and encodingAESKey');
+/** A push request the emulator cannot make (answered 400). */
+class PushRefused extends Error {}
+
+/** Pushes a message or event to a developer URL as the platform does, and opens the window. */
+async function push(state, { url, token, encodingAESKey, appId, type, message = {}, format = 'xml' }) {
+  if (!url || !token || !encodingAESKey) throw new PushRefused('push needs url, token and encodingAESKey');
+  if (type !== undefined && !Object.hasOwn(TYPES, type)) {
+    throw new PushRefused(`type must be one of ${Object.keys(TYPES).join(', ')}`);
+  }
+  if (message === null || typeof message !== 'object' || Array.isArray(message)) {
+    throw new PushRefused('message must be an object of the push\'s fields by their platform names');
+  }
   const fields = {
     ToUserName: 'gh_emulator0000',
     FromUserName: 'o_emulator_user',
     CreateTime: Math.floor(state.clock.now() / 1000),
-    MsgType: 'text',
+    ...(type === undefined ? { MsgType: 'text' } : TYPES[type]({ format })),
     ...message,
   };
   if (fields.MsgType !== 'event' && fields.MsgId === undefined) {
