@@ -94,5 +94,12 @@ export interface BodyFields {
 /** Reads an XML or JSON push or reply body (format from its first character); -40002/-40012 when it is not one. */
 export declare function readFields(body: string): { format: 'xml' | 'json'; fields: BodyFields };
 
-/** Writes flat fields in order as the platform does: `<xml>` with CDATA (default) or a JSON object; CreateTime, MsgId and BusinessId bare. Undefined values are left out. */
-export declare function writeFields(fields: Record<string, string | number | bigint | undefined>, format?: 'xml' | 'json'): string;
+/**
+ * A value writeFields (and cloudPushBody) writes: text (a string, a number, a bigint), or nested
+ * as the platform nests fields: an object is an element with children (a JSON object), an
+ * array the element repeated (a JSON array), e.g. `{ SubscribeMsgPopupEvent: { List: [...] } }`.
+ */
+export type FieldValue = string | number | bigint | { [name: string]: FieldValue | undefined } | FieldValue[];
+
+/** Writes fields in order as the platform does: `<xml>` with CDATA (default) or a JSON object; top-level CreateTime, MsgId and BusinessId bare; nested values as FieldValue says. Undefined values are left out. */
+export declare function writeFields(fields: Record<string, FieldValue | undefined>, format?: 'xml' | 'json'): string;

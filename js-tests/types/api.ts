@@ -37,6 +37,10 @@ export async function crypto(): Promise<void> {
   const read = readFields('<xml><a>1</a></xml>');
   const format: 'xml' | 'json' = read.format;
   const written: string = writeFields({ ToUserName: 'gh', CreateTime: 1, MsgId: 2n, Skip: undefined }, 'json') + writeFields({ a: 'b' });
+  // Nested fields as the platform nests them (issue 25): the subscribe events' lists.
+  writeFields({ MsgType: 'event', SubscribeMsgPopupEvent: { List: [{ TemplateId: 't', PopupScene: 0 }] } });
+  // @ts-expect-error a boolean is no field value
+  writeFields({ A: true });
   void [plain, env, echo, echo2, s, ok, format, written];
   // @ts-expect-error format is 'xml' or 'json'
   c.encryptMessage('x', { format: 'yaml' });

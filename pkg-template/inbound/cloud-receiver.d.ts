@@ -1,5 +1,6 @@
 // WeChat Cloud Hosting (微信云托管) pushes: options, the receiver, test bodies.
 import type { Push, PushFormat } from './receiver.js';
+import type { FieldValue } from '../crypto.js';
 
 /** createHandler / Node adapters: `cloudHosting`. */
 export interface CloudHostingOptions {
@@ -69,7 +70,7 @@ export declare class CloudReceiver {
 }
 
 /** The unsigned push body the platform sends to Cloud Hosting (CreateTime, MsgId, BusinessId as bare numbers). */
-export declare function cloudPushBody(fields: Record<string, string | number>, format: PushFormat): string;
+export declare function cloudPushBody(fields: Record<string, FieldValue | undefined>, format: PushFormat): string;
 
 /** The CheckContainerPath probe body. */
 export declare function cloudProbeBody(format: PushFormat): string;
