@@ -52,4 +52,11 @@ cp README.md pkg/ 2>/dev/null || true
 mkdir -p dist
 rm -f dist/wechat-kf-*.tgz
 (cd pkg && npm pack --silent --pack-destination ../dist >/dev/null)
+# The clone's own `wechat-kf` (package.json: "wechat-kf": "file:pkg", linked by npm install):
+# node_modules/wechat-kf is pkg/, so the examples (node examples/koa/server.mjs, wrangler dev in
+# examples/workers) import this build, and `npx wechat-kf` runs its CLI once the bin is linked,
+# which npm does only for a package.json it has seen (pkg/ did not exist at the first install).
+if [ -L node_modules/wechat-kf ]; then
+  npm rebuild wechat-kf --ignore-scripts --no-audit --no-fund --loglevel=error >&2
+fi
 ls dist/wechat-kf-*.tgz
