@@ -2,6 +2,7 @@
 // response objects are used through their documented methods only.
 import { INTERNAL_ERROR, NOSNIFF, createProcessor } from './push-handler.js';
 import { ERR, wxkfError } from '../errors.js';
+import { joinChunks } from '../bytes.js';
 
 /** The body of a Node request: already read by a body parser (Buffer/string), or the stream. */
 function nodeBody(req, preread) {
@@ -49,7 +50,7 @@ function readStream(req, max) {
       }
       parts.push(bytes);
     };
-    const onEnd = () => done(resolve, join(parts, size));
+    const onEnd = () => done(resolve, joinChunks(parts, size));
     const onError = (e) => done(reject, e);
     const onClose = () => done(reject, new Error('the request was closed before its body was read'));
     req.on('data', onData);
@@ -57,17 +58,6 @@ function readStream(req, max) {
     req.on('error', onError);
     req.on('close', onClose);
   });
-}
-
-function join(parts, size) {
-  if (parts.length === 1) return parts[0];
-  const out = new Uint8Array(size);
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.byteLength;
-  }
-  return out;
 }
 
 /**

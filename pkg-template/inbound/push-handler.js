@@ -7,6 +7,7 @@ import { dedupClaims } from './dedup.js';
 import { ERR, WxkfError, wxkfError, invalidOption } from '../errors.js';
 import { checkOptionNames, numberOption } from '../options.js';
 import { reporter } from '../stores/guarded.js';
+import { joinChunks } from '../bytes.js';
 import { queueCall } from '../queues/consumer.js';
 
 const TEXT = 'text/plain; charset=utf-8';
@@ -302,12 +303,5 @@ export async function readLimited(chunks, max) {
     }
     parts.push(bytes);
   }
-  if (parts.length === 1) return new Uint8Array(parts[0].buffer, parts[0].byteOffset, parts[0].byteLength);
-  const out = new Uint8Array(size);
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.byteLength;
-  }
-  return out;
+  return joinChunks(parts, size);
 }

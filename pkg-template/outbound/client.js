@@ -16,6 +16,7 @@
 // past its cap (maxResponseBytes for JSON, maxMediaBytes for getMedia's file), checked on the
 // Content-Length first and then while the body streams in, before anything reaches wasm memory.
 import { buildRequest } from './requests.js';
+import { joinChunks } from '../bytes.js';
 import { MemoryStore } from '../stores/memory.js';
 import { TokenCache } from './token-cache.js';
 import { parseResponse } from './response.js';
@@ -120,14 +121,7 @@ async function readCapped(res, cap, what, option) {
     }
     chunks.push(value);
   }
-  if (chunks.length === 1) return chunks[0];
-  const out = new Uint8Array(size);
-  let at = 0;
-  for (const c of chunks) {
-    out.set(c, at);
-    at += c.byteLength;
-  }
-  return out;
+  return joinChunks(chunks, size);
 }
 
 /** `text` with every secret (as given, and URL-encoded) replaced by `***`. */
