@@ -664,3 +664,53 @@ fn base64_of_a_length_that_is_not_whole_quads_is_left_to_the_core() {
     crypt.decrypt(&good).unwrap();
     assert_eq!(host.calls.borrow().len(), 1);
 }
+
+/// A host that sets a base64 threshold but keeps the default `base64_decode` (no decoder).
+struct Base64ThresholdWithoutDecoderHost;
+
+// SAFETY: no `utf8_valid` of its own (the default answers None).
+unsafe impl HostCrypto for Base64ThresholdWithoutDecoderHost {
+    refuses_aes_and_sha1!();
+    fn min_base64_len(&self) -> usize {
+        0
+    }
+}
+
+/// A host with a base64 decoder but the default `min_base64_len` (never).
+struct Base64DecoderWithoutThresholdHost {
+    calls: Cell<usize>,
+}
+
+// SAFETY: no `utf8_valid` of its own (the default answers None).
+unsafe impl HostCrypto for Base64DecoderWithoutThresholdHost {
+    refuses_aes_and_sha1!();
+    fn base64_decode(&self, _: &[u8], _: &mut [u8]) -> bool {
+        self.calls.set(self.calls.get() + 1);
+        false
+    }
+}
+
+#[test]
+fn base64_defaults_no_decoder_and_never_asked() {
+    let plain = WxBizMsgCrypt::new("t", KEY, "wxapp").unwrap();
+    let without_decoder = WxBizMsgCrypt::new("t", KEY, "wxapp")
+        .unwrap()
+        .with_host(Rc::new(Base64ThresholdWithoutDecoderHost));
+    let decoder = Rc::new(Base64DecoderWithoutThresholdHost {
+        calls: Cell::new(0),
+    });
+    let without_threshold = WxBizMsgCrypt::new("t", KEY, "wxapp")
+        .unwrap()
+        .with_host(decoder.clone());
+    for text in [String::from("hi"), "客服".repeat(2000)] {
+        let encrypted = plain.encrypt(&text, &[4; 16]).unwrap();
+        // The default base64_decode decodes nothing (false): the core decodes.
+        assert_eq!(without_decoder.decrypt(&encrypted).unwrap().plaintext, text);
+        // The default min_base64_len is "never": a decoder alone is not asked.
+        assert_eq!(
+            without_threshold.decrypt(&encrypted).unwrap().plaintext,
+            text
+        );
+    }
+    assert_eq!(decoder.calls.get(), 0);
+}
