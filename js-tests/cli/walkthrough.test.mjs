@@ -1,4 +1,5 @@
-// The README's walkthrough as written: `wechat-kf emulator`, an example server using it as its
+// The walkthrough as written (docs/reference.md, "Command line"; the README's local loop with the
+// koa example in place of the quick start): `wechat-kf emulator`, an example server using it as its
 // WeChat API, `wechat-kf simulate --encrypt --emulator URL`, the server's reply through the
 // Client recorded by the emulator (issue 11, item 5). Without --emulator the emulator never
 // learns that the user wrote, and the same reply is refused with 45015.
@@ -24,7 +25,7 @@ before(async () => {
   const emulator = start(scratch.bin, ['emulator', '--port', '0'], { cwd: scratch.dir });
   emulatorUrl = await until(() => /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(emulator.output().stdout)?.[1], 15_000, 'wechat-kf emulator');
   const port = await freePort();
-  // The example's variables, as in the README walkthrough.
+  // The example's variables, as in the walkthrough.
   const env = {
     WECHAT_KF_TOKEN: TOKEN, WECHAT_KF_AES_KEY: KEY, WECHAT_KF_APP_ID: APP_ID, WECHAT_KF_APP_SECRET: APP_SECRET, WECHAT_KF_API_BASE: emulatorUrl,
     PORT: String(port),
