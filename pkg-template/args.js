@@ -6,7 +6,7 @@
 // handed out: dlmalloc reads its chunk header at 1 - 4 (0xFFFFFFFD) and traps (RuntimeError:
 // memory access out of bounds); an object with a `length` (an array, a Uint8Array) has `length`
 // bytes allocated and then throws a TypeError from `charCodeAt`, leaking them in wasm memory,
-// which never shrinks. Worse, in Node 20.19-20.20 (V8 11.3) TurboFan's code for passStringToWasm0, once
+// which never shrinks. Worse, in Node 20.20.2 (V8 11.3, where it was seen) TurboFan's code for passStringToWasm0, once
 // it has seen strings and numbers there, loads a string's length field from `arg` before
 // checking what `arg` is, so a small integer (a Smi) is dereferenced and the process dies
 // with SIGSEGV (a V8 bug: not with --no-turbo-inline-js-wasm-calls or --no-opt). An f64
