@@ -12,7 +12,9 @@
 // Tests run per mutant: the runtime-agnostic suite (js-tests/suite.js) in Node against
 // target/pkg-src/loaders/node.js, then the Node tests that load the package directly (NODE_TESTS
 // below).
-// Prints each survivor (file:line, the change) and the closing line `N killed, M survived`.
+// Prints each survivor (`file:line  change in function  | source line`, the change numbered
+// ` #2` when the same change comes twice on one line; the key of scripts/mutants-equivalent.txt)
+// and the closing line `N killed, M survived`.
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -53,31 +55,57 @@ const OPERATORS = [
   [/(?<=[\s(])!(?=[\w(#.])/g, '', 'drop !'],
   [/ \+ 1\b/g, ' - 1', '+ 1 -> - 1'],
   [/ - 1\b/g, ' + 1', '- 1 -> + 1'],
-  [/\b(\d{2,})\b/g, (m) => String(Number(m) + 1), 'literal + 1'],
+  [/\b(\d{2,})\b/g, (m) => String(Number(m) + 1), (m) => `literal ${m} -> ${Number(m) + 1}`],
 ];
 
 /** Lines that are a whole expression statement (a call or an assignment), to delete. */
 const STATEMENT = /^\s*(?:await\s+)?(?:this\.|[A-Za-z_$][\w$]*(?:\.|\[|\(| [-+*|&]?= ))[^;]*;\s*$/;
 
+/** A line that starts a function, method or arrow function bound to a name: its name. */
+const FUNCTION_START = [
+  /^\s*(?:export\s+)?(?:default\s+)?(?:async\s+)?function\s*\*?\s*([\w$]+)\s*\(/,
+  /^\s*(?:export\s+)?(?:const|let|var)\s+([\w$]+)\s*=\s*(?:async\s*)?(?:function\b|\([^)]*\)\s*=>|[\w$]+\s*=>)/,
+  /^\s*(?:static\s+)?(?:async\s+)?(?:get\s+|set\s+)?(#?[\w$]+)\s*\([^)]*\)\s*\{\s*$/,
+  /^\s*(?:export\s+)?class\s+([\w$]+)/,
+];
+const NOT_A_NAME = new Set(['if', 'for', 'while', 'switch', 'catch', 'function', 'return']);
+
 function mutantsOf(source) {
   const lines = source.split('\n');
   const out = [];
+  // The function each line is in (by the last start of one at no deeper indentation): part of
+  // a mutant's description, so that equal lines in two functions are told apart.
+  const scopes = [];
   lines.forEach((line, i) => {
     const code = line.replace(/\/\/.*$/, '');
     if (/^\s*(\*|\/\*|\/\/)/.test(line) || !code.trim()) return;
+    const indent = line.length - line.trimStart().length;
+    while (scopes.length && scopes[scopes.length - 1].indent >= indent) scopes.pop();
+    const fn = scopes.length ? ` in ${scopes.map((x) => x.name).join('.')}` : '';
+    for (const re of FUNCTION_START) {
+      const name = re.exec(code)?.[1];
+      if (name && !NOT_A_NAME.has(name)) {
+        scopes.push({ indent, name });
+        break;
+      }
+    }
     if (/^\s*import\b|^\s*export\s*\{/.test(line)) return;
-    for (const [re, rep, what] of OPERATORS) {
+    const seen = new Map(); // a description met again on this line gets ` #2`, ` #3`, ...
+    for (const [re, rep, describe] of OPERATORS) {
       for (const m of code.matchAll(re)) {
         // Skip matches inside string literals (a crude but adequate check for these files).
         const before = code.slice(0, m.index);
         if ((before.match(/'/g) ?? []).length % 2 === 1 || (before.match(/`/g) ?? []).length % 2 === 1) continue;
         const replacement = typeof rep === 'function' ? rep(m[0]) : rep;
         const mutated = code.slice(0, m.index) + replacement + code.slice(m.index + m[0].length);
-        out.push({ line: i + 1, what, text: mutated });
+        const base = typeof describe === 'function' ? describe(m[0]) : describe;
+        const n = (seen.get(base) ?? 0) + 1;
+        seen.set(base, n);
+        out.push({ line: i + 1, what: `${n === 1 ? base : `${base} #${n}`}${fn}`, text: mutated });
       }
     }
     if (STATEMENT.test(code) && !/^\s*(const|let|var|return|throw)\b/.test(code)) {
-      out.push({ line: i + 1, what: 'delete statement', text: code.replace(/\S.*$/, '/* deleted */') });
+      out.push({ line: i + 1, what: `delete statement${fn}`, text: code.replace(/\S.*$/, '/* deleted */') });
     }
   });
   return out.map((m) => {
