@@ -38,6 +38,8 @@ for side in inbound outbound; do
     --strip-producers --strip-target-features \
     "$src/wasm-$side/${name}_bg.wasm" -o "$src/wasm/${name}_bg.wasm"
   cp "$src/wasm-$side/$name.js" "$src/wasm/"
+  # The outbound glue's declarations, for the JSR package's type check (deno.json; not in npm's files).
+  if [ "$side" = outbound ]; then cp "$src/wasm-$side/$name.d.ts" "$src/wasm/"; fi
   rm -rf "$src/wasm-$side"
 done
 # pkg-template/ has the loaders, the inbound and outbound layers, the stores, the CLI, the dev
@@ -47,7 +49,8 @@ cp -R pkg-template/. "$src/"
 # one file by esbuild; the entries (loaders/, stores/), the outbound glue, the CLI, the dev tools,
 # the .d.ts and .wasm files as they are (scripts/package.mjs).
 node scripts/package.mjs "$src" pkg
-cp README.md pkg/ 2>/dev/null || true
+# README, LICENSE and CHANGELOG ship with the package (npm's `files`, deno.json's `publish`).
+cp README.md LICENSE CHANGELOG.md pkg/
 
 mkdir -p dist
 rm -f dist/wechat-kf-*.tgz

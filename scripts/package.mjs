@@ -120,6 +120,15 @@ if (renamed.length) {
   if (still.length) throw new Error(`package: exports whose .name is not their name: ${still.join(', ')}`);
 }
 
+// The JSR package (deno.json, for Deno) carries each .wasm as a module of base64 text, which
+// loaders/deno.js imports: reading it then needs no file or network permission. Not in the npm
+// package (package.json's `files` leave them and loaders/deno.js out).
+for (const name of ['wechat_kf_bg.wasm', 'wechat_kf_outbound_bg.wasm']) {
+  const base64 = readFileSync(join(out, 'wasm', name)).toString('base64');
+  writeFileSync(join(out, 'wasm', `${name}.js`), `// ${name} as base64, for loaders/deno.js (the JSR package).\nexport default '${base64}';\n`);
+  shipped.push(`wasm/${name}.js`);
+}
+
 // Every relative import (or require) of a shipped module names a shipped file other than a bundled module.
 const IMPORT = /(?:^|[\n;])\s*(?:import|export)\s[^'"`;]*?['"](\.{1,2}\/[^'"]+)['"]|\b(?:import|require|createRequire\([^)]*\))\(\s*['"](\.{1,2}\/[^'"]+)['"]\s*\)/g;
 const problems = [];

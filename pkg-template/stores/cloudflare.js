@@ -1,3 +1,4 @@
+// @ts-self-types="./cloudflare.d.ts"
 // `wechat-kf/cloudflare`: the Store contract on a Cloudflare Durable Object (and, from
 // queues/cloudflare.js, the queue mode's queue: DurableObjectQueue, durableObjectQueue).
 //

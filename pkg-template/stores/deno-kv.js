@@ -1,3 +1,4 @@
+// @ts-self-types="./deno-kv.d.ts"
 // `wechat-kf/deno-kv`: the Store contract on Deno KV (`await Deno.openKv()`; on Deno 2.9
 // with a local file, run with --unstable-kv).
 //

@@ -1,3 +1,4 @@
+// @ts-self-types="./redis.d.ts"
 // wechat-kf/redis: the Store contract (store.d.ts) over the user's own Redis client: node-redis
 // (npm `redis`, v4 to v6: `createClient()`, whose commands go through `sendCommand([...])`, or
 // `createCluster()`, through `sendCommand(firstKey, isReadonly, [...])`) or ioredis (`new Redis()`
