@@ -23,9 +23,12 @@ const outboundFile = new URL('../wasm/wechat_kf_outbound_bg.wasm', entry);
 // pipeline's UTF-16 crossing and spans; 85,371 B with the crate at opt-level 2, 1.10-1.17x faster
 // per push; 86,689 B with the compact form of text pushes, one-shot host SHA-1 and the host AES
 // key copies, 1.2-1.45x faster per push at 256 B to 2 KB; 85,083 B once 12z's size work was
-// merged with them; 85,871 B built with wasm SIMD, up to 1.2x faster in Bun). The project's goal
-// is 60 KiB; this bound only keeps it from growing.
-const MAX_INBOUND_GZIP = 85 * 1024;
+// merged with them; 85,871 B built with wasm SIMD, up to 1.2x faster in Bun; 88,798 B with the
+// security and delivery rules of issues 22-25: the XML character scan, the JSON value cap,
+// Object.prototype names, bounded dedup keys, Cloud Hosting's caller check, the echostr rule,
+// `event`/`MsgID` on every message). The goal is 90 KiB (the 60 KiB goal was retired on the
+// measurements of issue 12): this bound is that goal.
+const MAX_INBOUND_GZIP = 90 * 1024;
 
 const token = 't0ken', encodingAESKey = 'kWxPEV2UEDyxWpmPdKC3F4dgPDmOvfKX1HGnEUDS1aR', appId = 'wx49f0ab532d5d035a';
 
