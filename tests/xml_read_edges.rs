@@ -73,6 +73,14 @@ fn each_refusal_says_what_is_wrong() {
         ("<xml><A>&#0;</A></xml>", "invalid character reference"),
         ("<xml a=b/>", "malformed attribute"),
         ("<xml><A>1</A>", "truncated"),
+        ("<xml></xml ", "truncated"),
+        ("<xml><A", "truncated"),
+        ("<xml><!x></xml>", "markup declaration"),
+        ("<!DOCTYPE x", "contains a DTD"),
+        ("<xml><A>&#xZZ;</A></xml>", "invalid character reference"),
+        ("<xml><A>&#55296;</A></xml>", "invalid character reference"),
+        ("<xml a='1/>", "truncated"),
+        ("<xml a/>", "malformed attribute"),
     ] {
         let error = read_document(body).unwrap_err();
         assert!(error.message().contains(says), "{body}: {error}");
