@@ -114,7 +114,7 @@ if [ "$rust" = 1 ]; then
     secs=$(( $(date +%s) - t0 ))
     when=$(date -u +%Y-%m-%d)
     summary+=("rust: $total mutants on $short: $caught caught, $missed missed ($equivalent documented equivalents, $(( missed - equivalent )) unexplained), $timeouts timed out, $unviable unviable; $(( secs / 60 )) min $(( secs % 60 )) s")
-    summary+=("README row: | $when | $short | ${files[*]} | $total | $caught | $missed ($equivalent equivalent) | $timeouts | $unviable | $(( (secs + 30) / 60 )) min |")
+    summary+=("table row (docs/testing.md): | $when | $short | $total | $caught | $missed ($equivalent equivalent) | $timeouts | $unviable | $(( (secs + 30) / 60 )) min |")
   fi
 fi
 
