@@ -31,7 +31,7 @@ const onError = (e, info) => errors.push(`${info.phase}:${e?.code}`);
 const work = Number(env.WORK_MS ?? 0);
 const common = { token: env.WX_TOKEN, encodingAESKey: env.WX_KEY, appId: env.WX_APPID, store: redisStore(redis, { prefix, onError: () => {} }), onError };
 const listener = lib.createNodeListener(env.MODE === 'inline'
-  ? { ...common, onMessage: () => new Promise((r) => setTimeout(r, work)) }
+  ? { ...common, onMessage: work > 0 ? () => new Promise((r) => setTimeout(r, work)) : () => {} }
   : { ...common, queue: redisQueue(redis, { prefix }) });
 
 const server = http.createServer((req, res) => {
