@@ -197,7 +197,9 @@ test('SIGKILL of a consumer process mid-onMessage: another consumer process hand
   await until(() => b.output().includes(`DONE B ${dedupKey}`), () => `B to handle the push:\n${b.output()}`);
   const started = Number(b.output().match(new RegExp(`START B ${dedupKey} (\\d+) (\\d+)`))[2]);
   const attempt = Number(b.output().match(new RegExp(`START B ${dedupKey} (\\d+)`))[1]);
-  console.log(`# redelivery: consumer A killed mid-onMessage; consumer B started the push ${started - killedAt} ms after the kill (visibilityMs ${VISIBILITY}), attempt ${attempt}`);
+  const startedByA = Number(a.output().match(new RegExp(`START A ${dedupKey} 1 (\\d+)`))[1]);
+  console.log(`# redelivery: consumer A killed mid-onMessage ${killedAt - startedByA} ms after it took the push; consumer B started it `
+    + `${started - killedAt} ms after the kill, ${started - startedByA} ms after A took it (visibilityMs ${VISIBILITY}), attempt ${attempt}`);
   assert.equal(attempt, 2, 'the second delivery');
   assert.match(b.output(), new RegExp(`DONE B ${dedupKey} 2 effect`));
   assert.equal(await cmd('HGET', `${prefix}effects`, dedupKey), 'B', 'the effect done once, by B');
