@@ -26,7 +26,15 @@ if (process.env.STORE === 'memory') {
   redis.on('error', () => {});
   await redis.connect();
 }
-const store = redis ? redisStore(redis) : new lib.MemoryStore();
+// Store calls (each one Redis round trip: a command, or one script for an operation of several).
+let storeCalls = 0;
+const counted = (s) => new Proxy(s, {
+  get(target, name) {
+    const v = target[name];
+    return typeof v === 'function' ? (...args) => { storeCalls++; return v.apply(target, args); } : v;
+  },
+});
+const store = counted(redis ? redisStore(redis) : new lib.MemoryStore());
 
 const handled = [];
 const errors = [];
@@ -59,7 +67,7 @@ const server = http.createServer(async (req, res) => {
   const path = req.url.split('?')[0];
   try {
     if (path === '/wx') return listener(req, res);
-    if (path === '/__test/handled') return reply(res, { handled, errors });
+    if (path === '/__test/handled') return reply(res, { handled, errors, storeCalls });
     if (path === '/__test/calls') {
       const { n } = await readJson(req);
       const rs = await Promise.allSettled(Array.from({ length: n }, () => client.getKfList()));
