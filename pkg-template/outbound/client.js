@@ -285,7 +285,7 @@ export class Client {
     this.#onError = reporter(onError);
     this.#tokenBudgetMs = tokenBudgetMs;
     this.#tokens = new TokenCache({
-      store: store ?? new MemoryStore({ now }),
+      store: store ?? new MemoryStore({ now, onError: (e) => this.#onError(e, { phase: 'store' }) }),
       appId: appId ?? 'accessToken-function',
       fetch: (force, deadline) => this.#fetchToken(force, deadline),
       now,

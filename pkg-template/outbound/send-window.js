@@ -70,7 +70,7 @@ export class SendWindow {
     this.#timeoutMs = numberOption('SendWindow', 'storeTimeoutMs', storeTimeoutMs, { min: 1, max: 10_000 });
     this.#now = now;
     this.#appId = stringArg(appId, ERR.InvalidOption, 'appId');
-    const s = store ?? new MemoryStore({ now });
+    const s = store ?? new MemoryStore({ now, onError: (e) => this.#report(e, { phase: PHASE }) });
     const missing = missingMethods(s, ['get', 'set', 'delete', 'compareAndSet']);
     if (missing.length) {
       throw invalidOption('store', `SendWindow option store must implement the Store contract (${missing[0]} is missing)`);

@@ -3,6 +3,7 @@
 // wechat-kf/deno-kv. Keys and values are strings, TTLs milliseconds; each method is atomic.
 import { ERR, WxkfError, wxkfError, invalidOption } from '../errors.js';
 import { checkOptionNames, numberOption } from '../options.js';
+import { reporter } from './guarded.js';
 
 // The store codes (-43001 StoreOverBound, -43002 StoreUnavailable, -43003 InvalidStoreArgument)
 // live in the Rust table (src/error.rs), generated into generated/tables.js as ERR.
@@ -44,12 +45,16 @@ export class MemoryStore {
   /** @param {{ now?: () => number, maxKeys?: number, onError?: (e: Error) => void, prefix?: string }} [options] */
   constructor(options = {}) {
     checkOptionNames('MemoryStore', options, ['now', 'maxKeys', 'onError', 'prefix']);
-    const { now = Date.now, maxKeys = 1_000_000, onError = () => {}, prefix = 'wechat-kf:' } = options;
+    const { now = Date.now, maxKeys = 1_000_000, onError, prefix = 'wechat-kf:' } = options;
     if (typeof now !== 'function') throw invalidOption('now', 'MemoryStore option now must be a function returning milliseconds');
     numberOption('MemoryStore', 'maxKeys', maxKeys, { min: 1, max: Number.MAX_SAFE_INTEGER, whole: true, unit: 'keys' });
     this.#now = now;
     this.#maxKeys = maxKeys;
-    this.#onError = onError;
+    if (onError !== undefined && typeof onError !== 'function') {
+      throw invalidOption('onError', 'MemoryStore option onError must be a function (error) => void');
+    }
+    // Never throws: a throwing or rejecting onError, or none (one console.error line), is handled there.
+    this.#onError = reporter(onError);
     this.#prefix = String(prefix);
     this.#nextReport = maxKeys;
   }
@@ -83,12 +88,10 @@ export class MemoryStore {
     this.#nextSweep = Math.max(1024, size * 2);
     if (size > this.#maxKeys && size >= this.#nextReport) {
       this.#nextReport = size * 2;
-      try {
-        this.#onError(wxkfError(ERR.StoreOverBound,
-          `the memory store holds ${size} live keys, more than maxKeys (${this.#maxKeys}); ` +
-          'it keeps them all: raise maxKeys, shorten TTLs, or use a shared store',
-          { size, maxKeys: this.#maxKeys }));
-      } catch {}
+      this.#onError(wxkfError(ERR.StoreOverBound,
+        `the memory store holds ${size} live keys, more than maxKeys (${this.#maxKeys}); ` +
+        'it keeps them all: raise maxKeys, shorten TTLs, or use a shared store',
+        { size, maxKeys: this.#maxKeys }), { phase: 'store' });
     } else if (size <= this.#maxKeys) {
       this.#nextReport = this.#maxKeys;
     }

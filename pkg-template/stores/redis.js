@@ -18,7 +18,7 @@
 // options.onError (or console.warn once per client). CONFIG refused (managed Redis): no report.
 import internal, { ERR } from '../wechat-kf.js';
 
-const { invalidOption, checkKey, checkValue, checkTtl, wxkfError, commandSender, sha1Hex, text, checkOptionNames } = internal;
+const { invalidOption, checkKey, checkValue, checkTtl, wxkfError, commandSender, sha1Hex, text, checkOptionNames, reporter } = internal;
 // The queue mode's queue on the same clients (Redis Streams): wechat-kf/redis exports both.
 export { redisQueue } from '../queues/redis.js';
 
@@ -113,6 +113,7 @@ export function redisStore(client, options = {}) {
   if (onError !== undefined && typeof onError !== 'function') {
     throw invalidOption('onError', 'redisStore option onError must be a function (error) => void');
   }
+  const report = reporter(onError);
   const p = String(prefix);
   const shas = new Map();
   let checking = false; // this store's check is under way or done
@@ -132,7 +133,7 @@ export function redisStore(client, options = {}) {
       if (!found) return;
       const warning = wxkfError(ERR.StoreMisconfigured, found.message, { problems: found.problems, ...found.details });
       if (onError) {
-        try { onError(warning); } catch {}
+        report(warning, { phase: 'store' }); // never throws; a rejecting onError goes to console.error
       } else if (!entry.warned) {
         entry.warned = true;
         console.warn(`${warning.message} (${warning.code} ${warning.kind}; redisStore(client, { onError }) receives it instead)`);
