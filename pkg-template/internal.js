@@ -10,7 +10,7 @@ export { checkedStore, reporter, missingMethods } from './stores/guarded.js';
 export * as contract from './stores/contract.js';
 export { createProcessor, statusFor, readLimited } from './inbound/push-handler.js';
 export { dedupClaims } from './inbound/dedup.js';
-export { jobText, consumeOptions, delayOf, deadLetterLimit, pause } from './queues/memory.js';
+export { jobText, packJob, consumeOptions, delayOf, deadLetterLimit, pause } from './queues/memory.js';
 export { queueError } from './queues/consumer.js';
 export { commandSender, sha1Hex, text, scriptRunner } from './stores/redis-commands.js';
 export { numberOption, checkOptionNames } from './options.js';

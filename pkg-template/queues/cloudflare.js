@@ -21,7 +21,7 @@
 //   d:<15-digit due>:<id>     the index of what waits or is in hand (due: when it may be handed
 //                             out; for one in hand, the end of its lease)
 //   l:<id>                    the jobs in hand (leased)
-//   p:<id>:<i>                parts of a job's JSON over BODY_CHUNK bytes
+//   p:<id>:<i>                parts of a job's JSON over 60,000 bytes (packJob)
 //   t:<15-digit until>:<id>   settled jobs remembered for dedupMs (one job per id), swept by alarms
 //   x:<15-digit at>:<id>, xp:<id>:<i>, xi:<id>, xn   the dead letters, their parts, once per id, how many
 //
@@ -40,16 +40,14 @@
 import internal, { ERR, WxkfError } from '../wechat-kf.js';
 
 const {
-  wxkfError, invalidOption, numberOption, checkOptionNames, jobText, consumeOptions, delayOf, deadLetterLimit, queueError,
+  wxkfError, invalidOption, numberOption, checkOptionNames, jobText, packJob: pack, consumeOptions, delayOf, deadLetterLimit, queueError,
 } = internal;
 
-const BODY_CHUNK = 60_000;
 /** An alarm() run takes new deliveries for at most this long, then ends (and sets the next alarm). */
 const MAX_RUN_MS = 5 * 60_000;
 const SWEEP_BATCH = 100;
 const OPS = new Set(['enqueue', 'deadLetter', 'deadLetters', 'stats']);
 
-const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 const pad = (ms) => String(Math.max(0, Math.ceil(ms))).padStart(15, '0');
 const token = () => (typeof crypto !== 'undefined' && typeof crypto.randomUUID === 'function'
@@ -432,15 +430,6 @@ export class DurableObjectQueue {
 /** Deletes keys, at most 128 a call (the storage API's limit). */
 async function deleteKeys(storage, keys) {
   for (let i = 0; i < keys.length; i += 128) await storage.delete(keys.slice(i, i + 128));
-}
-
-/** A JSON text as value fields { body } (inline) or { parts: n } plus the parts as [key, bytes] entries. */
-function pack(text, partKey) {
-  const bytes = encoder.encode(text);
-  if (bytes.length <= BODY_CHUNK) return { fields: { body: bytes }, parts: [] };
-  const parts = [];
-  for (let i = 0, at = 0; at < bytes.length; i++, at += BODY_CHUNK) parts.push([partKey(i), bytes.slice(at, at + BODY_CHUNK)]);
-  return { fields: { parts: parts.length }, parts };
 }
 
 async function unpack(storage, value, partKey) {

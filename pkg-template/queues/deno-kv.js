@@ -33,22 +33,20 @@
 // letters: retries follow the consumer's retryDelayMs and maxAttempts, which a message's fixed
 // schedule (at most 5 delays) cannot, and a wake-up that KV gives up on loses nothing.
 //
-// Values: Deno KV refuses a value over 64 KiB; a job's JSON (UTF-8) longer than BODY_CHUNK
+// Values: Deno KV refuses a value over 64 KiB; a job's JSON (UTF-8) longer than 60,000 bytes (packJob)
 // bytes is kept in parts [prefix, 'part', id, i] written before the job entry (a 1 MiB push).
 import internal, { ERR } from '../wechat-kf.js';
 import { unlocked } from '../stores/deno-kv-locked.js';
 
 const {
-  wxkfError, invalidOption, numberOption, checkOptionNames, jobText, consumeOptions, delayOf, deadLetterLimit, pause, queueError,
+  wxkfError, invalidOption, numberOption, checkOptionNames, jobText, packJob: pack, consumeOptions, delayOf, deadLetterLimit, pause, queueError,
 } = internal;
 
-const BODY_CHUNK = 60_000;
 /** The field that marks this queue's KV messages (its value: the queue's prefix). */
 const MARK = 'wechatKfQueue';
 /** A reported engine failure is reported again at most this often while it lasts. */
 const REPORT_EVERY_MS = 30_000;
 
-const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 
 /** One listenQueue per Kv handle in this process: prefix -> the consumers taking its messages. */
@@ -120,15 +118,6 @@ export function denoKvQueue(kv, options = {}) {
     } finally {
       clearTimeout(timer);
     }
-  }
-
-  /** A JSON text as the value fields { body } (inline) or { parts: n } plus the parts' writes. */
-  function pack(text, partKey) {
-    const bytes = encoder.encode(text);
-    if (bytes.length <= BODY_CHUNK) return { fields: { body: bytes }, parts: [] };
-    const parts = [];
-    for (let i = 0, at = 0; at < bytes.length; i++, at += BODY_CHUNK) parts.push([partKey(i), bytes.slice(at, at + BODY_CHUNK)]);
-    return { fields: { parts: parts.length }, parts };
   }
 
   async function unpack(value, partKey, what) {

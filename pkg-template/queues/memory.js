@@ -7,6 +7,23 @@
 import { ERR, wxkfError, invalidOption } from '../errors.js';
 import { checkOptionNames, numberOption } from '../options.js';
 
+/** The largest part of a job's JSON one stored value holds (Deno KV and Durable Object storage
+ *  refuse values over 64 KiB, with some room left for the value's other fields). */
+export const BODY_CHUNK = 60_000;
+const packEncoder = new TextEncoder();
+
+/**
+ * A job's JSON text as stored value fields: `{ body }` (its UTF-8 bytes) when it fits in one
+ * value, else `{ parts: n }` plus the n parts as `[partKey(i), bytes]` entries to store beside it.
+ */
+export function packJob(text, partKey) {
+  const bytes = packEncoder.encode(text);
+  if (bytes.length <= BODY_CHUNK) return { fields: { body: bytes }, parts: [] };
+  const parts = [];
+  for (let i = 0, at = 0; at < bytes.length; i++, at += BODY_CHUNK) parts.push([partKey(i), bytes.slice(at, at + BODY_CHUNK)]);
+  return { fields: { parts: parts.length }, parts };
+}
+
 /** Checks a job as the handler builds it and returns its stored form (JSON: what an engine keeps). */
 export function jobText(job) {
   if (job === null || typeof job !== 'object') {
