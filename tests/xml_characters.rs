@@ -235,3 +235,46 @@ fn json_pushes_keep_escaped_controls() {
         assert_eq!(err.code(), -40012, "{content:?}: {err}");
     }
 }
+
+/// The check goes 32 bytes at a time: every forbidden sequence at every offset of a long body
+/// (across the chunks' edges and into the last, short stretch) is refused, and what merely looks
+/// like one at the same offsets is read: full-width punctuation (EF BC ..), U+FFFD (EF BF BD),
+/// another character whose last bytes are BF BE (U+5FFE, E5 BF BE), tab, line feed and carriage
+/// return, a lone 0xEF-led character at the very end.
+#[test]
+fn forbidden_characters_are_found_at_every_offset_of_a_long_body() {
+    let refused: [&[u8]; 5] = [
+        b"\x01",
+        b"\x1f",
+        b"\x00",
+        "\u{FFFE}".as_bytes(),
+        "\u{FFFF}".as_bytes(),
+    ];
+    let allowed: [&str; 7] = ["，", "！", "\u{FFFD}", "\u{5FFE}", "\t", "\n", "\r"];
+    for len in [0usize, 1, 29, 30, 31, 32, 33, 34, 63, 64, 65, 100] {
+        for at in 0..=len {
+            let filler = "a".repeat(len);
+            let (before, after) = filler.split_at(at);
+            for bad in refused {
+                let mut body = format!("<xml><A>{before}").into_bytes();
+                body.extend_from_slice(bad);
+                body.extend_from_slice(format!("{after}</A></xml>").as_bytes());
+                let got = read_document_bytes(&body, Error::new(ErrorKind::IllegalBuffer, "x"));
+                assert_eq!(
+                    got.map(|_| ()).unwrap_err().code(),
+                    -40002,
+                    "{bad:?} at {at} of {len}"
+                );
+            }
+            for good in allowed {
+                let body = format!("<xml><A>{before}{good}{after}</A></xml>");
+                assert!(read_document(&body).is_ok(), "{good:?} at {at} of {len}");
+                // The same at the very end of the body, after the root closes.
+                let tail = format!("<xml><A>{before}{after}</A></xml>{good}");
+                if good.trim().is_empty() {
+                    assert!(read_document(&tail).is_ok(), "{good:?} after the root");
+                }
+            }
+        }
+    }
+}
