@@ -227,11 +227,19 @@ async function e2eSection() {
     }
     await load.next((m) => m.ready);
     const sent = {};
+    const cpuOf = async (name) => {
+      servers[name].child.send('cpu');
+      return (await servers[name].next((m) => m.cpuUs !== undefined)).cpuUs;
+    };
     const run = async (name, count) => {
+      const cpuBefore = await cpuOf(name);
       load.child.send({ run: { port: servers[name].port, count, concurrency: cfg.concurrency, size: cfg.size } });
       const { result } = await load.next((m) => m.result);
       if (result.bad) throw new Error(`${name}: ${result.bad} of ${result.count} answers were not 200 success (first: ${result.firstBad})`);
       sent[name] = (sent[name] ?? 0) + count;
+      // The server process's own CPU time per push in this round: what it costs, whichever
+      // process (server or load generator) set the pace.
+      result.cpuPerPush = (await cpuOf(name) - cpuBefore) / count;
       return result;
     };
     const results = {};
@@ -253,7 +261,7 @@ async function e2eSection() {
     const { trips } = await servers['http redis'].next((m) => m.trips !== undefined);
     const summary = (rs) => {
       const all = rs.flatMap((r) => r.latencies).sort((a, b) => a - b);
-      return { rps: median(rs.map((r) => r.reqPerSec)), p50: pct(all, 0.5), p99: pct(all, 0.99) };
+      return { rps: median(rs.map((r) => r.reqPerSec)), p50: pct(all, 0.5), p99: pct(all, 0.99), cpu: median(rs.map((r) => r.cpuPerPush)) };
     };
     /** The median of the per-round ratios a/b (each round's runs are back to back). */
     const ratio = (a, b) => {
@@ -268,7 +276,9 @@ async function e2eSection() {
       + `${int(cfg.warm)} to warm up; req/s: median of the rounds; latency over all rounds; ratios: median of the per-round ratios`);
     console.log('  bare: the framework reading the body and answering success (no crypto: the floor); ours: the package\'s adapter with');
     console.log('  its defaults (dedup lease in a MemoryStore, replay window); every other answer checked 200 `success`, every message');
-    console.log('  checked by the server (content ends with its MsgId); the peers check no replay window and claim nothing');
+    console.log('  checked by the server (content ends with its MsgId); the peers check no replay window and claim nothing;');
+    console.log('  server CPU: the server process\'s user + system time per push (median of the rounds): the load generator shares');
+    console.log('  the machine, so where it sets the pace (a bare server that idles) req/s understates the server\'s own cost');
     const LABELS = {
       'http bare': 'node:http, bare (floor)', 'http ours': 'node:http + createNodeListener', 'http redis': 'node:http + createNodeListener, redisStore',
       'express bare': 'Express, bare (floor)', 'express ours': 'Express + createExpressMiddleware', 'express peer': `Express + node-webot wechat (v${pkgVersion('wechat')})`,
@@ -278,8 +288,10 @@ async function e2eSection() {
       for (const kind of kinds) {
         const name = `${framework} ${kind}`;
         const a = summary(results[name]);
-        console.log(`  ${LABELS[name].padEnd(46)} ${int(a.rps).padStart(7)} req/s   p50 ${ms(a.p50)}   p99 ${ms(a.p99)}`);
+        console.log(`  ${LABELS[name].padEnd(46)} ${int(a.rps).padStart(7)} req/s   p50 ${ms(a.p50)}   p99 ${ms(a.p99)}   server CPU ${a.cpu.toFixed(1).padStart(5)} µs/push`);
       }
+      const extra = summary(results[`${framework} ours`]).cpu - summary(results[`${framework} bare`]).cpu;
+      console.log(`    ours costs the server ${extra.toFixed(1)} µs of CPU per push more than the floor (the pipeline alone: part 1, 1 KB)`);
       const floorGoal = framework === 'http' ? 0.7 : 0.75;
       const f = ratio(`${framework} ours`, `${framework} bare`);
       console.log(`    ours / bare ${framework}: ${fx(f.value)} (goal ≥${floorGoal}x) ${verdict(f.value >= floorGoal)}; min-max ${f.min.toFixed(2)}-${f.max.toFixed(2)}`);

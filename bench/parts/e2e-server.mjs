@@ -11,7 +11,8 @@
 // Every server but `bare` verifies msg_signature, decrypts, parses the text message, checks it
 // (the content ends with `#<MsgId>`, as the load generator makes them) and acknowledges it (200
 // `success`; co-wechat answers an empty body, which the platform takes as the same). The
-// process sends { port } when listening, and { ok, bad } (messages checked) when asked 'stats'.
+// process sends { port } when listening, { ok, bad } (messages checked) when asked 'stats', and
+// its CPU time so far ({ cpuUs }: user + system, µs) when asked 'cpu'.
 import process from 'node:process';
 import { createServer } from 'node:http';
 import { createRequire } from 'node:module';
@@ -135,6 +136,10 @@ server.listen(0, '127.0.0.1', () => process.send({ port: server.address().port }
 process.on('message', async (m) => {
   if (m === 'stats') process.send({ stats: { ...counts } });
   if (m === 'trips') process.send({ trips });
+  if (m === 'cpu') {
+    const { user, system } = process.cpuUsage();
+    process.send({ cpuUs: user + system });
+  }
   if (m === 'stop') {
     server.closeAllConnections();
     await redis?.quit().catch(() => {});
