@@ -185,6 +185,18 @@ export async function runOutboundSuite(lib, { log = () => {} } = {}) {
     await rejectsCode(w.consume('u'), 45015); // the record outlives the window: refused locally
     c.assertEq(reported.length, 1);
   });
+  await c.checkAsync('SendWindow: an openid longer than 128 characters is refused (-42002), not made into a store key', async () => {
+    const store = new MemoryStore();
+    const w = new SendWindow({ store, now: () => T0 });
+    const long = 'o'.repeat(129);
+    for (const call of [() => w.observe(long, 'message'), () => w.check(long), () => w.consume(long), () => w.reset(long)]) {
+      await rejectsCode(call(), -42002);
+    }
+    c.assertEq(store.size, 0);
+    // 128 is taken, and the platform's 28 of course.
+    c.assertEq((await w.observe('o'.repeat(128), 'message')).remaining, 5);
+    c.assertEq(store.size, 1);
+  });
   await c.checkAsync('SendWindow: enter gives 2 within 1 min and resets rather than adds', async () => {
     let now = T0;
     const w = new SendWindow({ now: () => now });

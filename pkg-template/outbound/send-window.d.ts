@@ -61,7 +61,10 @@ export type SendWindowConsumed =
 export declare class SendWindow {
   constructor(options?: SendWindowOptions);
   readonly rules: Required<{ [K in keyof SendWindowRules]: Required<SendWindowRule> }>;
-  /** The new state; a store failure is reported, not thrown. */
+  /**
+   * The new state; a store failure is reported, not thrown. Every method takes the user's
+   * openid (message.fromUserName): an empty one is -42001, one longer than 128 characters -42002.
+   */
   observe(openid: string, action?: 'message' | 'enter', at?: number): Promise<SendWindowState>;
   observeMessage(message: { fromUserName: string; msgType: string; event?: string }, at?: number): Promise<SendWindowState | undefined>;
   check(openid: string, at?: number): Promise<SendWindowDecision>;

@@ -27,6 +27,8 @@ import { numberArg, optionalStringArg, stringArg, typeError } from '../args.js';
 
 const MAX_ATTEMPTS = 1000;
 const PHASE = 'sendWindow';
+/** The longest openid a window key takes (the platform's are 28 characters; unionids 29). */
+const MAX_OPENID = 128;
 
 const elapsed = typeof performance !== 'undefined' && typeof performance.now === 'function'
   ? () => performance.now()
@@ -89,6 +91,11 @@ export class SendWindow {
   #key(openid) {
     if (typeof openid !== 'string' || openid === '') {
       throw wxkfError(ERR.MissingField, 'openid is required and must not be empty', { field: 'openid' });
+    }
+    // An openid is 28 characters; a store key is not the place for an unbounded string.
+    if (openid.length > MAX_OPENID) {
+      throw wxkfError(ERR.InvalidField, `openid is ${openid.length} characters long, more than the ${MAX_OPENID} an openid can be `
+        + '(the platform\'s are 28): pass the user\'s openid (message.fromUserName)', { field: 'openid' });
     }
     return `window:${this.#appId}:${openid}`;
   }
