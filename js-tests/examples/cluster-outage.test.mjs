@@ -5,45 +5,21 @@
 // claim, the send window and the token store fail open and say so (the example's onError lines:
 // StoreUnavailable -43002, phases dedup, sendWindow and store).
 //   node --test js-tests/examples/cluster-outage.test.mjs   (needs dist/*.tgz: scripts/build.sh)
-import { test, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { cpSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
-import { ROOT, freePort, startProcess } from '../runners/harness.mjs';
-import { prepareScratch } from '../runners/scratch.mjs';
-import { startRedisServer, stopAllRedis } from '../faults/redis-server.mjs';
+import { freePort, startProcess } from '../runners/harness.mjs';
+import { startRedisServer } from '../faults/redis-server.mjs';
+import { exampleContext, setUp, sleep } from './example-setup.mjs';
 
-const TOKEN = 'cluster-token-secret';
-const KEY = 'kWxPEV2UEDyxWpmPdKC3F4dgPDmOvfKX1HGnEUDS1aR';
-const APP_ID = 'wx0000000000emulator'; // the emulator's default appId
-const APP_SECRET = 'emulator-app-secret';
-const scratch = join(ROOT, 'js-tests', '.scratch-cluster');
-let pending = [];
-const ctx = { scratch, defer: (fn) => pending.push(fn) };
-after(async () => {
-  for (const fn of pending.reverse()) { try { await fn(); } catch {} }
-  await stopAllRedis();
-  rmSync(scratch, { recursive: true, force: true });
-});
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+const ctx = exampleContext('.scratch-cluster');
 
 test('examples/cluster answers and handles every push while Redis is down, and after it is back', { timeout: 240_000 }, async () => {
-  prepareScratch(scratch, process.env.WECHAT_KF_TARBALL); // default: the newest dist/*.tgz
-  cpSync(join(ROOT, 'examples'), join(scratch, 'examples'), { recursive: true }); // `redis` resolves from the workspace
-  const lib = await import(join(scratch, 'node_modules', 'wechat-kf', 'loaders', 'node.js'));
-  const { start } = await import(join(scratch, 'node_modules', 'wechat-kf', 'devtools', 'emulator', 'server.js'));
-  const emulator = await start({ port: 0, lib });
-  ctx.defer(() => emulator.close());
-  const crypt = new lib.WXBizMsgCrypt({ token: TOKEN, encodingAESKey: KEY, appId: APP_ID });
+  const { emulator, crypt, env: account } = await setUp(ctx, 'cluster-token-secret');
   const redis = await startRedisServer();
   const port = await freePort();
   const base = `http://127.0.0.1:${port}/wechat`;
   const proc = startProcess(ctx, process.execPath, ['examples/cluster/server.mjs'], {
-    env: {
-      WORKERS: '2', PORT: String(port), REDIS_URL: `redis://127.0.0.1:${redis.port}`,
-      WECHAT_KF_TOKEN: TOKEN, WECHAT_KF_AES_KEY: KEY, WECHAT_KF_APP_ID: APP_ID, WECHAT_KF_APP_SECRET: APP_SECRET,
-      WECHAT_KF_API_BASE: emulator.url,
-    },
+    env: { ...account, WORKERS: '2', PORT: String(port), REDIS_URL: `redis://127.0.0.1:${redis.port}` },
   });
   const output = () => { const o = proc.output(); return o.stdout + o.stderr; };
   for (let i = 0; ; i++) {

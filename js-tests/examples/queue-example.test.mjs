@@ -5,42 +5,19 @@
 // works; a text asking for a human (人工) gets the transfer_customer_service reply and no send;
 // SIGTERM lets each worker finish and exit 0. Outcomes only: every wait is a bounded loop.
 //   node --test js-tests/examples/queue-example.test.mjs   (needs dist/*.tgz: scripts/build.sh)
-import { test, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { cpSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
-import { ROOT, freePort, startProcess } from '../runners/harness.mjs';
-import { prepareScratch } from '../runners/scratch.mjs';
-import { startRedisServer, stopAllRedis } from '../faults/redis-server.mjs';
+import { freePort, startProcess } from '../runners/harness.mjs';
+import { startRedisServer } from '../faults/redis-server.mjs';
+import { exampleContext, setUp, sleep } from './example-setup.mjs';
 
-const TOKEN = 'queue-example-token';
-const KEY = 'kWxPEV2UEDyxWpmPdKC3F4dgPDmOvfKX1HGnEUDS1aR';
-const APP_ID = 'wx0000000000emulator'; // the emulator's default appId
-const APP_SECRET = 'emulator-app-secret';
-const scratch = join(ROOT, 'js-tests', '.scratch-queue-example');
-let pending = [];
-const ctx = { scratch, defer: (fn) => pending.push(fn) };
-after(async () => {
-  for (const fn of pending.reverse()) { try { await fn(); } catch {} }
-  await stopAllRedis();
-  rmSync(scratch, { recursive: true, force: true });
-});
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+const ctx = exampleContext('.scratch-queue-example');
 
 test('examples/queue: pushes queued and acknowledged at once, each answered once by one of two workers, with typing', { timeout: 240_000 }, async () => {
-  prepareScratch(scratch, process.env.WECHAT_KF_TARBALL); // default: the newest dist/*.tgz
-  cpSync(join(ROOT, 'examples'), join(scratch, 'examples'), { recursive: true }); // `redis` resolves from the workspace
-  const lib = await import(join(scratch, 'node_modules', 'wechat-kf', 'loaders', 'node.js'));
-  const { start } = await import(join(scratch, 'node_modules', 'wechat-kf', 'devtools', 'emulator', 'server.js'));
-  const emulator = await start({ port: 0, lib });
-  ctx.defer(() => emulator.close());
-  const crypt = new lib.WXBizMsgCrypt({ token: TOKEN, encodingAESKey: KEY, appId: APP_ID });
+  const { emulator, crypt, env: account } = await setUp(ctx, 'queue-example-token');
   const redis = await startRedisServer({ args: ['--appendonly', 'yes'] });
   const port = await freePort();
-  const env = {
-    REDIS_URL: `redis://127.0.0.1:${redis.port}`, WECHAT_KF_TOKEN: TOKEN, WECHAT_KF_AES_KEY: KEY, WECHAT_KF_APP_ID: APP_ID,
-    WECHAT_KF_APP_SECRET: APP_SECRET, WECHAT_KF_API_BASE: emulator.url, MODEL_DELAY_MS: '400',
-  };
+  const env = { ...account, REDIS_URL: `redis://127.0.0.1:${redis.port}`, MODEL_DELAY_MS: '400' };
   const server = startProcess(ctx, process.execPath, ['examples/queue/server.mjs'], { env: { ...env, PORT: String(port) } });
   const workers = [0, 1].map(() => startProcess(ctx, process.execPath, ['examples/queue/worker.mjs'], { env }));
   const all = () => [server, ...workers].map((p) => { const o = p.output(); return o.stdout + o.stderr; }).join('\n---\n');

@@ -11,35 +11,22 @@
 //   - a 3-node Redis Cluster with ioredis Cluster and node-redis createCluster.
 // No assertion depends on time: every wait is a bounded loop on a condition. Figures (the
 // redelivery time after the kill) are printed, not asserted.
-import { test, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { createRequire } from 'node:module';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
 import { startProxy } from '../faults/resp-proxy.mjs';
-import { startRedisServer, startRedisCluster, stopAllRedis } from '../faults/redis-server.mjs';
+import { startRedisServer, startRedisCluster } from '../faults/redis-server.mjs';
+import { IORedis, closeAfterTests, nodeRedis, pkg, sleep } from './redis-env.mjs';
 
-// WECHAT_KF_PKG: the package's directory or its loaders/node.js, as a path or a file: URL.
-const pkg = (() => {
-  const given = process.env.WECHAT_KF_PKG;
-  if (!given) return new URL('../../pkg/', import.meta.url).href;
-  const url = /^file:/.test(given) ? given : pathToFileURL(given).href;
-  return url.endsWith('.js') ? new URL('..', url).href : `${url.replace(/\/$/, '')}/`;
-})();
 const lib = await import(new URL('loaders/node.js', pkg).href);
 const { redisQueue, redisStore } = await import(new URL('stores/redis.js', pkg).href);
-const require = createRequire(import.meta.url);
-const IORedis = require('ioredis');
-const { createClient, createCluster } = require('redis');
+const { createClient, createCluster } = nodeRedis;
 const CONSUMER = fileURLToPath(new URL('../queue/consumer.mjs', import.meta.url));
 
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-const opened = [];
 const children = new Set();
-after(async () => {
+const opened = closeAfterTests(() => {
   for (const child of children) child.kill('SIGKILL');
-  for (const close of opened.reverse()) { try { await close(); } catch {} }
-  await stopAllRedis();
 });
 
 /** Waits (bounded: tries × 20 ms) until pred() holds; throws naming `what` otherwise. */

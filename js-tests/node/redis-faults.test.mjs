@@ -11,31 +11,15 @@
 //   - kill -9 and restart, without persistence (claims forgotten) and with --appendonly yes
 //     (claims kept).
 // No assertion depends on time: every wait is a bounded loop on a condition.
-import { test, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createRequire } from 'node:module';
-import { pathToFileURL } from 'node:url';
 import { startProxy } from '../faults/resp-proxy.mjs';
-import { startRedisServer, stopAllRedis } from '../faults/redis-server.mjs';
+import { startRedisServer } from '../faults/redis-server.mjs';
+import { IORedis, closeAfterTests, nodeRedis, pkg, sleep } from './redis-env.mjs';
 
-// WECHAT_KF_PKG: the package's directory or its loaders/node.js, as a path or a file: URL.
-const pkg = (() => {
-  const given = process.env.WECHAT_KF_PKG;
-  if (!given) return new URL('../../pkg/', import.meta.url).href;
-  const url = /^file:/.test(given) ? given : pathToFileURL(given).href;
-  return url.endsWith('.js') ? new URL('..', url).href : `${url.replace(/\/$/, '')}/`;
-})();
 const { redisStore } = await import(new URL('stores/redis.js', pkg).href);
-const require = createRequire(import.meta.url);
-const IORedis = require('ioredis');
-const { createClient } = require('redis');
-
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-const opened = [];
-after(async () => {
-  for (const close of opened.reverse()) { try { await close(); } catch {} }
-  await stopAllRedis();
-});
+const { createClient } = nodeRedis;
+const opened = closeAfterTests();
 
 /** The clients under test, each connected to 127.0.0.1:port. */
 const CLIENTS = {

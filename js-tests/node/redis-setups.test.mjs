@@ -6,32 +6,16 @@
 //     persistence are reported once as -43004 StoreMisconfigured (through onError, or one
 //     console.warn line), noeviction with appendonly yes is not; a server refusing CONFIG
 //     (renamed away) says nothing; the check never fails or delays a store call.
-import { test, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createRequire } from 'node:module';
-import { pathToFileURL } from 'node:url';
 import { makeChecker } from '../check.js';
 import { storeConformance } from '../stores/conformance.js';
-import { startRedisServer, startRedisCluster, stopAllRedis } from '../faults/redis-server.mjs';
+import { startRedisServer, startRedisCluster } from '../faults/redis-server.mjs';
+import { IORedis, closeAfterTests, nodeRedis as nodeRedisModule, pkg, sleep } from './redis-env.mjs';
 
-// WECHAT_KF_PKG: the package's directory or its loaders/node.js, as a path or a file: URL.
-const pkg = (() => {
-  const given = process.env.WECHAT_KF_PKG;
-  if (!given) return new URL('../../pkg/', import.meta.url).href;
-  const url = /^file:/.test(given) ? given : pathToFileURL(given).href;
-  return url.endsWith('.js') ? new URL('..', url).href : `${url.replace(/\/$/, '')}/`;
-})();
 const { redisStore } = await import(new URL('stores/redis.js', pkg).href);
-const require = createRequire(import.meta.url);
-const IORedis = require('ioredis');
-const { createClient, createCluster } = require('redis');
-
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-const opened = [];
-after(async () => {
-  for (const close of opened.reverse()) { try { await close(); } catch {} }
-  await stopAllRedis();
-});
+const { createClient, createCluster } = nodeRedisModule;
+const opened = closeAfterTests();
 
 async function ioredis(port, options = {}) {
   const c = new IORedis({ host: '127.0.0.1', port, ...options });
