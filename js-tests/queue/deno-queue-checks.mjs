@@ -2,20 +2,14 @@
 // local KV file, --unstable-kv): queue.consume() driven directly (no createConsumer), so that
 // each rule of queue.d.ts is seen on its own. Prints one JSON line: [[name, ok, detail], …].
 // env: WECHAT_KF_PKG, KV_PATH. Every wait is a bounded loop; nothing asserts on time.
+import { checkList, codeOf } from './checks.js';
+
 const env = Deno.env.toObject();
 const { denoKvQueue } = await import(`file://${env.WECHAT_KF_PKG}/stores/deno-kv.js`);
 const kv = await Deno.openKv(env.KV_PATH);
 const kv2 = await Deno.openKv(env.KV_PATH); // a second handle: another instance in this process
 
-const out = [];
-const check = async (name, fn) => {
-  try {
-    const detail = await fn();
-    out.push([name, detail === undefined || detail === true, detail === true ? '' : String(detail ?? '')]);
-  } catch (e) {
-    out.push([name, false, String(e?.stack ?? e)]);
-  }
-};
+const { out, check } = checkList();
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 async function until(pred, tries = 1000, ms = 20) {
   for (let i = 0; i < tries; i++) {
@@ -24,7 +18,6 @@ async function until(pred, tries = 1000, ms = 20) {
   }
   return !!(await pred());
 }
-const codeOf = (fn) => { try { fn(); return 'no error'; } catch (e) { return `${e?.code}:${e?.field ?? ''}`; } };
 const job = (id, content) => ({ id, message: { msgType: 'text', fromUserName: 'o_check', toUserName: 'gh_check', createTime: 1, content }, format: 'xml', mode: 'aes', receivedAt: 1 });
 let n = 0;
 const fresh = (options = {}, handle = kv) => denoKvQueue(handle, { prefix: `checks-${Date.now()}-${n++}`, pollMs: 100, ...options });
@@ -39,9 +32,9 @@ function consuming(queue, handle, options = {}) {
   return { errors, done, stop: async () => { controller.abort(); await done; } };
 }
 
-await check('option errors: not a Kv, a bad pollMs, a misspelled option, an empty prefix (-41006)', () => {
-  const codes = [codeOf(() => denoKvQueue({})), codeOf(() => denoKvQueue(kv, { pollMs: 0 })), codeOf(() => denoKvQueue(kv, { pollms: 5 })),
-    codeOf(() => denoKvQueue(kv, { prefix: '' }))];
+await check('option errors: not a Kv, a bad pollMs, a misspelled option, an empty prefix (-41006)', async () => {
+  const codes = [await codeOf(() => denoKvQueue({})), await codeOf(() => denoKvQueue(kv, { pollMs: 0 })),
+    await codeOf(() => denoKvQueue(kv, { pollms: 5 })), await codeOf(() => denoKvQueue(kv, { prefix: '' }))];
   return codes.join() === '-41006:kv,-41006:pollMs,-41006:pollms,-41006:prefix' || codes.join();
 });
 

@@ -254,6 +254,7 @@ async function runWorkerd(temp) {
   mkdirSync(join(scratch, 'node_modules'), { recursive: true });
   symlinkSync(PKG, join(scratch, 'node_modules', 'wechat-kf'), 'dir');
   copyFileSync(join(ROOT, 'js-tests', 'queue', 'workerd-queue.entry.mjs'), join(scratch, 'entry.mjs'));
+  copyFileSync(join(ROOT, 'js-tests', 'queue', 'checks.js'), join(scratch, 'checks.js'));
   const dir = join(temp, 'worker');
   mkdirSync(dir);
   const modules = await bundleWorker(scratch, 'entry.mjs', dir);

@@ -20,6 +20,7 @@
 //   GET /__test/errors            what the handler reported
 import { createConsumer, createHandler } from 'wechat-kf';
 import { DurableObjectQueue, DurableObjectStore, durableObjectQueue, durableObjectStore } from 'wechat-kf/cloudflare';
+import { checkList, codeOf } from './checks.js';
 
 export { DurableObjectStore };
 
@@ -99,16 +100,7 @@ export default {
 
 /** The API of durableObjectQueue and of the object's protocol: [name, ok, detail] per check. */
 async function checks(env) {
-  const out = [];
-  const check = async (name, fn) => {
-    try {
-      const detail = await fn();
-      out.push([name, detail === undefined || detail === true, detail === true ? '' : String(detail ?? '')]);
-    } catch (e) {
-      out.push([name, false, String(e?.stack ?? e)]);
-    }
-  };
-  const codeOf = async (fn) => { try { await fn(); return 'no error'; } catch (e) { return `${e?.code}:${e?.field ?? ''}`; } };
+  const { out, check } = checkList();
   const name = `checks-${Date.now()}`;
   const queue = durableObjectQueue(env.QUEUE, { name });
   const job = (id, content) => ({ id, message: { msgType: 'text', fromUserName: 'o_check', toUserName: 'gh_check', createTime: 1, content }, format: 'xml', mode: 'aes', receivedAt: Date.now() });
