@@ -146,3 +146,90 @@ fn cloud_hosting_bodies_are_the_same_writer() {
         );
     }
 }
+
+/// The nesting limit exactly: a value `levels` deep (the top-level member is level 1; an object
+/// or a JSON array adds one) is written at MAX_FIELD_DEPTH and refused one level deeper, in both
+/// formats, for objects, for JSON arrays of arrays and for a mix of the two (XML writes a list as
+/// its element repeated, at the same level).
+#[test]
+fn nesting_is_written_to_the_limit_and_refused_past_it() {
+    fn objects(levels: usize) -> Vec<(String, FieldValue)> {
+        let mut value = text("x");
+        for _ in 1..levels {
+            value = FieldValue::Object(vec![("A".into(), value)]);
+        }
+        vec![("A".into(), value)]
+    }
+    fn lists(levels: usize) -> Vec<(String, FieldValue)> {
+        let mut value = text("x");
+        for _ in 1..levels {
+            value = FieldValue::List(vec![value]);
+        }
+        vec![("A".into(), value)]
+    }
+    /// Objects and lists taking turns (each list holds an object, as the platform's do).
+    fn mixed(levels: usize) -> Vec<(String, FieldValue)> {
+        let mut value = text("x");
+        for level in 1..levels {
+            value = if level % 2 == 0 {
+                FieldValue::List(vec![value])
+            } else {
+                FieldValue::Object(vec![("A".into(), value)])
+            };
+        }
+        vec![("A".into(), value)]
+    }
+    let max = MAX_FIELD_DEPTH;
+    for format in [Format::Xml, Format::Json] {
+        let at = write_field_values(&objects(max), format).unwrap();
+        assert_eq!(
+            at.matches("\"A\"").count() + at.matches("<A>").count(),
+            max,
+            "{at}"
+        );
+        assert_eq!(
+            write_field_values(&objects(max + 1), format)
+                .unwrap_err()
+                .code(),
+            -40011,
+            "{format:?}"
+        );
+    }
+    let at = write_field_values(&lists(max), Format::Json).unwrap();
+    assert_eq!(at.matches('[').count(), max - 1, "{at}");
+    assert_eq!(
+        write_field_values(&lists(max + 1), Format::Json)
+            .unwrap_err()
+            .code(),
+        -40011
+    );
+    let at = write_field_values(&mixed(max), Format::Json).unwrap();
+    assert!(at.contains("\"x\""), "{at}");
+    assert_eq!(
+        write_field_values(&mixed(max + 1), Format::Json)
+            .unwrap_err()
+            .code(),
+        -40011
+    );
+    // In XML a list adds no level: the mixed value is half as deep there.
+    let xml = write_field_values(&mixed(max + 1), Format::Xml).unwrap();
+    assert!(xml.contains("<![CDATA[x]]>"), "{xml}");
+    assert_eq!(xml.matches("<A>").count(), (max + 2) / 2, "{xml}");
+    // Every depth below the limit is written, in both formats.
+    for levels in 1..=max {
+        for format in [Format::Xml, Format::Json] {
+            assert!(
+                write_field_values(&objects(levels), format).is_ok(),
+                "{levels} {format:?}"
+            );
+        }
+        assert!(
+            write_field_values(&lists(levels), Format::Json).is_ok(),
+            "{levels}"
+        );
+        assert!(
+            write_field_values(&mixed(levels), Format::Json).is_ok(),
+            "{levels}"
+        );
+    }
+}
