@@ -351,7 +351,7 @@ export class DurableObjectQueue {
       try {
         await this.#serial(() => this.#settle(id, leased, ok, options));
       } catch (e) {
-        try { options.onError(queueError(e, 'settling a delivery')); } catch {}
+        options.onError(queueError(e, 'settling a delivery'));
       }
     })().finally(() => {
       if (registration.inHand.get(id) === entry) registration.inHand.delete(id);

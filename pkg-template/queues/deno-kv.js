@@ -183,7 +183,7 @@ export function denoKvQueue(kv, options = {}) {
         const now = Date.now();
         if (error.message === lastReport.text && now - lastReport.at < REPORT_EVERY_MS) return;
         lastReport = { text: error.message, at: now };
-        try { onError(error); } catch {}
+        onError(error);
       };
 
       let reserved = 0; // slots held by takes in progress (counted with those in hand)

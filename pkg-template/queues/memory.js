@@ -6,6 +6,7 @@
 // handle hung) hands the job out again and ignores the late settlement of the first delivery.
 import { ERR, wxkfError, invalidOption } from '../errors.js';
 import { checkOptionNames, numberOption } from '../options.js';
+import { reporter } from '../stores/guarded.js';
 
 /** The largest part of a job's JSON one stored value holds (Deno KV and Durable Object storage
  *  refuse values over 64 KiB, with some room left for the value's other fields). */
@@ -45,7 +46,10 @@ export function consumeOptions(handle, options) {
   const concurrency = numberOption('consume', 'concurrency', o.concurrency ?? 1, { min: 1, max: 1000, whole: true, unit: 'deliveries' });
   const visibilityMs = numberOption('consume', 'visibilityMs', o.visibilityMs ?? 60_000, { min: 1, max: 12 * 3600_000 });
   const retryDelayMs = typeof o.retryDelayMs === 'function' ? o.retryDelayMs : () => 1000;
-  const onError = typeof o.onError === 'function' ? o.onError : () => {};
+  // Never throws: a throwing or rejecting onError, or none (one console.error line), is handled
+  // by reporter(), so the engines call it bare.
+  const report = reporter(o.onError);
+  const onError = (error) => report(error, { phase: 'queue' });
   const signal = o.signal ?? null;
   if (signal !== null && (typeof signal !== 'object' || typeof signal.aborted !== 'boolean')) {
     throw invalidOption('signal', 'consume option signal must be an AbortSignal');

@@ -33,8 +33,12 @@ export interface QueueConsumeOptions {
   retryDelayMs(attempt: number): number;
   /** Ends consuming: no new deliveries; consume() resolves once those in hand have settled. */
   signal: AbortSignal;
-  /** The engine's own failures (a read that failed, a lost connection), reported and retried. */
-  onError(error: unknown): void;
+  /**
+   * The engine's own failures (a read that failed, a lost connection), reported and retried.
+   * Called with `{ phase: 'queue' }`; one that throws or rejects, or none, writes one
+   * console.error line instead.
+   */
+  onError(error: unknown, info: { phase: 'queue' }): void;
 }
 
 /** What an engine adapter implements. Every method may be called from several processes at once. */
